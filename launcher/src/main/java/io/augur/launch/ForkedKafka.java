@@ -1,0 +1,160 @@
+package io.augur.launch;
+
+import io.augur.schema.Topic;
+import io.augur.schema.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A Kafka 4.2 broker (KRaft, single node) in its own JVM, on free loopback ports, with its data in
+ * a directory of the caller's. {@link #stop()} and {@link #start()} again on the same directory and
+ * ports keep every topic and offset: tests use this for "broker down, then up".
+ */
+public final class ForkedKafka implements AutoCloseable {
+
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private JavaProcess process;
+
+    private ForkedKafka(Path dir, int port, int controllerPort) {
+        this.dir = dir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    /** Starts a broker on free ports with its data under {@code dir}, and waits until it serves. */
+    public static ForkedKafka start(Path dir) {
+        return start(dir, FreePorts.next(), FreePorts.next());
+    }
+
+    public static ForkedKafka start(Path dir, int port, int controllerPort) {
+        ForkedKafka kafka = new ForkedKafka(dir, port, controllerPort);
+        kafka.start();
+        return kafka;
+    }
+
+    /** (Re)starts the broker process on this instance's directory and ports. */
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        process =
+                JavaProcess.builder("kafka-broker", "io.augur.broker.LocalKafkaBroker")
+                        .name("kafka")
+                        .jvmArg("-Xmx768m")
+                        .args(
+                                "--dir", dir.toString(),
+                                "--port", Integer.toString(port),
+                                "--controller-port", Integer.toString(controllerPort))
+                        .log(dir.resolve("broker.log"))
+                        .start();
+        process.awaitLogLine(line -> line.startsWith("READY "), Duration.ofSeconds(90));
+    }
+
+    /** Stops the broker gracefully; its data stays. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    /** Kills the broker (SIGKILL); its data stays. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path log() {
+        return dir.resolve("broker.log");
+    }
+
+    /** Creates every topic of Augur's catalogue (existing ones are left as they are). */
+    public ForkedKafka createAugurTopics() {
+        createTopics(Topics.all());
+        return this;
+    }
+
+    public void createTopics(Collection<? extends Topic<?>> topics) {
+        createTopics(bootstrapServers(), topics);
+    }
+
+    /** Creates the given catalogue topics on any cluster; existing ones are left alone. */
+    public static void createTopics(String bootstrap, Collection<? extends Topic<?>> topics) {
+        List<NewTopic> wanted =
+                topics.stream()
+                        .map(
+                                t ->
+                                        new NewTopic(t.name(), t.partitions(), (short) 1)
+                                                .configs(
+                                                        Map.of(
+                                                                "cleanup.policy",
+                                                                t.cleanupPolicy())))
+                        .collect(Collectors.toList());
+        createRaw(bootstrap, wanted);
+    }
+
+    /** Creates plain topics (tests' own), each with the given number of partitions. */
+    public void createTopic(String name, int partitions) {
+        createRaw(bootstrapServers(), List.of(new NewTopic(name, partitions, (short) 1)));
+    }
+
+    private static void createRaw(String bootstrap, List<NewTopic> wanted) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing =
+                    wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "cannot create topics on " + bootstrap + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
