@@ -42,6 +42,7 @@ public final class Fixtures {
                 .setTaskId(taskId)
                 .setUserId(USER)
                 .setNodeId(NODE)
+                .setRole("worker")
                 .setTimestamp(at)
                 .setIntervalMs(1000)
                 .setCpuCores(cpu)
