@@ -1,0 +1,241 @@
+package io.augur.cgroup;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What v1 and v2 share: the managed root, task ids as child directories, create / find / list,
+ * and destroy = kill everything, wait until empty, remove the directories.
+ */
+abstract class ManagedRoot implements TaskCgroups {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedRoot.class);
+
+    /** How long the kernel gets to empty a group after its processes were killed. */
+    static final Duration KILL_GRACE = Duration.ofSeconds(15);
+
+    protected final String rootName;
+    protected final Clock clock;
+    protected final CgroupFs fs;
+    protected final ProcessSignals signals;
+
+    ManagedRoot(String rootName, Clock clock, CgroupFs fs, ProcessSignals signals) {
+        if (!TaskIds.isValid(rootName)) {
+            throw new IllegalArgumentException(
+                    "cgroup root name: " + TaskIds.problem(rootName).replace("task id", "name"));
+        }
+        this.rootName = rootName;
+        this.clock = clock;
+        this.fs = fs;
+        this.signals = signals;
+    }
+
+    /** The root directory in every hierarchy used (v1: one per controller, v2: one). */
+    abstract List<Path> rootDirs();
+
+    /** Prepares the root (create it, delegate controllers). */
+    abstract void ensureRoot();
+
+    /** A handle on a task's group (existing or not). */
+    abstract Group group(String taskId);
+
+    /** Kills every process of the group and returns once it is empty. */
+    abstract void killAll(Group group);
+
+    @Override
+    public String rootName() {
+        return rootName;
+    }
+
+    @Override
+    public TaskCgroup create(String taskId) {
+        TaskIds.requireValid(taskId);
+        ensureRoot();
+        Group group = group(taskId);
+        for (Path dir : group.dirs()) {
+            fs.mkdirs(dir);
+        }
+        return group;
+    }
+
+    @Override
+    public Optional<TaskCgroup> find(String taskId) {
+        TaskIds.requireValid(taskId);
+        Group group = group(taskId);
+        return fs.exists(group.dirs().get(0)) ? Optional.of(group) : Optional.empty();
+    }
+
+    @Override
+    public List<String> taskIds() {
+        List<String> ids = new ArrayList<>();
+        for (String name : fs.childDirs(rootDirs().get(0))) {
+            if (TaskIds.isValid(name)) {
+                ids.add(name);
+            } else {
+                LOG.warn(
+                        "skipping group '{}' under {}: not a task id",
+                        TaskIds.printable(name),
+                        rootDirs().get(0));
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public void destroy(String taskId) {
+        TaskIds.requireValid(taskId);
+        Group group = group(taskId);
+        if (group.dirs().stream().noneMatch(fs::exists)) {
+            return;
+        }
+        killAll(group);
+        for (Path dir : group.dirs()) {
+            removeGroupDir(dir);
+        }
+        LOG.info("destroyed task group {}/{}", rootName, taskId);
+    }
+
+    @Override
+    public void destroyRoot() {
+        for (String taskId : taskIds()) {
+            destroy(taskId);
+        }
+        for (Path dir : rootDirs()) {
+            if (!fs.childDirs(dir).isEmpty()) {
+                throw new IllegalStateException(
+                        "cannot remove "
+                                + dir
+                                + ": it still holds groups that are not tasks: "
+                                + fs.childDirs(dir));
+            }
+            removeGroupDir(dir);
+        }
+    }
+
+    /** Checks that a task's directory stays directly under its root, whatever the id. */
+    static Path child(Path root, String taskId) {
+        Path dir = root.resolve(taskId).normalize();
+        if (!root.normalize().equals(dir.getParent())) {
+            throw new IllegalArgumentException(
+                    "task id '" + TaskIds.printable(taskId) + "' leaves the managed root " + root);
+        }
+        return dir;
+    }
+
+    /** cgroupfs may answer EBUSY for a moment after the last process left; retry briefly. */
+    private void removeGroupDir(Path dir) {
+        long deadline = System.nanoTime() + KILL_GRACE.toNanos();
+        while (true) {
+            try {
+                fs.rmdir(dir);
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                pause();
+            }
+        }
+    }
+
+    /** Reads the processes of every procs file; the union, sorted. */
+    List<Long> readPids(List<Path> procsFiles) {
+        TreeSet<Long> pids = new TreeSet<>();
+        for (Path procs : procsFiles) {
+            String content;
+            try {
+                content = fs.read(procs);
+            } catch (GroupVanishedException e) {
+                continue;
+            }
+            for (String line : content.split("\n")) {
+                if (!line.isBlank()) {
+                    pids.add(Long.parseLong(line.trim()));
+                }
+            }
+        }
+        return new ArrayList<>(pids);
+    }
+
+    /** Polls until {@code pids} is empty; false when the grace period passed first. */
+    static boolean awaitEmpty(Supplier<List<Long>> pids, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!pids.get().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            pause();
+        }
+        return true;
+    }
+
+    static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a cgroup", e);
+        }
+    }
+
+    /** One task's group: its directories, one per hierarchy. */
+    abstract class Group implements TaskCgroup {
+        protected final String taskId;
+
+        Group(String taskId) {
+            this.taskId = taskId;
+        }
+
+        /** The group's directory in every hierarchy; the first is the one listed and checked. */
+        abstract List<Path> dirs();
+
+        @Override
+        public String taskId() {
+            return taskId;
+        }
+
+        @Override
+        public List<Path> procsFiles() {
+            return dirs().stream().map(d -> d.resolve("cgroup.procs")).toList();
+        }
+
+        @Override
+        public void addProcess(long pid) {
+            if (pid <= 0) {
+                throw new IllegalArgumentException("not a pid: " + pid);
+            }
+            for (Path procs : procsFiles()) {
+                fs.write(procs, Long.toString(pid));
+            }
+        }
+
+        @Override
+        public List<Long> pids() {
+            return readPids(procsFiles());
+        }
+
+        /** Reads a file of this group; null when only this file is missing (control absent). */
+        String readOptional(Path dir, String file) {
+            try {
+                return fs.read(dir.resolve(file));
+            } catch (GroupVanishedException e) {
+                if (!fs.exists(dir)) {
+                    throw e;
+                }
+                return null;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return rootName + "/" + taskId;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.augur.deploy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the local stack is laid out: its working directory (broker data, checkpoints, journals,
+ * logs), the node it plays, the cgroup root its tasks live under, and the timings of the loop.
+ *
+ * @param workDir every process's data and log folder
+ * @param nodeId the node this machine plays
+ * @param cgroupRoot the managed cgroup root (tasks are its children)
+ * @param nodeCpuCores capacity the resource pool hands out
+ * @param nodeMemoryBytes capacity the resource pool hands out
+ * @param sampleInterval the collector's sampling interval
+ * @param window the profiler's window
+ * @param checkpointInterval the Flink job's and the StateFun runtime's checkpoint interval (the
+ *     exactly-once sinks commit on checkpoints, so this bounds the loop's latency)
+ * @param readyTimeout how long each process may take to become ready
+ */
+public record StackConfig(
+        Path workDir,
+        String nodeId,
+        String cgroupRoot,
+        double nodeCpuCores,
+        long nodeMemoryBytes,
+        Duration sampleInterval,
+        Duration window,
+        Duration checkpointInterval,
+        Duration readyTimeout) {
+
+    public static StackConfig defaults(Path workDir, String cgroupRoot) {
+        return new StackConfig(
+                workDir,
+                "node-1",
+                cgroupRoot,
+                Runtime.getRuntime().availableProcessors(),
+                4L << 30,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(3));
+    }
+
+    public Path logs() {
+        return workDir.resolve("logs");
+    }
+}

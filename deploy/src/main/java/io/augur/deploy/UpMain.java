@@ -1,0 +1,71 @@
+package io.augur.deploy;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./augur up}: starts the local stack and keeps it running until Ctrl-C. */
+public final class UpMain {
+    private UpMain() {}
+
+    static final String USAGE =
+            """
+            usage: augur up [--dir DIR] [--cgroup-root NAME]
+
+            Starts the local stack on this machine — Kafka (KRaft), the StateFun function server,
+            the StateFun runtime, the behaviour profiler job, the enforcer and the collector — each
+            in its own JVM, waits until every one is ready, prints where to reach them, and keeps
+            running until Ctrl-C, which stops them all.
+            Tasks are the child cgroups of NAME: start a process in one (e.g. under
+            /sys/fs/cgroup/cpu/NAME/TASK, ...) and register it on augur.tasks to see it assessed.
+
+              --dir DIR           data and logs (default target/augur-stack)
+              --cgroup-root NAME  managed cgroup root (default augur)
+            """;
+
+    public static void main(String[] args) throws InterruptedException {
+        Path dir = Path.of("target", "augur-stack");
+        String root = "augur";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    return;
+                }
+                case "--dir" -> dir = Path.of(next(args, ++i, "--dir"));
+                case "--cgroup-root" -> root = next(args, ++i, "--cgroup-root");
+                default -> usage("unknown argument: " + args[i]);
+            }
+        }
+        StackConfig config = StackConfig.defaults(dir.toAbsolutePath(), root);
+        LocalStack stack = LocalStack.start(config, step -> System.out.println("  - " + step));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    stack.close();
+                                    stopped.countDown();
+                                },
+                                "stack-shutdown"));
+        System.out.println("Augur is up.");
+        System.out.println("  kafka bootstrap : " + stack.bootstrapServers());
+        System.out.println("  functions       : " + stack.functionsUrl());
+        System.out.println("  node / cgroups  : " + config.nodeId() + " / " + root);
+        System.out.println("  logs            : " + config.logs());
+        System.out.println("Ctrl-C stops everything.");
+        stopped.await();
+    }
+
+    private static String next(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            usage(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage(String message) {
+        System.err.println("augur up: " + message);
+        System.err.print(USAGE);
+        System.exit(2);
+    }
+}

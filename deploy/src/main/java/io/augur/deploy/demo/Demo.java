@@ -1,0 +1,206 @@
+package io.augur.deploy.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.augur.cgroup.TaskCgroups;
+import io.augur.deploy.LocalStack;
+import io.augur.deploy.StackConfig;
+import io.augur.schema.ResourceLimits;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The closed loop on one machine: starts the local stack, runs one benign and two hostile
+ * workloads each in its own cgroup, shows a live table while Augur assesses, decides and enforces,
+ * then stops everything and writes {@code report.json}. {@link #close()} is idempotent and is also
+ * what Ctrl-C runs, so no cgroup or process is left behind.
+ */
+public final class Demo implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+
+    /**
+     * How to run the demo.
+     *
+     * @param duration how long the workloads run
+     * @param outDir where report.json, the stack's data and every log go
+     * @param refresh how often the live table is printed
+     * @param ansi redraw the table in place (a terminal) instead of appending it
+     */
+    public record Options(Duration duration, Path outDir, Duration refresh, boolean ansi) {}
+
+    private final Options options;
+    private final PrintStream out;
+    private final Clock clock;
+    private final String runId;
+    private final TaskCgroups cgroups;
+    private volatile LocalStack stack;
+    private volatile WorkloadLauncher launcher;
+    private volatile LoopObserver observer;
+    private volatile boolean closed;
+
+    public Demo(Options options, PrintStream out, Clock clock) {
+        this.options = options;
+        this.out = out;
+        this.clock = clock;
+        this.runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        this.cgroups = TaskCgroups.detect("augur-demo-" + runId);
+    }
+
+    /** Runs the demo to its end and returns the report (also written to outDir/report.json). */
+    public DemoReport run() {
+        Path work = options.outDir().resolve("stack");
+        deleteRecursively(work);
+        StackConfig config = StackConfig.defaults(work, "augur-demo-" + runId);
+        out.println("Augur demo " + runId + ": logs and data in " + work);
+        stack = LocalStack.start(config, step -> out.println("  - " + step));
+
+        observer = new LoopObserver(stack.bootstrapServers());
+        launcher =
+                new WorkloadLauncher(
+                        cgroups,
+                        stack.bootstrapServers(),
+                        config.nodeId(),
+                        clock,
+                        config.logs().resolve("tasks"));
+        List<Workload> workloads = Workload.defaultMix(runId);
+        ResourceLimits initial =
+                ResourceLimits.newBuilder()
+                        .setCpuCores(1.0)
+                        .setMemoryBytes(1L << 30)
+                        .setNetworkEnabled(true)
+                        .build();
+        for (Workload w : workloads) {
+            launcher.start(w, initial);
+        }
+
+        Instant start = clock.instant();
+        Instant end = start.plus(options.duration());
+        Instant nextRefresh = start;
+        while (clock.instant().isBefore(end) && !closed) {
+            observer.poll(Duration.ofMillis(250));
+            if (!stack.allAlive()) {
+                throw new IllegalStateException("a component died: " + stack.deadProcesses());
+            }
+            if (!clock.instant().isBefore(nextRefresh)) {
+                long elapsed = Duration.between(start, clock.instant()).toSeconds();
+                if (options.ansi()) {
+                    out.print("\033[H\033[2J");
+                }
+                out.println(
+                        LiveTable.render(
+                                elapsed,
+                                options.duration().toSeconds(),
+                                workloads,
+                                launcher::alive,
+                                observer));
+                nextRefresh = nextRefresh.plus(options.refresh());
+            }
+        }
+        out.println("stopping workloads; collecting the last acks");
+        launcher.stopAll();
+        drain(Duration.ofSeconds(4), Duration.ofSeconds(20));
+
+        DemoReport report =
+                DemoReport.compute(
+                        options.duration().toSeconds(),
+                        workloads,
+                        observer.assessments(),
+                        observer.decisions(),
+                        observer.acks());
+        write(report, options.outDir().resolve("report.json"));
+        out.println(
+                LiveTable.render(
+                        options.duration().toSeconds(),
+                        options.duration().toSeconds(),
+                        workloads,
+                        launcher::alive,
+                        observer));
+        out.println("report: " + options.outDir().resolve("report.json").toAbsolutePath());
+        return report;
+    }
+
+    /** Polls until nothing new arrives for {@code quiet}, at most {@code max}. */
+    private void drain(Duration quiet, Duration max) {
+        Instant deadline = clock.instant().plus(max);
+        int last = -1;
+        Instant lastChange = clock.instant();
+        while (clock.instant().isBefore(deadline)) {
+            observer.poll(Duration.ofMillis(250));
+            int now = observer.acks().size() + observer.decisions().size();
+            if (now != last) {
+                last = now;
+                lastChange = clock.instant();
+            } else if (Duration.between(lastChange, clock.instant()).compareTo(quiet) >= 0) {
+                return;
+            }
+        }
+    }
+
+    static void write(DemoReport report, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(file.toFile(), report.toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Stops workloads, the stack and removes the demo's cgroups. Safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (launcher != null) {
+            try {
+                launcher.close();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping workloads: {}", e.toString());
+            }
+        }
+        if (observer != null) {
+            try {
+                observer.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing observer: {}", e.toString());
+            }
+        }
+        if (stack != null) {
+            stack.close();
+        }
+        try {
+            cgroups.destroyRoot();
+        } catch (RuntimeException e) {
+            LOG.warn("removing the demo's cgroups: {}", e.toString());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+    }
+}

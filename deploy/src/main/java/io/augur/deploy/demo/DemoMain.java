@@ -1,0 +1,84 @@
+package io.augur.deploy.demo;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** {@code ./augur demo}: the closed loop on this machine, with a report. */
+public final class DemoMain {
+    private DemoMain() {}
+
+    static final String USAGE =
+            """
+            usage: augur demo [--duration SECONDS] [--out DIR] [--refresh SECONDS]
+
+            Starts Kafka, the behaviour profiler (Flink 2.2), the StateFun runtime and functions,
+            the enforcer and the collector on this machine, runs one benign and two hostile
+            workloads each in its own cgroup, shows a live table of risk, actions and limits,
+            then stops everything and writes DIR/report.json.
+            Needs root (it creates cgroups). Ctrl-C stops it cleanly.
+
+              --duration SECONDS  how long the workloads run (default 90)
+              --out DIR           output folder (default target/augur-demo)
+              --refresh SECONDS   how often the table is printed (default 2)
+            """;
+
+    public static void main(String[] args) {
+        long duration = 90;
+        Path out = Path.of("target", "augur-demo");
+        long refresh = 2;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    return;
+                }
+                case "--duration" -> duration = positive(args, ++i, "--duration");
+                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--refresh" -> refresh = positive(args, ++i, "--refresh");
+                default -> fail("unknown argument: " + args[i]);
+            }
+        }
+        boolean ansi = System.console() != null && System.getenv("CI") == null;
+        Demo demo =
+                new Demo(
+                        new Demo.Options(
+                                Duration.ofSeconds(duration), out, Duration.ofSeconds(refresh), ansi),
+                        System.out,
+                        Clock.systemUTC());
+        Thread hook = new Thread(demo::close, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            demo.run();
+        } finally {
+            demo.close();
+        }
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            fail(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static long positive(String[] args, int i, String flag) {
+        String v = value(args, i, flag);
+        try {
+            long n = Long.parseLong(v);
+            if (n <= 0) {
+                fail(flag + " must be positive: " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            fail(flag + " must be a whole number of seconds: " + v);
+            return 0;
+        }
+    }
+
+    private static void fail(String message) {
+        System.err.println("augur demo: " + message);
+        System.err.print(USAGE);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,164 @@
+package io.augur.deploy.demo;
+
+import io.augur.schema.AckOutcome;
+import io.augur.schema.EnforcementAction;
+import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementDecision;
+import io.augur.schema.RiskAssessment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What the demo saw, per task and for the loop as a whole, computed purely from the committed
+ * records of augur.risk, augur.decisions and augur.acks. Written as {@code report.json}.
+ *
+ * @param durationSeconds how long the workloads ran
+ * @param tasks one entry per workload
+ * @param loopLatencyMs sample timestamp to ack, over every APPLIED ack
+ */
+public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency loopLatencyMs) {
+
+    /** Actions that take something away from a task beyond proactive sizing. */
+    public static final Set<EnforcementAction> RESTRICTING =
+            EnumSet.of(
+                    EnforcementAction.RESTRICT,
+                    EnforcementAction.QUARANTINE,
+                    EnforcementAction.TERMINATE,
+                    EnforcementAction.SPLIT);
+
+    /**
+     * One task's outcome.
+     *
+     * @param taskId the task
+     * @param scenario "benign" or "hostile"
+     * @param finalAction the action of its last decision (null when none was issued)
+     * @param finalTrustLevel the trust level of its last decision
+     * @param maxRisk highest risk score assessed
+     * @param assessments how many assessments it got
+     * @param decisionsIssued decisions on augur.decisions
+     * @param decisionsApplied distinct decisions acked APPLIED
+     * @param duplicatesApplied decisions acked APPLIED more than once (must be 0)
+     * @param everRestricted whether any decision for it was restricting
+     * @param actions decisions by action
+     */
+    public record TaskReport(
+            String taskId,
+            String scenario,
+            String finalAction,
+            String finalTrustLevel,
+            double maxRisk,
+            long assessments,
+            long decisionsIssued,
+            long decisionsApplied,
+            long duplicatesApplied,
+            boolean everRestricted,
+            Map<String, Long> actions) {}
+
+    /**
+     * Latency percentiles in milliseconds (nearest rank); -1 when nothing was measured.
+     *
+     * @param p50 median
+     * @param p99 99th percentile
+     * @param count how many acks were measured
+     */
+    public record Latency(long p50, long p99, long count) {}
+
+    public static DemoReport compute(
+            long durationSeconds,
+            List<Workload> workloads,
+            List<RiskAssessment> assessments,
+            List<EnforcementDecision> decisions,
+            List<EnforcementAck> acks) {
+        List<TaskReport> tasks = new ArrayList<>();
+        for (Workload w : workloads) {
+            String id = w.taskId();
+            List<RiskAssessment> mine =
+                    assessments.stream().filter(a -> a.getTaskId().equals(id)).toList();
+            List<EnforcementDecision> myDecisions =
+                    decisions.stream()
+                            .filter(d -> d.getTaskId().equals(id))
+                            .sorted(Comparator.comparingLong(EnforcementDecision::getSequence))
+                            .toList();
+            Map<String, Long> appliedPerDecision =
+                    acks.stream()
+                            .filter(a -> a.getTaskId().equals(id))
+                            .filter(a -> a.getOutcome() == AckOutcome.APPLIED)
+                            .collect(
+                                    Collectors.groupingBy(
+                                            EnforcementAck::getDecisionId, Collectors.counting()));
+            EnforcementDecision last =
+                    myDecisions.isEmpty() ? null : myDecisions.get(myDecisions.size() - 1);
+            Map<String, Long> actions = new TreeMap<>();
+            myDecisions.forEach(d -> actions.merge(d.getAction().name(), 1L, Long::sum));
+            tasks.add(
+                    new TaskReport(
+                            id,
+                            w.scenario(),
+                            last == null ? null : last.getAction().name(),
+                            last == null ? null : last.getTrustLevel().name(),
+                            mine.stream().mapToDouble(RiskAssessment::getRiskScore).max().orElse(0),
+                            mine.size(),
+                            myDecisions.stream().map(EnforcementDecision::getDecisionId).distinct().count(),
+                            appliedPerDecision.size(),
+                            appliedPerDecision.values().stream().filter(n -> n > 1).count(),
+                            myDecisions.stream().anyMatch(d -> RESTRICTING.contains(d.getAction())),
+                            actions));
+        }
+        long[] latencies =
+                acks.stream()
+                        .filter(a -> a.getOutcome() == AckOutcome.APPLIED)
+                        .mapToLong(
+                                a -> a.getAppliedAt().toEpochMilli() - a.getCauseTimestamp().toEpochMilli())
+                        .sorted()
+                        .toArray();
+        return new DemoReport(
+                durationSeconds,
+                tasks,
+                new Latency(percentile(latencies, 50), percentile(latencies, 99), latencies.length));
+    }
+
+    /** Nearest-rank percentile of sorted values; -1 for none. */
+    static long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** The report as the ordered map written to JSON. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("durationSeconds", durationSeconds);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (TaskReport t : tasks) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("taskId", t.taskId());
+            m.put("scenario", t.scenario());
+            m.put("finalAction", t.finalAction());
+            m.put("finalTrustLevel", t.finalTrustLevel());
+            m.put("maxRisk", t.maxRisk());
+            m.put("assessments", t.assessments());
+            m.put("decisionsIssued", t.decisionsIssued());
+            m.put("decisionsApplied", t.decisionsApplied());
+            m.put("duplicatesApplied", t.duplicatesApplied());
+            m.put("everRestricted", t.everRestricted());
+            m.put("actions", t.actions());
+            list.add(m);
+        }
+        root.put("tasks", list);
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("p50", loopLatencyMs.p50());
+        latency.put("p99", loopLatencyMs.p99());
+        latency.put("count", loopLatencyMs.count());
+        root.put("loopLatencyMs", latency);
+        return root;
+    }
+}

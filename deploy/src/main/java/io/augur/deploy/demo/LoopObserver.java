@@ -1,0 +1,87 @@
+package io.augur.deploy.demo;
+
+import io.augur.launch.KafkaClients;
+import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementDecision;
+import io.augur.schema.RiskAssessment;
+import io.augur.schema.SchemaDecodeException;
+import io.augur.schema.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the loop from outside, the way any Kafka consumer could: every committed assessment,
+ * decision and ack ({@code read_committed}). Not thread-safe: one thread polls and reads.
+ */
+public final class LoopObserver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopObserver.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<RiskAssessment> assessments = new ArrayList<>();
+    private final List<EnforcementDecision> decisions = new ArrayList<>();
+    private final List<EnforcementAck> acks = new ArrayList<>();
+    private long undecodable;
+
+    public LoopObserver(String bootstrap) {
+        consumer = new KafkaConsumer<>(KafkaClients.readCommittedReader(bootstrap));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic :
+                List.of(Topics.RISK.name(), Topics.DECISIONS.name(), Topics.ACKS.name())) {
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** Reads whatever has been committed since the last call (waits up to {@code timeout}). */
+    public void poll(Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            try {
+                if (r.topic().equals(Topics.RISK.name())) {
+                    assessments.add(
+                            Topics.RISK.codec().decode(r.value(), r.topic(), r.partition(), r.offset()));
+                } else if (r.topic().equals(Topics.DECISIONS.name())) {
+                    decisions.add(
+                            Topics.DECISIONS
+                                    .codec()
+                                    .decode(r.value(), r.topic(), r.partition(), r.offset()));
+                } else {
+                    acks.add(Topics.ACKS.codec().decode(r.value(), r.topic(), r.partition(), r.offset()));
+                }
+            } catch (SchemaDecodeException e) {
+                undecodable++;
+                LOG.warn("undecodable record: {}", e.getMessage());
+            }
+        }
+    }
+
+    public List<RiskAssessment> assessments() {
+        return assessments;
+    }
+
+    public List<EnforcementDecision> decisions() {
+        return decisions;
+    }
+
+    public List<EnforcementAck> acks() {
+        return acks;
+    }
+
+    public long undecodable() {
+        return undecodable;
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,170 @@
+package io.augur.deploy.demo;
+
+import io.augur.cgroup.TaskCgroup;
+import io.augur.cgroup.TaskCgroups;
+import io.augur.launch.KafkaClients;
+import io.augur.launch.ModuleClasspath;
+import io.augur.schema.ResourceLimits;
+import io.augur.schema.TaskEvent;
+import io.augur.schema.TaskEventType;
+import io.augur.schema.Topic;
+import io.augur.schema.Topics;
+import io.augur.schema.TrustLevel;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts workloads the way a node runs tasks: each in its own cgroup (the process joins the
+ * cgroup before it executes the workload, so not one instruction runs outside), registered on
+ * {@code augur.tasks} first (STARTED) and deregistered when it ends (ENDED), whether it exits on
+ * its own (e.g. killed by its memory limit) or is stopped.
+ */
+public final class WorkloadLauncher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadLauncher.class);
+
+    /** JVM flags that keep a workload's own start-up cost small. */
+    private static final List<String> WORKLOAD_JVM =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx3g", "-Xshare:auto");
+
+    private final TaskCgroups cgroups;
+    private final String nodeId;
+    private final Clock clock;
+    private final Path logDir;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    /** A started workload. */
+    public record Running(Workload workload, Process process) {}
+
+    public WorkloadLauncher(
+            TaskCgroups cgroups, String bootstrap, String nodeId, Clock clock, Path logDir) {
+        this.cgroups = cgroups;
+        this.nodeId = nodeId;
+        this.clock = clock;
+        this.logDir = logDir;
+        this.producer = new KafkaProducer<>(KafkaClients.idempotentProducer(bootstrap));
+    }
+
+    public Running start(Workload w, ResourceLimits initial) {
+        publish(event(w, TaskEventType.STARTED, initial));
+        TaskCgroup group = cgroups.create(w.taskId());
+        List<String> command = new ArrayList<>();
+        command.add("/bin/sh");
+        command.add("-c");
+        // Join every controller's group, then become the workload.
+        command.add(
+                "n=$1; shift; i=0; while [ $i -lt $n ]; do echo $$ > \"$1\" || exit 97; shift;"
+                        + " i=$((i+1)); done; exec \"$@\"");
+        command.add("augur-task");
+        List<Path> procs = group.procsFiles();
+        command.add(Integer.toString(procs.size()));
+        procs.forEach(p -> command.add(p.toString()));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(WORKLOAD_JVM);
+        command.add("-cp");
+        command.add(ModuleClasspath.of("deploy").split(File.pathSeparator)[0]);
+        command.add(w.mainClass());
+        command.addAll(w.args());
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(w.taskId() + ".log");
+            Process p =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                            .start();
+            Running r = new Running(w, p);
+            running.put(w.taskId(), r);
+            p.onExit().thenRun(() -> ended(w, p));
+            LOG.info("started {} ({}) as pid {}", w.taskId(), w.scenario(), p.pid());
+            return r;
+        } catch (IOException e) {
+            cgroups.destroy(w.taskId());
+            publish(event(w, TaskEventType.ENDED, initial));
+            throw new UncheckedIOException("cannot start workload " + w.taskId(), e);
+        }
+    }
+
+    /** Whether the task's process is still running. */
+    public boolean alive(String taskId) {
+        Running r = running.get(taskId);
+        return r != null && r.process().isAlive();
+    }
+
+    private void ended(Workload w, Process p) {
+        if (running.remove(w.taskId()) == null) {
+            return;
+        }
+        LOG.info("{} ended with exit code {}", w.taskId(), p.exitValue());
+        try {
+            cgroups.destroy(w.taskId());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove the cgroup of {}: {}", w.taskId(), e.toString());
+        }
+        publish(event(w, TaskEventType.ENDED, null));
+    }
+
+    /** Stops every workload still running: kills its cgroup, then deregisters it. */
+    public void stopAll() {
+        for (Running r : List.copyOf(running.values())) {
+            try {
+                cgroups.destroy(r.workload().taskId());
+            } catch (RuntimeException e) {
+                LOG.warn("cannot destroy {}: {}", r.workload().taskId(), e.toString());
+                r.process().destroyForcibly();
+            }
+            r.process().onExit().join();
+            ended(r.workload(), r.process());
+        }
+    }
+
+    private TaskEvent event(Workload w, TaskEventType type, ResourceLimits initial) {
+        return TaskEvent.newBuilder()
+                .setTaskId(w.taskId())
+                .setUserId(w.userId())
+                .setNodeId(nodeId)
+                .setRole(w.role())
+                .setSource("augur-demo:" + w.mainClass())
+                .setBaselineTrust(TrustLevel.MEDIUM)
+                .setInitialAllocation(initial != null ? initial : ResourceLimits.newBuilder().build())
+                .setType(type)
+                .setTimestamp(clock.instant())
+                .build();
+    }
+
+    private void publish(TaskEvent e) {
+        try {
+            producer.send(
+                            new ProducerRecord<>(
+                                    Topics.TASKS.name(),
+                                    Topic.keyBytes(e.getTaskId()),
+                                    Topics.TASKS.codec().encode(e)))
+                    .get();
+        } catch (ExecutionException ex) {
+            throw new IllegalStateException("cannot register task " + e.getTaskId(), ex.getCause());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopAll();
+        producer.close();
+    }
+}

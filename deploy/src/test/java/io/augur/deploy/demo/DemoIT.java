@@ -1,0 +1,94 @@
+package io.augur.deploy.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo scenario, shortened, end to end through every real component: real workloads in real
+ * cgroups, the real broker, the Flink job, the StateFun runtime and functions, the enforcer and
+ * the collector. Needs root.
+ */
+class DemoIT {
+
+    @TempDir Path out;
+
+    @Test
+    void hostileTasksEndRestrictedTheBenignOneNeverAndNothingIsAppliedTwice() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream tee = new PrintStream(new TeeStream(console, System.out), true, StandardCharsets.UTF_8);
+        Demo demo =
+                new Demo(
+                        new Demo.Options(Duration.ofSeconds(75), out, Duration.ofSeconds(5), false),
+                        tee,
+                        Clock.systemUTC());
+        try {
+            demo.run();
+        } finally {
+            demo.close();
+        }
+
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("tasks")).hasSize(3);
+        for (JsonNode task : report.get("tasks")) {
+            String id = task.get("taskId").asText();
+            assertThat(task.get("duplicatesApplied").asLong()).as("%s duplicates", id).isZero();
+            assertThat(task.get("decisionsApplied").asLong()).as("%s applied", id).isPositive();
+            if (task.get("scenario").asText().equals("hostile")) {
+                assertThat(task.get("finalAction").asText())
+                        .as("%s final action", id)
+                        .isIn("RESTRICT", "QUARANTINE", "TERMINATE");
+            } else {
+                assertThat(task.get("everRestricted").asBoolean()).as("%s restricted", id).isFalse();
+            }
+        }
+        assertThat(report.at("/loopLatencyMs/count").asLong()).isPositive();
+        assertThat(report.at("/loopLatencyMs/p50").asLong()).isPositive();
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("TASK", "SCENARIO", "ACTION");
+
+        // Nothing left behind: no demo cgroup under any controller.
+        for (String controller : new String[] {"cpu", "memory", "pids"}) {
+            Path mount = Path.of("/sys/fs/cgroup", controller);
+            if (Files.isDirectory(mount)) {
+                try (Stream<Path> children = Files.list(mount)) {
+                    assertThat(children.map(p -> p.getFileName().toString()))
+                            .noneMatch(n -> n.startsWith("augur-demo-"));
+                }
+            }
+        }
+    }
+
+    /** Writes to two streams, so the test keeps the console and a copy to assert on. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws java.io.IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.augur.deploy.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.augur.schema.AckOutcome;
+import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementAction;
+import io.augur.schema.EnforcementDecision;
+import io.augur.schema.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DemoReportTest {
+
+    private static final Workload BENIGN =
+            new Workload("b", "alice", "worker", Workload.BENIGN, "x", List.of());
+    private static final Workload HOSTILE =
+            new Workload("h", "mallory", "worker", Workload.HOSTILE, "x", List.of());
+
+    private static EnforcementDecision decision(String task, long seq, EnforcementAction action) {
+        EnforcementDecision d = Fixtures.decision(task, seq, 0.5);
+        d.setAction(action);
+        return d;
+    }
+
+    private static EnforcementAck ack(String task, long seq, AckOutcome outcome, long latencyMs) {
+        EnforcementAck a = Fixtures.ack(task, seq, outcome);
+        a.setAppliedAt(a.getCauseTimestamp().plusMillis(latencyMs));
+        return a;
+    }
+
+    @Test
+    void finalActionIsTheHighestSequenceNotTheLastArrival() {
+        var report =
+                DemoReport.compute(
+                        10,
+                        List.of(HOSTILE),
+                        List.of(Fixtures.assessment("h", 0.9, Fixtures.T0)),
+                        List.of(
+                                decision("h", 2, EnforcementAction.RESTRICT),
+                                decision("h", 1, EnforcementAction.ALLOCATE)),
+                        List.of());
+        var task = report.tasks().get(0);
+        assertThat(task.finalAction()).isEqualTo("RESTRICT");
+        assertThat(task.everRestricted()).isTrue();
+        assertThat(task.maxRisk()).isEqualTo(0.9);
+        assertThat(task.actions()).containsEntry("ALLOCATE", 1L).containsEntry("RESTRICT", 1L);
+    }
+
+    @Test
+    void aDecisionAppliedTwiceIsCountedAsADuplicateAndDuplicateAcksAreNot() {
+        var report =
+                DemoReport.compute(
+                        10,
+                        List.of(BENIGN),
+                        List.of(),
+                        List.of(
+                                decision("b", 1, EnforcementAction.ALLOCATE),
+                                decision("b", 2, EnforcementAction.ALLOCATE)),
+                        List.of(
+                                ack("b", 1, AckOutcome.APPLIED, 100),
+                                ack("b", 1, AckOutcome.DUPLICATE, 100),
+                                ack("b", 2, AckOutcome.APPLIED, 300),
+                                ack("b", 2, AckOutcome.APPLIED, 300)));
+        var task = report.tasks().get(0);
+        assertThat(task.decisionsIssued()).isEqualTo(2);
+        assertThat(task.decisionsApplied()).isEqualTo(2);
+        assertThat(task.duplicatesApplied()).isEqualTo(1);
+        assertThat(task.everRestricted()).isFalse();
+    }
+
+    @Test
+    void latencyPercentilesUseNearestRankOverAppliedAcks() {
+        var acks =
+                List.of(
+                        ack("b", 1, AckOutcome.APPLIED, 100),
+                        ack("b", 2, AckOutcome.APPLIED, 200),
+                        ack("b", 3, AckOutcome.APPLIED, 300),
+                        ack("b", 4, AckOutcome.APPLIED, 4000),
+                        ack("b", 5, AckOutcome.STALE, 99999));
+        var report = DemoReport.compute(10, List.of(BENIGN), List.of(), List.of(), acks);
+        assertThat(report.loopLatencyMs().p50()).isEqualTo(200);
+        assertThat(report.loopLatencyMs().p99()).isEqualTo(4000);
+        assertThat(report.loopLatencyMs().count()).isEqualTo(4);
+    }
+
+    @Test
+    void aTaskWithNothingObservedReportsNoActionAndNoLatency() {
+        var report = DemoReport.compute(10, List.of(BENIGN), List.of(), List.of(), List.of());
+        assertThat(report.tasks().get(0).finalAction()).isNull();
+        assertThat(report.loopLatencyMs().p50()).isEqualTo(-1);
+        assertThat(report.toJson()).containsKeys("tasks", "loopLatencyMs", "durationSeconds");
+    }
+}

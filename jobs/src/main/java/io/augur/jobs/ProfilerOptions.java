@@ -1,0 +1,188 @@
+package io.augur.jobs;
+
+import io.augur.jobs.profile.BenignEnvelopes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the {@link BehaviorProfilerJob}, as typed Flink options with defaults. They can
+ * be given in the Flink configuration of the cluster, or as {@code --key value} arguments.
+ */
+public final class ProfilerOptions {
+    private ProfilerOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("profiler.kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("127.0.0.1:9092")
+                    .withDescription("Kafka bootstrap servers for the telemetry source and sinks.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("profiler.kafka.group-id")
+                    .stringType()
+                    .defaultValue("augur-profiler")
+                    .withDescription(
+                            "Consumer group of the resource-sample source; offsets are committed"
+                                    + " on checkpoints.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("profiler.kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("augur-profiler")
+                    .withDescription(
+                            "Prefix of the Kafka transactional ids of the exactly-once sinks;"
+                                    + " '-risk' and '-dlq' are appended. Must be unique per job.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("profiler.kafka.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "transaction.timeout.ms of the sinks' producers; at most 15 min (the"
+                                    + " broker's transaction.max.timeout.ms).");
+
+    public static final ConfigOption<Duration> WINDOW_SIZE =
+            ConfigOptions.key("profiler.window.size")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription("Size of the tumbling event-time window per task.");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+            ConfigOptions.key("profiler.watermark.max-out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription("How late a sample may arrive and still join its window.");
+
+    public static final ConfigOption<Duration> SOURCE_IDLENESS =
+            ConfigOptions.key("profiler.watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "A source subtask without samples for this long stops holding back"
+                                    + " the watermark (few tasks leave partitions empty).");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+            ConfigOptions.key("profiler.validation.max-future-skew")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "Samples stamped further than this into the future are dead-lettered.");
+
+    public static final ConfigOption<Double> EWMA_ALPHA =
+            ConfigOptions.key("profiler.forecast.ewma-alpha")
+                    .doubleType()
+                    .defaultValue(0.5)
+                    .withDescription("Smoothing factor in (0, 1] of the EWMA forecaster.");
+
+    public static final ConfigOption<Double> BAND_K =
+            ConfigOptions.key("profiler.forecast.band-k")
+                    .doubleType()
+                    .defaultValue(2.0)
+                    .withDescription("Half-width of the forecast band in standard deviations.");
+
+    public static final ConfigOption<Integer> HORIZON_STEPS =
+            ConfigOptions.key("profiler.forecast.horizon-steps")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription("Number of forecast steps.");
+
+    public static final ConfigOption<Duration> HORIZON_STEP =
+            ConfigOptions.key("profiler.forecast.step")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription("Length of one forecast step.");
+
+    public static final ConfigOption<Integer> WARM_UP_SAMPLES =
+            ConfigOptions.key("profiler.warm-up-samples")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription(
+                            "A task's first samples are not scored (process start-up is not"
+                                    + " behaviour): windows holding any of them emit nothing.");
+
+    public static final ConfigOption<Double> TASK_RISK_ALPHA =
+            ConfigOptions.key("profiler.rolling-risk.task-alpha")
+                    .doubleType()
+                    .defaultValue(0.3)
+                    .withDescription("Weight of the newest score in a task's rolling risk.");
+
+    public static final ConfigOption<Double> USER_RISK_ALPHA =
+            ConfigOptions.key("profiler.rolling-risk.user-alpha")
+                    .doubleType()
+                    .defaultValue(0.1)
+                    .withDescription(
+                            "Weight of the newest score (of any of the user's tasks) in a user's"
+                                    + " rolling risk.");
+
+    public static final ConfigOption<List<String>> ENVELOPE_ROLES =
+            ConfigOptions.key("profiler.envelope.roles")
+                    .stringType()
+                    .asList()
+                    .defaultValues(BenignEnvelopes.DEFAULT_ROLE, "worker")
+                    .withDescription(
+                            "Roles that have a benign envelope 'profiler.envelope.<role>'. 'default'"
+                                    + " is required and judges every other role.");
+
+    /** Default envelope of role 'default'. */
+    public static final Map<String, String> DEFAULT_ENVELOPE =
+            Map.of(
+                    "cpu", "1.0",
+                    "memory", "512mb",
+                    "disk-read", "100mb",
+                    "disk-write", "50mb",
+                    "net-rx", "10mb",
+                    "net-tx", "10mb",
+                    "pids", "128");
+
+    /** Default envelope of role 'worker'. */
+    public static final Map<String, String> WORKER_ENVELOPE =
+            Map.of(
+                    "cpu", "0.6",
+                    "memory", "256mb",
+                    "disk-read", "50mb",
+                    "disk-write", "50mb",
+                    "net-rx", "5mb",
+                    "net-tx", "5mb",
+                    "pids", "64");
+
+    /**
+     * The envelope of one role, e.g. {@code profiler.envelope.worker:
+     * cpu:0.6,memory:256mb,disk-write:50mb,pids:64} (cpu in cores, disk and network per second).
+     */
+    public static ConfigOption<Map<String, String>> envelope(String role) {
+        Map<String, String> defaults =
+                switch (role) {
+                    case BenignEnvelopes.DEFAULT_ROLE -> DEFAULT_ENVELOPE;
+                    case "worker" -> WORKER_ENVELOPE;
+                    default -> null;
+                };
+        ConfigOptions.TypedConfigOptionBuilder<Map<String, String>> builder =
+                ConfigOptions.key("profiler.envelope." + role).mapType();
+        ConfigOption<Map<String, String>> option =
+                defaults == null ? builder.noDefaultValue() : builder.defaultValue(defaults);
+        return option.withDescription(
+                "Benign envelope of role '"
+                        + role
+                        + "': keys cpu (cores), memory (bytes), disk-read, disk-write, net-rx,"
+                        + " net-tx (bytes per second), pids; sizes like 256mb.");
+    }
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("profiler.checkpoint.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription(
+                            "Exactly-once checkpoint interval; assessments become visible to"
+                                    + " read_committed consumers when a checkpoint completes.");
+
+    public static final ConfigOption<Duration> STATE_TTL =
+            ConfigOptions.key("profiler.state.ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "Per-task and per-user state not written for this long is dropped"
+                                    + " (ended or idle tasks).");
+}

@@ -1,0 +1,135 @@
+package io.augur.jobs;
+
+import io.augur.jobs.profile.BenignEnvelope;
+import io.augur.jobs.profile.BenignEnvelopes;
+import io.augur.jobs.profile.EwmaForecaster;
+import io.augur.jobs.profile.Forecaster;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * The resolved, validated settings of one {@link BehaviorProfilerJob}, read once from {@link
+ * ProfilerOptions}. Immutable and serializable, so functions carry it to the task managers.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param groupId source consumer group
+ * @param transactionalIdPrefix prefix of the sinks' transactional ids
+ * @param transactionTimeout sinks' transaction.timeout.ms
+ * @param windowSize tumbling window size
+ * @param maxOutOfOrderness watermark bound
+ * @param sourceIdleness idleness after which a subtask stops holding back the watermark
+ * @param maxFutureSkew how far in the future a sample may be stamped
+ * @param ewmaAlpha forecaster smoothing
+ * @param bandK forecaster band half-width in σ
+ * @param horizonSteps forecast steps
+ * @param horizonStep forecast step length
+ * @param warmUpSamples samples of a task that are not scored
+ * @param taskRiskAlpha task rolling-risk weight
+ * @param userRiskAlpha user rolling-risk weight
+ * @param envelopes benign envelopes per role
+ * @param checkpointInterval checkpoint interval
+ * @param stateTtl TTL of per-task and per-user state
+ */
+public record ProfilerSettings(
+        String bootstrapServers,
+        String groupId,
+        String transactionalIdPrefix,
+        Duration transactionTimeout,
+        Duration windowSize,
+        Duration maxOutOfOrderness,
+        Duration sourceIdleness,
+        Duration maxFutureSkew,
+        double ewmaAlpha,
+        double bandK,
+        int horizonSteps,
+        Duration horizonStep,
+        int warmUpSamples,
+        double taskRiskAlpha,
+        double userRiskAlpha,
+        BenignEnvelopes envelopes,
+        Duration checkpointInterval,
+        Duration stateTtl)
+        implements Serializable {
+
+    /** Kafka brokers refuse producer transaction timeouts above their default maximum. */
+    public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMillis(900_000);
+
+    public ProfilerSettings {
+        requirePositive("profiler.window.size", windowSize);
+        requirePositive("profiler.forecast.step", horizonStep);
+        requirePositive("profiler.checkpoint.interval", checkpointInterval);
+        requirePositive("profiler.state.ttl", stateTtl);
+        requirePositive("profiler.watermark.idleness", sourceIdleness);
+        if (maxOutOfOrderness.isNegative()) {
+            throw new IllegalArgumentException("profiler.watermark.max-out-of-orderness < 0");
+        }
+        if (transactionTimeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0
+                || transactionTimeout.compareTo(checkpointInterval) <= 0) {
+            throw new IllegalArgumentException(
+                    "profiler.kafka.transaction-timeout must be above the checkpoint interval"
+                            + " and at most 15 min: "
+                            + transactionTimeout);
+        }
+        if (horizonSteps < 1 || warmUpSamples < 0) {
+            throw new IllegalArgumentException(
+                    "need profiler.forecast.horizon-steps >= 1 and profiler.warm-up-samples >= 0");
+        }
+        // Fail at submission, not in a task manager: these throw on bad values.
+        new EwmaForecaster(ewmaAlpha, bandK, horizonSteps, horizonStep.toMillis());
+        new io.augur.jobs.profile.RollingRisk(taskRiskAlpha);
+        new io.augur.jobs.profile.RollingRisk(userRiskAlpha);
+    }
+
+    /** Reads and validates every {@link ProfilerOptions} option. */
+    public static ProfilerSettings from(ReadableConfig config) {
+        Map<String, BenignEnvelope> envelopes = new LinkedHashMap<>();
+        for (String role : config.get(ProfilerOptions.ENVELOPE_ROLES)) {
+            Map<String, String> spec =
+                    config.getOptional(ProfilerOptions.envelope(role))
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "role '"
+                                                            + role
+                                                            + "' is listed in"
+                                                            + " profiler.envelope.roles but"
+                                                            + " profiler.envelope."
+                                                            + role
+                                                            + " is not set"));
+            envelopes.put(role, BenignEnvelope.parse(role, spec));
+        }
+        return new ProfilerSettings(
+                config.get(ProfilerOptions.BOOTSTRAP_SERVERS),
+                config.get(ProfilerOptions.GROUP_ID),
+                config.get(ProfilerOptions.TRANSACTIONAL_ID_PREFIX),
+                config.get(ProfilerOptions.TRANSACTION_TIMEOUT),
+                config.get(ProfilerOptions.WINDOW_SIZE),
+                config.get(ProfilerOptions.MAX_OUT_OF_ORDERNESS),
+                config.get(ProfilerOptions.SOURCE_IDLENESS),
+                config.get(ProfilerOptions.MAX_FUTURE_SKEW),
+                config.get(ProfilerOptions.EWMA_ALPHA),
+                config.get(ProfilerOptions.BAND_K),
+                config.get(ProfilerOptions.HORIZON_STEPS),
+                config.get(ProfilerOptions.HORIZON_STEP),
+                config.get(ProfilerOptions.WARM_UP_SAMPLES),
+                config.get(ProfilerOptions.TASK_RISK_ALPHA),
+                config.get(ProfilerOptions.USER_RISK_ALPHA),
+                new BenignEnvelopes(envelopes),
+                config.get(ProfilerOptions.CHECKPOINT_INTERVAL),
+                config.get(ProfilerOptions.STATE_TTL));
+    }
+
+    /** The forecaster these settings describe. */
+    public Forecaster forecaster() {
+        return new EwmaForecaster(ewmaAlpha, bandK, horizonSteps, horizonStep.toMillis());
+    }
+
+    private static void requirePositive(String key, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(key + " must be > 0: " + d);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.augur.jobs.pipeline;
+
+import io.augur.schema.DeadLetter;
+import io.augur.schema.DeadLetters;
+import io.augur.schema.ResourceSample;
+import io.augur.schema.SchemaDecodeException;
+import io.augur.schema.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decodes raw records of {@code augur.telemetry.resources} into {@link ResourceSample}s and
+ * validates them. Good samples go to the main output; anything that does not decode or is not a
+ * plausible measurement goes to {@link #DEAD_LETTERS} with the reason. Bad data never fails the
+ * job.
+ */
+public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSample> {
+    private static final long serialVersionUID = 1L;
+
+    /** Name of this component in dead letters. */
+    public static final String COMPONENT = "jobs.BehaviorProfilerJob.DecodeSamplesFn";
+
+    /** Side output of everything rejected. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private final Clock clock;
+    private final Duration maxFutureSkew;
+
+    /**
+     * @param clock for the dead letters' timestamps and the "far in the future" check
+     * @param maxFutureSkew how far ahead of the clock a sample may be stamped
+     */
+    public DecodeSamplesFn(Clock clock, Duration maxFutureSkew) {
+        this.clock = clock;
+        this.maxFutureSkew = maxFutureSkew;
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<ResourceSample> out) {
+        Instant now = clock.instant();
+        ResourceSample sample;
+        try {
+            sample =
+                    Topics.RESOURCES
+                            .codec()
+                            .decode(raw.value, raw.topic, raw.partition, raw.offset);
+        } catch (SchemaDecodeException e) {
+            ctx.output(
+                    DEAD_LETTERS,
+                    DeadLetters.of(
+                            raw.topic, raw.partition, raw.offset, raw.key, raw.value, e, COMPONENT,
+                            now));
+            return;
+        }
+        Optional<Violation> violation = validate(sample, now, maxFutureSkew);
+        if (violation.isPresent()) {
+            ctx.output(
+                    DEAD_LETTERS,
+                    DeadLetters.of(
+                            raw.topic,
+                            raw.partition,
+                            raw.offset,
+                            raw.key,
+                            raw.value,
+                            "validation." + violation.get().kind(),
+                            violation.get().message(),
+                            COMPONENT,
+                            now));
+            return;
+        }
+        out.collect(sample);
+    }
+
+    /**
+     * Why a decoded sample is not a plausible measurement.
+     *
+     * @param kind short machine-readable kind (becomes the dead letter's errorType suffix)
+     * @param message what exactly is wrong
+     */
+    public record Violation(String kind, String message) {}
+
+    /** Checks one decoded sample; empty if it is plausible. Pure. */
+    public static Optional<Violation> validate(
+            ResourceSample s, Instant now, Duration maxFutureSkew) {
+        if (isBlank(s.getTaskId())) {
+            return Optional.of(new Violation("MISSING_TASK_ID", "taskId is empty"));
+        }
+        if (isBlank(s.getUserId())) {
+            return Optional.of(
+                    new Violation("MISSING_USER_ID", "userId of " + s.getTaskId() + " is empty"));
+        }
+        if (s.getIntervalMs() <= 0) {
+            return Optional.of(
+                    new Violation("BAD_INTERVAL", "intervalMs must be > 0: " + s.getIntervalMs()));
+        }
+        if (s.getTimestamp().isAfter(now.plus(maxFutureSkew))) {
+            return Optional.of(
+                    new Violation(
+                            "FUTURE_TIMESTAMP",
+                            "timestamp "
+                                    + s.getTimestamp()
+                                    + " is more than "
+                                    + maxFutureSkew
+                                    + " ahead of "
+                                    + now));
+        }
+        Double cpu = s.getCpuCores();
+        if (cpu != null && (cpu.isNaN() || cpu.isInfinite() || cpu < 0)) {
+            return Optional.of(new Violation(cpu.isNaN() ? "NAN" : "NEGATIVE", "cpuCores " + cpu));
+        }
+        String[] names = {
+            "memoryBytes", "diskReadBytes", "diskWriteBytes", "netRxBytes", "netTxBytes", "pids"
+        };
+        Long[] values = {
+            s.getMemoryBytes(),
+            s.getDiskReadBytes(),
+            s.getDiskWriteBytes(),
+            s.getNetRxBytes(),
+            s.getNetTxBytes(),
+            s.getPids()
+        };
+        for (int i = 0; i < names.length; i++) {
+            if (values[i] != null && values[i] < 0) {
+                return Optional.of(new Violation("NEGATIVE", names[i] + " " + values[i]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}
