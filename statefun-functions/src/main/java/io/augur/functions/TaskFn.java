@@ -1,0 +1,468 @@
+package io.augur.functions;
+
+import io.augur.functions.allocation.Allocation;
+import io.augur.functions.allocation.AllocationPolicy;
+import io.augur.functions.allocation.ForecastSummary;
+import io.augur.functions.allocation.Proposal;
+import io.augur.functions.allocation.RiskInput;
+import io.augur.functions.wire.AllocationGrant;
+import io.augur.functions.wire.AllocationRequest;
+import io.augur.functions.wire.Limits;
+import io.augur.functions.wire.PendingDecision;
+import io.augur.functions.wire.PendingDecisions;
+import io.augur.functions.wire.ReleaseRequest;
+import io.augur.functions.wire.TaskProfile;
+import io.augur.schema.AckOutcome;
+import io.augur.schema.AvroCodec;
+import io.augur.schema.Codecs;
+import io.augur.schema.DeadLetter;
+import io.augur.schema.DeadLetters;
+import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementAction;
+import io.augur.schema.EnforcementDecision;
+import io.augur.schema.ResourceLimits;
+import io.augur.schema.RiskAssessment;
+import io.augur.schema.SchemaDecodeException;
+import io.augur.schema.TaskEvent;
+import io.augur.schema.TaskEventType;
+import io.augur.schema.Topics;
+import io.augur.schema.TrustLevel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.statefun.sdk.java.AddressScopedStorage;
+import org.apache.flink.statefun.sdk.java.Context;
+import org.apache.flink.statefun.sdk.java.StatefulFunction;
+import org.apache.flink.statefun.sdk.java.StatefulFunctionSpec;
+import org.apache.flink.statefun.sdk.java.TypeName;
+import org.apache.flink.statefun.sdk.java.ValueSpec;
+import org.apache.flink.statefun.sdk.java.io.KafkaEgressMessage;
+import org.apache.flink.statefun.sdk.java.message.EgressMessage;
+import org.apache.flink.statefun.sdk.java.message.Message;
+import org.apache.flink.statefun.sdk.java.message.MessageBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task ({@code augur.fn/task}, id = taskId). Receives the task's life cycle, its risk
+ * assessments and the enforcer's acks from Kafka; for every assessment it runs the allocation
+ * policy's risk branches, reserves the next decision {@code sequence} (it alone owns the sequence),
+ * asks the task's {@link NodeFn} to cap the proposal by the node's availability, and on the grant
+ * emits exactly one {@link EnforcementDecision} to {@code augur.decisions}.
+ *
+ * <p>Flow: assessment → (sequence n reserved, proposal kept as pending) → AllocationRequest(n) →
+ * NodeFn → AllocationGrant(n) → decision n. StateFun delivers each message exactly once, so each
+ * assessment yields one decision and sequences have no gaps.
+ */
+public final class TaskFn implements StatefulFunction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskFn.class);
+
+    public static final TypeName TYPE = TypeName.typeNameOf(AugurFunctions.NAMESPACE, "task");
+
+    /** Egress of decisions (and of dead letters); ids as in the runtime's module.yaml. */
+    public static final TypeName DECISIONS_EGRESS = TypeName.typeNameOf("augur.io", "decisions");
+
+    public static final TypeName DLQ_EGRESS = TypeName.typeNameOf("augur.io", "dlq");
+
+    /** Name this component gives in dead letters. */
+    public static final String COMPONENT = "statefun-functions/TaskFn";
+
+    /**
+     * State of tasks that have not been heard of for this long is dropped (ended or vanished
+     * tasks). Long enough that a live task never loses its sequence.
+     */
+    static final Duration STATE_TTL = Duration.ofDays(30);
+
+    static final ValueSpec<TaskProfile> PROFILE =
+            ValueSpec.named("profile")
+                    .thatExpiresAfterCall(STATE_TTL)
+                    .withCustomType(Types.TASK_PROFILE);
+    static final ValueSpec<Limits> ALLOCATION =
+            ValueSpec.named("allocation")
+                    .thatExpiresAfterCall(STATE_TTL)
+                    .withCustomType(Types.LIMITS);
+    static final ValueSpec<Long> SEQUENCE =
+            ValueSpec.named("sequence").thatExpiresAfterCall(STATE_TTL).withLongType();
+    static final ValueSpec<PendingDecisions> PENDING =
+            ValueSpec.named("pending")
+                    .thatExpiresAfterCall(STATE_TTL)
+                    .withCustomType(Types.PENDING_DECISIONS);
+    static final ValueSpec<Long> LAST_ACK =
+            ValueSpec.named("lastAck").thatExpiresAfterCall(STATE_TTL).withLongType();
+
+    /** With default settings; the server uses {@link #spec(FunctionsConfig)}. */
+    public static final StatefulFunctionSpec SPEC = spec(FunctionsConfig.DEFAULTS);
+
+    private final AllocationPolicy policy;
+    private final Clock clock;
+    private final DecisionObserver observer;
+
+    public TaskFn(AllocationPolicy policy, Clock clock, DecisionObserver observer) {
+        this.policy = policy;
+        this.clock = clock;
+        this.observer = observer;
+    }
+
+    public static StatefulFunctionSpec spec(FunctionsConfig config) {
+        return StatefulFunctionSpec.builder(TYPE)
+                .withValueSpecs(PROFILE, ALLOCATION, SEQUENCE, PENDING, LAST_ACK)
+                .withSupplier(() -> new TaskFn(config.policy(), config.clock(), config.observer()))
+                .build();
+    }
+
+    /** Deterministic decision id: a replayed assessment gets the same id. */
+    public static String decisionId(String taskId, long sequence) {
+        return taskId + "/" + sequence;
+    }
+
+    @Override
+    public CompletableFuture<Void> apply(Context context, Message message) {
+        if (message.is(Types.RISK_ASSESSMENT)) {
+            decode(context, message, Topics.RISK.name(), RiskAssessment.class)
+                    .ifPresent(a -> onAssessment(context, a));
+        } else if (message.is(Types.ALLOCATION_GRANT)) {
+            onGrant(context, message.as(Types.ALLOCATION_GRANT));
+        } else if (message.is(Types.TASK_EVENT)) {
+            decode(context, message, Topics.TASKS.name(), TaskEvent.class)
+                    .ifPresent(e -> onTaskEvent(context, e));
+        } else if (message.is(Types.ENFORCEMENT_ACK)) {
+            decode(context, message, Topics.ACKS.name(), EnforcementAck.class)
+                    .ifPresent(a -> onAck(context, a));
+        } else {
+            deadLetter(
+                    context,
+                    "unknown",
+                    message.rawValue().toByteArray(),
+                    "unexpected-type",
+                    "TaskFn does not handle " + message.valueTypeName());
+        }
+        return context.done();
+    }
+
+    private void onAssessment(Context context, RiskAssessment assessment) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        Optional<TaskProfile> known = storage.get(PROFILE);
+        if (known.isPresent() && known.get().getEnded()) {
+            // Windows closing after the task ended: nothing left to allocate.
+            LOG.warn(
+                    "assessment for ended task {} ignored (window {})",
+                    taskId,
+                    assessment.getWindowEnd());
+            observer.assessmentSkipped(taskId, "task-ended");
+            return;
+        }
+        List<String> notes = new ArrayList<>();
+        TaskProfile profile;
+        if (known.isPresent()) {
+            profile = known.get();
+        } else {
+            // Never drop an assessment for want of a STARTED event: act on what it says.
+            profile =
+                    TaskProfile.newBuilder()
+                            .setTaskId(taskId)
+                            .setNodeId(assessment.getNodeId())
+                            .setUserId(assessment.getUserId())
+                            .setRole(null)
+                            .setStartedAt(null)
+                            .setEnded(false)
+                            .build();
+            storage.set(PROFILE, profile);
+            notes.add(
+                    "no STARTED event seen: node from the assessment, default current allocation");
+        }
+        Allocation current =
+                storage.get(ALLOCATION)
+                        .map(TaskFn::toAllocation)
+                        .orElse(policy.settings().defaultAllocation());
+        Proposal proposal =
+                policy.propose(
+                        new RiskInput(
+                                assessment.getRiskScore(),
+                                ForecastSummary.of(assessment.getForecast()),
+                                current));
+
+        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
+        storage.set(SEQUENCE, sequence);
+        List<String> reasons = new ArrayList<>(notes);
+        reasons.add(
+                String.format(
+                        java.util.Locale.ROOT,
+                        "assessment window %s, model %s, confidence %.2f",
+                        assessment.getWindowEnd(),
+                        assessment.getModelVersion(),
+                        assessment.getConfidence()));
+        reasons.addAll(proposal.reasons());
+        PendingDecision pending =
+                PendingDecision.newBuilder()
+                        .setSequence(sequence)
+                        .setAction(proposal.action().name())
+                        .setTrustLevel(proposal.trustLevel().name())
+                        .setSandboxProfile(proposal.sandboxProfile())
+                        .setMonitoringIntervalMs(proposal.monitoringIntervalMs())
+                        .setCauseTimestamp(assessment.getSourceTimestamp())
+                        .setRequested(toLimits(proposal.allocation()))
+                        .setReasons(reasons)
+                        .build();
+        List<PendingDecision> items =
+                new ArrayList<>(
+                        storage.get(PENDING).map(PendingDecisions::getItems).orElse(List.of()));
+        items.add(pending);
+        storage.set(PENDING, new PendingDecisions(items));
+
+        context.send(
+                MessageBuilder.forAddress(NodeFn.TYPE, profile.getNodeId())
+                        .withCustomType(
+                                Types.ALLOCATION_REQUEST,
+                                AllocationRequest.newBuilder()
+                                        .setTaskId(taskId)
+                                        .setNodeId(profile.getNodeId())
+                                        .setSequence(sequence)
+                                        .setRequested(toLimits(proposal.allocation()))
+                                        .build())
+                        .build());
+    }
+
+    private void onGrant(Context context, AllocationGrant grant) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        List<PendingDecision> items =
+                new ArrayList<>(
+                        storage.get(PENDING).map(PendingDecisions::getItems).orElse(List.of()));
+        PendingDecision pending = null;
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).getSequence() == grant.getSequence()) {
+                pending = items.remove(i);
+                break;
+            }
+        }
+        if (pending == null) {
+            // Cannot happen with exactly-once messaging; make it loud rather than invent a
+            // decision.
+            LOG.error(
+                    "grant {} for task {} matches no pending proposal",
+                    grant.getSequence(),
+                    taskId);
+            deadLetter(
+                    context,
+                    "internal",
+                    Codecs.of(AllocationGrant.class).encode(grant),
+                    "orphan-grant",
+                    "grant " + grant.getSequence() + " matches no pending proposal");
+            return;
+        }
+        if (items.isEmpty()) {
+            storage.remove(PENDING);
+        } else {
+            storage.set(PENDING, new PendingDecisions(items));
+        }
+        if (!storage.get(PROFILE).map(TaskProfile::getEnded).orElse(false)) {
+            storage.set(ALLOCATION, grant.getGranted());
+        }
+        List<String> reasons = new ArrayList<>(pending.getReasons());
+        reasons.addAll(grant.getReasons());
+        Limits granted = grant.getGranted();
+        EnforcementDecision decision =
+                EnforcementDecision.newBuilder()
+                        .setDecisionId(decisionId(taskId, pending.getSequence()))
+                        .setTaskId(taskId)
+                        .setNodeId(grant.getNodeId())
+                        .setSequence(pending.getSequence())
+                        .setAction(EnforcementAction.valueOf(pending.getAction()))
+                        .setTrustLevel(TrustLevel.valueOf(pending.getTrustLevel()))
+                        .setCpuCores(granted.getCpuCores())
+                        .setMemoryBytes(granted.getMemoryBytes())
+                        .setNetworkEnabled(granted.getNetworkEnabled())
+                        .setNetworkBandwidthBps(null)
+                        .setDiskReadBps(null)
+                        .setDiskWriteBps(null)
+                        .setPidsMax(null)
+                        .setSandboxProfile(pending.getSandboxProfile())
+                        .setMonitoringIntervalMs(pending.getMonitoringIntervalMs())
+                        .setCauseTimestamp(pending.getCauseTimestamp())
+                        .setIssuedAt(clock.instant())
+                        .setReasons(reasons)
+                        .build();
+        context.send(decisionMessage(decision));
+        observer.decisionIssued(decision);
+        LOG.debug(
+                "decision {} {} for task {}",
+                decision.getDecisionId(),
+                decision.getAction(),
+                taskId);
+    }
+
+    private void onTaskEvent(Context context, TaskEvent event) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        if (event.getType() == TaskEventType.STARTED) {
+            storage.set(
+                    PROFILE,
+                    TaskProfile.newBuilder()
+                            .setTaskId(taskId)
+                            .setNodeId(event.getNodeId())
+                            .setUserId(event.getUserId())
+                            .setRole(event.getRole())
+                            .setStartedAt(event.getTimestamp())
+                            .setEnded(false)
+                            .build());
+            // If decisions were already made (assessments overtook STARTED), they stay in force.
+            if (storage.get(ALLOCATION).isEmpty()) {
+                storage.set(ALLOCATION, initialLimits(event.getInitialAllocation()));
+            }
+            return;
+        }
+        String nodeId = storage.get(PROFILE).map(TaskProfile::getNodeId).orElse(event.getNodeId());
+        TaskProfile ended =
+                storage.get(PROFILE)
+                        .map(p -> TaskProfile.newBuilder(p).setEnded(true).build())
+                        .orElse(
+                                TaskProfile.newBuilder()
+                                        .setTaskId(taskId)
+                                        .setNodeId(nodeId)
+                                        .setUserId(event.getUserId())
+                                        .setRole(event.getRole())
+                                        .setStartedAt(null)
+                                        .setEnded(true)
+                                        .build());
+        storage.set(PROFILE, ended);
+        storage.remove(ALLOCATION);
+        storage.remove(LAST_ACK);
+        // The sequence stays: a reused task id must never repeat a decision id.
+        context.send(
+                MessageBuilder.forAddress(NodeFn.TYPE, nodeId)
+                        .withCustomType(
+                                Types.RELEASE_REQUEST,
+                                ReleaseRequest.newBuilder()
+                                        .setTaskId(taskId)
+                                        .setNodeId(nodeId)
+                                        .build())
+                        .build());
+    }
+
+    private void onAck(Context context, EnforcementAck ack) {
+        AddressScopedStorage storage = context.storage();
+        long lastAck = storage.get(LAST_ACK).orElse(0L);
+        if (ack.getSequence() < lastAck) {
+            return; // an older ack arriving late says nothing new
+        }
+        storage.set(LAST_ACK, ack.getSequence());
+        boolean latest = ack.getSequence() == storage.get(SEQUENCE).orElse(0L);
+        if (ack.getOutcome() == AckOutcome.APPLIED && ack.getApplied() != null && latest) {
+            // What the enforcer reports in force is the current allocation of the next round.
+            Limits current =
+                    storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+            storage.set(ALLOCATION, merge(ack.getApplied(), current));
+        } else if (ack.getOutcome() == AckOutcome.FAILED
+                || ack.getOutcome() == AckOutcome.REJECTED) {
+            LOG.warn(
+                    "decision {} of task {} was {}: {}",
+                    ack.getDecisionId(),
+                    ack.getTaskId(),
+                    ack.getOutcome(),
+                    ack.getReason());
+        }
+    }
+
+    private <T extends SpecificRecordBase> Optional<T> decode(
+            Context context, Message message, String topic, Class<T> type) {
+        byte[] bytes = message.rawValue().toByteArray();
+        AvroCodec<T> codec = Codecs.of(type);
+        try {
+            return Optional.of(codec.decode(bytes, topic, -1, -1L));
+        } catch (SchemaDecodeException e) {
+            LOG.warn(
+                    "undecodable {} for task {}: {}",
+                    type.getSimpleName(),
+                    context.self().id(),
+                    e.getMessage());
+            DeadLetter letter =
+                    DeadLetters.of(
+                            topic,
+                            -1,
+                            -1L,
+                            context.self().id().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            bytes,
+                            e,
+                            COMPONENT,
+                            clock.instant());
+            sendDeadLetter(context, letter);
+            return Optional.empty();
+        }
+    }
+
+    private void deadLetter(
+            Context context, String topic, byte[] bytes, String errorType, String error) {
+        LOG.error("dead letter for task {}: {}", context.self().id(), error);
+        sendDeadLetter(
+                context,
+                DeadLetters.of(
+                        topic,
+                        -1,
+                        -1L,
+                        context.self().id().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        bytes,
+                        errorType,
+                        error,
+                        COMPONENT,
+                        clock.instant()));
+    }
+
+    private void sendDeadLetter(Context context, DeadLetter letter) {
+        context.send(
+                KafkaEgressMessage.forEgress(DLQ_EGRESS)
+                        .withTopic(Topics.DLQ.name())
+                        .withUtf8Key(letter.getSourceTopic())
+                        .withValue(Topics.DLQ.codec().encode(letter))
+                        .build());
+        observer.deadLettered(letter);
+    }
+
+    static EgressMessage decisionMessage(EnforcementDecision decision) {
+        return KafkaEgressMessage.forEgress(DECISIONS_EGRESS)
+                .withTopic(Topics.DECISIONS.name())
+                .withUtf8Key(decision.getTaskId())
+                .withValue(Topics.DECISIONS.codec().encode(decision))
+                .build();
+    }
+
+    private Limits initialLimits(ResourceLimits initial) {
+        Limits fallback = toLimits(policy.settings().defaultAllocation());
+        return initial == null ? fallback : merge(initial, fallback);
+    }
+
+    /** Fields the limits leave unset (null) keep their value from {@code fallback}. */
+    private static Limits merge(ResourceLimits limits, Limits fallback) {
+        return Limits.newBuilder()
+                .setCpuCores(
+                        limits.getCpuCores() != null
+                                ? limits.getCpuCores()
+                                : fallback.getCpuCores())
+                .setMemoryBytes(
+                        limits.getMemoryBytes() != null
+                                ? limits.getMemoryBytes()
+                                : fallback.getMemoryBytes())
+                .setNetworkEnabled(
+                        limits.getNetworkEnabled() != null
+                                ? limits.getNetworkEnabled()
+                                : fallback.getNetworkEnabled())
+                .build();
+    }
+
+    static Limits toLimits(Allocation a) {
+        return Limits.newBuilder()
+                .setCpuCores(a.cpuCores())
+                .setMemoryBytes(a.memoryBytes())
+                .setNetworkEnabled(a.networkEnabled())
+                .build();
+    }
+
+    static Allocation toAllocation(Limits l) {
+        return new Allocation(l.getCpuCores(), l.getMemoryBytes(), l.getNetworkEnabled());
+    }
+}

@@ -1,0 +1,209 @@
+package io.augur.functions.allocation;
+
+import io.augur.schema.EnforcementAction;
+import io.augur.schema.TrustLevel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Dynamic Resource Allocator of predictive-allocation.md as a pure function: risk score,
+ * forecast, current allocation and the node's availability in; allocation, action, trust level and
+ * reasons out.
+ *
+ * <p>It runs in two steps so that the capping can happen where the availability is known without
+ * races: {@link #propose} (the risk branches) in the task's function, {@link #cap} in the node's
+ * pool. {@link #allocate} is both, as in the spec's pseudocode.
+ */
+public final class AllocationPolicy {
+
+    /** Sandbox profile names, from the least to the most restrictive. */
+    public static final String PROFILE_DEFAULT = "default";
+
+    public static final String PROFILE_MONITORED = "monitored";
+    public static final String PROFILE_RESTRICTED = "restricted";
+
+    private final AllocationSettings settings;
+
+    public AllocationPolicy(AllocationSettings settings) {
+        this.settings = settings;
+    }
+
+    public static AllocationPolicy defaults() {
+        return new AllocationPolicy(AllocationSettings.DEFAULTS);
+    }
+
+    public AllocationSettings settings() {
+        return settings;
+    }
+
+    /** The spec's allocateResources: {@link #propose} then {@link #cap} by availability. */
+    public Proposal allocate(RiskInput input, NodeResources available) {
+        Proposal proposal = propose(input);
+        Capped capped = cap(proposal.allocation(), available);
+        return proposal.withAllocation(capped.allocation(), capped.reasons());
+    }
+
+    /** The risk branches of the allocator, before the node's availability is applied. */
+    public Proposal propose(RiskInput input) {
+        double risk = input.riskScore();
+        List<String> reasons = new ArrayList<>();
+        if (risk > settings.highThreshold()) {
+            Allocation restricted = settings.restricted();
+            reasons.add(
+                    fmt(
+                            "risk %.3f > high threshold %.3f: restrict to %s, network %s",
+                            risk,
+                            settings.highThreshold(),
+                            describe(restricted),
+                            restricted.networkEnabled() ? "on" : "off"));
+            return new Proposal(
+                    EnforcementAction.RESTRICT,
+                    TrustLevel.LOW,
+                    restricted,
+                    PROFILE_RESTRICTED,
+                    settings.elevatedMonitoringIntervalMs(),
+                    reasons);
+        }
+        if (risk > settings.mediumThreshold()) {
+            Allocation current = input.current();
+            double cpu = current.cpuCores() * settings.throttleFactor();
+            long memory = (long) Math.floor(current.memoryBytes() * settings.throttleFactor());
+            reasons.add(
+                    fmt(
+                            "risk %.3f > medium threshold %.3f (<= high %.3f): throttle to %.2f x"
+                                    + " current %s",
+                            risk,
+                            settings.mediumThreshold(),
+                            settings.highThreshold(),
+                            settings.throttleFactor(),
+                            describe(current)));
+            cpu = floorCpu(cpu, reasons);
+            memory = floorMemory(memory, reasons);
+            reasons.add(
+                    fmt(
+                            "moderate risk: increase monitoring frequency (every %d ms)",
+                            settings.elevatedMonitoringIntervalMs()));
+            return new Proposal(
+                    EnforcementAction.THROTTLE,
+                    TrustLevel.MEDIUM,
+                    new Allocation(roundCpu(cpu), memory, true),
+                    PROFILE_MONITORED,
+                    settings.elevatedMonitoringIntervalMs(),
+                    reasons);
+        }
+        reasons.add(
+                fmt(
+                        "risk %.3f <= medium threshold %.3f: proactive allocation from the"
+                                + " forecast's upper bound + %.0f%% headroom",
+                        risk, settings.mediumThreshold(), settings.headroom() * 100));
+        return new Proposal(
+                EnforcementAction.ALLOCATE,
+                TrustLevel.HIGH,
+                proactive(input, reasons),
+                PROFILE_DEFAULT,
+                settings.baseMonitoringIntervalMs(),
+                reasons);
+    }
+
+    /**
+     * Caps an allocation by what the node has available for the task ("if newAllocation.cpuCores >
+     * availableResources.cpuCores then cap"), for CPU and memory. Never grants beyond availability,
+     * even below the safety floors: over-committing the node is worse.
+     */
+    public Capped cap(Allocation requested, NodeResources available) {
+        List<String> reasons = new ArrayList<>();
+        Allocation result = requested;
+        double availableCpu = Math.floor(available.cpuCores() * 1000) / 1000;
+        if (requested.cpuCores() > availableCpu) {
+            reasons.add(
+                    fmt(
+                            "capped cpu %.3f -> %.3f cores by node availability",
+                            requested.cpuCores(), availableCpu));
+            result = result.withCpu(availableCpu);
+        }
+        if (requested.memoryBytes() > available.memoryBytes()) {
+            reasons.add(
+                    fmt(
+                            "capped memory %d -> %d MiB by node availability",
+                            requested.memoryBytes() / Allocation.MIB,
+                            available.memoryBytes() / Allocation.MIB));
+            result = result.withMemory(available.memoryBytes());
+        }
+        return new Capped(result, reasons);
+    }
+
+    private Allocation proactive(RiskInput input, List<String> reasons) {
+        ForecastSummary f = input.forecast();
+        Allocation current = input.current();
+        double factor = 1 + settings.headroom();
+        double cpu;
+        if (f.cpuUpperCores().isPresent()) {
+            cpu = f.cpuUpperCores().getAsDouble() * factor;
+            reasons.add(
+                    fmt(
+                            "forecast cpu upper %.3f cores -> %.3f",
+                            f.cpuUpperCores().getAsDouble(), cpu));
+        } else {
+            cpu = current.cpuCores();
+            reasons.add(fmt("no cpu forecast: keep current %.3f cores", cpu));
+        }
+        long memory;
+        if (f.memoryUpperBytes().isPresent()) {
+            memory = (long) Math.ceil(f.memoryUpperBytes().getAsLong() * factor);
+            reasons.add(
+                    fmt(
+                            "forecast memory upper %d MiB -> %d MiB",
+                            f.memoryUpperBytes().getAsLong() / Allocation.MIB,
+                            memory / Allocation.MIB));
+        } else {
+            memory = current.memoryBytes();
+            reasons.add(fmt("no memory forecast: keep current %d MiB", memory / Allocation.MIB));
+        }
+        if (f.memoryMeanBytes().isPresent()) {
+            long usageFloor =
+                    (long)
+                            Math.ceil(
+                                    f.memoryMeanBytes().getAsLong() * settings.memoryUsageFactor());
+            if (memory < usageFloor) {
+                reasons.add(
+                        fmt(
+                                "memory floor: %.1f x forecast usage = %d MiB",
+                                settings.memoryUsageFactor(), usageFloor / Allocation.MIB));
+                memory = usageFloor;
+            }
+        }
+        cpu = floorCpu(cpu, reasons);
+        memory = floorMemory(memory, reasons);
+        return new Allocation(roundCpu(cpu), memory, true);
+    }
+
+    private double floorCpu(double cpu, List<String> reasons) {
+        if (cpu < settings.minCpuCores()) {
+            reasons.add(fmt("cpu floor %.3f cores", settings.minCpuCores()));
+            return settings.minCpuCores();
+        }
+        return cpu;
+    }
+
+    private long floorMemory(long memory, List<String> reasons) {
+        if (memory < settings.minMemoryBytes()) {
+            reasons.add(fmt("memory floor %d MiB", settings.minMemoryBytes() / Allocation.MIB));
+            return settings.minMemoryBytes();
+        }
+        return memory;
+    }
+
+    /** CPU quotas are kept in whole millicores so that a node's pool adds up exactly. */
+    static double roundCpu(double cores) {
+        return Math.round(cores * 1000) / 1000.0;
+    }
+
+    private static String describe(Allocation a) {
+        return fmt("%.3f cores, %d MiB", a.cpuCores(), a.memoryBytes() / Allocation.MIB);
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

@@ -1,0 +1,89 @@
+package io.augur.functions.allocation;
+
+/**
+ * The allocator's policy values. Defaults follow predictive-allocation.md: HIGH 0.7, MEDIUM 0.4,
+ * high risk restricted to 1 core / 512 MiB / no network, moderate risk throttled to 0.75 of the
+ * current allocation with more frequent monitoring, low risk allocated from the forecast's upper
+ * bound plus headroom.
+ *
+ * @param highThreshold risk strictly above this is high risk
+ * @param mediumThreshold risk strictly above this (and not high) is moderate risk
+ * @param restricted allocation of a high-risk task
+ * @param throttleFactor share of the current allocation a moderate-risk task keeps
+ * @param headroom extra share on top of the forecast's upper bound for a low-risk task
+ * @param minCpuCores floor of any throttled or proactive CPU allocation
+ * @param minMemoryBytes floor of any throttled or proactive memory allocation
+ * @param memoryUsageFactor a proactive memory allocation is at least this times the forecast usage
+ * @param baseMonitoringIntervalMs monitoring interval of low-risk tasks
+ * @param elevatedMonitoringIntervalMs monitoring interval of moderate- and high-risk tasks
+ * @param defaultAllocation current allocation of a task whose STARTED event was not seen
+ */
+public record AllocationSettings(
+        double highThreshold,
+        double mediumThreshold,
+        Allocation restricted,
+        double throttleFactor,
+        double headroom,
+        double minCpuCores,
+        long minMemoryBytes,
+        double memoryUsageFactor,
+        long baseMonitoringIntervalMs,
+        long elevatedMonitoringIntervalMs,
+        Allocation defaultAllocation) {
+
+    public static final double DEFAULT_HIGH_THRESHOLD = 0.7;
+    public static final double DEFAULT_MEDIUM_THRESHOLD = 0.4;
+
+    public static final AllocationSettings DEFAULTS =
+            new AllocationSettings(
+                    DEFAULT_HIGH_THRESHOLD,
+                    DEFAULT_MEDIUM_THRESHOLD,
+                    new Allocation(1.0, 512 * Allocation.MIB, false),
+                    0.75,
+                    0.2,
+                    0.1,
+                    128 * Allocation.MIB,
+                    1.5,
+                    1000,
+                    250,
+                    new Allocation(1.0, 1024 * Allocation.MIB, true));
+
+    public AllocationSettings {
+        if (!(0 <= mediumThreshold && mediumThreshold <= highThreshold && highThreshold <= 1)) {
+            throw new IllegalArgumentException(
+                    "thresholds must satisfy 0 <= medium <= high <= 1, got medium "
+                            + mediumThreshold
+                            + ", high "
+                            + highThreshold);
+        }
+        if (!(throttleFactor > 0 && throttleFactor <= 1)) {
+            throw new IllegalArgumentException(
+                    "throttleFactor must be in (0, 1]: " + throttleFactor);
+        }
+        if (!(headroom >= 0) || !(memoryUsageFactor >= 1)) {
+            throw new IllegalArgumentException("headroom must be >= 0 and memoryUsageFactor >= 1");
+        }
+        if (minCpuCores <= 0 || minMemoryBytes <= 0) {
+            throw new IllegalArgumentException("floors must be positive");
+        }
+        if (baseMonitoringIntervalMs <= 0 || elevatedMonitoringIntervalMs <= 0) {
+            throw new IllegalArgumentException("monitoring intervals must be positive");
+        }
+    }
+
+    /** The same settings with other risk thresholds. */
+    public AllocationSettings withThresholds(double high, double medium) {
+        return new AllocationSettings(
+                high,
+                medium,
+                restricted,
+                throttleFactor,
+                headroom,
+                minCpuCores,
+                minMemoryBytes,
+                memoryUsageFactor,
+                baseMonitoringIntervalMs,
+                elevatedMonitoringIntervalMs,
+                defaultAllocation);
+    }
+}

@@ -1,0 +1,55 @@
+package io.augur.functions.http;
+
+import io.augur.functions.DecisionObserver;
+import io.augur.schema.DeadLetter;
+import io.augur.schema.EnforcementDecision;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+
+/**
+ * Prometheus counters of the functions: decisions issued by action, assessments skipped by reason,
+ * dead letters by error type. Counts may run ahead of Kafka after a runtime restart (replayed
+ * invocations), which is what a counter of work done should show.
+ */
+public final class PrometheusDecisionObserver implements DecisionObserver {
+
+    private final Counter decisions;
+    private final Counter skipped;
+    private final Counter deadLetters;
+
+    public PrometheusDecisionObserver(CollectorRegistry registry) {
+        decisions =
+                Counter.build()
+                        .name("augur_decisions_issued_total")
+                        .help("Enforcement decisions issued, by action.")
+                        .labelNames("action")
+                        .register(registry);
+        skipped =
+                Counter.build()
+                        .name("augur_assessments_skipped_total")
+                        .help("Risk assessments that led to no decision, by reason.")
+                        .labelNames("reason")
+                        .register(registry);
+        deadLetters =
+                Counter.build()
+                        .name("augur_functions_dead_letters_total")
+                        .help("Records the functions sent to augur.dlq, by error type.")
+                        .labelNames("error_type")
+                        .register(registry);
+    }
+
+    @Override
+    public void decisionIssued(EnforcementDecision decision) {
+        decisions.labels(decision.getAction().name()).inc();
+    }
+
+    @Override
+    public void assessmentSkipped(String taskId, String reason) {
+        skipped.labels(reason).inc();
+    }
+
+    @Override
+    public void deadLettered(DeadLetter deadLetter) {
+        deadLetters.labels(deadLetter.getErrorType()).inc();
+    }
+}

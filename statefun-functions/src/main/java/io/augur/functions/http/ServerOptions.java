@@ -1,0 +1,117 @@
+package io.augur.functions.http;
+
+import io.augur.functions.allocation.AllocationSettings;
+import io.augur.functions.allocation.NodeResources;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Command-line settings of {@link FunctionServer}.
+ *
+ * @param bindAddress address to listen on
+ * @param port port of the request-reply endpoint (0 = any free port)
+ * @param metricsPort port of the Prometheus endpoint, if any
+ * @param nodeCapacity capacity of every node's resource pool
+ * @param settings allocation policy (thresholds from the command line)
+ */
+public record ServerOptions(
+        String bindAddress,
+        int port,
+        OptionalInt metricsPort,
+        NodeResources nodeCapacity,
+        AllocationSettings settings) {
+
+    public static final String USAGE =
+            String.join(
+                    "\n",
+                    "Usage: FunctionServer --port P [--metrics-port M] [--node-cpu-cores C]",
+                    "                      [--node-memory-bytes B] [--high-threshold X]",
+                    "                      [--medium-threshold Y] [--bind ADDRESS]",
+                    "",
+                    "Serves Augur's remote Stateful Functions (augur.fn/task, augur.fn/node) at",
+                    "http://ADDRESS:P/statefun for the StateFun runtime.",
+                    "",
+                    "  --port P                 request-reply port (0 = a free one)",
+                    "  --metrics-port M         Prometheus metrics on http://ADDRESS:M/metrics",
+                    "  --node-cpu-cores C       CPU capacity of each node's pool (default 4)",
+                    "  --node-memory-bytes B    memory capacity of each node's pool (default 8 GiB)",
+                    "  --high-threshold X       risk above X restricts the task (default 0.7)",
+                    "  --medium-threshold Y     risk above Y throttles the task (default 0.4)",
+                    "  --bind ADDRESS           address to listen on (default 127.0.0.1)",
+                    "  --help                   this text",
+                    "",
+                    "Prints 'FUNCTIONS READY http://127.0.0.1:P/statefun' on stdout when serving.");
+
+    /**
+     * Parses the command line.
+     *
+     * @return empty when {@code --help} was asked for
+     * @throws IllegalArgumentException with a message for the user when the arguments are wrong
+     */
+    public static Optional<ServerOptions> parse(String... args) {
+        String bind = "127.0.0.1";
+        Integer port = null;
+        OptionalInt metrics = OptionalInt.empty();
+        double cpu = 4.0;
+        long memory = 8L << 30;
+        double high = AllocationSettings.DEFAULT_HIGH_THRESHOLD;
+        double medium = AllocationSettings.DEFAULT_MEDIUM_THRESHOLD;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return Optional.empty();
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + arg);
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--port" -> port = port(arg, value);
+                case "--metrics-port" -> metrics = OptionalInt.of(port(arg, value));
+                case "--node-cpu-cores" -> cpu = positive(arg, number(arg, value));
+                case "--node-memory-bytes" -> memory = (long) positive(arg, number(arg, value));
+                case "--high-threshold" -> high = number(arg, value);
+                case "--medium-threshold" -> medium = number(arg, value);
+                case "--bind" -> bind = value;
+                default -> throw new IllegalArgumentException("unknown argument " + arg);
+            }
+        }
+        if (port == null) {
+            throw new IllegalArgumentException("--port is required");
+        }
+        return Optional.of(
+                new ServerOptions(
+                        bind,
+                        port,
+                        metrics,
+                        new NodeResources(cpu, memory),
+                        AllocationSettings.DEFAULTS.withThresholds(high, medium)));
+    }
+
+    private static int port(String arg, String value) {
+        double p = number(arg, value);
+        if (p != Math.rint(p) || p < 0 || p > 65535) {
+            throw new IllegalArgumentException(arg + " must be a port number, got " + value);
+        }
+        return (int) p;
+    }
+
+    private static double positive(String arg, double v) {
+        if (!(v > 0)) {
+            throw new IllegalArgumentException(arg + " must be positive");
+        }
+        return v;
+    }
+
+    private static double number(String arg, String value) {
+        try {
+            double v = Double.parseDouble(value);
+            if (!Double.isFinite(v)) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(arg + " needs a number, got '" + value + "'", e);
+        }
+    }
+}

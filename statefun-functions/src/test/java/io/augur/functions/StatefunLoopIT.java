@@ -1,0 +1,247 @@
+package io.augur.functions;
+
+import static io.augur.functions.TestAssessments.MIB;
+import static io.augur.functions.TestAssessments.assessment;
+import static io.augur.schema.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.augur.functions.allocation.AllocationSettings;
+import io.augur.functions.allocation.NodeResources;
+import io.augur.functions.http.FunctionServer;
+import io.augur.functions.http.ServerOptions;
+import io.augur.launch.ForkedKafka;
+import io.augur.launch.JavaProcess;
+import io.augur.launch.KafkaClients;
+import io.augur.launch.TopicProbe;
+import io.augur.schema.EnforcementAction;
+import io.augur.schema.EnforcementDecision;
+import io.augur.schema.Topic;
+import io.augur.schema.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The closed loop on the real StateFun 3.3.0 runtime (its own JVM) with a real Kafka broker (its
+ * own JVM) and the function server: exactly one decision per assessment, also across a SIGKILL of
+ * the runtime and a restart from its retained checkpoint; no node over-committed by a burst.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StatefunLoopIT {
+
+    private static final Duration START = Duration.ofMinutes(4);
+    private static final Duration AWAIT = Duration.ofMinutes(4);
+    private static final NodeResources CAPACITY = new NodeResources(4.0, 8L << 30);
+
+    private static Path dir;
+    private static ForkedKafka kafka;
+    private static FunctionServer functions;
+    private static JavaProcess runtime;
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void startLoop() throws IOException {
+        dir = Path.of("target", "it", "StatefunLoopIT").toAbsolutePath();
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        kafka = ForkedKafka.start(dir.resolve("kafka")).createAugurTopics();
+        functions =
+                FunctionServer.start(
+                        new ServerOptions(
+                                "127.0.0.1",
+                                0,
+                                OptionalInt.empty(),
+                                CAPACITY,
+                                AllocationSettings.DEFAULTS),
+                        Clock.systemUTC());
+        runtime = startRuntime(1);
+        producer = new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopLoop() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (functions != null) {
+            functions.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void exactlyOneDecisionPerAssessmentAcrossAKilledAndRestoredRuntime() {
+        String task = "loop-task";
+        send(Topics.TASKS, task, TaskFnTest.started(task, "node-1", 2.0, 2048 * MIB));
+        send(Topics.RISK, task, assessment(task, "node-1", 0.9, T0.plusSeconds(1), 0.5, 256 * MIB));
+        send(Topics.RISK, task, assessment(task, "node-1", 0.5, T0.plusSeconds(2), 0.5, 256 * MIB));
+        send(Topics.RISK, task, assessment(task, "node-1", 0.1, T0.plusSeconds(3), 0.5, 256 * MIB));
+
+        try (TopicProbe<EnforcementDecision> probe = decisions()) {
+            List<EnforcementDecision> first =
+                    forTask(probe.awaitUntil(d -> forTask(d, task).size() >= 3, AWAIT), task);
+            assertThat(first)
+                    .extracting(EnforcementDecision::getAction)
+                    .containsExactly(
+                            EnforcementAction.RESTRICT,
+                            EnforcementAction.THROTTLE,
+                            EnforcementAction.ALLOCATE);
+            assertThat(first)
+                    .extracting(EnforcementDecision::getSequence)
+                    .containsExactly(1L, 2L, 3L);
+
+            // Mid-stream: more assessments in flight, then SIGKILL once some are through.
+            for (int i = 4; i <= 8; i++) {
+                send(
+                        Topics.RISK,
+                        task,
+                        assessment(task, "node-1", 0.05 * i, T0.plusSeconds(i), 0.5, 256 * MIB));
+            }
+            probe.awaitUntil(d -> forTask(d, task).size() >= 4, AWAIT);
+            runtime.kill();
+
+            runtime = startRuntime(2);
+            assertThat(
+                            runtime.awaitLogLine(
+                                    l -> l.contains("restoring from retained checkpoint"), START))
+                    .contains("chk-");
+            for (int i = 9; i <= 12; i++) {
+                send(
+                        Topics.RISK,
+                        task,
+                        assessment(task, "node-1", 0.05 * i, T0.plusSeconds(i), 0.5, 256 * MIB));
+            }
+
+            probe.awaitUntil(d -> forTask(d, task).size() >= 12, AWAIT);
+            List<EnforcementDecision> all = forTask(probe.drain(Duration.ofSeconds(5)), task);
+            Map<String, Long> perId =
+                    all.stream()
+                            .collect(
+                                    Collectors.groupingBy(
+                                            EnforcementDecision::getDecisionId,
+                                            Collectors.counting()));
+            assertThat(perId).hasSize(12).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+            assertThat(all)
+                    .extracting(EnforcementDecision::getSequence)
+                    .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+            assertThat(all).allMatch(d -> d.getDecisionId().equals(task + "/" + d.getSequence()));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aBurstOfRiskOnOneNodeNeverOverCommitsIt() {
+        List<String> tasks = List.of("burst-a", "burst-b", "burst-c", "burst-d", "burst-e");
+        for (String task : tasks) {
+            send(Topics.TASKS, task, TaskFnTest.started(task, "node-burst", 1.0, 1024 * MIB));
+        }
+        for (int round = 0; round < 3; round++) {
+            for (String task : tasks) {
+                double risk = round == 1 ? 0.5 : 0.1;
+                send(
+                        Topics.RISK,
+                        task,
+                        assessment(
+                                task,
+                                "node-burst",
+                                risk,
+                                T0.plusSeconds(100 + round),
+                                1.5,
+                                1024 * MIB));
+            }
+        }
+        try (TopicProbe<EnforcementDecision> probe = decisions()) {
+            List<EnforcementDecision> burst =
+                    probe.awaitUntil(d -> onNode(d, "node-burst").size() >= 15, AWAIT).stream()
+                            .filter(d -> d.getNodeId().equals("node-burst"))
+                            .toList();
+            assertThat(burst).hasSize(15);
+            Map<String, EnforcementDecision> latest =
+                    burst.stream()
+                            .collect(
+                                    Collectors.toMap(
+                                            EnforcementDecision::getTaskId,
+                                            Function.identity(),
+                                            (a, b) -> a.getSequence() > b.getSequence() ? a : b));
+            double cpu =
+                    latest.values().stream().mapToDouble(EnforcementDecision::getCpuCores).sum();
+            long memory =
+                    latest.values().stream().mapToLong(EnforcementDecision::getMemoryBytes).sum();
+            assertThat(cpu).isLessThanOrEqualTo(CAPACITY.cpuCores() + 1e-9);
+            assertThat(memory).isLessThanOrEqualTo(CAPACITY.memoryBytes());
+            assertThat(burst)
+                    .anyMatch(
+                            d -> d.getReasons().stream().anyMatch(r -> r.startsWith("capped cpu")));
+        }
+    }
+
+    private static JavaProcess startRuntime(int run) {
+        JavaProcess p =
+                JavaProcess.builder("statefun-runtime", "io.augur.statefun.StatefunRuntime")
+                        .name("statefun-runtime-" + run)
+                        .jvmArg("-Xmx1g")
+                        .args(
+                                "--bootstrap", kafka.bootstrapServers(),
+                                "--functions", functions.url().toString(),
+                                "--checkpoint-dir", dir.resolve("checkpoints").toString(),
+                                "--checkpoint-interval-ms", "1000")
+                        .log(dir.resolve("runtime-" + run + ".log"))
+                        .start();
+        p.awaitLogLine(l -> l.startsWith("STATEFUN RUNNING "), START);
+        return p;
+    }
+
+    private static <V extends SpecificRecordBase> void send(Topic<V> topic, String key, V value) {
+        producer.send(
+                new ProducerRecord<>(
+                        topic.name(), Topic.keyBytes(key), topic.codec().encode(value)));
+        producer.flush();
+    }
+
+    private static TopicProbe<EnforcementDecision> decisions() {
+        return new TopicProbe<>(kafka.bootstrapServers(), Topics.DECISIONS);
+    }
+
+    private static List<EnforcementDecision> forTask(List<EnforcementDecision> all, String task) {
+        return all.stream().filter(d -> d.getTaskId().equals(task)).toList();
+    }
+
+    private static List<EnforcementDecision> onNode(List<EnforcementDecision> all, String node) {
+        return all.stream().filter(d -> d.getNodeId().equals(node)).toList();
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

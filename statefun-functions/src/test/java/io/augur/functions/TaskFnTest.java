@@ -1,0 +1,297 @@
+package io.augur.functions;
+
+import static io.augur.functions.TestAssessments.MIB;
+import static io.augur.functions.TestAssessments.assessment;
+import static io.augur.schema.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.augur.functions.allocation.AllocationSettings;
+import io.augur.functions.allocation.NodeResources;
+import io.augur.functions.wire.AllocationGrant;
+import io.augur.functions.wire.AllocationRequest;
+import io.augur.functions.wire.Limits;
+import io.augur.schema.AckOutcome;
+import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementAction;
+import io.augur.schema.EnforcementDecision;
+import io.augur.schema.Fixtures;
+import io.augur.schema.RiskAssessment;
+import io.augur.schema.TaskEvent;
+import io.augur.schema.TaskEventType;
+import io.augur.schema.Topics;
+import io.augur.schema.TrustLevel;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.flink.statefun.sdk.egress.generated.KafkaProducerRecord;
+import org.apache.flink.statefun.sdk.java.Address;
+import org.apache.flink.statefun.sdk.java.TypeName;
+import org.apache.flink.statefun.sdk.java.message.Message;
+import org.apache.flink.statefun.sdk.java.message.MessageBuilder;
+import org.apache.flink.statefun.sdk.java.testing.TestContext;
+import org.apache.flink.statefun.sdk.java.types.SimpleType;
+import org.apache.flink.statefun.sdk.java.types.Type;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TaskFnTest {
+
+    private static final String TASK = Fixtures.TASK;
+    private static final String NODE = Fixtures.NODE;
+    private static final Instant NOW = T0.plusSeconds(30);
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    private final RecordingObserver observer = new RecordingObserver();
+    private final FunctionsConfig config =
+            new FunctionsConfig(
+                    AllocationSettings.DEFAULTS, new NodeResources(4.0, 8L << 30), CLOCK, observer);
+    private final InMemoryFunctions functions = new InMemoryFunctions(config);
+
+    @Test
+    void anAssessmentReservesTheSequenceAndAsksTheNodeThenTheGrantEmitsTheDecision()
+            throws Throwable {
+        TaskFn fn = new TaskFn(config.policy(), CLOCK, observer);
+        TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
+        RiskAssessment high = assessment(TASK, NODE, 0.9, T0, 0.5, 256 * MIB);
+
+        fn.apply(context, message(Types.RISK_ASSESSMENT, high)).join();
+
+        assertThat(context.getSentEgressMessages()).isEmpty();
+        assertThat(context.getSentMessages()).hasSize(1);
+        Message toNode = context.getSentMessages().get(0).message();
+        assertThat(toNode.targetAddress()).isEqualTo(new Address(NodeFn.TYPE, NODE));
+        AllocationRequest request = toNode.as(Types.ALLOCATION_REQUEST);
+        assertThat(request.getSequence()).isEqualTo(1);
+        assertThat(request.getRequested()).isEqualTo(new Limits(1.0, 512 * MIB, false));
+
+        AllocationGrant grant =
+                AllocationGrant.newBuilder()
+                        .setTaskId(TASK)
+                        .setNodeId(NODE)
+                        .setSequence(1)
+                        .setGranted(request.getRequested())
+                        .setAvailableCpuCores(4.0)
+                        .setAvailableMemoryBytes(8L << 30)
+                        .setReasons(List.of())
+                        .build();
+        fn.apply(context, message(Types.ALLOCATION_GRANT, grant)).join();
+
+        assertThat(context.getSentEgressMessages()).hasSize(1);
+        KafkaProducerRecord record =
+                InMemoryFunctions.kafkaRecord(context.getSentEgressMessages().get(0).message());
+        assertThat(context.getSentEgressMessages().get(0).message().targetEgressId())
+                .isEqualTo(TaskFn.DECISIONS_EGRESS);
+        assertThat(record.getTopic()).isEqualTo(Topics.DECISIONS.name());
+        assertThat(record.getKey()).isEqualTo(TASK);
+        EnforcementDecision d =
+                Topics.DECISIONS.codec().decode(record.getValueBytes().toByteArray());
+        assertThat(d.getDecisionId()).isEqualTo(TASK + "/1");
+        assertThat(d.getSequence()).isEqualTo(1);
+        assertThat(d.getAction()).isEqualTo(EnforcementAction.RESTRICT);
+        assertThat(d.getTrustLevel()).isEqualTo(TrustLevel.LOW);
+        assertThat(d.getNetworkEnabled()).isFalse();
+        assertThat(d.getCauseTimestamp()).isEqualTo(high.getSourceTimestamp());
+        assertThat(d.getIssuedAt()).isEqualTo(NOW);
+        assertThat(d.getReasons()).anyMatch(r -> r.contains("> high threshold 0.700"));
+        assertThat(observer.decisions).containsExactly(d);
+    }
+
+    @Test
+    void highMediumLowGiveRestrictThrottleAllocateWithIncreasingSequences() {
+        functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
+        functions.toTask(
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.9, T0, 0.5, 256 * MIB));
+        functions.toTask(
+                TASK,
+                Types.RISK_ASSESSMENT,
+                assessment(TASK, NODE, 0.5, T0.plusSeconds(5), 0.5, 256 * MIB));
+        functions.toTask(
+                TASK,
+                Types.RISK_ASSESSMENT,
+                assessment(TASK, NODE, 0.1, T0.plusSeconds(10), 0.5, 256 * MIB));
+
+        List<EnforcementDecision> d = functions.decisions();
+        assertThat(d)
+                .extracting(EnforcementDecision::getAction)
+                .containsExactly(
+                        EnforcementAction.RESTRICT,
+                        EnforcementAction.THROTTLE,
+                        EnforcementAction.ALLOCATE);
+        assertThat(d).extracting(EnforcementDecision::getSequence).containsExactly(1L, 2L, 3L);
+        assertThat(d)
+                .extracting(EnforcementDecision::getDecisionId)
+                .containsExactly(TASK + "/1", TASK + "/2", TASK + "/3");
+        // Throttling works on the allocation in force: the restricted one.
+        assertThat(d.get(1).getCpuCores()).isEqualTo(0.75);
+        assertThat(d.get(1).getMemoryBytes()).isEqualTo(384 * MIB);
+        assertThat(d.get(1).getMonitoringIntervalMs()).isEqualTo(250);
+        assertThat(d.get(2).getCpuCores()).isEqualTo(0.6);
+        assertThat(d.get(2).getTrustLevel()).isEqualTo(TrustLevel.HIGH);
+        assertThat(d).allMatch(x -> x.getNodeId().equals(NODE));
+    }
+
+    @Test
+    void moderateRiskThrottlesTheInitialAllocationOfTheStartedEvent() {
+        functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
+        functions.toTask(
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.5, T0, 0.5, 256 * MIB));
+
+        EnforcementDecision d = functions.decisions().get(0);
+        assertThat(d.getCpuCores()).isEqualTo(1.5);
+        assertThat(d.getMemoryBytes()).isEqualTo(1536 * MIB);
+        assertThat(d.getReasons())
+                .anyMatch(r -> r.startsWith("moderate risk: increase monitoring frequency"));
+    }
+
+    @Test
+    void anAssessmentWithoutStartedStillGetsADecisionOnItsNode() {
+        functions.toTask(
+                "orphan",
+                Types.RISK_ASSESSMENT,
+                assessment("orphan", "node-9", 0.5, T0, 0.5, 256 * MIB));
+
+        EnforcementDecision d = functions.decisions().get(0);
+        assertThat(d.getNodeId()).isEqualTo("node-9");
+        assertThat(d.getAction()).isEqualTo(EnforcementAction.THROTTLE);
+        // 0.75 x the default allocation (1 core, 1 GiB).
+        assertThat(d.getCpuCores()).isEqualTo(0.75);
+        assertThat(d.getMemoryBytes()).isEqualTo(768 * MIB);
+        assertThat(d.getReasons()).anyMatch(r -> r.startsWith("no STARTED event seen"));
+    }
+
+    @Test
+    void cappedByWhatTheNodeHasLeft() {
+        FunctionsConfig small =
+                new FunctionsConfig(
+                        AllocationSettings.DEFAULTS,
+                        new NodeResources(2.0, 8L << 30),
+                        CLOCK,
+                        observer);
+        InMemoryFunctions node = new InMemoryFunctions(small);
+
+        node.toTask("a", Types.RISK_ASSESSMENT, assessment("a", NODE, 0.1, T0, 1.5, 256 * MIB));
+        node.toTask("b", Types.RISK_ASSESSMENT, assessment("b", NODE, 0.1, T0, 1.5, 256 * MIB));
+
+        List<EnforcementDecision> d = node.decisions();
+        assertThat(d.get(0).getCpuCores()).isEqualTo(1.8);
+        assertThat(d.get(1).getCpuCores()).isEqualTo(0.2);
+        assertThat(d.get(1).getReasons())
+                .contains("capped cpu 1.800 -> 0.200 cores by node availability");
+    }
+
+    @Test
+    void anEndedTaskReleasesItsGrantAndLaterAssessmentsAreSkippedLoudly() {
+        FunctionsConfig small =
+                new FunctionsConfig(
+                        AllocationSettings.DEFAULTS,
+                        new NodeResources(2.0, 8L << 30),
+                        CLOCK,
+                        observer);
+        InMemoryFunctions node = new InMemoryFunctions(small);
+        node.toTask("a", Types.TASK_EVENT, started("a", NODE, 1.0, 1024 * MIB));
+        node.toTask("a", Types.RISK_ASSESSMENT, assessment("a", NODE, 0.1, T0, 1.5, 256 * MIB));
+        node.toTask("a", Types.TASK_EVENT, ended("a", NODE));
+
+        node.toTask("b", Types.RISK_ASSESSMENT, assessment("b", NODE, 0.1, T0, 1.5, 256 * MIB));
+        node.toTask(
+                "a",
+                Types.RISK_ASSESSMENT,
+                assessment("a", NODE, 0.1, T0.plusSeconds(5), 1.5, 256 * MIB));
+
+        assertThat(node.decisions()).hasSize(2);
+        assertThat(node.decisions().get(1).getTaskId()).isEqualTo("b");
+        assertThat(node.decisions().get(1).getCpuCores()).isEqualTo(1.8);
+        assertThat(observer.skipped).containsExactly("a:task-ended");
+    }
+
+    @Test
+    void anAppliedAckForTheLatestDecisionBecomesTheCurrentAllocation() {
+        functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
+        functions.toTask(
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.1, T0, 1.0, 1024 * MIB));
+        EnforcementAck ack =
+                EnforcementAck.newBuilder(Fixtures.ack(TASK, 1, AckOutcome.APPLIED))
+                        .setDecisionId(TaskFn.decisionId(TASK, 1))
+                        .build(); // applied: 0.25 cores, 256 MiB
+        functions.toTask(TASK, Types.ENFORCEMENT_ACK, ack);
+        functions.toTask(
+                TASK,
+                Types.RISK_ASSESSMENT,
+                assessment(TASK, NODE, 0.5, T0.plusSeconds(5), 1.0, 1024 * MIB));
+
+        EnforcementDecision throttled = functions.decisions().get(1);
+        assertThat(throttled.getCpuCores()).isEqualTo(0.188); // 0.75 x 0.25, in millicores
+        assertThat(throttled.getMemoryBytes()).isEqualTo(192 * MIB);
+    }
+
+    @Test
+    void anUndecodableAssessmentGoesToTheDeadLetterTopicNotToADecision() {
+        Type<byte[]> fakeRisk =
+                SimpleType.simpleImmutableTypeFrom(
+                        TypeName.typeNameOf(Types.NAMESPACE, "RiskAssessment"), b -> b, b -> b);
+
+        functions.toTask(TASK, fakeRisk, new byte[] {1, 2, 3});
+
+        assertThat(functions.decisions()).isEmpty();
+        assertThat(functions.deadLetters()).hasSize(1);
+        assertThat(functions.deadLetters().get(0).getSourceTopic()).isEqualTo(Topics.RISK.name());
+        assertThat(functions.deadLetters().get(0).getErrorType())
+                .isEqualTo("decode.NOT_SINGLE_OBJECT");
+        assertThat(observer.deadLetters).hasSize(1);
+    }
+
+    @Test
+    void decisionsAreDeterministic() {
+        InMemoryFunctions again = new InMemoryFunctions(config);
+        for (InMemoryFunctions f : List.of(functions, again)) {
+            f.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
+            for (int i = 0; i < 5; i++) {
+                f.toTask(
+                        TASK,
+                        Types.RISK_ASSESSMENT,
+                        assessment(TASK, NODE, 0.2 * i, T0.plusSeconds(i), 0.5, 256 * MIB));
+            }
+        }
+        assertThat(again.decisions()).isEqualTo(functions.decisions());
+        assertThat(functions.decisions())
+                .extracting(EnforcementDecision::getSequence)
+                .containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @ParameterizedTest(name = "risk {0} -> {1}")
+    @CsvSource({
+        "0.39, ALLOCATE",
+        "0.4, ALLOCATE",
+        "0.41, THROTTLE",
+        "0.7, THROTTLE",
+        "0.71, RESTRICT"
+    })
+    void thresholdsAtAboveAndBelow(double risk, EnforcementAction expected) {
+        functions.toTask(
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, risk, T0, 0.5, 256 * MIB));
+
+        assertThat(functions.decisions())
+                .extracting(EnforcementDecision::getAction)
+                .containsExactly(expected);
+    }
+
+    static TaskEvent started(String taskId, String nodeId, double cpu, long memory) {
+        return TaskEvent.newBuilder(Fixtures.taskStarted(taskId, Fixtures.USER, "batch"))
+                .setNodeId(nodeId)
+                .setInitialAllocation(Fixtures.limits(cpu, memory))
+                .build();
+    }
+
+    static TaskEvent ended(String taskId, String nodeId) {
+        return TaskEvent.newBuilder(started(taskId, nodeId, 1, MIB))
+                .setType(TaskEventType.ENDED)
+                .setTimestamp(T0.plusSeconds(60))
+                .build();
+    }
+
+    private static <T> Message message(Type<T> type, T value) {
+        return MessageBuilder.forAddress(TaskFn.TYPE, TASK).withCustomType(type, value).build();
+    }
+}

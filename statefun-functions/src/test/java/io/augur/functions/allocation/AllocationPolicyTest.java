@@ -1,0 +1,162 @@
+package io.augur.functions.allocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.augur.schema.EnforcementAction;
+import io.augur.schema.TrustLevel;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AllocationPolicyTest {
+
+    private static final long MIB = Allocation.MIB;
+    private static final Allocation CURRENT = new Allocation(2.0, 2048 * MIB, true);
+    private static final NodeResources PLENTY = new NodeResources(64, 1L << 40);
+    private static final ForecastSummary FORECAST = forecast(0.6, 400 * MIB, 300 * MIB);
+
+    private final AllocationPolicy policy = AllocationPolicy.defaults();
+
+    @Test
+    void highRiskRestrictsToOneCoreHalfAGigNoNetwork() {
+        Proposal p = policy.allocate(new RiskInput(0.9, FORECAST, CURRENT), PLENTY);
+
+        assertThat(p.action()).isEqualTo(EnforcementAction.RESTRICT);
+        assertThat(p.trustLevel()).isEqualTo(TrustLevel.LOW);
+        assertThat(p.allocation()).isEqualTo(new Allocation(1.0, 512 * MIB, false));
+        assertThat(p.sandboxProfile()).isEqualTo(AllocationPolicy.PROFILE_RESTRICTED);
+        assertThat(p.monitoringIntervalMs()).isEqualTo(250);
+        assertThat(p.reasons()).anyMatch(r -> r.contains("risk 0.900 > high threshold 0.700"));
+    }
+
+    @Test
+    void moderateRiskThrottlesToThreeQuartersAndMonitorsMoreOften() {
+        Proposal p = policy.allocate(new RiskInput(0.5, FORECAST, CURRENT), PLENTY);
+
+        assertThat(p.action()).isEqualTo(EnforcementAction.THROTTLE);
+        assertThat(p.trustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        assertThat(p.allocation()).isEqualTo(new Allocation(1.5, 1536 * MIB, true));
+        assertThat(p.monitoringIntervalMs()).isEqualTo(250);
+        assertThat(p.sandboxProfile()).isEqualTo(AllocationPolicy.PROFILE_MONITORED);
+        assertThat(p.reasons())
+                .anyMatch(r -> r.contains("medium threshold 0.400"))
+                .anyMatch(r -> r.startsWith("moderate risk: increase monitoring frequency"));
+    }
+
+    @Test
+    void repeatedThrottlingStopsAtTheFloors() {
+        Allocation tiny = new Allocation(0.1, 128 * MIB, true);
+
+        Proposal p = policy.propose(new RiskInput(0.5, FORECAST, tiny));
+
+        assertThat(p.allocation()).isEqualTo(new Allocation(0.1, 128 * MIB, true));
+        assertThat(p.reasons()).anyMatch(r -> r.startsWith("cpu floor"));
+    }
+
+    @Test
+    void lowRiskAllocatesFromTheForecastUpperBoundPlusHeadroom() {
+        Proposal p = policy.allocate(new RiskInput(0.1, FORECAST, CURRENT), PLENTY);
+
+        assertThat(p.action()).isEqualTo(EnforcementAction.ALLOCATE);
+        assertThat(p.trustLevel()).isEqualTo(TrustLevel.HIGH);
+        assertThat(p.allocation().cpuCores()).isEqualTo(0.72);
+        assertThat(p.allocation().memoryBytes()).isEqualTo(480 * MIB);
+        assertThat(p.allocation().networkEnabled()).isTrue();
+        assertThat(p.monitoringIntervalMs()).isEqualTo(1000);
+        assertThat(p.sandboxProfile()).isEqualTo(AllocationPolicy.PROFILE_DEFAULT);
+    }
+
+    @Test
+    void aBenignTaskIsNeverStarved() {
+        // A forecast of almost nothing still gets the floors.
+        Proposal idle =
+                policy.propose(new RiskInput(0.0, forecast(0.001, 10 * MIB, 5 * MIB), CURRENT));
+        assertThat(idle.allocation()).isEqualTo(new Allocation(0.1, 128 * MIB, true));
+
+        // Memory is at least 1.5 x the forecast usage even when the upper bound is lower.
+        Proposal hungry =
+                policy.propose(new RiskInput(0.0, forecast(1.0, 200 * MIB, 200 * MIB), CURRENT));
+        assertThat(hungry.allocation().memoryBytes()).isEqualTo(300 * MIB);
+        assertThat(hungry.reasons()).anyMatch(r -> r.startsWith("memory floor: 1.5 x"));
+    }
+
+    @Test
+    void withoutAForecastLowRiskKeepsTheCurrentAllocation() {
+        Proposal p = policy.propose(new RiskInput(0.1, ForecastSummary.NONE, CURRENT));
+
+        assertThat(p.allocation()).isEqualTo(CURRENT);
+        assertThat(p.reasons()).anyMatch(r -> r.startsWith("no cpu forecast"));
+    }
+
+    @Test
+    void capsCpuAndMemoryByNodeAvailability() {
+        Proposal p =
+                policy.allocate(
+                        new RiskInput(0.1, forecast(3.0, 4096 * MIB, 100 * MIB), CURRENT),
+                        new NodeResources(1.5, 1024 * MIB));
+
+        assertThat(p.allocation()).isEqualTo(new Allocation(1.5, 1024 * MIB, true));
+        assertThat(p.reasons())
+                .anyMatch(r -> r.equals("capped cpu 3.600 -> 1.500 cores by node availability"))
+                .anyMatch(r -> r.startsWith("capped memory"));
+    }
+
+    @Test
+    void capsEvenTheRestrictedAllocation() {
+        Proposal p =
+                policy.allocate(
+                        new RiskInput(0.95, FORECAST, CURRENT), new NodeResources(0.5, 1L << 40));
+
+        assertThat(p.action()).isEqualTo(EnforcementAction.RESTRICT);
+        assertThat(p.allocation().cpuCores()).isEqualTo(0.5);
+    }
+
+    @Test
+    void nothingToCapNoReason() {
+        Capped c = policy.cap(new Allocation(1, MIB, true), new NodeResources(1, MIB));
+
+        assertThat(c.allocation()).isEqualTo(new Allocation(1, MIB, true));
+        assertThat(c.reasons()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "risk {0} -> {1}")
+    @CsvSource({
+        "0.0, ALLOCATE",
+        "0.39, ALLOCATE",
+        "0.4, ALLOCATE", // at MEDIUM: not above it
+        "0.41, THROTTLE",
+        "0.7, THROTTLE", // at HIGH: not above it
+        "0.7000001, RESTRICT",
+        "1.0, RESTRICT"
+    })
+    void thresholdsAreStrict(double risk, EnforcementAction expected) {
+        assertThat(policy.propose(new RiskInput(risk, FORECAST, CURRENT)).action())
+                .isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "risk {0} with HIGH 0.9 MEDIUM 0.2 -> {1}")
+    @CsvSource({"0.95, RESTRICT", "0.8, THROTTLE", "0.3, THROTTLE", "0.2, ALLOCATE"})
+    void thresholdsAreConfigurable(double risk, EnforcementAction expected) {
+        AllocationPolicy custom =
+                new AllocationPolicy(AllocationSettings.DEFAULTS.withThresholds(0.9, 0.2));
+
+        Proposal p = custom.propose(new RiskInput(risk, FORECAST, CURRENT));
+
+        assertThat(p.action()).isEqualTo(expected);
+    }
+
+    @Test
+    void rejectsInconsistentThresholds() {
+        assertThatThrownBy(() -> AllocationSettings.DEFAULTS.withThresholds(0.3, 0.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("medium <= high");
+    }
+
+    static ForecastSummary forecast(double cpuUpper, long memUpper, long memMean) {
+        return new ForecastSummary(
+                OptionalDouble.of(cpuUpper), OptionalLong.of(memUpper), OptionalLong.of(memMean));
+    }
+}
