@@ -87,18 +87,16 @@ public record ProfilerSettings(
     public static ProfilerSettings from(ReadableConfig config) {
         Map<String, BenignEnvelope> envelopes = new LinkedHashMap<>();
         for (String role : config.get(ProfilerOptions.ENVELOPE_ROLES)) {
-            Map<String, String> spec =
-                    config.getOptional(ProfilerOptions.envelope(role))
-                            .orElseThrow(
-                                    () ->
-                                            new IllegalArgumentException(
-                                                    "role '"
-                                                            + role
-                                                            + "' is listed in"
-                                                            + " profiler.envelope.roles but"
-                                                            + " profiler.envelope."
-                                                            + role
-                                                            + " is not set"));
+            // get() (not getOptional) so the built-in roles fall back to their defaults.
+            Map<String, String> spec = config.get(ProfilerOptions.envelope(role));
+            if (spec == null || spec.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "role '"
+                                + role
+                                + "' is listed in profiler.envelope.roles but profiler.envelope."
+                                + role
+                                + " is not set");
+            }
             envelopes.put(role, BenignEnvelope.parse(role, spec));
         }
         return new ProfilerSettings(

@@ -31,10 +31,15 @@ public final class ModuleClasspath {
                             + "): run `./augur build` or `mvn -DskipTests install` first");
         }
         try {
-            String deps = Files.readString(file).trim();
-            return deps.isEmpty()
-                    ? classes.toString()
-                    : classes + java.io.File.pathSeparator + deps;
+            StringBuilder cp = new StringBuilder(classes.toString());
+            append(cp, Files.readString(file));
+            // Dependencies the module declares `provided` (Flink for the jobs module) but still
+            // needs when run locally rather than on a cluster.
+            Path provided = target.resolve("classpath-provided.txt");
+            if (Files.isRegularFile(provided)) {
+                append(cp, Files.readString(provided));
+            }
+            return cp.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

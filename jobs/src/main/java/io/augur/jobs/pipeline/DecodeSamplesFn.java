@@ -55,7 +55,13 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
             ctx.output(
                     DEAD_LETTERS,
                     DeadLetters.of(
-                            raw.topic, raw.partition, raw.offset, raw.key, raw.value, e, COMPONENT,
+                            raw.topic,
+                            raw.partition,
+                            raw.offset,
+                            raw.key,
+                            raw.value,
+                            e,
+                            COMPONENT,
                             now));
             return;
         }
@@ -113,7 +119,8 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
         }
         Double cpu = s.getCpuCores();
         if (cpu != null && (cpu.isNaN() || cpu.isInfinite() || cpu < 0)) {
-            return Optional.of(new Violation(cpu.isNaN() ? "NAN" : "NEGATIVE", "cpuCores " + cpu));
+            String kind = cpu.isNaN() ? "NAN" : cpu.isInfinite() ? "INFINITE" : "NEGATIVE";
+            return Optional.of(new Violation(kind, "cpuCores " + cpu));
         }
         String[] names = {
             "memoryBytes", "diskReadBytes", "diskWriteBytes", "netRxBytes", "netTxBytes", "pids"

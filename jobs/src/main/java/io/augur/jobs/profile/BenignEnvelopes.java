@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The benign envelope of every known role. A role without its own envelope is judged by the
- * {@value #DEFAULT_ROLE} one, so an unknown role is never unscored.
+ * The benign envelope of every known role. A role without its own envelope is judged by the {@value
+ * #DEFAULT_ROLE} one, so an unknown role is never unscored.
  */
 public final class BenignEnvelopes implements Serializable {
     /** The role whose envelope applies when a task's role has none. */
@@ -34,5 +34,10 @@ public final class BenignEnvelopes implements Serializable {
 
     public Map<String, BenignEnvelope> asMap() {
         return Map.copyOf(byRole);
+    }
+
+    @Override
+    public String toString() {
+        return byRole.values().toString();
     }
 }

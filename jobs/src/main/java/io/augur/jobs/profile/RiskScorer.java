@@ -65,7 +65,8 @@ public final class RiskScorer implements Serializable {
             }
         }
         if (!any) {
-            return new RiskScore(0, 0, List.of("no forecast resource is bounded by role " + envelope.role()));
+            return new RiskScore(
+                    0, 0, List.of("no forecast resource is bounded by role " + envelope.role()));
         }
         contributions.sort(Comparator.comparingDouble(Contribution::weighted).reversed());
         List<String> reasons = new ArrayList<>();

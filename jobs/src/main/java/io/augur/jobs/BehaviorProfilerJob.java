@@ -1,0 +1,268 @@
+package io.augur.jobs;
+
+import io.augur.jobs.pipeline.AvroValueSchema;
+import io.augur.jobs.pipeline.DecodeSamplesFn;
+import io.augur.jobs.pipeline.KeySchemas;
+import io.augur.jobs.pipeline.ProfileTaskFn;
+import io.augur.jobs.pipeline.RawRecord;
+import io.augur.jobs.pipeline.RawRecordDeserializer;
+import io.augur.jobs.pipeline.UserRollingRiskFn;
+import io.augur.jobs.pipeline.WindowMeansFn;
+import io.augur.jobs.profile.RollingRisk;
+import io.augur.schema.DeadLetter;
+import io.augur.schema.ResourceSample;
+import io.augur.schema.RiskAssessment;
+import io.augur.schema.Topics;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The behavioural profiler: resource samples in, one {@link RiskAssessment} per task and window
+ * out, exactly once.
+ *
+ * <pre>
+ * source (raw records) → DecodeSamplesFn ─(dead letters)→ dead-letter sink
+ *   → watermarks (bounded out-of-orderness + idleness)
+ *   → keyBy taskId → tumbling event-time window → WindowMeansFn + ProfileTaskFn
+ *   → keyBy userId → UserRollingRiskFn → risk sink
+ * </pre>
+ *
+ * The job takes its source and sinks in the constructor; {@link #main} and {@link LocalJobRunner}
+ * plug in the real Kafka connectors ({@link #withKafka}), tests may plug in others.
+ */
+public final class BehaviorProfilerJob {
+    private static final Logger LOG = LoggerFactory.getLogger(BehaviorProfilerJob.class);
+
+    /** Name of the job in Flink. */
+    public static final String JOB_NAME = "augur-behavior-profiler";
+
+    private final ProfilerSettings settings;
+    private final Source<RawRecord, ?, ?> source;
+    private final Sink<RiskAssessment> riskSink;
+    private final Sink<DeadLetter> deadLetterSink;
+    private final Clock clock;
+
+    /**
+     * @param settings the profiler's settings
+     * @param source raw records of the resource-sample topic
+     * @param riskSink where assessments go
+     * @param deadLetterSink where rejected records go
+     * @param clock wall clock for validation and dead-letter timestamps (never for windows)
+     */
+    public BehaviorProfilerJob(
+            ProfilerSettings settings,
+            Source<RawRecord, ?, ?> source,
+            Sink<RiskAssessment> riskSink,
+            Sink<DeadLetter> deadLetterSink,
+            Clock clock) {
+        this.settings = settings;
+        this.source = source;
+        this.riskSink = riskSink;
+        this.deadLetterSink = deadLetterSink;
+        this.clock = clock;
+    }
+
+    /** The job with the real Kafka source and exactly-once Kafka sinks. */
+    public static BehaviorProfilerJob withKafka(ProfilerSettings settings, Clock clock) {
+        return new BehaviorProfilerJob(
+                settings,
+                kafkaSource(settings),
+                kafkaRiskSink(settings),
+                kafkaDeadLetterSink(settings),
+                clock);
+    }
+
+    /** Reads augur.telemetry.resources read_committed, from the group's committed offsets. */
+    public static KafkaSource<RawRecord> kafkaSource(ProfilerSettings s) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setTopics(Topics.RESOURCES.name())
+                .setGroupId(s.groupId())
+                // A new group starts at the beginning: no sample of a running task is skipped.
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    /** Writes assessments to augur.risk (key taskId) in Kafka transactions. */
+    public static KafkaSink<RiskAssessment> kafkaRiskSink(ProfilerSettings s) {
+        return KafkaSink.<RiskAssessment>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setRecordSerializer(
+                        KafkaRecordSerializationSchema.<RiskAssessment>builder()
+                                .setTopic(Topics.RISK.name())
+                                .setKeySerializationSchema(KeySchemas.taskId())
+                                .setValueSerializationSchema(
+                                        new AvroValueSchema<>(RiskAssessment.class))
+                                .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-risk")
+                .setProperty(
+                        "transaction.timeout.ms", Long.toString(s.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    /** Writes dead letters to augur.dlq (key = source topic) in Kafka transactions. */
+    public static KafkaSink<DeadLetter> kafkaDeadLetterSink(ProfilerSettings s) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setRecordSerializer(
+                        KafkaRecordSerializationSchema.<DeadLetter>builder()
+                                .setTopic(Topics.DLQ.name())
+                                .setKeySerializationSchema(KeySchemas.sourceTopic())
+                                .setValueSerializationSchema(
+                                        new AvroValueSchema<>(DeadLetter.class))
+                                .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-dlq")
+                .setProperty(
+                        "transaction.timeout.ms", Long.toString(s.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    /**
+     * Adds the pipeline to {@code env} and configures exactly-once checkpointing and Avro-only
+     * serialization (no Kryo fallback).
+     */
+    public StreamExecutionEnvironment build(StreamExecutionEnvironment env) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+        env.enableCheckpointing(
+                settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        SingleOutputStreamOperator<ResourceSample> samples =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "resource-samples")
+                        .uid("resource-samples-source")
+                        .name("augur.telemetry.resources source")
+                        .process(new DecodeSamplesFn(clock, settings.maxFutureSkew()))
+                        .uid("decode-samples")
+                        .name("DecodeSamplesFn");
+
+        samples.getSideOutput(DecodeSamplesFn.DEAD_LETTERS)
+                .sinkTo(deadLetterSink)
+                .uid("dead-letter-sink")
+                .name("augur.dlq sink");
+
+        // Watermarks after decoding: the timestamp is inside the Avro value. Idleness keeps a
+        // subtask whose partitions carry no task from stalling every window.
+        DataStream<ResourceSample> timed =
+                samples.assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<ResourceSample>forBoundedOutOfOrderness(
+                                                settings.maxOutOfOrderness())
+                                        .withTimestampAssigner(
+                                                (s, previous) -> s.getTimestamp().toEpochMilli())
+                                        .withIdleness(settings.sourceIdleness()))
+                        .uid("sample-watermarks")
+                        .name("sample watermarks");
+
+        profileUsers(profileTasks(timed, settings), settings)
+                .sinkTo(riskSink)
+                .uid("risk-sink")
+                .name("augur.risk sink");
+        return env;
+    }
+
+    /** keyBy taskId → tumbling event-time windows → mean per resource → ProfileTaskFn. */
+    public static SingleOutputStreamOperator<RiskAssessment> profileTasks(
+            DataStream<ResourceSample> samples, ProfilerSettings settings) {
+        return samples.keyBy(ResourceSample::getTaskId, Types.STRING)
+                .window(TumblingEventTimeWindows.of(settings.windowSize()))
+                .aggregate(new WindowMeansFn(), ProfileTaskFn.of(settings))
+                .uid("profile-task")
+                .name("ProfileTaskFn");
+    }
+
+    /** keyBy userId → UserRollingRiskFn. */
+    public static SingleOutputStreamOperator<RiskAssessment> profileUsers(
+            DataStream<RiskAssessment> assessments, ProfilerSettings settings) {
+        return assessments
+                .keyBy(RiskAssessment::getUserId, Types.STRING)
+                .process(
+                        new UserRollingRiskFn(
+                                new RollingRisk(settings.userRiskAlpha()), settings.stateTtl()))
+                .uid("user-rolling-risk")
+                .name("UserRollingRiskFn");
+    }
+
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: BehaviorProfilerJob [--bootstrap HOST:PORT] [--group-id ID]"
+                            + " [--window-ms N] [--checkpoint-interval-ms N] [--profiler.KEY VALUE ...]",
+                    "",
+                    "Cluster entry point of Augur's behavioural profiler (submit the job jar with"
+                            + " `flink run`).",
+                    "Reads augur.telemetry.resources, writes one RiskAssessment per task and window"
+                            + " to augur.risk and rejected records to augur.dlq, exactly once.",
+                    "Every option can also be set in the Flink configuration by its full key"
+                            + " (profiler.kafka.bootstrap-servers, profiler.window.size, ...);"
+                            + " arguments win.",
+                    "For a local run on a MiniCluster use io.augur.jobs.LocalJobRunner.");
+
+    /** Cluster entry point: options from the Flink configuration, overridden by arguments. */
+    public static void main(String[] args) throws Exception {
+        JobArguments arguments;
+        Configuration fromArgs;
+        try {
+            arguments = JobArguments.parse(args, JobArguments.COMMON);
+            if (arguments.help()) {
+                System.out.println(USAGE);
+                return;
+            }
+            fromArgs = arguments.profilerConfiguration();
+        } catch (JobArguments.UsageException e) {
+            System.err.println("BehaviorProfilerJob: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = new Configuration();
+        if (env.getConfiguration() instanceof Configuration clusterConf) {
+            conf.addAll(clusterConf);
+        }
+        conf.addAll(fromArgs);
+        ProfilerSettings settings;
+        try {
+            settings = JobArguments.settings(conf);
+        } catch (JobArguments.UsageException e) {
+            System.err.println("BehaviorProfilerJob: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("submitting {} with {}", JOB_NAME, settings);
+        withKafka(settings, Clock.systemUTC()).build(env).execute(JOB_NAME);
+    }
+
+    /** Short option names accepted by {@link LocalJobRunner} in addition to the common ones. */
+    static Set<String> localOptions() {
+        Set<String> names = new HashSet<>(JobArguments.COMMON);
+        names.add("checkpoint-dir");
+        names.add("parallelism");
+        return names;
+    }
+}

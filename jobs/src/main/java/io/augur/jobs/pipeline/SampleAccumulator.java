@@ -1,0 +1,25 @@
+package io.augur.jobs.pipeline;
+
+/**
+ * Running sums of one task's samples in one window (a Flink POJO). Identity fields come from the
+ * newest sample, so a role change takes effect at the next window.
+ */
+public class SampleAccumulator {
+    public String taskId;
+    public String userId;
+    public String nodeId;
+    public String role;
+
+    /** Per resource (see {@code ResourceVector}): sum of the measured values. */
+    public double[] sums;
+
+    /** Per resource: how many samples measured it. */
+    public long[] counts;
+
+    /** Newest sample timestamp (epoch ms); Long.MIN_VALUE when empty. */
+    public long newestMs = Long.MIN_VALUE;
+
+    public int samples;
+
+    public SampleAccumulator() {}
+}

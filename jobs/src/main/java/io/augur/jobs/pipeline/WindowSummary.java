@@ -1,0 +1,22 @@
+package io.augur.jobs.pipeline;
+
+/** One task's mean use over one window (a Flink POJO): what the forecaster observes. */
+public class WindowSummary {
+    public String taskId;
+    public String userId;
+    public String nodeId;
+    public String role;
+
+    /**
+     * Per resource (see {@code ResourceVector}): CPU cores, memory bytes, disk and network bytes
+     * per second, pids; NaN where no sample measured it.
+     */
+    public double[] means;
+
+    /** Newest sample timestamp in the window (epoch ms). */
+    public long newestSampleMs;
+
+    public int samples;
+
+    public WindowSummary() {}
+}

@@ -1,0 +1,265 @@
+package io.augur.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.augur.launch.ForkedKafka;
+import io.augur.launch.KafkaClients;
+import io.augur.launch.TopicProbe;
+import io.augur.schema.DeadLetter;
+import io.augur.schema.Fixtures;
+import io.augur.schema.ResourceSample;
+import io.augur.schema.RiskAssessment;
+import io.augur.schema.Topic;
+import io.augur.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.util.MiniClusterWithClientResource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production pipeline ({@link BehaviorProfilerJob#withKafka}) on a Flink MiniCluster against a
+ * real Kafka broker in its own JVM. The steps share one running job and one event-time axis (second
+ * s of the scenario = {@code Fixtures.T0 + s}), so they run in order: assessments exactly once per
+ * task and window, then garbage input, then a task-manager failure.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BehaviorProfilerJobIT {
+    private static final int PARALLELISM = 2;
+    private static final Duration AWAIT = Duration.ofMinutes(3);
+    private static final long WINDOW_MS = 2000;
+
+    private static final String BENIGN_1 = "it-benign-1";
+    private static final String BENIGN_2 = "it-benign-2";
+    private static final String HOT = "it-hot";
+    private static final Map<String, Double> CPU = Map.of(BENIGN_1, 0.3, BENIGN_2, 0.2, HOT, 3.0);
+
+    @TempDir static Path dir;
+
+    private static MiniClusterWithClientResource flink;
+    private static ForkedKafka kafka;
+    private static KafkaProducer<byte[], byte[]> producer;
+    private static TopicProbe<RiskAssessment> risk;
+    private static JobClient job;
+
+    /** Next second of the scenario to produce samples for. */
+    private static long nextSecond;
+
+    @BeforeAll
+    static void startKafkaAndJob() throws Exception {
+        kafka = ForkedKafka.start(dir.resolve("kafka")).createAugurTopics();
+        producer = new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()));
+
+        Configuration cluster = new Configuration();
+        cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        cluster.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
+        cluster.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        flink =
+                new MiniClusterWithClientResource(
+                        new MiniClusterResourceConfiguration.Builder()
+                                .setNumberTaskManagers(1)
+                                .setNumberSlotsPerTaskManager(PARALLELISM)
+                                .setConfiguration(cluster)
+                                .build());
+        flink.before();
+
+        Configuration conf = new Configuration();
+        conf.set(ProfilerOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(ProfilerOptions.GROUP_ID, "it-profiler");
+        conf.set(ProfilerOptions.TRANSACTIONAL_ID_PREFIX, "it-profiler");
+        conf.set(ProfilerOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
+        conf.set(ProfilerOptions.WINDOW_SIZE, Duration.ofMillis(WINDOW_MS));
+        ProfilerSettings settings = ProfilerSettings.from(conf);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(PARALLELISM);
+        // Validation's clock: an hour after the scenario's start, so no sample is "in the future".
+        Clock clock = Clock.fixed(Fixtures.T0.plus(Duration.ofHours(1)), ZoneOffset.UTC);
+        job =
+                BehaviorProfilerJob.withKafka(settings, clock)
+                        .build(env)
+                        .executeAsync(BehaviorProfilerJob.JOB_NAME);
+        risk = new TopicProbe<>(kafka.bootstrapServers(), Topics.RISK);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+        }
+        if (risk != null) {
+            risk.close();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        if (flink != null) {
+            flink.after();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** Produces one sample per task for each second in [nextSecond, untilSecond). */
+    private static void produceUntil(long untilSecond) {
+        for (; nextSecond < untilSecond; nextSecond++) {
+            for (Map.Entry<String, Double> task : CPU.entrySet()) {
+                ResourceSample s =
+                        Fixtures.sample(
+                                task.getKey(),
+                                Fixtures.T0.plusSeconds(nextSecond),
+                                task.getValue(),
+                                96L << 20);
+                if (task.getKey().equals(HOT)) {
+                    s.setUserId("user-mallory");
+                }
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.RESOURCES.name(),
+                                Topic.keyBytes(s.getTaskId()),
+                                Topics.RESOURCES.codec().encode(s)));
+            }
+        }
+        producer.flush();
+    }
+
+    /**
+     * Window ends the job must have emitted once samples up to {@code nextSecond - 1} are in: the
+     * first window holds the warm-up samples; a window closes when the watermark (newest sample - 1
+     * s out-of-orderness) passes its end.
+     */
+    private static Set<Long> expectedWindowEnds() {
+        long newestMs = (nextSecond - 1) * 1000;
+        long watermark = newestMs - 1000 - 1;
+        return LongStream.iterate(
+                        2 * WINDOW_MS, end -> end - 1 <= watermark, end -> end + WINDOW_MS)
+                .boxed()
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static String id(RiskAssessment a) {
+        return a.getTaskId() + "@" + (a.getWindowEnd().toEpochMilli() - Fixtures.T0.toEpochMilli());
+    }
+
+    private static Map<String, Set<Long>> windowsByTask(List<RiskAssessment> all) {
+        Map<String, Set<Long>> result = new HashMap<>();
+        for (RiskAssessment a : all) {
+            result.computeIfAbsent(a.getTaskId(), t -> new TreeSet<>())
+                    .add(a.getWindowEnd().toEpochMilli() - Fixtures.T0.toEpochMilli());
+        }
+        return result;
+    }
+
+    /** Waits for every expected window of every task, then checks nothing came twice. */
+    private static List<RiskAssessment> awaitExactlyOncePerWindow() {
+        Set<Long> expected = expectedWindowEnds();
+        risk.awaitUntil(
+                all ->
+                        CPU.keySet().stream()
+                                .allMatch(
+                                        t ->
+                                                windowsByTask(all)
+                                                        .getOrDefault(t, Set.of())
+                                                        .containsAll(expected)),
+                AWAIT);
+        // Give a duplicate (if the job were to produce one) time to be committed and seen.
+        List<RiskAssessment> all = risk.drain(Duration.ofSeconds(5));
+        Map<String, Long> counts =
+                all.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        BehaviorProfilerJobIT::id, Collectors.counting()));
+        assertThat(counts).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
+        assertThat(windowsByTask(all))
+                .containsOnlyKeys(CPU.keySet())
+                .allSatisfy((task, ends) -> assertThat(ends).as(task).isEqualTo(expected));
+        return all;
+    }
+
+    @Test
+    @Order(1)
+    void emitsExactlyOneAssessmentPerTaskAndWindowAndScoresTheHotTaskHigher() {
+        produceUntil(12);
+
+        List<RiskAssessment> all = awaitExactlyOncePerWindow();
+
+        assertThat(expectedWindowEnds()).containsExactly(4000L, 6000L, 8000L, 10000L);
+        Map<String, RiskAssessment> byId =
+                all.stream()
+                        .collect(Collectors.toMap(BehaviorProfilerJobIT::id, Function.identity()));
+        for (long end : expectedWindowEnds()) {
+            RiskAssessment hot = byId.get(HOT + "@" + end);
+            RiskAssessment benign = byId.get(BENIGN_1 + "@" + end);
+            assertThat(hot.getRiskScore()).isGreaterThan(benign.getRiskScore()).isGreaterThan(0.9);
+            assertThat(benign.getRiskScore()).isLessThan(0.1);
+            assertThat(hot.getUserRollingRisk()).isGreaterThan(benign.getUserRollingRisk());
+            assertThat(hot.getModelVersion()).isEqualTo("ewma-v1");
+            assertThat(hot.getReasons().get(0)).contains("CPU");
+            assertThat(hot.getSourceTimestamp()).isEqualTo(Fixtures.T0.plusMillis(end - 1000));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void deadLettersGarbageAndKeepsAssessing() {
+        byte[] garbage = "definitely not a resource sample".getBytes(StandardCharsets.UTF_8);
+        producer.send(
+                new ProducerRecord<>(
+                        Topics.RESOURCES.name(), Topic.keyBytes("it-garbage"), garbage));
+        produceUntil(16);
+
+        try (TopicProbe<DeadLetter> dlq = new TopicProbe<>(kafka.bootstrapServers(), Topics.DLQ)) {
+            List<DeadLetter> letters = dlq.awaitUntil(l -> !l.isEmpty(), AWAIT);
+            DeadLetter d = letters.get(0);
+            assertThat(d.getSourceTopic()).isEqualTo(Topics.RESOURCES.name());
+            assertThat(d.getErrorType()).isEqualTo("decode.NOT_SINGLE_OBJECT");
+            assertThat(d.getRawBytes().array()).isEqualTo(garbage);
+            assertThat(d.getKey().array()).isEqualTo(Topic.keyBytes("it-garbage"));
+        }
+        awaitExactlyOncePerWindow();
+        assertThat(expectedWindowEnds()).contains(14000L);
+    }
+
+    @Test
+    @Order(3)
+    void restoresFromItsCheckpointAfterATaskManagerDiesWithoutLosingOrRepeatingAWindow()
+            throws Exception {
+        // Work in flight (uncommitted transactions, open windows) when the task manager dies.
+        produceUntil(20);
+        MiniCluster cluster = flink.getMiniCluster();
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+
+        produceUntil(30);
+        awaitExactlyOncePerWindow();
+        assertThat(expectedWindowEnds()).contains(28000L);
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+}

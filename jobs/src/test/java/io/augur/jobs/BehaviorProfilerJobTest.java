@@ -1,0 +1,88 @@
+package io.augur.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The production pipeline's shape, checked without running it. */
+class BehaviorProfilerJobTest {
+
+    private static StreamGraph productionGraph() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ProfilerSettings settings = ProfilerSettings.from(new Configuration());
+        BehaviorProfilerJob.withKafka(settings, Clock.systemUTC()).build(env);
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        assertThat(env.getCheckpointConfig().getCheckpointingConsistencyMode())
+                .isEqualTo(CheckpointingMode.EXACTLY_ONCE);
+        assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(1000);
+        return env.getStreamGraph();
+    }
+
+    @Test
+    void everyOperatorHasAStableUidAndAName() {
+        StreamGraph graph = productionGraph();
+        assertThat(graph.getStreamNodes()).isNotEmpty();
+        for (StreamNode node : graph.getStreamNodes()) {
+            assertThat(node.getTransformationUID()).as(node.getOperatorName()).isNotBlank();
+        }
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getOperatorName)
+                .anyMatch(n -> n.contains("DecodeSamplesFn"))
+                .anyMatch(n -> n.contains("ProfileTaskFn"))
+                .anyMatch(n -> n.contains("UserRollingRiskFn"));
+    }
+
+    @Test
+    void settingsHaveTheDocumentedDefaultsAndRejectBadValues() {
+        ProfilerSettings s = ProfilerSettings.from(new Configuration());
+        assertThat(s.windowSize()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.sourceIdleness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.horizonSteps()).isEqualTo(5);
+        assertThat(s.warmUpSamples()).isEqualTo(2);
+        assertThat(s.envelopes().forRole("worker").bound(io.augur.schema.Resource.CPU))
+                .isEqualTo(0.6);
+
+        Configuration tooLong = new Configuration();
+        tooLong.set(ProfilerOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(16));
+        assertThatThrownBy(() -> ProfilerSettings.from(tooLong)).hasMessageContaining("15 min");
+
+        Configuration extraRole = new Configuration();
+        extraRole.set(ProfilerOptions.ENVELOPE_ROLES, java.util.List.of("default", "batch"));
+        assertThatThrownBy(() -> ProfilerSettings.from(extraRole))
+                .hasMessageContaining("profiler.envelope.batch");
+        extraRole.set(ProfilerOptions.envelope("batch"), java.util.Map.of("cpu", "2"));
+        assertThat(ProfilerSettings.from(extraRole).envelopes().forRole("batch").role())
+                .isEqualTo("batch");
+    }
+
+    @Test
+    void argumentsMapToOptions() throws Exception {
+        JobArguments args =
+                JobArguments.parse(
+                        new String[] {
+                            "--bootstrap",
+                            "h:1",
+                            "--window-ms",
+                            "4000",
+                            "--profiler.forecast.band-k",
+                            "3"
+                        },
+                        JobArguments.COMMON);
+        ProfilerSettings s = JobArguments.settings(args.profilerConfiguration());
+        assertThat(s.bootstrapServers()).isEqualTo("h:1");
+        assertThat(s.windowSize()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(s.bandK()).isEqualTo(3.0);
+        assertThatThrownBy(
+                        () -> JobArguments.parse(new String[] {"--nope", "1"}, JobArguments.COMMON))
+                .hasMessageContaining("unknown option --nope");
+    }
+}

@@ -1,0 +1,130 @@
+package io.augur.jobs.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.augur.schema.DeadLetter;
+import io.augur.schema.Fixtures;
+import io.augur.schema.ResourceSample;
+import io.augur.schema.Topic;
+import io.augur.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DecodeSamplesFnTest {
+    private static final Clock CLOCK = Clock.fixed(Fixtures.T0.plusSeconds(60), ZoneOffset.UTC);
+
+    private OneInputStreamOperatorTestHarness<RawRecord, ResourceSample> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new DecodeSamplesFn(CLOCK, Duration.ofMinutes(1)));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void feed(long offset, byte[] value) throws Exception {
+        harness.processElement(
+                new RawRecord(
+                        Topics.RESOURCES.name(), 2, offset, Topic.keyBytes(Fixtures.TASK), value),
+                0);
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var side = harness.getSideOutput(DecodeSamplesFn.DEAD_LETTERS);
+        if (side == null) {
+            return List.of();
+        }
+        return side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private static byte[] encode(ResourceSample s) {
+        return Topics.RESOURCES.codec().encode(s);
+    }
+
+    @Test
+    void validSamplesPassThrough() throws Exception {
+        ResourceSample s = Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.5, 1L << 20);
+        feed(1, encode(s));
+
+        assertThat(harness.extractOutputValues()).containsExactly(s);
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void garbageBecomesADeadLetterWithItsCoordinates() throws Exception {
+        byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+        feed(7, garbage);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        DeadLetter d = deadLetters().get(0);
+        assertThat(d.getErrorType()).isEqualTo("decode.NOT_SINGLE_OBJECT");
+        assertThat(d.getSourceTopic()).isEqualTo(Topics.RESOURCES.name());
+        assertThat(d.getPartition()).isEqualTo(2);
+        assertThat(d.getOffset()).isEqualTo(7);
+        assertThat(d.getRawBytes().array()).isEqualTo(garbage);
+        assertThat(d.getComponent()).isEqualTo(DecodeSamplesFn.COMPONENT);
+        assertThat(d.getTimestamp()).isEqualTo(CLOCK.instant());
+    }
+
+    @Test
+    void unknownFingerprintBecomesADeadLetter() throws Exception {
+        byte[] bytes = encode(Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.5, 1L));
+        bytes[2] ^= 0x5a; // first fingerprint byte: no released schema has it
+        feed(3, bytes);
+
+        assertThat(deadLetters())
+                .singleElement()
+                .extracting(DeadLetter::getErrorType)
+                .isEqualTo("decode.UNKNOWN_FINGERPRINT");
+    }
+
+    @Test
+    void truncatedBodyBecomesADeadLetter() throws Exception {
+        byte[] bytes = encode(Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.5, 1L));
+        byte[] cut = java.util.Arrays.copyOf(bytes, 14);
+        feed(4, cut);
+
+        assertThat(deadLetters())
+                .singleElement()
+                .extracting(DeadLetter::getErrorType)
+                .isEqualTo("decode.CORRUPT");
+    }
+
+    @Test
+    void implausibleValuesBecomeDeadLettersWithTheReason() throws Exception {
+        ResourceSample nan = Fixtures.sample(Fixtures.TASK, Fixtures.T0, Double.NaN, 1L);
+        ResourceSample negative = Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.1, -5L);
+        ResourceSample noTask = Fixtures.sample("", Fixtures.T0, 0.1, 1L);
+        ResourceSample future =
+                Fixtures.sample(Fixtures.TASK, CLOCK.instant().plus(Duration.ofHours(1)), 0.1, 1L);
+        feed(1, encode(nan));
+        feed(2, encode(negative));
+        feed(3, encode(noTask));
+        feed(4, encode(future));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters())
+                .extracting(DeadLetter::getErrorType)
+                .containsExactly(
+                        "validation.NAN",
+                        "validation.NEGATIVE",
+                        "validation.MISSING_TASK_ID",
+                        "validation.FUTURE_TIMESTAMP");
+        assertThat(deadLetters().get(1).getError()).contains("memoryBytes -5");
+    }
+}
