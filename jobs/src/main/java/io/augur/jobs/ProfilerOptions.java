@@ -1,6 +1,7 @@
 package io.augur.jobs;
 
 import io.augur.jobs.profile.BenignEnvelopes;
+import io.augur.jobs.profile.RiskScorer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,16 @@ public final class ProfilerOptions {
                     .withDescription(
                             "Weight of the newest score (of any of the user's tasks) in a user's"
                                     + " rolling risk.");
+
+    public static final ConfigOption<Double> RISK_STEEPNESS =
+            ConfigOptions.key("profiler.risk.steepness")
+                    .doubleType()
+                    .defaultValue(RiskScorer.DEFAULT_STEEPNESS)
+                    .withDescription(
+                            "Steepness k of the severity curve 1 - exp(-k * excess), excess being"
+                                    + " how far the forecast's upper bound leaves the role's"
+                                    + " envelope relative to it. With the default 3, 40% above"
+                                    + " the envelope scores 0.70 (the allocator's HIGH).");
 
     public static final ConfigOption<List<String>> ENVELOPE_ROLES =
             ConfigOptions.key("profiler.envelope.roles")

@@ -29,6 +29,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param warmUpSamples samples of a task that are not scored
  * @param taskRiskAlpha task rolling-risk weight
  * @param userRiskAlpha user rolling-risk weight
+ * @param riskSteepness steepness of the risk severity curve
  * @param envelopes benign envelopes per role
  * @param checkpointInterval checkpoint interval
  * @param stateTtl TTL of per-task and per-user state
@@ -49,6 +50,7 @@ public record ProfilerSettings(
         int warmUpSamples,
         double taskRiskAlpha,
         double userRiskAlpha,
+        double riskSteepness,
         BenignEnvelopes envelopes,
         Duration checkpointInterval,
         Duration stateTtl)
@@ -81,6 +83,7 @@ public record ProfilerSettings(
         new EwmaForecaster(ewmaAlpha, bandK, horizonSteps, horizonStep.toMillis());
         new io.augur.jobs.profile.RollingRisk(taskRiskAlpha);
         new io.augur.jobs.profile.RollingRisk(userRiskAlpha);
+        new io.augur.jobs.profile.RiskScorer(riskSteepness);
     }
 
     /** Reads and validates every {@link ProfilerOptions} option. */
@@ -115,9 +118,15 @@ public record ProfilerSettings(
                 config.get(ProfilerOptions.WARM_UP_SAMPLES),
                 config.get(ProfilerOptions.TASK_RISK_ALPHA),
                 config.get(ProfilerOptions.USER_RISK_ALPHA),
+                config.get(ProfilerOptions.RISK_STEEPNESS),
                 new BenignEnvelopes(envelopes),
                 config.get(ProfilerOptions.CHECKPOINT_INTERVAL),
                 config.get(ProfilerOptions.STATE_TTL));
+    }
+
+    /** The risk scorer these settings describe. */
+    public io.augur.jobs.profile.RiskScorer riskScorer() {
+        return new io.augur.jobs.profile.RiskScorer(riskSteepness);
     }
 
     /** The forecaster these settings describe. */

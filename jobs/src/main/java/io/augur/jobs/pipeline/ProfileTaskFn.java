@@ -66,7 +66,7 @@ public final class ProfileTaskFn
     public static ProfileTaskFn of(ProfilerSettings s) {
         return new ProfileTaskFn(
                 s.forecaster(),
-                new RiskScorer(),
+                s.riskScorer(),
                 s.envelopes(),
                 new RollingRisk(s.taskRiskAlpha()),
                 s.warmUpSamples(),

@@ -18,8 +18,11 @@ import java.util.Map;
  * <ul>
  *   <li>excess {@code d_r = max(0, U_r / E_r - 1)} — how far the plausible worst case leaves the
  *       envelope, relative to it;
- *   <li>severity {@code s_r = 1 - exp(-d_r)} — 0 at the envelope, 0.63 at twice it, 0.86 at three
- *       times, approaching 1;
+ *   <li>severity {@code s_r = 1 - exp(-k · d_r)} with steepness {@code k} (option {@code
+ *       profiler.risk.steepness}, default 3) — 0 at the envelope; with k = 3: 0.26 at 10 % above
+ *       it, 0.53 at 25 %, 0.70 at 40 %, 0.95 at twice it. k calibrates the score against the
+ *       allocator's thresholds (MEDIUM 0.4, HIGH 0.7): by default a task whose plausible worst case
+ *       is 40 % above its role's envelope is high risk;
  *   <li>relative half-width {@code w_r = (U_r - L_r) / (2 · max(M_r, 0.01 · E_r))} — the floor
  *       keeps a near-zero mean from making every band look infinitely wide;
  *   <li>confidence {@code c_r = 1 / (1 + w_r)} — 1 for an exact forecast, 0.5 when the band's
@@ -35,6 +38,23 @@ public final class RiskScorer implements Serializable {
 
     /** Floor of the mean, as a fraction of the envelope, when measuring the band's width. */
     static final double MEAN_FLOOR = 0.01;
+
+    /** Default steepness: 40 % above the envelope scores 0.70 (the allocator's HIGH). */
+    public static final double DEFAULT_STEEPNESS = 3.0;
+
+    private final double steepness;
+
+    /** A scorer with the given steepness {@code k} of the severity curve (k &gt; 0). */
+    public RiskScorer(double steepness) {
+        if (!(steepness > 0) || Double.isInfinite(steepness)) {
+            throw new IllegalArgumentException("risk steepness must be > 0: " + steepness);
+        }
+        this.steepness = steepness;
+    }
+
+    public RiskScorer() {
+        this(DEFAULT_STEEPNESS);
+    }
 
     /** Scores {@code forecast} against {@code envelope}. */
     public RiskScore score(Forecast forecast, BenignEnvelope envelope) {
@@ -54,7 +74,7 @@ public final class RiskScorer implements Serializable {
             double mean = band.mean()[step];
             double lower = band.lower()[step];
             double excess = Math.max(0, upper / bound - 1);
-            double severity = 1 - Math.exp(-excess);
+            double severity = 1 - Math.exp(-steepness * excess);
             double halfWidth = (upper - lower) / (2 * Math.max(mean, MEAN_FLOOR * bound));
             double c = 1 / (1 + halfWidth);
             any = true;

@@ -9,7 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RiskScorerTest {
-    private final RiskScorer scorer = new RiskScorer();
+    /** Steepness 1 keeps the arithmetic of these cases plain; calibration is tested below. */
+    private final RiskScorer scorer = new RiskScorer(1.0);
+
     private final BenignEnvelope worker =
             BenignEnvelope.parse("worker", Map.of("cpu", "0.6", "memory", "256mb", "pids", "64"));
 
@@ -48,6 +50,22 @@ class RiskScorerTest {
         assertThat(wide.score()).isLessThan(narrow.score());
         // half-width (1.3 - 0) / 2 over mean 0.9 → c = 1 / (1 + 0.722)
         assertThat(wide.confidence()).isCloseTo(1 / (1 + 1.3 / 1.8), within(1e-9));
+    }
+
+    @Test
+    void defaultSteepnessMakesFortyPercentAboveTheEnvelopeHighRisk() {
+        RiskScorer calibrated = new RiskScorer();
+        // A CPU burner on one core against the worker envelope of 0.6 core: 67 % above.
+        assertThat(calibrated.score(flat(Resource.CPU, 1.0, 1.0, 1.0), worker).score())
+                .isGreaterThan(0.7);
+        // 40 % above is the allocator's HIGH (0.7); 17 % above its MEDIUM (0.4).
+        assertThat(calibrated.score(flat(Resource.CPU, 0.84, 0.84, 0.84), worker).score())
+                .isCloseTo(0.70, within(0.01));
+        assertThat(calibrated.score(flat(Resource.CPU, 0.702, 0.702, 0.702), worker).score())
+                .isCloseTo(0.40, within(0.01));
+        // A benign burst well inside the envelope stays at zero.
+        assertThat(calibrated.score(flat(Resource.CPU, 0.3, 0.2, 0.4), worker).score()).isZero();
+        assertThatThrownBy(() -> new RiskScorer(0)).hasMessageContaining("steepness");
     }
 
     @Test
