@@ -120,7 +120,8 @@ public interface CgroupFs {
             if (!Files.isDirectory(dir)) {
                 return names;
             }
-            try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            try (DirectoryStream<Path> children =
+                    Files.newDirectoryStream(dir, Files::isDirectory)) {
                 for (Path child : children) {
                     names.add(child.getFileName().toString());
                 }

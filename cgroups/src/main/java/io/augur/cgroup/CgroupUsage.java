@@ -4,9 +4,9 @@ import java.time.Instant;
 
 /**
  * One reading of a task group's counters. CPU and disk are cumulative since the group was created
- * (a sampler turns two readings into rates); memory and pids are current values. A null field is
- * a counter this node does not offer. A reading of a group that vanished while it was read is
- * {@link #absent(String, Instant) absent}: all counters null, never half a reading.
+ * (a sampler turns two readings into rates); memory and pids are current values. A null field is a
+ * counter this node does not offer. A reading of a group that vanished while it was read is {@link
+ * #absent(String, Instant) absent}: all counters null, never half a reading.
  *
  * @param taskId the task
  * @param timestamp when it was read (from the injected clock)

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What v1 and v2 share: the managed root, task ids as child directories, create / find / list,
- * and destroy = kill everything, wait until empty, remove the directories.
+ * What v1 and v2 share: the managed root, task ids as child directories, create / find / list, and
+ * destroy = kill everything, wait until empty, remove the directories.
  */
 abstract class ManagedRoot implements TaskCgroups {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedRoot.class);

@@ -3,7 +3,9 @@ package io.augur.cgroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends SIGKILL to processes. Behind an interface so tests on a fake tree never kill a real pid. */
+/**
+ * Sends SIGKILL to processes. Behind an interface so tests on a fake tree never kill a real pid.
+ */
 public interface ProcessSignals {
 
     /** SIGKILL to {@code pid}; a process that is already gone is not an error. */

@@ -19,6 +19,20 @@ public interface TaskCgroup {
      */
     List<Path> procsFiles();
 
+    /**
+     * A command line that runs {@code shellCommand} with {@code sh} inside this group from its
+     * first instruction: the shell writes its own pid to every {@link #procsFiles() procs file},
+     * then {@code exec}s the command.
+     */
+    default List<String> commandInside(String shellCommand) {
+        StringBuilder script = new StringBuilder("for f in");
+        for (Path procs : procsFiles()) {
+            script.append(" '").append(procs.toString().replace("'", "'\\''")).append('\'');
+        }
+        script.append("; do echo $$ > \"$f\" || exit 97; done; exec ").append(shellCommand);
+        return List.of("/bin/sh", "-c", script.toString());
+    }
+
     /** Moves a process into the group (in every controller). */
     void addProcess(long pid);
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The managed root of one node's task groups (for example {@code augur}): one child group per
- * task, named by its task id, in every controller Augur uses. Shared by the enforcer (writes
- * limits), the collector (reads usage) and the launcher (starts workloads inside).
+ * The managed root of one node's task groups (for example {@code augur}): one child group per task,
+ * named by its task id, in every controller Augur uses. Shared by the enforcer (writes limits), the
+ * collector (reads usage) and the launcher (starts workloads inside).
  */
 public interface TaskCgroups {
 
@@ -51,8 +51,8 @@ public interface TaskCgroups {
     List<String> taskIds();
 
     /**
-     * Kills every process of the task's group (also ones forked meanwhile), waits until it is
-     * empty and removes the group. Nothing happens when it does not exist.
+     * Kills every process of the task's group (also ones forked meanwhile), waits until it is empty
+     * and removes the group. Nothing happens when it does not exist.
      *
      * @throws IllegalStateException when processes survive the grace period
      */

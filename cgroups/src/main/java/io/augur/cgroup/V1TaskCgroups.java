@@ -19,11 +19,13 @@ public final class V1TaskCgroups extends ManagedRoot {
     static final long MIN_QUOTA_US = 1000;
 
     private final V1Mounts mounts;
+    private final List<Path> rootDirs;
 
     public V1TaskCgroups(
             V1Mounts mounts, String rootName, Clock clock, CgroupFs fs, ProcessSignals signals) {
         super(rootName, clock, fs, signals);
         this.mounts = mounts;
+        this.rootDirs = mounts.hierarchies().stream().map(h -> h.resolve(rootName)).toList();
     }
 
     @Override
@@ -33,7 +35,7 @@ public final class V1TaskCgroups extends ManagedRoot {
 
     @Override
     List<Path> rootDirs() {
-        return mounts.hierarchies().stream().map(h -> h.resolve(rootName)).toList();
+        return rootDirs;
     }
 
     @Override
@@ -139,7 +141,10 @@ public final class V1TaskCgroups extends ManagedRoot {
                 Long memory =
                         CgroupValues.parseLongOrNull(readOptional(memDir, "memory.usage_in_bytes"));
                 String stat = readOptional(memDir, "memory.stat");
-                Long rss = first(CgroupValues.keyed(stat, "total_rss"), CgroupValues.keyed(stat, "rss"));
+                Long rss =
+                        first(
+                                CgroupValues.keyed(stat, "total_rss"),
+                                CgroupValues.keyed(stat, "rss"));
                 Long cache =
                         first(
                                 CgroupValues.keyed(stat, "total_cache"),
@@ -152,8 +157,10 @@ public final class V1TaskCgroups extends ManagedRoot {
                     write = CgroupValues.v1BlkioBytes(io, "Write");
                 }
                 Long pids =
-                        CgroupValues.parseLongOrNull(readOptional(in(mounts.pids()), "pids.current"));
-                return new CgroupUsage(taskId, at, true, cpu, memory, rss, cache, read, write, pids);
+                        CgroupValues.parseLongOrNull(
+                                readOptional(in(mounts.pids()), "pids.current"));
+                return new CgroupUsage(
+                        taskId, at, true, cpu, memory, rss, cache, read, write, pids);
             } catch (GroupVanishedException e) {
                 return CgroupUsage.absent(taskId, at);
             }

@@ -1,0 +1,136 @@
+package io.augur.actuator;
+
+import io.augur.cgroup.TaskCgroups;
+import io.augur.launch.KafkaClients;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.HTTPServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the node enforcer: plugs the real cgroups, journal and Kafka clients into {@link Enforcer}
+ * and {@link EnforcementLoop}. See {@link EnforcerOptions#USAGE}.
+ */
+public final class EnforcerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(EnforcerMain.class);
+
+    /** Printed on stdout once the enforcer consumes. */
+    public static final String READY = "ENFORCER READY";
+
+    /** Crash-test hook: halt after applying this decision id, before committing its ack. */
+    public static final String HALT_AFTER_APPLYING = "augur.enforcer.haltAfterApplying";
+
+    /** CPU use in acks is measured over this long right after applying. */
+    static final Duration OBSERVE_WINDOW = Duration.ofMillis(200);
+
+    private EnforcerMain() {}
+
+    public static void main(String[] args) {
+        EnforcerOptions options;
+        try {
+            options = EnforcerOptions.parse(args);
+        } catch (UsageException e) {
+            if (e.isHelp()) {
+                System.out.print(EnforcerOptions.USAGE);
+                System.exit(0);
+            }
+            System.err.println("EnforcerMain: " + e.getMessage());
+            System.err.print(EnforcerOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            run(options);
+        } catch (RuntimeException e) {
+            LOG.error("enforcer stopped on an error", e);
+            System.exit(1);
+        }
+    }
+
+    static void run(EnforcerOptions o) {
+        Clock clock = Clock.systemUTC();
+        TaskCgroups cgroups = TaskCgroups.detect(o.cgroupRoot());
+        CollectorRegistry registry = new CollectorRegistry();
+        EnforcerMetrics metrics = new EnforcerMetrics(registry);
+        String id = "augur-enforcer-" + o.node();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (AppliedJournal journal = FileAppliedJournal.open(o.stateDir());
+                HTTPServer http = metricsServer(o.metricsPort(), registry);
+                KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(KafkaClients.readCommittedConsumer(o.bootstrap(), id));
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(
+                                KafkaClients.transactionalProducer(o.bootstrap(), id))) {
+            Enforcer enforcer =
+                    new Enforcer(
+                            new DecisionValidator(o.bounds()),
+                            DecisionLedger.restore(journal.replay()),
+                            new CgroupEffector(cgroups, OBSERVE_WINDOW),
+                            journal,
+                            clock);
+            EnforcementLoop loop =
+                    new EnforcementLoop(
+                            o.node(),
+                            consumer,
+                            producer,
+                            enforcer,
+                            metrics,
+                            clock,
+                            System.getProperty(HALT_AFTER_APPLYING));
+            producer.initTransactions();
+            loop.subscribe();
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        LOG.info("SIGTERM: stopping");
+                                        loop.stop();
+                                        awaitQuietly(stopped, main);
+                                    },
+                                    "enforcer-shutdown"));
+            LOG.info(
+                    "enforcing node {} on cgroup {} root '{}', bounds {}",
+                    o.node(),
+                    cgroups.version(),
+                    o.cgroupRoot(),
+                    o.bounds());
+            System.out.println(READY);
+            System.out.flush();
+            loop.run();
+        } finally {
+            stopped.countDown();
+        }
+        LOG.info("enforcer stopped");
+    }
+
+    private static HTTPServer metricsServer(Integer port, CollectorRegistry registry) {
+        if (port == null) {
+            return null;
+        }
+        try {
+            return new HTTPServer(new InetSocketAddress(port), registry, true);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve metrics on port " + port, e);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch stopped, Thread main) {
+        try {
+            if (!stopped.await(30, TimeUnit.SECONDS)) {
+                LOG.warn(
+                        "main loop did not stop within 30 s; exiting anyway ({})", main.getState());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.augur.actuator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileAppliedJournalTest {
+    @TempDir Path dir;
+
+    @Test
+    void survivesAReopenAndCompactsToTheLatestEntryPerTask() throws Exception {
+        AppliedDecision a1 = new AppliedDecision("task-1", 1, 0, 0);
+        AppliedDecision a2 = new AppliedDecision("task-1", 2, 0, 1);
+        AppliedDecision b1 = new AppliedDecision("task-2", 7, 3, 9);
+        try (FileAppliedJournal journal = FileAppliedJournal.open(dir)) {
+            journal.applied(a1);
+            journal.acked(a1);
+            journal.applied(a2);
+            journal.applied(b1);
+            journal.acked(b1);
+        }
+
+        try (FileAppliedJournal reopened = FileAppliedJournal.open(dir)) {
+            DecisionLedger ledger = DecisionLedger.restore(reopened.replay());
+            assertThat(ledger.lastSequence("task-1")).contains(2L);
+            assertThat(ledger.isAcked("task-1")).isFalse();
+            assertThat(ledger.isAcked("task-2")).isTrue();
+        }
+        assertThat(Files.readAllLines(dir.resolve(FileAppliedJournal.FILE_NAME)))
+                .containsExactlyInAnyOrder("A 0 1 2 task-1", "A 3 9 7 task-2", "K 3 9 7 task-2");
+    }
+
+    @Test
+    void skipsALineTornByACrash() throws Exception {
+        try (FileAppliedJournal journal = FileAppliedJournal.open(dir)) {
+            journal.applied(new AppliedDecision("task-1", 1, 0, 0));
+        }
+        Files.writeString(
+                dir.resolve(FileAppliedJournal.FILE_NAME),
+                "A 0 5 2 tas",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+
+        try (FileAppliedJournal reopened = FileAppliedJournal.open(dir)) {
+            assertThat(reopened.replay()).hasSize(1);
+            assertThat(DecisionLedger.restore(reopened.replay()).lastSequence("task-1"))
+                    .contains(1L);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.augur.cgroup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The v1 implementation on this machine's real /sys/fs/cgroup hierarchies (needs root). */
+class V1TaskCgroupsIT {
+    static final Path MOUNT = TaskCgroups.DEFAULT_MOUNT;
+
+    final String root = "augur-it-" + UUID.randomUUID().toString().substring(0, 8);
+    final Workloads workloads = new Workloads();
+    TaskCgroups cgroups;
+
+    @BeforeEach
+    void setUp() {
+        assumeTrue(Files.isWritable(MOUNT.resolve("cpu")), "needs root and a writable cgroup v1");
+        cgroups = TaskCgroups.detect(root);
+        assumeTrue(cgroups.version() == CgroupVersion.V1, "this node is not cgroup v1");
+    }
+
+    @AfterEach
+    void tearDown() {
+        try {
+            workloads.close();
+        } finally {
+            if (cgroups != null) {
+                cgroups.destroyRoot();
+                assertThat(MOUNT.resolve("cpu").resolve(root)).doesNotExist();
+                assertThat(MOUNT.resolve("memory").resolve(root)).doesNotExist();
+            }
+        }
+    }
+
+    @Test
+    void writesLimitsTheKernelReportsBack() {
+        TaskCgroup group = cgroups.create("limits");
+        group.setCpuCores(0.25);
+        group.setMemoryBytes(256L << 20);
+        group.setPidsMax(32);
+
+        assertThat(group.readLimits()).isEqualTo(new ResourceLimitsReading(0.25, 256L << 20, 32L));
+        assertThat(cgroups.create("limits").readLimits().cpuCores()).isEqualTo(0.25);
+        assertThat(cgroups.taskIds()).containsExactly("limits");
+    }
+
+    @Test
+    void aWorkloadStartsInsideAndItsUsageShows() {
+        TaskCgroup group = cgroups.create("usage");
+        Process shell =
+                workloads.start(
+                        group,
+                        "sh -c 'x=$(head -c 30000000 /dev/zero | tr \"\\0\" a); while :; do :; done'");
+
+        Await.until(
+                "30 MB charged",
+                Duration.ofSeconds(60),
+                () -> {
+                    Long memory = group.readUsage().memoryBytes();
+                    return memory != null && memory > 25_000_000L;
+                });
+        CgroupUsage usage = group.readUsage();
+        assertThat(usage.present()).isTrue();
+        assertThat(usage.cpuUsageNanos()).isPositive();
+        assertThat(usage.memoryRssBytes()).isGreaterThan(25_000_000L);
+        assertThat(usage.pids()).isGreaterThanOrEqualTo(2L);
+        assertThat(usage.diskReadBytes()).isNotNull();
+        assertThat(group.pids()).contains(shell.pid());
+    }
+
+    @Test
+    void destroyKillsAForkingWorkloadAndRemovesTheGroup() throws Exception {
+        TaskCgroup group = cgroups.create("forker");
+        group.setPidsMax(40);
+        Process shell = workloads.start(group, "sh -c 'while :; do sleep 300 & done'");
+        Await.until("forks", Duration.ofSeconds(30), () -> group.pids().size() > 10);
+
+        cgroups.destroy("forker");
+
+        assertThat(shell.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(cgroups.find("forker")).isEmpty();
+        for (String controller : new String[] {"cpu", "cpuacct", "memory", "pids", "freezer"}) {
+            assertThat(MOUNT.resolve(controller).resolve(root).resolve("forker")).doesNotExist();
+        }
+        assertThat(group.readUsage().present()).isFalse();
+        assertThat(group.readLimits()).isEqualTo(ResourceLimitsReading.NONE);
+    }
+
+    @Test
+    void refusesIdsThatLeaveTheRoot() {
+        assertThatThrownBy(() -> cgroups.create("../../etc"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(MOUNT.resolve("etc")).doesNotExist();
+        assertThat(cgroups.taskIds()).isEmpty();
+    }
+
+    @Test
+    void readingsCarryTheInjectedClock() {
+        TaskCgroup group = cgroups.create("squeeze");
+        group.setMemoryBytes(64L << 20);
+        assertThat(group.readLimits().memoryBytes()).isEqualTo(64L << 20);
+        assertThat(
+                        TaskCgroups.detect(
+                                        root,
+                                        MOUNT,
+                                        Clock.fixed(
+                                                java.time.Instant.EPOCH, java.time.ZoneOffset.UTC))
+                                .find("squeeze")
+                                .orElseThrow()
+                                .readUsage()
+                                .timestamp())
+                .isEqualTo(java.time.Instant.EPOCH);
+    }
+}
