@@ -118,6 +118,15 @@ public final class ProfilerOptions {
                             "Weight of the newest score (of any of the user's tasks) in a user's"
                                     + " rolling risk.");
 
+    public static final ConfigOption<Double> TREND_BETA =
+            ConfigOptions.key("profiler.forecast.trend-beta")
+                    .doubleType()
+                    .defaultValue(0.3)
+                    .withDescription(
+                            "Trend smoothing of the forecaster (Holt's linear method): 0 is plain"
+                                    + " EWMA ('ewma-v1'); above 0 the forecast extrapolates a"
+                                    + " steady trend ('ewma-trend-v1').");
+
     public static final ConfigOption<Double> RISK_STEEPNESS =
             ConfigOptions.key("profiler.risk.steepness")
                     .doubleType()

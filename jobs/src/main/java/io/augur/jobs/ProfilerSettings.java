@@ -23,6 +23,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param sourceIdleness idleness after which a subtask stops holding back the watermark
  * @param maxFutureSkew how far in the future a sample may be stamped
  * @param ewmaAlpha forecaster smoothing
+ * @param trendBeta forecaster trend smoothing (0 = plain EWMA)
  * @param bandK forecaster band half-width in σ
  * @param horizonSteps forecast steps
  * @param horizonStep forecast step length
@@ -44,6 +45,7 @@ public record ProfilerSettings(
         Duration sourceIdleness,
         Duration maxFutureSkew,
         double ewmaAlpha,
+        double trendBeta,
         double bandK,
         int horizonSteps,
         Duration horizonStep,
@@ -80,7 +82,13 @@ public record ProfilerSettings(
                     "need profiler.forecast.horizon-steps >= 1 and profiler.warm-up-samples >= 0");
         }
         // Fail at submission, not in a task manager: these throw on bad values.
-        new EwmaForecaster(ewmaAlpha, bandK, horizonSteps, horizonStep.toMillis());
+        new EwmaForecaster(
+                ewmaAlpha,
+                trendBeta,
+                bandK,
+                horizonSteps,
+                horizonStep.toMillis(),
+                windowSize.toMillis());
         new io.augur.jobs.profile.RollingRisk(taskRiskAlpha);
         new io.augur.jobs.profile.RollingRisk(userRiskAlpha);
         new io.augur.jobs.profile.RiskScorer(riskSteepness);
@@ -112,6 +120,7 @@ public record ProfilerSettings(
                 config.get(ProfilerOptions.SOURCE_IDLENESS),
                 config.get(ProfilerOptions.MAX_FUTURE_SKEW),
                 config.get(ProfilerOptions.EWMA_ALPHA),
+                config.get(ProfilerOptions.TREND_BETA),
                 config.get(ProfilerOptions.BAND_K),
                 config.get(ProfilerOptions.HORIZON_STEPS),
                 config.get(ProfilerOptions.HORIZON_STEP),
@@ -131,7 +140,13 @@ public record ProfilerSettings(
 
     /** The forecaster these settings describe. */
     public Forecaster forecaster() {
-        return new EwmaForecaster(ewmaAlpha, bandK, horizonSteps, horizonStep.toMillis());
+        return new EwmaForecaster(
+                ewmaAlpha,
+                trendBeta,
+                bandK,
+                horizonSteps,
+                horizonStep.toMillis(),
+                windowSize.toMillis());
     }
 
     private static void requirePositive(String key, Duration d) {

@@ -220,7 +220,7 @@ class BehaviorProfilerJobIT {
             assertThat(hot.getRiskScore()).isGreaterThan(benign.getRiskScore()).isGreaterThan(0.9);
             assertThat(benign.getRiskScore()).isLessThan(0.1);
             assertThat(hot.getUserRollingRisk()).isGreaterThan(benign.getUserRollingRisk());
-            assertThat(hot.getModelVersion()).isEqualTo("ewma-v1");
+            assertThat(hot.getModelVersion()).isEqualTo("ewma-trend-v1");
             assertThat(hot.getReasons().get(0)).contains("CPU");
             assertThat(hot.getSourceTimestamp()).isEqualTo(Fixtures.T0.plusMillis(end - 1000));
         }

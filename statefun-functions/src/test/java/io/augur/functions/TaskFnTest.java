@@ -219,7 +219,7 @@ class TaskFnTest {
         functions.toTask(
                 TASK,
                 Types.RISK_ASSESSMENT,
-                assessment(TASK, NODE, 0.5, T0.plusSeconds(5), 1.0, 1024 * MIB));
+                assessment(TASK, NODE, 0.5, T0.plusSeconds(5), 0.2, 128 * MIB));
 
         EnforcementDecision throttled = functions.decisions().get(1);
         assertThat(throttled.getCpuCores()).isEqualTo(0.188); // 0.75 x 0.25, in millicores

@@ -80,7 +80,7 @@ class ProfileTaskFnTest {
         assertThat(hot.getTaskRollingRisk()).isGreaterThan(benign.getTaskRollingRisk());
         assertThat(hot.getReasons().get(0)).contains("CPU").contains("3.00 cores");
         assertThat(hot.getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(T0 + 5000));
-        assertThat(hot.getModelVersion()).isEqualTo("ewma-v1");
+        assertThat(hot.getModelVersion()).isEqualTo("ewma-trend-v1");
         assertThat(hot.getHorizonMs()).isEqualTo(5000);
         assertThat(hot.getForecast())
                 .extracting(ResourceForecast::getResource)

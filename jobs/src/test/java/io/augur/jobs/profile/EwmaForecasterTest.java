@@ -78,7 +78,49 @@ class EwmaForecasterTest {
     }
 
     @Test
+    void aTrendForecastsWhereSteadyGrowthWillBeNotWhereItWas() {
+        // 2 s observations, 1 s steps: memory grows 32 units a window (16 a second).
+        EwmaForecaster holt = new EwmaForecaster(0.5, 0.5, 2.0, 5, 1000, 2000);
+        double[] state = holt.initialState();
+        double last = 0;
+        for (int i = 0; i < 12; i++) {
+            last = 100 + 32 * i;
+            state = holt.observe(state, cpu(last));
+        }
+        Forecast.Band b = holt.forecast(state).bands().get(Resource.CPU);
+        // Five seconds ahead, steady growth of 16/s puts it about 80 above the last window.
+        assertThat(b.mean()[4]).isCloseTo(last + 80, within(4.0));
+        assertThat(b.upper()[4]).isGreaterThanOrEqualTo(b.mean()[4]);
+        for (int h = 1; h < 5; h++) {
+            assertThat(b.mean()[h]).isGreaterThan(b.mean()[h - 1]);
+        }
+        assertThat(holt.modelVersion()).isEqualTo(EwmaForecaster.TREND_MODEL_VERSION);
+
+        // Plain EWMA on the same series stays behind the last observation.
+        double[] flat = forecaster.initialState();
+        for (int i = 0; i < 12; i++) {
+            flat = forecaster.observe(flat, cpu(100 + 32 * i));
+        }
+        assertThat(forecaster.forecast(flat).bands().get(Resource.CPU).mean()[4]).isLessThan(last);
+    }
+
+    @Test
+    void aFallingTrendNeverForecastsNegativeUse() {
+        EwmaForecaster holt = new EwmaForecaster(0.5, 0.5, 2.0, 5, 1000, 2000);
+        double[] state = holt.initialState();
+        for (double x : new double[] {50, 30, 10, 1}) {
+            state = holt.observe(state, cpu(x));
+        }
+        Forecast.Band b = holt.forecast(state).bands().get(Resource.CPU);
+        assertThat(java.util.Arrays.stream(b.mean()).min().orElseThrow()).isGreaterThanOrEqualTo(0);
+        assertThat(java.util.Arrays.stream(b.lower()).min().orElseThrow())
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
     void rejectsBadParameters() {
+        assertThatThrownBy(() -> new EwmaForecaster(0.5, 1.5, 2, 5, 1000, 2000))
+                .hasMessageContaining("beta");
         assertThatThrownBy(() -> new EwmaForecaster(0, 2, 5, 1000))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new EwmaForecaster(0.5, 2, 0, 1000))

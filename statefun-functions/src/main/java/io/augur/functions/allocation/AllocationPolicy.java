@@ -5,6 +5,7 @@ import io.augur.schema.TrustLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * The Dynamic Resource Allocator of predictive-allocation.md as a pure function: risk score,
@@ -80,6 +81,17 @@ public final class AllocationPolicy {
                             describe(current)));
             cpu = floorCpu(cpu, reasons);
             memory = floorMemory(memory, reasons);
+            // A memory limit under the working set is not a throttle but a kill (or, on cgroup
+            // v1, a write the kernel refuses): never throttle memory below the forecast.
+            OptionalLong workingSet = input.forecast().memoryUpperBytes();
+            if (workingSet.isPresent() && memory < workingSet.getAsLong()) {
+                reasons.add(
+                        fmt(
+                                "memory kept at the forecast upper bound %d MiB: a limit below the"
+                                        + " working set would kill, not throttle",
+                                workingSet.getAsLong() / Allocation.MIB));
+                memory = workingSet.getAsLong();
+            }
             reasons.add(
                     fmt(
                             "moderate risk: increase monitoring frequency (every %d ms)",
@@ -144,6 +156,20 @@ public final class AllocationPolicy {
                     fmt(
                             "forecast cpu upper %.3f cores -> %.3f",
                             f.cpuUpperCores().getAsDouble(), cpu));
+            // Usage under a quota never exceeds it, so a forecast pressed against the current
+            // limit says nothing of the demand above it: grow so that demand can show.
+            double limit = current.cpuCores();
+            if (limit > 0 && f.cpuUpperCores().getAsDouble() >= settings.saturation() * limit) {
+                double grown = limit * settings.saturationGrowth();
+                if (grown > cpu) {
+                    reasons.add(
+                            fmt(
+                                    "cpu forecast at %.0f%% of the current limit %.3f: the limit"
+                                            + " hides demand, grow to %.3f",
+                                    100 * f.cpuUpperCores().getAsDouble() / limit, limit, grown));
+                    cpu = grown;
+                }
+            }
         } else {
             cpu = current.cpuCores();
             reasons.add(fmt("no cpu forecast: keep current %.3f cores", cpu));

@@ -17,6 +17,10 @@ package io.augur.functions.allocation;
  * @param baseMonitoringIntervalMs monitoring interval of low-risk tasks
  * @param elevatedMonitoringIntervalMs monitoring interval of moderate- and high-risk tasks
  * @param defaultAllocation current allocation of a task whose STARTED event was not seen
+ * @param saturation a cpu forecast at or above this fraction of the current cpu limit means the
+ *     limit hides the task's demand (usage under a quota cannot exceed it)
+ * @param saturationGrowth a saturated proactive cpu allocation grows to at least this times the
+ *     current limit, so demand can show
  */
 public record AllocationSettings(
         double highThreshold,
@@ -29,7 +33,9 @@ public record AllocationSettings(
         double memoryUsageFactor,
         long baseMonitoringIntervalMs,
         long elevatedMonitoringIntervalMs,
-        Allocation defaultAllocation) {
+        Allocation defaultAllocation,
+        double saturation,
+        double saturationGrowth) {
 
     public static final double DEFAULT_HIGH_THRESHOLD = 0.7;
     public static final double DEFAULT_MEDIUM_THRESHOLD = 0.4;
@@ -46,7 +52,9 @@ public record AllocationSettings(
                     1.5,
                     1000,
                     250,
-                    new Allocation(1.0, 1024 * Allocation.MIB, true));
+                    new Allocation(1.0, 1024 * Allocation.MIB, true),
+                    0.9,
+                    1.5);
 
     public AllocationSettings {
         if (!(0 <= mediumThreshold && mediumThreshold <= highThreshold && highThreshold <= 1)) {
@@ -66,6 +74,10 @@ public record AllocationSettings(
         if (minCpuCores <= 0 || minMemoryBytes <= 0) {
             throw new IllegalArgumentException("floors must be positive");
         }
+        if (!(saturation > 0 && saturation <= 1) || !(saturationGrowth >= 1)) {
+            throw new IllegalArgumentException(
+                    "saturation must be in (0, 1] and saturationGrowth >= 1");
+        }
         if (baseMonitoringIntervalMs <= 0 || elevatedMonitoringIntervalMs <= 0) {
             throw new IllegalArgumentException("monitoring intervals must be positive");
         }
@@ -84,6 +96,8 @@ public record AllocationSettings(
                 memoryUsageFactor,
                 baseMonitoringIntervalMs,
                 elevatedMonitoringIntervalMs,
-                defaultAllocation);
+                defaultAllocation,
+                saturation,
+                saturationGrowth);
     }
 }

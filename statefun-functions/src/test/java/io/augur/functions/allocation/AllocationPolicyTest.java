@@ -50,7 +50,7 @@ class AllocationPolicyTest {
     void repeatedThrottlingStopsAtTheFloors() {
         Allocation tiny = new Allocation(0.1, 128 * MIB, true);
 
-        Proposal p = policy.propose(new RiskInput(0.5, FORECAST, tiny));
+        Proposal p = policy.propose(new RiskInput(0.5, forecast(0.1, 100 * MIB, 90 * MIB), tiny));
 
         assertThat(p.allocation()).isEqualTo(new Allocation(0.1, 128 * MIB, true));
         assertThat(p.reasons()).anyMatch(r -> r.startsWith("cpu floor"));
@@ -81,6 +81,36 @@ class AllocationPolicyTest {
                 policy.propose(new RiskInput(0.0, forecast(1.0, 200 * MIB, 200 * MIB), CURRENT));
         assertThat(hungry.allocation().memoryBytes()).isEqualTo(300 * MIB);
         assertThat(hungry.reasons()).anyMatch(r -> r.startsWith("memory floor: 1.5 x"));
+    }
+
+    @Test
+    void throttlingNeverCutsMemoryBelowTheForecastWorkingSet() {
+        // 0.75 x 512 MiB = 384 MiB would be under the 450 MiB the task is forecast to hold.
+        Allocation current = new Allocation(1.0, 512 * MIB, true);
+
+        Proposal p =
+                policy.propose(new RiskInput(0.5, forecast(0.5, 450 * MIB, 420 * MIB), current));
+
+        assertThat(p.action()).isEqualTo(EnforcementAction.THROTTLE);
+        assertThat(p.allocation().cpuCores()).isEqualTo(0.75);
+        assertThat(p.allocation().memoryBytes()).isEqualTo(450 * MIB);
+        assertThat(p.reasons()).anyMatch(r -> r.contains("below the working set would kill"));
+    }
+
+    @Test
+    void aTaskPressedAgainstItsCpuLimitIsGivenRoomToShowItsDemand() {
+        // Held at 0.1 core, a task that wants more reads 0.1: the forecast cannot see above it.
+        Allocation held = new Allocation(0.1, 256 * MIB, true);
+
+        Proposal p = policy.propose(new RiskInput(0.0, forecast(0.1, 100 * MIB, 90 * MIB), held));
+
+        assertThat(p.allocation().cpuCores()).isEqualTo(0.15);
+        assertThat(p.reasons()).anyMatch(r -> r.contains("the limit hides demand"));
+
+        // Well under its limit, the forecast plus headroom is the answer.
+        Proposal roomy =
+                policy.propose(new RiskInput(0.0, forecast(0.1, 100 * MIB, 90 * MIB), CURRENT));
+        assertThat(roomy.allocation().cpuCores()).isEqualTo(0.12);
     }
 
     @Test
