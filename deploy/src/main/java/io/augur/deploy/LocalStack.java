@@ -31,8 +31,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts every component. On failure, whatever was started is stopped again and the error
-     * names the component and its log.
+     * Starts every component. On failure, whatever was started is stopped again and the error names
+     * the component and its log.
      */
     public static LocalStack start(StackConfig config, Consumer<String> progress) {
         LocalStack stack = new LocalStack(config);
@@ -61,12 +61,14 @@ public final class LocalStack implements AutoCloseable {
                 launch(
                         "functions",
                         JavaProcess.builder(
-                                        "statefun-functions", "io.augur.functions.http.FunctionServer")
+                                        "statefun-functions",
+                                        "io.augur.functions.http.FunctionServer")
                                 .jvmArg("-Xmx256m")
                                 .args(
                                         "--port", Integer.toString(functionsPort),
                                         "--node-cpu-cores", fmt(config.nodeCpuCores()),
-                                        "--node-memory-bytes", Long.toString(config.nodeMemoryBytes())));
+                                        "--node-memory-bytes",
+                                                Long.toString(config.nodeMemoryBytes())));
         functionsUrl =
                 functions
                         .awaitLogLine(l -> l.startsWith("FUNCTIONS READY "), ready)
@@ -79,11 +81,14 @@ public final class LocalStack implements AutoCloseable {
                         JavaProcess.builder("statefun-runtime", "io.augur.statefun.StatefunRuntime")
                                 .jvmArg("-Xmx768m")
                                 .args(
-                                        "--bootstrap", bootstrap,
-                                        "--functions", functionsUrl,
-                                        "--checkpoint-dir", work.resolve("statefun-checkpoints").toString(),
+                                        "--bootstrap",
+                                        bootstrap,
+                                        "--functions",
+                                        functionsUrl,
+                                        "--checkpoint-dir",
+                                        work.resolve("statefun-checkpoints").toString(),
                                         "--checkpoint-interval-ms",
-                                                Long.toString(config.checkpointInterval().toMillis())))
+                                        Long.toString(config.checkpointInterval().toMillis())))
                 .awaitLogLine(l -> l.startsWith("STATEFUN RUNNING"), ready);
 
         progress.accept("starting behaviour profiler job (Flink 2.2)");
@@ -93,10 +98,12 @@ public final class LocalStack implements AutoCloseable {
                                 .jvmArg("-Xmx1g")
                                 .args(
                                         "--bootstrap", bootstrap,
-                                        "--checkpoint-dir", work.resolve("job-checkpoints").toString(),
+                                        "--checkpoint-dir",
+                                                work.resolve("job-checkpoints").toString(),
                                         "--window-ms", Long.toString(config.window().toMillis()),
                                         "--checkpoint-interval-ms",
-                                                Long.toString(config.checkpointInterval().toMillis())))
+                                                Long.toString(
+                                                        config.checkpointInterval().toMillis())))
                 .awaitLogLine(l -> l.startsWith("JOB RUNNING"), ready);
 
         progress.accept("starting enforcer");
@@ -110,7 +117,8 @@ public final class LocalStack implements AutoCloseable {
                                         "--cgroup-root", config.cgroupRoot(),
                                         "--state-dir", work.resolve("enforcer").toString(),
                                         "--node-cpu-cores", fmt(config.nodeCpuCores()),
-                                        "--node-memory-bytes", Long.toString(config.nodeMemoryBytes())))
+                                        "--node-memory-bytes",
+                                                Long.toString(config.nodeMemoryBytes())))
                 .awaitLogLine(l -> l.startsWith("ENFORCER READY"), ready);
 
         progress.accept("starting collector");

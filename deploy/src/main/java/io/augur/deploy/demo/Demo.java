@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The closed loop on one machine: starts the local stack, runs one benign and two hostile
- * workloads each in its own cgroup, shows a live table while Augur assesses, decides and enforces,
- * then stops everything and writes {@code report.json}. {@link #close()} is idempotent and is also
- * what Ctrl-C runs, so no cgroup or process is left behind.
+ * The closed loop on one machine: starts the local stack, runs one benign and two hostile workloads
+ * each in its own cgroup, shows a live table while Augur assesses, decides and enforces, then stops
+ * everything and writes {@code report.json}. {@link #close()} is idempotent and is also what Ctrl-C
+ * runs, so no cgroup or process is left behind.
  */
 public final class Demo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -55,7 +55,8 @@ public final class Demo implements AutoCloseable {
         this.options = options;
         this.out = out;
         this.clock = clock;
-        this.runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        this.runId =
+                HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         this.cgroups = TaskCgroups.detect("augur-demo-" + runId);
     }
 

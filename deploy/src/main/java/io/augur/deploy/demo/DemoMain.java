@@ -43,7 +43,10 @@ public final class DemoMain {
         Demo demo =
                 new Demo(
                         new Demo.Options(
-                                Duration.ofSeconds(duration), out, Duration.ofSeconds(refresh), ansi),
+                                Duration.ofSeconds(duration),
+                                out,
+                                Duration.ofSeconds(refresh),
+                                ansi),
                         System.out,
                         Clock.systemUTC());
         Thread hook = new Thread(demo::close, "demo-shutdown");

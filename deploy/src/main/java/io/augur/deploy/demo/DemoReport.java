@@ -1,8 +1,8 @@
 package io.augur.deploy.demo;
 
 import io.augur.schema.AckOutcome;
-import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.RiskAssessment;
 import java.util.ArrayList;
@@ -105,7 +105,10 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
                             last == null ? null : last.getTrustLevel().name(),
                             mine.stream().mapToDouble(RiskAssessment::getRiskScore).max().orElse(0),
                             mine.size(),
-                            myDecisions.stream().map(EnforcementDecision::getDecisionId).distinct().count(),
+                            myDecisions.stream()
+                                    .map(EnforcementDecision::getDecisionId)
+                                    .distinct()
+                                    .count(),
                             appliedPerDecision.size(),
                             appliedPerDecision.values().stream().filter(n -> n > 1).count(),
                             myDecisions.stream().anyMatch(d -> RESTRICTING.contains(d.getAction())),
@@ -115,13 +118,16 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
                 acks.stream()
                         .filter(a -> a.getOutcome() == AckOutcome.APPLIED)
                         .mapToLong(
-                                a -> a.getAppliedAt().toEpochMilli() - a.getCauseTimestamp().toEpochMilli())
+                                a ->
+                                        a.getAppliedAt().toEpochMilli()
+                                                - a.getCauseTimestamp().toEpochMilli())
                         .sorted()
                         .toArray();
         return new DemoReport(
                 durationSeconds,
                 tasks,
-                new Latency(percentile(latencies, 50), percentile(latencies, 99), latencies.length));
+                new Latency(
+                        percentile(latencies, 50), percentile(latencies, 99), latencies.length));
     }
 
     /** Nearest-rank percentile of sorted values; -1 for none. */

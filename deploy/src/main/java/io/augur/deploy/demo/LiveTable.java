@@ -55,7 +55,8 @@ public final class LiveTable {
                     seen.decisions().stream()
                             .filter(d -> d.getTaskId().equals(id))
                             .max(Comparator.comparingLong(EnforcementDecision::getSequence));
-            long decisions = seen.decisions().stream().filter(d -> d.getTaskId().equals(id)).count();
+            long decisions =
+                    seen.decisions().stream().filter(d -> d.getTaskId().equals(id)).count();
             long applied =
                     seen.acks().stream()
                             .filter(a -> a.getTaskId().equals(id))
@@ -70,8 +71,14 @@ public final class LiveTable {
                             id,
                             w.scenario(),
                             alive.test(id) ? "run" : "ended",
-                            risk.map(r -> String.format(Locale.ROOT, "%.2f", r.getRiskScore())).orElse("-"),
-                            risk.map(r -> String.format(Locale.ROOT, "%.2f", r.getTaskRollingRisk()))
+                            risk.map(r -> String.format(Locale.ROOT, "%.2f", r.getRiskScore()))
+                                    .orElse("-"),
+                            risk.map(
+                                            r ->
+                                                    String.format(
+                                                            Locale.ROOT,
+                                                            "%.2f",
+                                                            r.getTaskRollingRisk()))
                                     .orElse("-"),
                             decision.map(d -> d.getAction().name()).orElse("-"),
                             decision.map(d -> d.getTrustLevel().name()).orElse("-"),

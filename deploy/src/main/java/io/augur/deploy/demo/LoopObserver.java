@@ -48,14 +48,19 @@ public final class LoopObserver implements AutoCloseable {
             try {
                 if (r.topic().equals(Topics.RISK.name())) {
                     assessments.add(
-                            Topics.RISK.codec().decode(r.value(), r.topic(), r.partition(), r.offset()));
+                            Topics.RISK
+                                    .codec()
+                                    .decode(r.value(), r.topic(), r.partition(), r.offset()));
                 } else if (r.topic().equals(Topics.DECISIONS.name())) {
                     decisions.add(
                             Topics.DECISIONS
                                     .codec()
                                     .decode(r.value(), r.topic(), r.partition(), r.offset()));
                 } else {
-                    acks.add(Topics.ACKS.codec().decode(r.value(), r.topic(), r.partition(), r.offset()));
+                    acks.add(
+                            Topics.ACKS
+                                    .codec()
+                                    .decode(r.value(), r.topic(), r.partition(), r.offset()));
                 }
             } catch (SchemaDecodeException e) {
                 undecodable++;

@@ -27,17 +27,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts workloads the way a node runs tasks: each in its own cgroup (the process joins the
- * cgroup before it executes the workload, so not one instruction runs outside), registered on
- * {@code augur.tasks} first (STARTED) and deregistered when it ends (ENDED), whether it exits on
- * its own (e.g. killed by its memory limit) or is stopped.
+ * Starts workloads the way a node runs tasks: each in its own cgroup (the process joins the cgroup
+ * before it executes the workload, so not one instruction runs outside), registered on {@code
+ * augur.tasks} first (STARTED) and deregistered when it ends (ENDED), whether it exits on its own
+ * (e.g. killed by its memory limit) or is stopped.
  */
 public final class WorkloadLauncher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadLauncher.class);
 
     /** JVM flags that keep a workload's own start-up cost small. */
     private static final List<String> WORKLOAD_JVM =
-            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx3g", "-Xshare:auto");
+            List.of(
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-Xss512k",
+                    "-Xmx3g",
+                    "-Xshare:auto");
 
     private final TaskCgroups cgroups;
     private final String nodeId;
@@ -140,7 +145,8 @@ public final class WorkloadLauncher implements AutoCloseable {
                 .setRole(w.role())
                 .setSource("augur-demo:" + w.mainClass())
                 .setBaselineTrust(TrustLevel.MEDIUM)
-                .setInitialAllocation(initial != null ? initial : ResourceLimits.newBuilder().build())
+                .setInitialAllocation(
+                        initial != null ? initial : ResourceLimits.newBuilder().build())
                 .setType(type)
                 .setTimestamp(clock.instant())
                 .build();

@@ -1,29 +1,41 @@
 package io.augur.deploy.workload;
 
-import java.time.Duration;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 
 /**
- * Benign workload: short bursts of computation separated by idle time (by default 150 ms of work
- * every second, about 0.15 core), with a small, stable heap.
+ * Benign workload: short bursts of computation separated by idle time, with a small, stable heap.
+ * Each burst runs until its thread has used {@code busyMillis} of CPU time, so its demand (about
+ * busy / period cores, 0.15 by default) is the same whatever its CPU limit or JIT state: a
+ * throttled burst takes longer, it does not shrink.
  *
  * <p>Usage: {@code BurstyCompute [busyMillis] [periodMillis]}
  */
 public final class BurstyCompute {
     private BurstyCompute() {}
 
+    private static long sink;
+
     public static void main(String[] args) throws InterruptedException {
-        long busy = args.length > 0 ? Long.parseLong(args[0]) : 150;
+        long busyNanos = (args.length > 0 ? Long.parseLong(args[0]) : 150) * 1_000_000;
         long period = args.length > 1 ? Long.parseLong(args[1]) : 1000;
-        long x = 1;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         while (true) {
-            long start = System.nanoTime();
-            while (System.nanoTime() - start < Duration.ofMillis(busy).toNanos()) {
-                x = x * 6364136223846793005L + 1442695040888963407L;
+            long wallStart = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
+            while (threads.getCurrentThreadCpuTime() - cpuStart < busyNanos) {
+                spin(20_000);
             }
-            if (x == 42) {
-                System.out.println(x);
-            }
-            Thread.sleep(Math.max(0, period - busy));
+            long tookMillis = (System.nanoTime() - wallStart) / 1_000_000;
+            Thread.sleep(Math.max(0, period - tookMillis));
         }
+    }
+
+    private static void spin(long iterations) {
+        long x = sink | 1;
+        for (long i = 0; i < iterations; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+        }
+        sink = x;
     }
 }

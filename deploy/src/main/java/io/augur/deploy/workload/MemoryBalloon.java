@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hostile workload: memory that grows without bound, at a steady rate (by default 16 MiB a
- * second), every page touched so it is really resident.
+ * Hostile workload: memory that grows without bound, at a steady rate (by default 16 MiB a second),
+ * every page touched so it is really resident.
  *
  * <p>Usage: {@code MemoryBalloon [mebibytesPerSecond]}
  */

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo scenario, shortened, end to end through every real component: real workloads in real
- * cgroups, the real broker, the Flink job, the StateFun runtime and functions, the enforcer and
- * the collector. Needs root.
+ * cgroups, the real broker, the Flink job, the StateFun runtime and functions, the enforcer and the
+ * collector. Needs root.
  */
 class DemoIT {
 
@@ -27,7 +27,8 @@ class DemoIT {
     @Test
     void hostileTasksEndRestrictedTheBenignOneNeverAndNothingIsAppliedTwice() throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream tee = new PrintStream(new TeeStream(console, System.out), true, StandardCharsets.UTF_8);
+        PrintStream tee =
+                new PrintStream(new TeeStream(console, System.out), true, StandardCharsets.UTF_8);
         Demo demo =
                 new Demo(
                         new Demo.Options(Duration.ofSeconds(75), out, Duration.ofSeconds(5), false),
@@ -50,7 +51,9 @@ class DemoIT {
                         .as("%s final action", id)
                         .isIn("RESTRICT", "QUARANTINE", "TERMINATE");
             } else {
-                assertThat(task.get("everRestricted").asBoolean()).as("%s restricted", id).isFalse();
+                assertThat(task.get("everRestricted").asBoolean())
+                        .as("%s restricted", id)
+                        .isFalse();
             }
         }
         assertThat(report.at("/loopLatencyMs/count").asLong()).isPositive();
