@@ -5,6 +5,7 @@ import io.augur.functions.allocation.AllocationPolicy;
 import io.augur.functions.allocation.ForecastSummary;
 import io.augur.functions.allocation.Proposal;
 import io.augur.functions.allocation.RiskInput;
+import io.augur.functions.allocation.TrustRecovery;
 import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
 import io.augur.functions.wire.Limits;
@@ -95,6 +96,13 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Long> LAST_ACK =
             ValueSpec.named("lastAck").thatExpiresAfterCall(STATE_TTL).withLongType();
 
+    /** The held trust level and its calm streak ({@link TrustRecovery}). */
+    static final ValueSpec<String> TRUST =
+            ValueSpec.named("trust").thatExpiresAfterCall(STATE_TTL).withUtf8StringType();
+
+    static final ValueSpec<Integer> CALM_STREAK =
+            ValueSpec.named("calmStreak").thatExpiresAfterCall(STATE_TTL).withIntType();
+
     /** With default settings; the server uses {@link #spec(FunctionsConfig)}. */
     public static final StatefulFunctionSpec SPEC = spec(FunctionsConfig.DEFAULTS);
 
@@ -110,7 +118,8 @@ public final class TaskFn implements StatefulFunction {
 
     public static StatefulFunctionSpec spec(FunctionsConfig config) {
         return StatefulFunctionSpec.builder(TYPE)
-                .withValueSpecs(PROFILE, ALLOCATION, SEQUENCE, PENDING, LAST_ACK)
+                .withValueSpecs(
+                        PROFILE, ALLOCATION, SEQUENCE, PENDING, LAST_ACK, TRUST, CALM_STREAK)
                 .withSupplier(() -> new TaskFn(config.policy(), config.clock(), config.observer()))
                 .build();
     }
@@ -180,12 +189,24 @@ public final class TaskFn implements StatefulFunction {
                 storage.get(ALLOCATION)
                         .map(TaskFn::toAllocation)
                         .orElse(policy.settings().defaultAllocation());
+        TrustRecovery.Hold held =
+                new TrustRecovery(policy.settings())
+                        .next(
+                                new TrustRecovery.Hold(
+                                        storage.get(TRUST)
+                                                .map(TrustLevel::valueOf)
+                                                .orElse(TrustLevel.HIGH),
+                                        storage.get(CALM_STREAK).orElse(0)),
+                                assessment.getRiskScore());
+        storage.set(TRUST, held.level().name());
+        storage.set(CALM_STREAK, held.calmStreak());
         Proposal proposal =
                 policy.propose(
                         new RiskInput(
                                 assessment.getRiskScore(),
                                 ForecastSummary.of(assessment.getForecast()),
-                                current));
+                                current),
+                        held.level());
 
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
         storage.set(SEQUENCE, sequence);

@@ -97,9 +97,10 @@ class StatefunLoopIT {
     void exactlyOneDecisionPerAssessmentAcrossAKilledAndRestoredRuntime() {
         String task = "loop-task";
         send(Topics.TASKS, task, TaskFnTest.started(task, "node-1", 2.0, 2048 * MIB));
-        send(Topics.RISK, task, assessment(task, "node-1", 0.9, T0.plusSeconds(1), 0.5, 256 * MIB));
+        // Trust falls at once (it recovers only after sustained calm): low, moderate, high.
+        send(Topics.RISK, task, assessment(task, "node-1", 0.1, T0.plusSeconds(1), 0.5, 256 * MIB));
         send(Topics.RISK, task, assessment(task, "node-1", 0.5, T0.plusSeconds(2), 0.5, 256 * MIB));
-        send(Topics.RISK, task, assessment(task, "node-1", 0.1, T0.plusSeconds(3), 0.5, 256 * MIB));
+        send(Topics.RISK, task, assessment(task, "node-1", 0.9, T0.plusSeconds(3), 0.5, 256 * MIB));
 
         try (TopicProbe<EnforcementDecision> probe = decisions()) {
             List<EnforcementDecision> first =
@@ -107,9 +108,9 @@ class StatefunLoopIT {
             assertThat(first)
                     .extracting(EnforcementDecision::getAction)
                     .containsExactly(
-                            EnforcementAction.RESTRICT,
+                            EnforcementAction.ALLOCATE,
                             EnforcementAction.THROTTLE,
-                            EnforcementAction.ALLOCATE);
+                            EnforcementAction.RESTRICT);
             assertThat(first)
                     .extracting(EnforcementDecision::getSequence)
                     .containsExactly(1L, 2L, 3L);

@@ -99,10 +99,10 @@ class TaskFnTest {
     }
 
     @Test
-    void highMediumLowGiveRestrictThrottleAllocateWithIncreasingSequences() {
+    void lowMediumHighGiveAllocateThrottleRestrictWithIncreasingSequences() {
         functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
         functions.toTask(
-                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.9, T0, 0.5, 256 * MIB));
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.1, T0, 0.5, 256 * MIB));
         functions.toTask(
                 TASK,
                 Types.RISK_ASSESSMENT,
@@ -110,26 +110,59 @@ class TaskFnTest {
         functions.toTask(
                 TASK,
                 Types.RISK_ASSESSMENT,
-                assessment(TASK, NODE, 0.1, T0.plusSeconds(10), 0.5, 256 * MIB));
+                assessment(TASK, NODE, 0.9, T0.plusSeconds(10), 0.5, 256 * MIB));
 
         List<EnforcementDecision> d = functions.decisions();
         assertThat(d)
                 .extracting(EnforcementDecision::getAction)
                 .containsExactly(
-                        EnforcementAction.RESTRICT,
+                        EnforcementAction.ALLOCATE,
                         EnforcementAction.THROTTLE,
-                        EnforcementAction.ALLOCATE);
+                        EnforcementAction.RESTRICT);
         assertThat(d).extracting(EnforcementDecision::getSequence).containsExactly(1L, 2L, 3L);
         assertThat(d)
                 .extracting(EnforcementDecision::getDecisionId)
                 .containsExactly(TASK + "/1", TASK + "/2", TASK + "/3");
-        // Throttling works on the allocation in force: the restricted one.
-        assertThat(d.get(1).getCpuCores()).isEqualTo(0.75);
-        assertThat(d.get(1).getMemoryBytes()).isEqualTo(384 * MIB);
+        assertThat(d)
+                .extracting(EnforcementDecision::getTrustLevel)
+                .containsExactly(TrustLevel.HIGH, TrustLevel.MEDIUM, TrustLevel.LOW);
+        // Proactive: 0.5 cores forecast + 20 %; throttling works on the allocation in force.
+        assertThat(d.get(0).getCpuCores()).isEqualTo(0.6);
+        assertThat(d.get(1).getCpuCores()).isEqualTo(0.45);
         assertThat(d.get(1).getMonitoringIntervalMs()).isEqualTo(250);
-        assertThat(d.get(2).getCpuCores()).isEqualTo(0.6);
-        assertThat(d.get(2).getTrustLevel()).isEqualTo(TrustLevel.HIGH);
+        assertThat(d.get(2).getCpuCores()).isEqualTo(1.0);
+        assertThat(d.get(2).getNetworkEnabled()).isFalse();
         assertThat(d).allMatch(x -> x.getNodeId().equals(NODE));
+    }
+
+    @Test
+    void aRestrictedTaskStaysRestrictedThroughCalmWindowsAndRecoversOneLevelAtATime() {
+        int needed = AllocationSettings.DEFAULTS.calmAssessmentsToRecover();
+        functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
+        functions.toTask(
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.9, T0, 1.0, 256 * MIB));
+        // Under its quota a CPU burner reads calm: that is the restriction, not a change.
+        for (int i = 1; i <= needed; i++) {
+            functions.toTask(
+                    TASK,
+                    Types.RISK_ASSESSMENT,
+                    assessment(TASK, NODE, 0.1, T0.plusSeconds(2L * i), 0.3, 256 * MIB));
+        }
+        functions.toTask(
+                TASK,
+                Types.RISK_ASSESSMENT,
+                assessment(TASK, NODE, 0.1, T0.plusSeconds(2L * needed + 2), 0.3, 256 * MIB));
+
+        List<EnforcementDecision> d = functions.decisions();
+        assertThat(d).hasSize(needed + 2);
+        assertThat(d.subList(0, needed))
+                .allMatch(x -> x.getAction() == EnforcementAction.RESTRICT)
+                .allMatch(x -> x.getTrustLevel() == TrustLevel.LOW);
+        assertThat(d.get(1).getReasons()).anyMatch(r -> r.contains("trust LOW is held"));
+        // After `needed` calm assessments: one level up, MEDIUM, never straight to HIGH.
+        assertThat(d.get(needed).getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        assertThat(d.get(needed).getAction()).isEqualTo(EnforcementAction.THROTTLE);
+        assertThat(d.get(needed + 1).getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
     }
 
     @Test

@@ -45,10 +45,57 @@ public final class AllocationPolicy {
         return proposal.withAllocation(capped.allocation(), capped.reasons());
     }
 
-    /** The risk branches of the allocator, before the node's availability is applied. */
+    /** The risk branches for a task whose trust is not held down ({@link TrustRecovery}). */
     public Proposal propose(RiskInput input) {
+        return propose(input, TrustLevel.HIGH);
+    }
+
+    /**
+     * The risk branches of the allocator, before the node's availability is applied. {@code held}
+     * is the task's trust level after {@link TrustRecovery#next}: while it is below what the risk
+     * alone says, the task keeps its restriction (LOW: the restricted allocation; MEDIUM: its
+     * current allocation, no further cut) until it has been calm long enough.
+     */
+    public Proposal propose(RiskInput input, TrustLevel held) {
         double risk = input.riskScore();
         List<String> reasons = new ArrayList<>();
+        if (risk <= settings.highThreshold() && held == TrustLevel.LOW) {
+            Allocation restricted = settings.restricted();
+            reasons.add(
+                    fmt(
+                            "risk %.3f <= high threshold %.3f, but trust LOW is held until %d"
+                                    + " consecutive assessments <= medium threshold %.3f: stay"
+                                    + " restricted to %s",
+                            risk,
+                            settings.highThreshold(),
+                            settings.calmAssessmentsToRecover(),
+                            settings.mediumThreshold(),
+                            describe(restricted)));
+            return new Proposal(
+                    EnforcementAction.RESTRICT,
+                    TrustLevel.LOW,
+                    restricted,
+                    PROFILE_RESTRICTED,
+                    settings.elevatedMonitoringIntervalMs(),
+                    reasons);
+        }
+        if (risk <= settings.mediumThreshold() && held == TrustLevel.MEDIUM) {
+            reasons.add(
+                    fmt(
+                            "risk %.3f <= medium threshold %.3f, but trust MEDIUM is held until %d"
+                                    + " consecutive calm assessments: keep the current %s",
+                            risk,
+                            settings.mediumThreshold(),
+                            settings.calmAssessmentsToRecover(),
+                            describe(input.current())));
+            return new Proposal(
+                    EnforcementAction.THROTTLE,
+                    TrustLevel.MEDIUM,
+                    input.current(),
+                    PROFILE_MONITORED,
+                    settings.elevatedMonitoringIntervalMs(),
+                    reasons);
+        }
         if (risk > settings.highThreshold()) {
             Allocation restricted = settings.restricted();
             reasons.add(

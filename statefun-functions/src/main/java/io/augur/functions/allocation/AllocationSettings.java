@@ -21,6 +21,8 @@ package io.augur.functions.allocation;
  *     limit hides the task's demand (usage under a quota cannot exceed it)
  * @param saturationGrowth a saturated proactive cpu allocation grows to at least this times the
  *     current limit, so demand can show
+ * @param calmAssessmentsToRecover consecutive low-risk assessments before a task's trust rises one
+ *     level (30 windows of 2 s: a minute)
  */
 public record AllocationSettings(
         double highThreshold,
@@ -35,7 +37,8 @@ public record AllocationSettings(
         long elevatedMonitoringIntervalMs,
         Allocation defaultAllocation,
         double saturation,
-        double saturationGrowth) {
+        double saturationGrowth,
+        int calmAssessmentsToRecover) {
 
     public static final double DEFAULT_HIGH_THRESHOLD = 0.7;
     public static final double DEFAULT_MEDIUM_THRESHOLD = 0.4;
@@ -54,7 +57,8 @@ public record AllocationSettings(
                     250,
                     new Allocation(1.0, 1024 * Allocation.MIB, true),
                     0.9,
-                    1.5);
+                    1.5,
+                    30);
 
     public AllocationSettings {
         if (!(0 <= mediumThreshold && mediumThreshold <= highThreshold && highThreshold <= 1)) {
@@ -73,6 +77,9 @@ public record AllocationSettings(
         }
         if (minCpuCores <= 0 || minMemoryBytes <= 0) {
             throw new IllegalArgumentException("floors must be positive");
+        }
+        if (calmAssessmentsToRecover < 1) {
+            throw new IllegalArgumentException("calmAssessmentsToRecover must be >= 1");
         }
         if (!(saturation > 0 && saturation <= 1) || !(saturationGrowth >= 1)) {
             throw new IllegalArgumentException(
@@ -98,6 +105,7 @@ public record AllocationSettings(
                 elevatedMonitoringIntervalMs,
                 defaultAllocation,
                 saturation,
-                saturationGrowth);
+                saturationGrowth,
+                calmAssessmentsToRecover);
     }
 }
