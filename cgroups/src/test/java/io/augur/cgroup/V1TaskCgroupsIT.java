@@ -80,8 +80,10 @@ class V1TaskCgroupsIT {
     @Test
     void destroyKillsAForkingWorkloadAndRemovesTheGroup() throws Exception {
         TaskCgroup group = cgroups.create("forker");
-        group.setPidsMax(40);
-        Process shell = workloads.start(group, "sh -c 'while :; do sleep 300 & done'");
+        // Forks 20 times a second for as long as it lives: fast enough to race destroy, slow
+        // enough not to reach pids.max (dash exits when a fork fails) before the test sees it.
+        group.setPidsMax(400);
+        Process shell = workloads.start(group, "sh -c 'while :; do sleep 300 & sleep 0.05; done'");
         Await.until("forks", Duration.ofSeconds(30), () -> group.pids().size() > 10);
 
         cgroups.destroy("forker");
