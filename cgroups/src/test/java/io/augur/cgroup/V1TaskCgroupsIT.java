@@ -65,8 +65,9 @@ class V1TaskCgroupsIT {
                 "30 MB charged",
                 Duration.ofSeconds(60),
                 () -> {
-                    Long memory = group.readUsage().memoryBytes();
-                    return memory != null && memory > 25_000_000L;
+                    // Wait on RSS, not usage: usage (RSS + cache) passes 25 MB first.
+                    Long rss = group.readUsage().memoryRssBytes();
+                    return rss != null && rss > 25_000_000L;
                 });
         CgroupUsage usage = group.readUsage();
         assertThat(usage.present()).isTrue();
