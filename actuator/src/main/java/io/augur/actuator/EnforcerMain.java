@@ -107,9 +107,10 @@ public final class EnforcerMain {
             System.out.flush();
             loop.run();
         } finally {
+            // Log before releasing the SIGTERM hook: once it returns, the JVM exits.
+            LOG.info("enforcer stopped");
             stopped.countDown();
         }
-        LOG.info("enforcer stopped");
     }
 
     private static HTTPServer metricsServer(Integer port, CollectorRegistry registry) {

@@ -138,9 +138,10 @@ public final class CollectorMain {
             producer.flush();
         } finally {
             scheduler.shutdownNow();
+            // Log before releasing the SIGTERM hook: once it returns, the JVM exits.
+            LOG.info("collector stopped");
             stopped.countDown();
         }
-        LOG.info("collector stopped");
     }
 
     private static void send(
