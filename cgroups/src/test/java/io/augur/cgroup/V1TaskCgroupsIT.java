@@ -59,7 +59,7 @@ class V1TaskCgroupsIT {
         Process shell =
                 workloads.start(
                         group,
-                        "sh -c 'x=$(head -c 30000000 /dev/zero | tr \"\\0\" a); while :; do :; done'");
+                        "sh -c 'sleep 300 & x=$(head -c 30000000 /dev/zero | tr \"\\0\" a); while :; do :; done'");
 
         Await.until(
                 "30 MB charged",

@@ -55,7 +55,9 @@ class V2TaskCgroupsIT {
                 .containsExactly(UNIFIED.resolve(root + "/burner/cgroup.procs"));
         Process shell =
                 workloads.start(
-                        group, "sh -c 'while :; do sleep 300 & :; done & while :; do :; done'");
+                        group,
+                        // No pids controller here to cap a fork loop: fork at a steady rate.
+                        "sh -c 'while :; do sleep 300 & sleep 0.05; done & while :; do :; done'");
 
         Await.until(
                 "cpu time accrues",

@@ -104,6 +104,9 @@ class CollectorIT {
         start("allocator", "sh -c 'x=$(head -c 40000000 /dev/zero | tr \"\\0\" a); sleep 600'");
         start("stranger", "sleep 600");
         cgroups.find("burner").orElseThrow().setMemoryBytes(128L << 20);
+        // A quota makes the burner's true use known (half a core) whatever else competes for
+        // the two cores; an unthrottled burner reads "one core" only on an idle machine.
+        cgroups.find("burner").orElseThrow().setCpuCores(0.5);
 
         collector =
                 JavaProcess.builder("collector", CollectorMain.class.getName())
@@ -126,17 +129,18 @@ class CollectorIT {
                     probe.awaitUntil(
                             s ->
                                     of(s, "burner").size() >= 4
+                                            && of(s, "burner").stream()
+                                                    .anyMatch(x -> x.getCpuCores() >= 0.4)
                                             && of(s, "allocator").stream()
                                                     .anyMatch(x -> x.getMemoryBytes() > 35_000_000L)
                                             && !of(s, "stranger").isEmpty(),
                             Duration.ofSeconds(120));
 
             List<ResourceSample> burner = of(all, "burner");
-            // Other builds share the two cores: at least one interval must show the full core,
-            // and none may show more than one core.
-            assertThat(burner).anySatisfy(s -> assertThat(s.getCpuCores()).isBetween(0.8, 1.2));
+            // Some interval shows the half core it is allowed (the await), none shows more: the
+            // ceiling leaves room for the moment between the timestamp and the cpuacct read.
             assertThat(burner)
-                    .allSatisfy(s -> assertThat(s.getCpuCores()).isLessThanOrEqualTo(1.2));
+                    .allSatisfy(s -> assertThat(s.getCpuCores()).isLessThanOrEqualTo(0.7));
             assertThat(burner)
                     .allSatisfy(
                             s -> {

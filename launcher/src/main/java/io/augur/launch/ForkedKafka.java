@@ -68,7 +68,13 @@ public final class ForkedKafka implements AutoCloseable {
                                 "--controller-port", Integer.toString(controllerPort))
                         .log(dir.resolve("broker.log"))
                         .start();
-        process.awaitLogLine(line -> line.startsWith("READY "), Duration.ofSeconds(90));
+        try {
+            process.awaitLogLine(line -> line.startsWith("READY "), Duration.ofSeconds(90));
+        } catch (RuntimeException e) {
+            // Nobody else holds this process yet: a broker that failed to start must not leak.
+            process.kill();
+            throw e;
+        }
     }
 
     /** Stops the broker gracefully; its data stays. */
@@ -99,7 +105,13 @@ public final class ForkedKafka implements AutoCloseable {
 
     /** Creates every topic of Augur's catalogue (existing ones are left as they are). */
     public ForkedKafka createAugurTopics() {
-        createTopics(Topics.all());
+        try {
+            createTopics(Topics.all());
+        } catch (RuntimeException e) {
+            // Called in a chain right after start(): the caller never gets the instance to close.
+            kill();
+            throw e;
+        }
         return this;
     }
 

@@ -118,14 +118,14 @@ public final class JavaProcess implements AutoCloseable {
         waitFor(Duration.ofSeconds(30));
     }
 
-    /** SIGTERM, then SIGKILL if still alive after 20 s. */
+    /** SIGTERM, then SIGKILL if still alive after 45 s (a Flink job's cancel may take 30 s). */
     @Override
     public void close() {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
-        if (!waitFor(Duration.ofSeconds(20))) {
+        if (!waitFor(Duration.ofSeconds(45))) {
             kill();
         }
     }

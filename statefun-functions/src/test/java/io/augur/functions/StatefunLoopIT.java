@@ -212,7 +212,12 @@ class StatefunLoopIT {
                                 "--checkpoint-interval-ms", "1000")
                         .log(dir.resolve("runtime-" + run + ".log"))
                         .start();
-        p.awaitLogLine(l -> l.startsWith("STATEFUN RUNNING "), START);
+        try {
+            p.awaitLogLine(l -> l.startsWith("STATEFUN RUNNING "), START);
+        } catch (RuntimeException e) {
+            p.kill(); // not yet assigned to the field @AfterAll closes
+            throw e;
+        }
         return p;
     }
 
