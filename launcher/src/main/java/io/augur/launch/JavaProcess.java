@@ -139,6 +139,21 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The prefix that starts a command in a session of its own ({@code setsid}, where the machine
+     * has it): a terminal's Ctrl-C then reaches only the process that started it, which stops its
+     * children in order, instead of every process at once (a broker dying before the processes that
+     * still write to it). Empty where there is no setsid.
+     */
+    public static List<String> ownSession() {
+        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return List.of(candidate);
+            }
+        }
+        return List.of();
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -209,7 +224,7 @@ public final class JavaProcess implements AutoCloseable {
         public JavaProcess start() {
             String cp = classpath != null ? classpath : ModuleClasspath.of(module);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>();
+            List<String> command = new ArrayList<>(ownSession());
             command.add(java);
             command.addAll(jvmArgs);
             command.add("-cp");

@@ -2,6 +2,7 @@ package io.augur.deploy.demo;
 
 import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
+import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
 import io.augur.launch.ModuleClasspath;
 import io.augur.schema.ResourceLimits;
@@ -16,12 +17,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,13 +64,18 @@ public final class WorkloadLauncher implements AutoCloseable {
         this.nodeId = nodeId;
         this.clock = clock;
         this.logDir = logDir;
-        this.producer = new KafkaProducer<>(KafkaClients.idempotentProducer(bootstrap));
+        Properties props = KafkaClients.idempotentProducer(bootstrap);
+        // Registration must never hang the demo (e.g. stopping after the broker went away).
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        this.producer = new KafkaProducer<>(props);
     }
 
     public Running start(Workload w, ResourceLimits initial) {
         publish(event(w, TaskEventType.STARTED, initial));
         TaskCgroup group = cgroups.create(w.taskId());
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(JavaProcess.ownSession());
         command.add("/bin/sh");
         command.add("-c");
         // Join every controller's group, then become the workload.
@@ -120,7 +129,12 @@ public final class WorkloadLauncher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cannot remove the cgroup of {}: {}", w.taskId(), e.toString());
         }
-        publish(event(w, TaskEventType.ENDED, null));
+        try {
+            publish(event(w, TaskEventType.ENDED, null));
+        } catch (RuntimeException e) {
+            // The task is gone either way; its state elsewhere expires.
+            LOG.warn("cannot deregister {}: {}", w.taskId(), e.getMessage());
+        }
     }
 
     /** Stops every workload still running: kills its cgroup, then deregisters it. */
@@ -171,6 +185,6 @@ public final class WorkloadLauncher implements AutoCloseable {
     @Override
     public void close() {
         stopAll();
-        producer.close();
+        producer.close(Duration.ofSeconds(10));
     }
 }
