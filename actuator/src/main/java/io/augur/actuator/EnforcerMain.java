@@ -1,6 +1,7 @@
 package io.augur.actuator;
 
 import io.augur.cgroup.TaskCgroups;
+import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
@@ -34,19 +35,9 @@ public final class EnforcerMain {
     private EnforcerMain() {}
 
     public static void main(String[] args) {
-        EnforcerOptions options;
-        try {
-            options = EnforcerOptions.parse(args);
-        } catch (UsageException e) {
-            if (e.isHelp()) {
-                System.out.print(EnforcerOptions.USAGE);
-                System.exit(0);
-            }
-            System.err.println("EnforcerMain: " + e.getMessage());
-            System.err.print(EnforcerOptions.USAGE);
-            System.exit(2);
-            return;
-        }
+        EnforcerOptions options =
+                CommandLine.parseOrExit(
+                        "EnforcerMain", EnforcerOptions.USAGE, EnforcerOptions::parse, args);
         try {
             run(options);
         } catch (RuntimeException e) {

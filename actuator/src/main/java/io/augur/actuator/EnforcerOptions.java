@@ -1,8 +1,9 @@
 package io.augur.actuator;
 
 import io.augur.cgroup.TaskIds;
+import io.augur.launch.CommandLine;
+import io.augur.launch.UsageException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,20 +58,7 @@ public record EnforcerOptions(
                     "node-memory-bytes");
 
     public static EnforcerOptions parse(String[] args) throws UsageException {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw UsageException.help();
-            }
-            if (!arg.startsWith("--") || !KNOWN.contains(arg.substring(2))) {
-                throw UsageException.bad("unknown argument: " + arg);
-            }
-            if (i + 1 >= args.length) {
-                throw UsageException.bad(arg + " needs a value");
-            }
-            opts.put(arg.substring(2), args[++i]);
-        }
+        Map<String, String> opts = CommandLine.options(args, KNOWN);
         String node = require(opts, "node");
         if (!TaskIds.isValid(node)) {
             throw UsageException.bad(

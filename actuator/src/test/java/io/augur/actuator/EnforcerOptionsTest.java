@@ -3,6 +3,7 @@ package io.augur.actuator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.augur.launch.UsageException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskCgroups;
+import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.Topic;
@@ -37,19 +38,9 @@ public final class CollectorMain {
     private CollectorMain() {}
 
     public static void main(String[] args) {
-        CollectorOptions options;
-        try {
-            options = CollectorOptions.parse(args);
-        } catch (UsageException e) {
-            if (e.isHelp()) {
-                System.out.print(CollectorOptions.USAGE);
-                System.exit(0);
-            }
-            System.err.println("CollectorMain: " + e.getMessage());
-            System.err.print(CollectorOptions.USAGE);
-            System.exit(2);
-            return;
-        }
+        CollectorOptions options =
+                CommandLine.parseOrExit(
+                        "CollectorMain", CollectorOptions.USAGE, CollectorOptions::parse, args);
         try {
             run(options);
         } catch (RuntimeException e) {

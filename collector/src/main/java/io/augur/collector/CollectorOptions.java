@@ -1,8 +1,9 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskIds;
+import io.augur.launch.CommandLine;
+import io.augur.launch.UsageException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,20 +42,7 @@ public record CollectorOptions(
             Set.of("bootstrap", "node", "cgroup-root", "interval-ms", "metrics-port");
 
     public static CollectorOptions parse(String[] args) throws UsageException {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw UsageException.help();
-            }
-            if (!arg.startsWith("--") || !KNOWN.contains(arg.substring(2))) {
-                throw UsageException.bad("unknown argument: " + arg);
-            }
-            if (i + 1 >= args.length) {
-                throw UsageException.bad(arg + " needs a value");
-            }
-            opts.put(arg.substring(2), args[++i]);
-        }
+        Map<String, String> opts = CommandLine.options(args, KNOWN);
         String bootstrap = require(opts, "bootstrap");
         String node = require(opts, "node");
         String root = require(opts, "cgroup-root");

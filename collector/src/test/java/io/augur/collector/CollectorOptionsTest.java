@@ -3,6 +3,7 @@ package io.augur.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.augur.launch.UsageException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

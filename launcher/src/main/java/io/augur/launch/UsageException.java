@@ -1,4 +1,4 @@
-package io.augur.collector;
+package io.augur.launch;
 
 /** Bad command-line arguments (exit code 2), or {@code --help} (exit code 0). */
 public final class UsageException extends Exception {
