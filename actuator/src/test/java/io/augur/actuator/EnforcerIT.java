@@ -7,6 +7,7 @@ import io.augur.cgroup.CgroupUsage;
 import io.augur.cgroup.CgroupVersion;
 import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
+import io.augur.cgroup.Workloads;
 import io.augur.launch.ForkedKafka;
 import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +47,7 @@ class EnforcerIT {
     static KafkaProducer<byte[], byte[]> producer;
     static final String ROOT = "augur-it-" + UUID.randomUUID().toString().substring(0, 8);
 
-    final List<Process> workloads = new ArrayList<>();
+    final Workloads workloads = new Workloads();
     final List<JavaProcess> enforcers = new ArrayList<>();
 
     @BeforeAll
@@ -78,9 +78,7 @@ class EnforcerIT {
     @AfterEach
     void stopProcesses() {
         enforcers.forEach(JavaProcess::close);
-        for (Process p : workloads) {
-            p.destroyForcibly();
-        }
+        workloads.close();
     }
 
     JavaProcess startEnforcer(String node, String... jvmArgs) {
@@ -106,20 +104,9 @@ class EnforcerIT {
         return p;
     }
 
-    TaskCgroup taskWith(String taskId, String shellCommand) throws Exception {
+    TaskCgroup taskWith(String taskId, String shellCommand) {
         TaskCgroup group = cgroups.create(taskId);
-        Process p =
-                new ProcessBuilder(group.commandInside(shellCommand))
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        workloads.add(p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!group.pids().contains(p.pid())) {
-            assertThat(System.nanoTime()).as("workload joined its group").isLessThan(deadline);
-            assertThat(p.isAlive()).as("workload alive").isTrue();
-            Thread.sleep(20);
-        }
+        workloads.start(group, shellCommand);
         return group;
     }
 

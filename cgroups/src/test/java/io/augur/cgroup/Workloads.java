@@ -6,12 +6,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Shell workloads started inside task groups, killed at the end of each test. */
-final class Workloads implements AutoCloseable {
+/**
+ * Shell workloads started inside task groups, killed at the end of each test. Shared with the
+ * collector's and the enforcer's tests through this module's test-jar.
+ */
+public final class Workloads implements AutoCloseable {
     private final List<Process> started = new ArrayList<>();
 
     /** Starts {@code shellCommand} inside {@code group} and waits until the kernel lists it. */
-    Process start(TaskCgroup group, String shellCommand) {
+    public Process start(TaskCgroup group, String shellCommand) {
         try {
             Process p =
                     new ProcessBuilder(group.commandInside(shellCommand))

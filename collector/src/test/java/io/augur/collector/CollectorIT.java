@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.augur.cgroup.CgroupVersion;
-import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
+import io.augur.cgroup.Workloads;
 import io.augur.launch.ForkedKafka;
 import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
@@ -18,10 +18,8 @@ import io.augur.schema.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectorIT {
     @TempDir Path dir;
     final String root = "augur-it-" + UUID.randomUUID().toString().substring(0, 8);
-    final List<Process> workloads = new ArrayList<>();
+    final Workloads workloads = new Workloads();
     ForkedKafka kafka;
     TaskCgroups cgroups;
     JavaProcess collector;
@@ -54,7 +52,7 @@ class CollectorIT {
             if (collector != null) {
                 collector.close();
             }
-            workloads.forEach(Process::destroyForcibly);
+            workloads.close();
             if (kafka != null) {
                 kafka.close();
             }
@@ -65,19 +63,8 @@ class CollectorIT {
         }
     }
 
-    void start(String taskId, String shellCommand) throws Exception {
-        TaskCgroup group = cgroups.create(taskId);
-        Process p =
-                new ProcessBuilder(group.commandInside(shellCommand))
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        workloads.add(p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!group.pids().contains(p.pid())) {
-            assertThat(System.nanoTime()).as(taskId + " joined its group").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    void start(String taskId, String shellCommand) {
+        workloads.start(cgroups.create(taskId), shellCommand);
     }
 
     static List<ResourceSample> of(List<ResourceSample> samples, String taskId) {
