@@ -92,11 +92,29 @@ class ForkedKafkaIT {
     }
 
     @Test
-    void topicsSurviveABrokerRestartOnTheSameDirectory() {
+    void committedRecordsSurviveABrokerRestartOnTheSameDirectory() throws Exception {
+        ResourceSample kept = Fixtures.sample("kept-across-restart", Fixtures.T0, 0.3, 3);
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(
+                        KafkaClients.idempotentProducer(kafka.bootstrapServers()))) {
+            producer.send(record(kept)).get();
+        }
+
         kafka.stop();
         kafka.start();
-        try (var probe = new TopicProbe<>(kafka.bootstrapServers(), Topics.DECISIONS)) {
-            assertThat(probe.drain(Duration.ofMillis(500))).isEmpty();
+
+        try (var probe = new TopicProbe<>(kafka.bootstrapServers(), Topics.RESOURCES)) {
+            assertThat(
+                            probe.awaitUntil(
+                                    s ->
+                                            s.stream()
+                                                    .anyMatch(
+                                                            r ->
+                                                                    r.getTaskId()
+                                                                            .equals(
+                                                                                    "kept-across-restart")),
+                                    Duration.ofSeconds(60)))
+                    .contains(kept);
         }
     }
 
