@@ -1,15 +1,17 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskCgroups;
+import io.augur.cgroup.TaskIds;
 import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
 import io.augur.schema.ResourceSample;
-import io.augur.schema.Topic;
-import io.augur.schema.Topics;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,14 +21,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the node telemetry agent: learns tasks from augur.tasks, samples every task group each
- * interval with a {@link Sampler} and sends the samples to augur.telemetry.resources. See {@link
+ * interval with a {@link Sampler} and hands the samples to a {@link SampleDelivery}, which sends
+ * them to augur.telemetry.resources or spools them while Kafka is unreachable. With {@code --once}
+ * / {@code --follow} it prints samples as JSON lines instead, without Kafka. See {@link
  * CollectorOptions#USAGE}.
  */
 public final class CollectorMain {
@@ -35,6 +37,15 @@ public final class CollectorMain {
     /** Printed on stdout once the collector samples. */
     public static final String READY = "COLLECTOR READY";
 
+    /** How many spooled samples one replay step looks at. */
+    static final int REPLAY_WINDOW = 4096;
+
+    /** Pause after a failed send before the spool is tried again. */
+    static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
+    /** The spool's drops are logged at most this often. */
+    static final Duration DROP_REPORT_INTERVAL = Duration.ofSeconds(10);
+
     private CollectorMain() {}
 
     public static void main(String[] args) {
@@ -42,7 +53,11 @@ public final class CollectorMain {
                 CommandLine.parseOrExit(
                         "CollectorMain", CollectorOptions.USAGE, CollectorOptions::parse, args);
         try {
-            run(options);
+            if (options.mode() == CollectorOptions.Mode.RUN) {
+                run(options);
+            } else {
+                print(options, System.out);
+            }
         } catch (RuntimeException e) {
             LOG.error("collector stopped on an error", e);
             System.exit(1);
@@ -58,11 +73,26 @@ public final class CollectorMain {
         CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService scheduler =
                 Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sampler"));
-        try (HTTPServer http = metricsServer(o.metricsPort(), registry);
+        // The longest a send may stay unanswered: Kafka answers within delivery.timeout.ms.
+        Duration ackTimeout = o.sendTimeout().plusSeconds(5);
+        try (DiskSpool spool = DiskSpool.open(o.spoolDir(), o.spoolBound());
+                HTTPServer http = metricsServer(o.metricsPort(), registry);
                 KafkaConsumer<byte[], byte[]> tasks =
                         new KafkaConsumer<>(KafkaClients.readCommittedReader(o.bootstrap()));
-                KafkaProducer<byte[], byte[]> producer =
-                        new KafkaProducer<>(KafkaClients.idempotentProducer(o.bootstrap()))) {
+                KafkaRecordSink sink = new KafkaRecordSink(o.bootstrap(), o.sendTimeout())) {
+            SampleDelivery delivery =
+                    new SampleDelivery(
+                            spool,
+                            sink,
+                            metrics,
+                            clock,
+                            ackTimeout,
+                            REPLAY_WINDOW,
+                            DROP_REPORT_INTERVAL);
+            DeliveryLoop loop = new DeliveryLoop(delivery, clock, RETRY_BACKOFF, o.sendTimeout());
+            Thread delivering = new Thread(loop, "delivery");
+            delivering.start();
+
             TaskEventFollower follower = new TaskEventFollower(tasks, directory);
             follower.catchUp(Duration.ofSeconds(30));
             Thread following = new Thread(follower, "task-events");
@@ -93,7 +123,8 @@ public final class CollectorMain {
                                                                 .toMillis())
                                                 / 1000.0,
                                         samples.size());
-                                samples.forEach(s -> send(producer, metrics, s));
+                                delivery.offer(samples.stream().map(KeyedRecord::of).toList());
+                                delivery.reportDrops();
                             } catch (RuntimeException e) {
                                 // A failed round must not cancel the schedule: log it and go on.
                                 LOG.error("sampling round {} failed", n, e);
@@ -112,21 +143,24 @@ public final class CollectorMain {
                                     "collector-shutdown"));
             scheduler.scheduleAtFixedRate(round, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
             LOG.info(
-                    "sampling cgroup {} root '{}' every {} for node {}",
+                    "sampling cgroup {} root '{}' every {} for node {}; spool {}",
                     cgroups.version(),
                     o.cgroupRoot(),
                     o.interval(),
-                    o.node());
+                    o.node(),
+                    o.spoolDir());
             System.out.println(READY);
             System.out.flush();
             awaitUninterruptibly(stopRequested);
-            // Stop in order: no new rounds, the current one finished, then the task follower,
-            // so no client is closed while another thread still uses it.
+            // Stop in order: no new rounds, the current one finished, then delivery (it sends or
+            // spools what is queued) and the task follower, so no client or the spool is closed
+            // while another thread still uses it.
             scheduler.shutdown();
             awaitScheduler(scheduler);
+            loop.stop();
+            joinQuietly(delivering, ackTimeout.multipliedBy(2).plus(o.sendTimeout()));
             follower.stop();
-            joinQuietly(following);
-            producer.flush();
+            joinQuietly(following, Duration.ofSeconds(10));
         } finally {
             scheduler.shutdownNow();
             // Log before releasing the SIGTERM hook: once it returns, the JVM exits.
@@ -135,21 +169,83 @@ public final class CollectorMain {
         }
     }
 
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, CollectorMetrics metrics, ResourceSample s) {
-        producer.send(
-                new ProducerRecord<>(
-                        Topics.RESOURCES.name(),
-                        Topic.keyBytes(s.getTaskId()),
-                        Topics.RESOURCES.codec().encode(s)),
-                (meta, error) -> {
-                    if (error != null) {
-                        metrics.sendFailed();
-                        LOG.warn("sample of {} not sent: {}", s.getTaskId(), error.toString());
-                    } else {
-                        metrics.emitted();
-                    }
-                });
+    /**
+     * Prints samples as JSON lines without Kafka: one round after one interval ({@code --once}), or
+     * a round every interval until SIGTERM ({@code --follow}). Users and roles are not known here:
+     * every task shows as {@code unknown}/{@code default}.
+     */
+    static void print(CollectorOptions o, PrintStream out) {
+        Clock clock = Clock.systemUTC();
+        TaskCgroups cgroups = TaskCgroups.detect(o.cgroupRoot(), TaskCgroups.DEFAULT_MOUNT, clock);
+        String node = o.node() != null ? o.node() : localNode();
+        Sampler sampler =
+                new Sampler(UsageSource.of(cgroups), new TaskDirectory(), new SampleBuilder(node));
+        // A sample is the difference of two readings: the first round only reads.
+        sampler.sampleOnce();
+        long intervalMs = o.interval().toMillis();
+        if (o.mode() == CollectorOptions.Mode.ONCE) {
+            try {
+                Thread.sleep(intervalMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            printRound(sampler.sampleOnce(), out);
+            return;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    stop.countDown();
+                                    awaitQuietly(stopped);
+                                },
+                                "collector-shutdown"));
+        ScheduledExecutorService scheduler =
+                Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sampler"));
+        try {
+            scheduler.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            if (!printRound(sampler.sampleOnce(), out)) {
+                                stop.countDown(); // the reader went away (e.g. "| head")
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.error("sampling round failed", e);
+                        }
+                    },
+                    intervalMs,
+                    intervalMs,
+                    TimeUnit.MILLISECONDS);
+            awaitUninterruptibly(stop);
+            scheduler.shutdown();
+            awaitScheduler(scheduler);
+        } finally {
+            scheduler.shutdownNow();
+            stopped.countDown();
+        }
+    }
+
+    /** Prints one round; false when stdout can no longer be written. */
+    private static boolean printRound(List<ResourceSample> samples, PrintStream out) {
+        for (ResourceSample s : samples) {
+            out.println(SampleJson.line(s));
+        }
+        out.flush();
+        return !out.checkError();
+    }
+
+    /** This host's short name as a node id, or "local" when it is not a valid one. */
+    private static String localNode() {
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            String shortName = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
+            return TaskIds.isValid(shortName) ? shortName : "local";
+        } catch (UnknownHostException e) {
+            return "local";
+        }
     }
 
     /** Only SIGTERM ends the collector; an interrupt is kept for after the orderly stop. */
@@ -168,9 +264,9 @@ public final class CollectorMain {
         }
     }
 
-    private static void joinQuietly(Thread thread) {
+    private static void joinQuietly(Thread thread, Duration timeout) {
         try {
-            thread.join(10_000);
+            thread.join(timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -197,8 +293,8 @@ public final class CollectorMain {
 
     private static void awaitQuietly(CountDownLatch stopped) {
         try {
-            if (!stopped.await(30, TimeUnit.SECONDS)) {
-                LOG.warn("collector did not stop within 30 s; exiting anyway");
+            if (!stopped.await(60, TimeUnit.SECONDS)) {
+                LOG.warn("collector did not stop within 60 s; exiting anyway");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

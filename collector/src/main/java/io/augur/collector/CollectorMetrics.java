@@ -8,6 +8,10 @@ import io.prometheus.client.Gauge;
 public final class CollectorMetrics {
     private final Counter samples;
     private final Counter sendFailures;
+    private final Counter spooled;
+    private final Counter dropped;
+    private final Gauge spoolRecords;
+    private final Gauge spoolBytes;
     private final Gauge lag;
     private final Gauge tasks;
 
@@ -15,12 +19,34 @@ public final class CollectorMetrics {
         samples =
                 Counter.build()
                         .name("augur_collector_samples_emitted_total")
-                        .help("ResourceSamples sent to augur.telemetry.resources.")
+                        .help(
+                                "ResourceSamples the broker acknowledged on"
+                                        + " augur.telemetry.resources (direct or replayed).")
                         .register(registry);
         sendFailures =
                 Counter.build()
                         .name("augur_collector_send_failures_total")
-                        .help("ResourceSamples Kafka did not accept.")
+                        .help("Sends Kafka did not acknowledge (the sample is spooled, not lost).")
+                        .register(registry);
+        spooled =
+                Counter.build()
+                        .name("augur_collector_samples_spooled_total")
+                        .help("ResourceSamples written to the on-disk spool.")
+                        .register(registry);
+        dropped =
+                Counter.build()
+                        .name("augur_collector_spool_dropped_total")
+                        .help("Spooled samples dropped, oldest first, because the spool was full.")
+                        .register(registry);
+        spoolRecords =
+                Gauge.build()
+                        .name("augur_collector_spool_depth_records")
+                        .help("Samples waiting in the spool.")
+                        .register(registry);
+        spoolBytes =
+                Gauge.build()
+                        .name("augur_collector_spool_depth_bytes")
+                        .help("Bytes the samples waiting in the spool take.")
                         .register(registry);
         lag =
                 Gauge.build()
@@ -34,12 +60,25 @@ public final class CollectorMetrics {
                         .register(registry);
     }
 
-    public void emitted() {
-        samples.inc();
+    public void emitted(long n) {
+        samples.inc(n);
     }
 
-    public void sendFailed() {
-        sendFailures.inc();
+    public void sendFailed(long n) {
+        sendFailures.inc(n);
+    }
+
+    public void spooled(long n) {
+        spooled.inc(n);
+    }
+
+    public void dropped(long n) {
+        dropped.inc(n);
+    }
+
+    public void spoolDepth(long records, long bytes) {
+        spoolRecords.set(records);
+        spoolBytes.set(bytes);
     }
 
     public void round(double lagSeconds, int taskCount) {

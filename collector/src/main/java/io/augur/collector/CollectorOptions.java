@@ -3,50 +3,153 @@ package io.augur.collector;
 import io.augur.cgroup.TaskIds;
 import io.augur.launch.CommandLine;
 import io.augur.launch.UsageException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The collector's command line.
  *
- * @param bootstrap Kafka bootstrap servers
- * @param node this node's id, put on every sample
+ * @param mode run as the agent, or print samples
+ * @param bootstrap Kafka bootstrap servers (null when printing)
+ * @param node this node's id, put on every sample (null when printing without --node: the host's
+ *     name is used)
  * @param cgroupRoot the managed cgroup root holding the task groups
  * @param interval sampling interval
  * @param metricsPort Prometheus port, or null for none
+ * @param spoolDir where unsent samples wait (null when printing)
+ * @param spoolBound how much the spool holds before dropping the oldest
+ * @param sendTimeout how long a send may take before its sample is spooled
  */
 public record CollectorOptions(
-        String bootstrap, String node, String cgroupRoot, Duration interval, Integer metricsPort) {
+        Mode mode,
+        String bootstrap,
+        String node,
+        String cgroupRoot,
+        Duration interval,
+        Integer metricsPort,
+        Path spoolDir,
+        SpoolBound spoolBound,
+        Duration sendTimeout) {
+
+    /** What the collector does. */
+    public enum Mode {
+        /** The agent: sample every interval and deliver to Kafka. */
+        RUN,
+        /** Print one round of samples as JSON lines and exit. */
+        ONCE,
+        /** Print a round of samples as JSON lines every interval until stopped. */
+        FOLLOW
+    }
+
+    public static final String DEFAULT_SPOOL_PARENT = "/var/lib/augur/collector-spool";
+    public static final SpoolBound DEFAULT_BOUND = new SpoolBound(64L << 20, 1_000_000);
+    public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
 
     public static final String USAGE =
             """
             Usage: CollectorMain --bootstrap HOST:PORT --node NODE --cgroup-root NAME
-                                 [--interval-ms 1000] [--metrics-port PORT]
+                                 [--interval-ms 1000] [--metrics-port PORT] [--spool-dir DIR]
+                                 [--spool-max-bytes 67108864] [--spool-max-records 1000000]
+                                 [--send-timeout-ms 5000]
+                   CollectorMain --once|--follow [--format json] [--cgroup-root augur]
+                                 [--node NODE] [--interval-ms 1000]
 
             Augur's node telemetry agent: every interval reads every task cgroup under the
             managed root NAME and sends one ResourceSample per task to augur.telemetry.resources
-            (idempotent producer, key taskId), with the user and role learnt from augur.tasks.
+            (idempotent producer, key taskId, per-task order kept), with the user and role learnt
+            from augur.tasks. While Kafka cannot be reached, samples go to an on-disk spool and are
+            replayed in order once it can, also after a restart; past the spool's bound the oldest
+            are dropped, counted and logged.
 
-              --bootstrap HOST:PORT   Kafka bootstrap servers (required)
-              --node NODE             this node's id (required)
-              --cgroup-root NAME      managed cgroup root, e.g. augur (required)
-              --interval-ms MS        sampling interval (default 1000, at least 100)
-              --metrics-port PORT     serve Prometheus metrics on PORT (default: none)
-              --help                  this text
+              --bootstrap HOST:PORT     Kafka bootstrap servers (required)
+              --node NODE               this node's id (required; when printing: the host name)
+              --cgroup-root NAME        managed cgroup root, e.g. augur (required; when
+                                        printing: augur)
+              --interval-ms MS          sampling interval (default 1000, at least 100)
+              --metrics-port PORT       serve Prometheus metrics on PORT (default: none)
+              --spool-dir DIR           spool directory (default /var/lib/augur/collector-spool/NODE)
+              --spool-max-bytes N       spool bound in bytes (default 67108864, at least 1024)
+              --spool-max-records N     spool bound in samples (default 1000000)
+              --send-timeout-ms MS      a send not acknowledged within MS is spooled
+                                        (default 5000, at least 1000)
+              --once                    print one round of samples and exit: one JSON object
+                                        per task and line, timestamps ISO-8601; the first round
+                                        needs two readings, so this takes one interval. No Kafka.
+              --follow                  print a round every interval until SIGTERM / Ctrl-C.
+              --format json             output format of --once / --follow (only json)
+              --help                    this text
 
-            Prints "COLLECTOR READY" on stdout once it samples; logs to stderr; stops on SIGTERM.
+            The agent prints "COLLECTOR READY" on stdout once it samples; logs go to stderr;
+            it stops on SIGTERM, spooling what it has not sent. Bad arguments exit 2.
             """;
 
     private static final Set<String> KNOWN =
-            Set.of("bootstrap", "node", "cgroup-root", "interval-ms", "metrics-port");
+            Set.of(
+                    "bootstrap",
+                    "node",
+                    "cgroup-root",
+                    "interval-ms",
+                    "metrics-port",
+                    "spool-dir",
+                    "spool-max-bytes",
+                    "spool-max-records",
+                    "send-timeout-ms",
+                    "format");
+    private static final Set<String> FLAGS = Set.of("--once", "--follow");
+    private static final Set<String> AGENT_ONLY =
+            Set.of(
+                    "bootstrap",
+                    "metrics-port",
+                    "spool-dir",
+                    "spool-max-bytes",
+                    "spool-max-records",
+                    "send-timeout-ms");
 
     public static CollectorOptions parse(String[] args) throws UsageException {
-        Map<String, String> opts = CommandLine.options(args, KNOWN);
-        String bootstrap = require(opts, "bootstrap");
-        String node = require(opts, "node");
-        String root = require(opts, "cgroup-root");
-        if (!TaskIds.isValid(node)) {
+        // --once and --follow take no value, unlike every other option: take them out first.
+        List<String> rest = new ArrayList<>();
+        Mode mode = Mode.RUN;
+        for (int i = 0; i < args.length; i++) {
+            if (FLAGS.contains(args[i])) {
+                Mode m = args[i].equals("--once") ? Mode.ONCE : Mode.FOLLOW;
+                if (mode != Mode.RUN && mode != m) {
+                    throw UsageException.bad("--once and --follow exclude each other");
+                }
+                mode = m;
+                continue;
+            }
+            rest.add(args[i]);
+            if (args[i].startsWith("--") && KNOWN.contains(args[i].substring(2))) {
+                if (i + 1 < args.length) {
+                    rest.add(args[++i]);
+                }
+            }
+        }
+        Map<String, String> opts = CommandLine.options(rest.toArray(String[]::new), KNOWN);
+        boolean printing = mode != Mode.RUN;
+        if (printing) {
+            for (String name : AGENT_ONLY) {
+                if (opts.containsKey(name)) {
+                    throw UsageException.bad(
+                            "--" + name + " is for the agent; --once/--follow print without Kafka");
+                }
+            }
+            String format = opts.getOrDefault("format", "json");
+            if (!format.equals("json")) {
+                throw UsageException.bad("--format: only json is supported, got '" + format + "'");
+            }
+        } else if (opts.containsKey("format")) {
+            throw UsageException.bad("--format goes with --once or --follow");
+        }
+        String bootstrap = printing ? null : require(opts, "bootstrap");
+        String node = printing ? opts.get("node") : require(opts, "node");
+        String root =
+                printing ? opts.getOrDefault("cgroup-root", "augur") : require(opts, "cgroup-root");
+        if (node != null && !TaskIds.isValid(node)) {
             throw UsageException.bad(
                     "--node: " + TaskIds.problem(node).replace("task id", "node id"));
         }
@@ -60,6 +163,10 @@ public record CollectorOptions(
         if (interval < 100) {
             throw UsageException.bad("--interval-ms must be at least 100, got " + interval);
         }
+        if (printing) {
+            return new CollectorOptions(
+                    mode, null, node, root, Duration.ofMillis(interval), null, null, null, null);
+        }
         Integer port = null;
         if (opts.containsKey("metrics-port")) {
             long p = number(opts, "metrics-port");
@@ -68,7 +175,56 @@ public record CollectorOptions(
             }
             port = (int) p;
         }
-        return new CollectorOptions(bootstrap, node, root, Duration.ofMillis(interval), port);
+        Path spoolDir =
+                opts.containsKey("spool-dir")
+                        ? Path.of(opts.get("spool-dir"))
+                        : Path.of(DEFAULT_SPOOL_PARENT, node);
+        long maxBytes =
+                opts.containsKey("spool-max-bytes")
+                        ? number(opts, "spool-max-bytes")
+                        : DEFAULT_BOUND.maxBytes();
+        if (maxBytes < 1024) {
+            throw UsageException.bad("--spool-max-bytes must be at least 1024, got " + maxBytes);
+        }
+        long maxRecords =
+                opts.containsKey("spool-max-records")
+                        ? number(opts, "spool-max-records")
+                        : DEFAULT_BOUND.maxRecords();
+        if (maxRecords < 1) {
+            throw UsageException.bad("--spool-max-records must be at least 1, got " + maxRecords);
+        }
+        long sendTimeout =
+                opts.containsKey("send-timeout-ms")
+                        ? number(opts, "send-timeout-ms")
+                        : DEFAULT_SEND_TIMEOUT.toMillis();
+        if (sendTimeout < 1000) {
+            throw UsageException.bad("--send-timeout-ms must be at least 1000, got " + sendTimeout);
+        }
+        return new CollectorOptions(
+                mode,
+                bootstrap,
+                node,
+                root,
+                Duration.ofMillis(interval),
+                port,
+                spoolDir,
+                new SpoolBound(maxBytes, maxRecords),
+                Duration.ofMillis(sendTimeout));
+    }
+
+    /** Options of the agent with the default spool and timeouts (for tests and embedders). */
+    public static CollectorOptions agent(
+            String bootstrap, String node, String cgroupRoot, Duration interval, Integer port) {
+        return new CollectorOptions(
+                Mode.RUN,
+                bootstrap,
+                node,
+                cgroupRoot,
+                interval,
+                port,
+                Path.of(DEFAULT_SPOOL_PARENT, node),
+                DEFAULT_BOUND,
+                DEFAULT_SEND_TIMEOUT);
     }
 
     private static String require(Map<String, String> opts, String name) throws UsageException {

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +38,20 @@ public final class TaskEventFollower implements Runnable {
      * timeout} (the rest is read while sampling).
      */
     public boolean catchUp(Duration timeout) {
-        List<PartitionInfo> infos = consumer.partitionsFor(Topics.TASKS.name(), timeout);
-        List<TopicPartition> partitions =
-                infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        List<TopicPartition> partitions;
+        Map<TopicPartition, Long> end;
+        try {
+            partitions = assign(timeout);
+            if (partitions.isEmpty()) {
+                LOG.warn("augur.tasks has no partitions yet; users and roles come later");
+                return false;
+            }
+            end = consumer.endOffsets(partitions, timeout);
+        } catch (TimeoutException e) {
+            // The broker is down: sample anyway (the samples are spooled), learn tasks later.
+            LOG.warn("augur.tasks unreachable within {}; users and roles come later", timeout);
+            return false;
+        }
         Instant deadline = Instant.now().plus(timeout);
         while (end.entrySet().stream()
                 .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
@@ -60,7 +69,11 @@ public final class TaskEventFollower implements Runnable {
     public void run() {
         try {
             while (running) {
-                pollOnce(Duration.ofMillis(500));
+                if (consumer.assignment().isEmpty()) {
+                    assignQuietly();
+                } else {
+                    pollOnce(Duration.ofMillis(500));
+                }
             }
         } catch (WakeupException e) {
             if (running) {
@@ -72,6 +85,34 @@ public final class TaskEventFollower implements Runnable {
     public void stop() {
         running = false;
         consumer.wakeup();
+    }
+
+    /** Assigns every partition of augur.tasks from the beginning; empty when there are none. */
+    private List<TopicPartition> assign(Duration timeout) {
+        List<PartitionInfo> infos = consumer.partitionsFor(Topics.TASKS.name(), timeout);
+        List<TopicPartition> partitions =
+                infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        if (!partitions.isEmpty()) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+        return partitions;
+    }
+
+    private void assignQuietly() {
+        try {
+            if (!assign(Duration.ofSeconds(5)).isEmpty()) {
+                LOG.info("following augur.tasks");
+                return;
+            }
+            // The topic is not there yet: ask again in a while, not in a busy loop.
+            Thread.sleep(1000);
+        } catch (TimeoutException e) {
+            LOG.debug("augur.tasks still unreachable");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
     }
 
     private void pollOnce(Duration timeout) {

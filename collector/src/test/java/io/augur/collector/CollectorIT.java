@@ -3,10 +3,14 @@ package io.augur.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.augur.cgroup.Await;
 import io.augur.cgroup.CgroupVersion;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.cgroup.Workloads;
 import io.augur.launch.ForkedKafka;
+import io.augur.launch.FreePorts;
 import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
 import io.augur.launch.TopicProbe;
@@ -15,9 +19,17 @@ import io.augur.schema.ResourceSample;
 import io.augur.schema.TaskEvent;
 import io.augur.schema.Topic;
 import io.augur.schema.Topics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,7 +39,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The collector as its own process against a real broker and this machine's cgroup v1. */
+/**
+ * The collector as its own process against a real broker and this machine's cgroup v1: sampling,
+ * the spool across a broker outage and across a restart of the collector, and the JSON printout.
+ */
 class CollectorIT {
     @TempDir Path dir;
     final String root = "augur-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -105,7 +120,9 @@ class CollectorIT {
                                 "--cgroup-root",
                                 root,
                                 "--interval-ms",
-                                "1000")
+                                "1000",
+                                "--spool-dir",
+                                dir.resolve("spool").toString())
                         .log(dir.resolve("collector.log"))
                         .start();
         collector.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
@@ -151,6 +168,200 @@ class CollectorIT {
         collector.close();
         assertThat(collector.process().exitValue()).isIn(0, 143);
         assertThat(Files.readString(collector.log())).contains("collector stopped");
+    }
+
+    /** Starts the agent with its spool under the test's directory and metrics on a free port. */
+    JavaProcess startCollector(String log, int metricsPort) {
+        JavaProcess p =
+                JavaProcess.builder("collector", CollectorMain.class.getName())
+                        .args(
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--node",
+                                "node-c",
+                                "--cgroup-root",
+                                root,
+                                "--interval-ms",
+                                Long.toString(INTERVAL.toMillis()),
+                                "--send-timeout-ms",
+                                "2000",
+                                "--spool-dir",
+                                dir.resolve("spool").toString(),
+                                "--metrics-port",
+                                Integer.toString(metricsPort))
+                        .log(dir.resolve(log))
+                        .start();
+        p.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+        return p;
+    }
+
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    /** A metric's value from the collector's Prometheus endpoint; NaN while it does not answer. */
+    static double metric(int port, String name) {
+        try {
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + port
+                                                                    + "/metrics"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            return r.body()
+                    .lines()
+                    .filter(l -> l.startsWith(name + " "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                    .findFirst()
+                    .orElse(Double.NaN);
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /**
+     * One task's samples are contiguous (no interval missing) and none is there twice.
+     *
+     * @return them in timestamp order
+     */
+    static List<ResourceSample> assertContiguousOnce(List<ResourceSample> all, String taskId) {
+        List<ResourceSample> samples =
+                of(all, taskId).stream()
+                        .sorted(Comparator.comparing(ResourceSample::getTimestamp))
+                        .toList();
+        assertThat(samples).extracting(ResourceSample::getTimestamp).doesNotHaveDuplicates();
+        for (int i = 1; i < samples.size(); i++) {
+            Duration gap =
+                    Duration.between(
+                            samples.get(i - 1).getTimestamp(), samples.get(i).getTimestamp());
+            assertThat(gap)
+                    .as("gap before sample %d of %d (%s)", i, samples.size(), samples.get(i))
+                    .isLessThanOrEqualTo(INTERVAL.multipliedBy(3).dividedBy(2));
+        }
+        return samples;
+    }
+
+    @Test
+    void brokerDownThenUpLosesNoSampleAndDuplicatesNone() throws Exception {
+        start("steady", "sleep 600");
+        int port = FreePorts.next();
+        collector = startCollector("collector.log", port);
+        Await.until(
+                "two samples sent",
+                Duration.ofSeconds(60),
+                () -> metric(port, "augur_collector_samples_emitted_total") >= 2);
+
+        Instant down = Instant.now();
+        kafka.stop();
+        Await.until(
+                "several samples spooled",
+                Duration.ofSeconds(90),
+                () -> metric(port, "augur_collector_spool_depth_records") >= 5);
+        kafka.start();
+        Instant up = Instant.now();
+        Await.until(
+                "spool drained",
+                Duration.ofSeconds(90),
+                () -> metric(port, "augur_collector_spool_depth_records") == 0);
+
+        try (TopicProbe<ResourceSample> probe =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.RESOURCES)) {
+            List<ResourceSample> all =
+                    probe.awaitUntil(
+                            s ->
+                                    of(s, "steady").stream()
+                                            .anyMatch(
+                                                    x ->
+                                                            x.getTimestamp()
+                                                                    .isAfter(up.plusSeconds(3))),
+                            Duration.ofSeconds(60));
+            List<ResourceSample> steady = assertContiguousOnce(all, "steady");
+            assertThat(steady.get(0).getTimestamp()).isBefore(down);
+            assertThat(steady)
+                    .filteredOn(
+                            x -> x.getTimestamp().isAfter(down) && x.getTimestamp().isBefore(up))
+                    .hasSizeGreaterThanOrEqualTo(5);
+        }
+        assertThat(metric(port, "augur_collector_spool_dropped_total")).isZero();
+        assertThat(Files.readString(collector.log())).contains("spool drained");
+    }
+
+    @Test
+    void aRestartedCollectorReplaysWhatItsSpoolHeld() throws Exception {
+        start("steady", "sleep 600");
+        int port = FreePorts.next();
+        collector = startCollector("collector-1.log", port);
+        Await.until(
+                "two samples sent",
+                Duration.ofSeconds(60),
+                () -> metric(port, "augur_collector_samples_emitted_total") >= 2);
+        Instant down = Instant.now();
+        kafka.stop();
+        Await.until(
+                "samples spooled",
+                Duration.ofSeconds(90),
+                () -> metric(port, "augur_collector_spool_depth_records") >= 3);
+        collector.close();
+        Instant stopped = Instant.now();
+        assertThat(Files.readString(collector.log())).contains("collector stopped");
+        // Nothing samples the task any more: what comes now is the spool alone.
+        cgroups.destroy("steady");
+
+        kafka.start();
+        collector = startCollector("collector-2.log", port);
+        assertThat(Files.readString(collector.log())).contains("spooled sample(s) before new ones");
+        Await.until(
+                "spool drained",
+                Duration.ofSeconds(90),
+                () -> metric(port, "augur_collector_spool_depth_records") == 0);
+        try (TopicProbe<ResourceSample> probe =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.RESOURCES)) {
+            List<ResourceSample> steady =
+                    assertContiguousOnce(probe.drain(Duration.ofSeconds(3)), "steady");
+            assertThat(steady.get(0).getTimestamp()).isBefore(down);
+            assertThat(steady.get(steady.size() - 1).getTimestamp())
+                    .isAfter(stopped.minus(INTERVAL.multipliedBy(3).dividedBy(2)));
+        }
+    }
+
+    @Test
+    void onceFormatJsonPrintsOneLinePerTaskAndExits() throws Exception {
+        start("alpha", "sleep 600");
+        start("beta", "sh -c 'while :; do :; done'");
+        JavaProcess once =
+                JavaProcess.builder("collector", CollectorMain.class.getName())
+                        .args("--once", "--format", "json", "--cgroup-root", root)
+                        .log(dir.resolve("once.log"))
+                        .start();
+        try {
+            assertThat(once.waitFor(Duration.ofSeconds(60))).isTrue();
+            assertThat(once.process().exitValue()).as(once.tail()).isZero();
+        } finally {
+            once.kill();
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(once.log())) {
+            if (line.startsWith("{")) {
+                lines.add(mapper.readTree(line));
+            }
+        }
+        assertThat(lines)
+                .extracting(j -> j.get("taskId").asText())
+                .containsExactlyInAnyOrder("alpha", "beta");
+        for (JsonNode j : lines) {
+            assertThat(Instant.parse(j.get("timestamp").asText())).isBefore(Instant.now());
+            assertThat(j.get("userId").asText()).isEqualTo("unknown");
+            assertThat(j.get("nodeId").asText()).isNotBlank();
+            assertThat(j.get("pids").asLong()).isPositive();
+            assertThat(j.has("limits")).isTrue();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.augur.launch.UsageException;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,8 @@ class CollectorOptionsTest {
                                 new String[] {
                                     "--bootstrap", "b:1", "--node", "n", "--cgroup-root", "augur"
                                 }))
-                .isEqualTo(new CollectorOptions("b:1", "n", "augur", Duration.ofSeconds(1), null));
+                .isEqualTo(
+                        CollectorOptions.agent("b:1", "n", "augur", Duration.ofSeconds(1), null));
         assertThat(
                         CollectorOptions.parse(
                                 new String[] {
@@ -31,7 +33,77 @@ class CollectorOptionsTest {
                                     "--metrics-port",
                                     "9401"
                                 }))
-                .isEqualTo(new CollectorOptions("b:1", "n", "augur", Duration.ofMillis(250), 9401));
+                .isEqualTo(
+                        CollectorOptions.agent("b:1", "n", "augur", Duration.ofMillis(250), 9401));
+    }
+
+    @Test
+    void parsesTheSpoolAndSendTimeout() throws Exception {
+        CollectorOptions o =
+                CollectorOptions.parse(
+                        new String[] {
+                            "--bootstrap",
+                            "b:1",
+                            "--node",
+                            "n",
+                            "--cgroup-root",
+                            "augur",
+                            "--spool-dir",
+                            "/tmp/s",
+                            "--spool-max-bytes",
+                            "4096",
+                            "--spool-max-records",
+                            "10",
+                            "--send-timeout-ms",
+                            "2000"
+                        });
+        assertThat(o.spoolDir()).isEqualTo(Path.of("/tmp/s"));
+        assertThat(o.spoolBound()).isEqualTo(new SpoolBound(4096, 10));
+        assertThat(o.sendTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(
+                        CollectorOptions.parse(
+                                        new String[] {
+                                            "--bootstrap", "b", "--node", "n1", "--cgroup-root", "r"
+                                        })
+                                .spoolDir())
+                .isEqualTo(Path.of("/var/lib/augur/collector-spool/n1"));
+    }
+
+    @Test
+    void printModesNeedNoKafka() throws Exception {
+        CollectorOptions once = CollectorOptions.parse(new String[] {"--once", "--format", "json"});
+        assertThat(once.mode()).isEqualTo(CollectorOptions.Mode.ONCE);
+        assertThat(once.cgroupRoot()).isEqualTo("augur");
+        assertThat(once.node()).isNull();
+        assertThat(once.bootstrap()).isNull();
+        CollectorOptions follow =
+                CollectorOptions.parse(
+                        new String[] {"--cgroup-root", "r", "--follow", "--interval-ms", "500"});
+        assertThat(follow.mode()).isEqualTo(CollectorOptions.Mode.FOLLOW);
+        assertThat(follow.interval()).isEqualTo(Duration.ofMillis(500));
+
+        assertThatThrownBy(() -> CollectorOptions.parse(new String[] {"--once", "--follow"}))
+                .hasMessageContaining("exclude");
+        assertThatThrownBy(
+                        () -> CollectorOptions.parse(new String[] {"--once", "--format", "yaml"}))
+                .hasMessageContaining("only json");
+        assertThatThrownBy(
+                        () -> CollectorOptions.parse(new String[] {"--once", "--bootstrap", "b"}))
+                .hasMessageContaining("without Kafka");
+        assertThatThrownBy(
+                        () ->
+                                CollectorOptions.parse(
+                                        new String[] {
+                                            "--bootstrap",
+                                            "b",
+                                            "--node",
+                                            "n",
+                                            "--cgroup-root",
+                                            "r",
+                                            "--format",
+                                            "json"
+                                        }))
+                .hasMessageContaining("--once or --follow");
     }
 
     @Test

@@ -1,0 +1,8 @@
+package io.augur.collector;
+
+class InMemorySpoolTest extends SpoolContractTest {
+    @Override
+    Spool create(SpoolBound bound) {
+        return new InMemorySpool(bound);
+    }
+}
