@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +70,8 @@ public final class LocalStack implements AutoCloseable {
                                         "--port", Integer.toString(functionsPort),
                                         "--node-cpu-cores", fmt(config.nodeCpuCores()),
                                         "--node-memory-bytes",
-                                                Long.toString(config.nodeMemoryBytes())));
+                                                Long.toString(config.nodeMemoryBytes()))
+                                .args(metricsArgs(m -> m.functions())));
         functionsUrl =
                 functions
                         .awaitLogLine(l -> l.startsWith("FUNCTIONS READY "), ready)
@@ -118,7 +121,8 @@ public final class LocalStack implements AutoCloseable {
                                         "--state-dir", work.resolve("enforcer").toString(),
                                         "--node-cpu-cores", fmt(config.nodeCpuCores()),
                                         "--node-memory-bytes",
-                                                Long.toString(config.nodeMemoryBytes())))
+                                                Long.toString(config.nodeMemoryBytes()))
+                                .args(metricsArgs(m -> m.enforcer())))
                 .awaitLogLine(l -> l.startsWith("ENFORCER READY"), ready);
 
         progress.accept("starting collector");
@@ -131,7 +135,9 @@ public final class LocalStack implements AutoCloseable {
                                         "--node", config.nodeId(),
                                         "--cgroup-root", config.cgroupRoot(),
                                         "--interval-ms",
-                                                Long.toString(config.sampleInterval().toMillis())))
+                                                Long.toString(config.sampleInterval().toMillis()),
+                                        "--spool-dir", work.resolve("collector-spool").toString())
+                                .args(metricsArgs(m -> m.collector())))
                 .awaitLogLine(l -> l.startsWith("COLLECTOR READY"), ready);
         progress.accept("stack ready");
     }
@@ -140,6 +146,12 @@ public final class LocalStack implements AutoCloseable {
         JavaProcess process = builder.name(name).log(config.logs().resolve(name + ".log")).start();
         started.push(process);
         return process;
+    }
+
+    private List<String> metricsArgs(ToIntFunction<StackConfig.MetricsPorts> port) {
+        return config.metrics() == null
+                ? List.of()
+                : List.of("--metrics-port", Integer.toString(port.applyAsInt(config.metrics())));
     }
 
     private static String fmt(double value) {

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param checkpointInterval the Flink job's and the StateFun runtime's checkpoint interval (the
  *     exactly-once sinks commit on checkpoints, so this bounds the loop's latency)
  * @param readyTimeout how long each process may take to become ready
+ * @param metrics where the daemons serve /metrics, or null for nowhere
  */
 public record StackConfig(
         Path workDir,
@@ -27,7 +28,20 @@ public record StackConfig(
         Duration sampleInterval,
         Duration window,
         Duration checkpointInterval,
-        Duration readyTimeout) {
+        Duration readyTimeout,
+        MetricsPorts metrics) {
+
+    /**
+     * Ports of the daemons' Prometheus endpoints.
+     *
+     * @param functions the function server's
+     * @param enforcer the enforcer's
+     * @param collector the collector's
+     */
+    public record MetricsPorts(int functions, int enforcer, int collector) {
+        /** The ports deploy/prometheus/prometheus.yml scrapes. */
+        public static final MetricsPorts SCRAPED = new MetricsPorts(9401, 9402, 9403);
+    }
 
     public static StackConfig defaults(Path workDir, String cgroupRoot) {
         return new StackConfig(
@@ -39,7 +53,23 @@ public record StackConfig(
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
-                Duration.ofMinutes(3));
+                Duration.ofMinutes(3),
+                null);
+    }
+
+    /** The same stack serving /metrics on {@code ports}. */
+    public StackConfig withMetrics(MetricsPorts ports) {
+        return new StackConfig(
+                workDir,
+                nodeId,
+                cgroupRoot,
+                nodeCpuCores,
+                nodeMemoryBytes,
+                sampleInterval,
+                window,
+                checkpointInterval,
+                readyTimeout,
+                ports);
     }
 
     public Path logs() {

@@ -9,7 +9,7 @@ public final class UpMain {
 
     static final String USAGE =
             """
-            usage: augur up [--dir DIR] [--cgroup-root NAME]
+            usage: augur up [--dir DIR] [--cgroup-root NAME] [--metrics-ports F,E,C]
 
             Starts the local stack on this machine — Kafka (KRaft), the StateFun function server,
             the StateFun runtime, the behaviour profiler job, the enforcer and the collector — each
@@ -20,11 +20,15 @@ public final class UpMain {
 
               --dir DIR           data and logs (default target/augur-stack)
               --cgroup-root NAME  managed cgroup root (default augur)
+              --metrics-ports F,E,C  /metrics ports of the function server, the enforcer
+                                  and the collector (default 9401,9402,9403: the ports
+                                  deploy/prometheus/prometheus.yml scrapes)
             """;
 
     public static void main(String[] args) throws InterruptedException {
         Path dir = Path.of("target", "augur-stack");
         String root = "augur";
+        StackConfig.MetricsPorts metrics = StackConfig.MetricsPorts.SCRAPED;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -33,10 +37,11 @@ public final class UpMain {
                 }
                 case "--dir" -> dir = Path.of(next(args, ++i, "--dir"));
                 case "--cgroup-root" -> root = next(args, ++i, "--cgroup-root");
+                case "--metrics-ports" -> metrics = ports(next(args, ++i, "--metrics-ports"));
                 default -> usage("unknown argument: " + args[i]);
             }
         }
-        StackConfig config = StackConfig.defaults(dir.toAbsolutePath(), root);
+        StackConfig config = StackConfig.defaults(dir.toAbsolutePath(), root).withMetrics(metrics);
         LocalStack stack = LocalStack.start(config, step -> System.out.println("  - " + step));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -51,9 +56,37 @@ public final class UpMain {
         System.out.println("  kafka bootstrap : " + stack.bootstrapServers());
         System.out.println("  functions       : " + stack.functionsUrl());
         System.out.println("  node / cgroups  : " + config.nodeId() + " / " + root);
+        System.out.println(
+                "  metrics         : functions :"
+                        + metrics.functions()
+                        + ", enforcer :"
+                        + metrics.enforcer()
+                        + ", collector :"
+                        + metrics.collector()
+                        + " (/metrics)");
         System.out.println("  logs            : " + config.logs());
         System.out.println("Ctrl-C stops everything.");
         stopped.await();
+    }
+
+    private static StackConfig.MetricsPorts ports(String spec) {
+        String[] parts = spec.split(",");
+        if (parts.length == 3) {
+            try {
+                int[] p = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    p[i] = Integer.parseInt(parts[i].trim());
+                    if (p[i] < 1 || p[i] > 65535) {
+                        throw new NumberFormatException(parts[i]);
+                    }
+                }
+                return new StackConfig.MetricsPorts(p[0], p[1], p[2]);
+            } catch (NumberFormatException e) {
+                usage("--metrics-ports: not a port: " + e.getMessage());
+            }
+        }
+        usage("--metrics-ports takes three ports F,E,C, got '" + spec + "'");
+        return null;
     }
 
     private static String next(String[] args, int i, String flag) {

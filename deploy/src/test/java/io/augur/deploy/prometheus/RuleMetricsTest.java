@@ -1,0 +1,129 @@
+package io.augur.deploy.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.augur.launch.AugurHome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The alerting rules (and their tests' input series) name only metrics that Augur's code registers,
+ * under the names the Prometheus client exposes them: a renamed metric must break this test, not
+ * silently disable an alert.
+ */
+class RuleMetricsTest {
+
+    /** The classes that register Augur's metrics. */
+    static final List<String> METRIC_SOURCES =
+            List.of(
+                    "actuator/src/main/java/io/augur/actuator/EnforcerMetrics.java",
+                    "collector/src/main/java/io/augur/collector/CollectorMetrics.java",
+                    "statefun-functions/src/main/java/io/augur/functions/http/"
+                            + "PrometheusDecisionObserver.java");
+
+    /** Prometheus's own metrics the rules may use. */
+    private static final Set<String> PROMETHEUS_OWN = Set.of("up");
+
+    private static final Pattern REGISTERED =
+            Pattern.compile(
+                    "(Counter|Gauge|Histogram|Summary)\\.build\\(\\)\\s*\\.name\\(\"([^\"]+)\"\\)");
+    private static final Pattern AUGUR_METRIC = Pattern.compile("\\baugur_[a-z0-9_]+");
+
+    /** Every series name the Java code makes Prometheus see. */
+    static Set<String> exposedNames() throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (String source : METRIC_SOURCES) {
+            String java = Files.readString(AugurHome.resolve().resolve(source));
+            Matcher m = REGISTERED.matcher(java);
+            int found = 0;
+            while (m.find()) {
+                found++;
+                String name = m.group(2);
+                switch (m.group(1)) {
+                    case "Counter" -> {
+                        // The client strips a given _total and always exposes NAME_total.
+                        String base =
+                                name.endsWith("_total")
+                                        ? name.substring(0, name.length() - 6)
+                                        : name;
+                        names.add(base + "_total");
+                        names.add(base + "_created");
+                    }
+                    case "Histogram" -> {
+                        names.add(name + "_bucket");
+                        names.add(name + "_sum");
+                        names.add(name + "_count");
+                    }
+                    case "Summary" -> {
+                        names.add(name);
+                        names.add(name + "_sum");
+                        names.add(name + "_count");
+                    }
+                    default -> names.add(name);
+                }
+            }
+            assertThat(found).as("metrics registered in " + source).isPositive();
+        }
+        return names;
+    }
+
+    @Test
+    void readsTheMetricsOfAllThreeDaemons() throws IOException {
+        assertThat(exposedNames())
+                .contains(
+                        "augur_enforcer_decisions_total",
+                        "augur_enforcer_apply_latency_seconds_bucket",
+                        "augur_collector_sampling_lag_seconds",
+                        "augur_decisions_issued_total",
+                        "augur_functions_dead_letters_total");
+    }
+
+    @Test
+    void everyMetricInTheRulesAndTheirTestsExists() throws IOException {
+        Set<String> exposed = exposedNames();
+        List<Path> files = new java.util.ArrayList<>(PrometheusFiles.rules());
+        files.addAll(PrometheusFiles.ruleTests());
+        assertThat(PrometheusFiles.rules()).isNotEmpty();
+        for (Path file : files) {
+            Matcher m = AUGUR_METRIC.matcher(Files.readString(file));
+            while (m.find()) {
+                assertThat(exposed)
+                        .as(
+                                file.getFileName()
+                                        + " uses "
+                                        + m.group()
+                                        + "; Augur exports "
+                                        + exposed)
+                        .contains(m.group());
+            }
+        }
+    }
+
+    @Test
+    void selectorsNameOnlyAugurMetricsOrPrometheusOwn() throws IOException {
+        Pattern expr = Pattern.compile("expr:((?:.|\\n)*?)\\n\\s*(?:for|labels):");
+        Pattern selector = Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
+        for (Path file : PrometheusFiles.rules()) {
+            Matcher e = expr.matcher(Files.readString(file));
+            int exprs = 0;
+            while (e.find()) {
+                exprs++;
+                Matcher name = selector.matcher(e.group(1));
+                while (name.find()) {
+                    String metric = name.group(1);
+                    if (!metric.startsWith("augur_")) {
+                        assertThat(PROMETHEUS_OWN).as(metric + " in " + file).contains(metric);
+                    }
+                }
+            }
+            assertThat(exprs).as("rules in " + file).isPositive();
+        }
+    }
+}
