@@ -153,6 +153,7 @@ public final class BehaviorProfilerJob {
         env.configure(conf);
         env.enableCheckpointing(
                 settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setCheckpointTimeout(settings.checkpointTimeout().toMillis());
 
         SingleOutputStreamOperator<ResourceSample> samples =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "resource-samples")

@@ -190,6 +190,17 @@ public final class ProfilerOptions {
                         + " net-tx (bytes per second), pids; sizes like 256mb.");
     }
 
+    public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT =
+            ConfigOptions.key("profiler.checkpoint.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "A checkpoint that has not completed by then fails, and the job"
+                                    + " restores from the last one. Assessments are committed"
+                                    + " only when a checkpoint completes, so a hung checkpoint"
+                                    + " would otherwise stall all output for Flink's default 10"
+                                    + " minutes.");
+
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("profiler.checkpoint.interval")
                     .durationType()

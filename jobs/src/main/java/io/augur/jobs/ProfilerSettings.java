@@ -33,6 +33,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param riskSteepness steepness of the risk severity curve
  * @param envelopes benign envelopes per role
  * @param checkpointInterval checkpoint interval
+ * @param checkpointTimeout how long a checkpoint may take before it fails
  * @param stateTtl TTL of per-task and per-user state
  */
 public record ProfilerSettings(
@@ -55,6 +56,7 @@ public record ProfilerSettings(
         double riskSteepness,
         BenignEnvelopes envelopes,
         Duration checkpointInterval,
+        Duration checkpointTimeout,
         Duration stateTtl)
         implements Serializable {
 
@@ -65,6 +67,7 @@ public record ProfilerSettings(
         requirePositive("profiler.window.size", windowSize);
         requirePositive("profiler.forecast.step", horizonStep);
         requirePositive("profiler.checkpoint.interval", checkpointInterval);
+        requirePositive("profiler.checkpoint.timeout", checkpointTimeout);
         requirePositive("profiler.state.ttl", stateTtl);
         requirePositive("profiler.watermark.idleness", sourceIdleness);
         if (maxOutOfOrderness.isNegative()) {
@@ -130,6 +133,7 @@ public record ProfilerSettings(
                 config.get(ProfilerOptions.RISK_STEEPNESS),
                 new BenignEnvelopes(envelopes),
                 config.get(ProfilerOptions.CHECKPOINT_INTERVAL),
+                config.get(ProfilerOptions.CHECKPOINT_TIMEOUT),
                 config.get(ProfilerOptions.STATE_TTL));
     }
 
