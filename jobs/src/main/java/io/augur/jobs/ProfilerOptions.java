@@ -87,8 +87,13 @@ public final class ProfilerOptions {
     public static final ConfigOption<Integer> HORIZON_STEPS =
             ConfigOptions.key("profiler.forecast.horizon-steps")
                     .intType()
-                    .defaultValue(5)
-                    .withDescription("Number of forecast steps.");
+                    .defaultValue(10)
+                    .withDescription(
+                            "Number of forecast steps (10 x 1 s by default). A proactive limit"
+                                    + " sized from the forecast stays in force for the loop's"
+                                    + " latency plus the next window, so the horizon must cover"
+                                    + " both: with 5 s, a task growing steadily outgrows its"
+                                    + " memory limit before the next decision.");
 
     public static final ConfigOption<Duration> HORIZON_STEP =
             ConfigOptions.key("profiler.forecast.step")

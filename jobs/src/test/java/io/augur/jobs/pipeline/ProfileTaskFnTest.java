@@ -81,7 +81,7 @@ class ProfileTaskFnTest {
         assertThat(hot.getReasons().get(0)).contains("CPU").contains("3.00 cores");
         assertThat(hot.getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(T0 + 5000));
         assertThat(hot.getModelVersion()).isEqualTo("ewma-trend-v1");
-        assertThat(hot.getHorizonMs()).isEqualTo(5000);
+        assertThat(hot.getHorizonMs()).isEqualTo(10_000);
         assertThat(hot.getForecast())
                 .extracting(ResourceForecast::getResource)
                 .contains(
@@ -95,7 +95,7 @@ class ProfileTaskFnTest {
                         .filter(f -> f.getResource() == Resource.CPU)
                         .findFirst()
                         .orElseThrow();
-        assertThat(cpu.getMean()).hasSize(5).containsOnly(3.0);
+        assertThat(cpu.getMean()).hasSize(10).containsOnly(3.0);
         // Disk is forecast in bytes per second: 4096 bytes per 1 s interval.
         ResourceForecast disk =
                 hot.getForecast().stream()
