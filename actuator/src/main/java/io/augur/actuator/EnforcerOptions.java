@@ -1,10 +1,10 @@
 package io.augur.actuator;
 
 import io.augur.cgroup.TaskIds;
+import io.augur.launch.Arguments;
 import io.augur.launch.CommandLine;
 import io.augur.launch.UsageException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -58,13 +58,13 @@ public record EnforcerOptions(
                     "node-memory-bytes");
 
     public static EnforcerOptions parse(String[] args) throws UsageException {
-        Map<String, String> opts = CommandLine.options(args, KNOWN);
-        String node = require(opts, "node");
+        Arguments opts = CommandLine.arguments(args, KNOWN);
+        String node = opts.require("node");
         if (!TaskIds.isValid(node)) {
             throw UsageException.bad(
                     "--node: " + TaskIds.problem(node).replace("task id", "node id"));
         }
-        String root = require(opts, "cgroup-root");
+        String root = opts.require("cgroup-root");
         if (!TaskIds.isValid(root)) {
             throw UsageException.bad(
                     "--cgroup-root must be a plain name like 'augur', got '"
@@ -72,63 +72,14 @@ public record EnforcerOptions(
                             + "'");
         }
         NodeBounds machine = NodeBounds.ofThisMachine();
-        double cores =
-                opts.containsKey("node-cpu-cores")
-                        ? positiveDouble(opts, "node-cpu-cores")
-                        : machine.cpuCores();
-        long memory =
-                opts.containsKey("node-memory-bytes")
-                        ? positiveLong(opts, "node-memory-bytes")
-                        : machine.memoryBytes();
+        double cores = opts.positiveDouble("node-cpu-cores", machine.cpuCores());
+        long memory = opts.longAtLeast("node-memory-bytes", machine.memoryBytes(), 1);
         return new EnforcerOptions(
-                require(opts, "bootstrap"),
+                opts.require("bootstrap"),
                 node,
                 root,
-                Path.of(require(opts, "state-dir")),
-                opts.containsKey("metrics-port") ? port(opts) : null,
+                Path.of(opts.require("state-dir")),
+                opts.port("metrics-port"),
                 new NodeBounds(cores, memory));
-    }
-
-    private static String require(Map<String, String> opts, String name) throws UsageException {
-        String value = opts.get(name);
-        if (value == null || value.isBlank()) {
-            throw UsageException.bad("missing --" + name);
-        }
-        return value;
-    }
-
-    private static int port(Map<String, String> opts) throws UsageException {
-        long p = positiveLong(opts, "metrics-port");
-        if (p > 65535) {
-            throw UsageException.bad("--metrics-port must be at most 65535, got " + p);
-        }
-        return (int) p;
-    }
-
-    private static long positiveLong(Map<String, String> opts, String name) throws UsageException {
-        try {
-            long v = Long.parseLong(opts.get(name));
-            if (v <= 0) {
-                throw UsageException.bad("--" + name + " must be positive, got " + v);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw UsageException.bad(
-                    "--" + name + " must be a whole number, got '" + opts.get(name) + "'");
-        }
-    }
-
-    private static double positiveDouble(Map<String, String> opts, String name)
-            throws UsageException {
-        try {
-            double v = Double.parseDouble(opts.get(name));
-            if (!(v > 0) || Double.isInfinite(v)) {
-                throw UsageException.bad("--" + name + " must be positive, got " + v);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw UsageException.bad(
-                    "--" + name + " must be a number, got '" + opts.get(name) + "'");
-        }
     }
 }

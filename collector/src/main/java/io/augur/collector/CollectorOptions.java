@@ -1,13 +1,13 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskIds;
+import io.augur.launch.Arguments;
 import io.augur.launch.CommandLine;
 import io.augur.launch.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -129,11 +129,11 @@ public record CollectorOptions(
                 }
             }
         }
-        Map<String, String> opts = CommandLine.options(rest.toArray(String[]::new), KNOWN);
+        Arguments opts = CommandLine.arguments(rest.toArray(String[]::new), KNOWN);
         boolean printing = mode != Mode.RUN;
         if (printing) {
             for (String name : AGENT_ONLY) {
-                if (opts.containsKey(name)) {
+                if (opts.has(name)) {
                     throw UsageException.bad(
                             "--" + name + " is for the agent; --once/--follow print without Kafka");
                 }
@@ -142,13 +142,13 @@ public record CollectorOptions(
             if (!format.equals("json")) {
                 throw UsageException.bad("--format: only json is supported, got '" + format + "'");
             }
-        } else if (opts.containsKey("format")) {
+        } else if (opts.has("format")) {
             throw UsageException.bad("--format goes with --once or --follow");
         }
-        String bootstrap = printing ? null : require(opts, "bootstrap");
-        String node = printing ? opts.get("node") : require(opts, "node");
+        String bootstrap = printing ? null : opts.require("bootstrap");
+        String node = printing ? opts.get("node") : opts.require("node");
         String root =
-                printing ? opts.getOrDefault("cgroup-root", "augur") : require(opts, "cgroup-root");
+                printing ? opts.getOrDefault("cgroup-root", "augur") : opts.require("cgroup-root");
         if (node != null && !TaskIds.isValid(node)) {
             throw UsageException.bad(
                     "--node: " + TaskIds.problem(node).replace("task id", "node id"));
@@ -159,47 +159,20 @@ public record CollectorOptions(
                             + TaskIds.printable(root)
                             + "'");
         }
-        long interval = opts.containsKey("interval-ms") ? number(opts, "interval-ms") : 1000;
-        if (interval < 100) {
-            throw UsageException.bad("--interval-ms must be at least 100, got " + interval);
-        }
+        long interval = opts.longAtLeast("interval-ms", 1000, 100);
         if (printing) {
             return new CollectorOptions(
                     mode, null, node, root, Duration.ofMillis(interval), null, null, null, null);
         }
-        Integer port = null;
-        if (opts.containsKey("metrics-port")) {
-            long p = number(opts, "metrics-port");
-            if (p < 1 || p > 65535) {
-                throw UsageException.bad("--metrics-port must be in 1..65535, got " + p);
-            }
-            port = (int) p;
-        }
+        Integer port = opts.port("metrics-port");
         Path spoolDir =
-                opts.containsKey("spool-dir")
+                opts.has("spool-dir")
                         ? Path.of(opts.get("spool-dir"))
                         : Path.of(DEFAULT_SPOOL_PARENT, node);
-        long maxBytes =
-                opts.containsKey("spool-max-bytes")
-                        ? number(opts, "spool-max-bytes")
-                        : DEFAULT_BOUND.maxBytes();
-        if (maxBytes < 1024) {
-            throw UsageException.bad("--spool-max-bytes must be at least 1024, got " + maxBytes);
-        }
-        long maxRecords =
-                opts.containsKey("spool-max-records")
-                        ? number(opts, "spool-max-records")
-                        : DEFAULT_BOUND.maxRecords();
-        if (maxRecords < 1) {
-            throw UsageException.bad("--spool-max-records must be at least 1, got " + maxRecords);
-        }
+        long maxBytes = opts.longAtLeast("spool-max-bytes", DEFAULT_BOUND.maxBytes(), 1024);
+        long maxRecords = opts.longAtLeast("spool-max-records", DEFAULT_BOUND.maxRecords(), 1);
         long sendTimeout =
-                opts.containsKey("send-timeout-ms")
-                        ? number(opts, "send-timeout-ms")
-                        : DEFAULT_SEND_TIMEOUT.toMillis();
-        if (sendTimeout < 1000) {
-            throw UsageException.bad("--send-timeout-ms must be at least 1000, got " + sendTimeout);
-        }
+                opts.longAtLeast("send-timeout-ms", DEFAULT_SEND_TIMEOUT.toMillis(), 1000);
         return new CollectorOptions(
                 mode,
                 bootstrap,
@@ -225,22 +198,5 @@ public record CollectorOptions(
                 Path.of(DEFAULT_SPOOL_PARENT, node),
                 DEFAULT_BOUND,
                 DEFAULT_SEND_TIMEOUT);
-    }
-
-    private static String require(Map<String, String> opts, String name) throws UsageException {
-        String value = opts.get(name);
-        if (value == null || value.isBlank()) {
-            throw UsageException.bad("missing --" + name);
-        }
-        return value;
-    }
-
-    private static long number(Map<String, String> opts, String name) throws UsageException {
-        try {
-            return Long.parseLong(opts.get(name));
-        } catch (NumberFormatException e) {
-            throw UsageException.bad(
-                    "--" + name + " must be a whole number, got '" + opts.get(name) + "'");
-        }
     }
 }

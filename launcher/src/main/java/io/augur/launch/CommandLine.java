@@ -23,6 +23,11 @@ public final class CommandLine {
      *
      * @throws UsageException for {@code --help}/{@code -h}, an unknown argument or a missing value
      */
+    public static Arguments arguments(String[] args, Set<String> known) throws UsageException {
+        return new Arguments(options(args, known));
+    }
+
+    /** {@link #arguments} as a plain map. */
     public static Map<String, String> options(String[] args, Set<String> known)
             throws UsageException {
         Map<String, String> opts = new HashMap<>();
