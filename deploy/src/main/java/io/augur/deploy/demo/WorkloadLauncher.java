@@ -2,23 +2,18 @@ package io.augur.deploy.demo;
 
 import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
-import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
-import io.augur.launch.ModuleClasspath;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.TaskEvent;
 import io.augur.schema.TaskEventType;
 import io.augur.schema.Topic;
 import io.augur.schema.Topics;
 import io.augur.schema.TrustLevel;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -38,15 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkloadLauncher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadLauncher.class);
-
-    /** JVM flags that keep a workload's own start-up cost small. */
-    private static final List<String> WORKLOAD_JVM =
-            List.of(
-                    "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC",
-                    "-Xss512k",
-                    "-Xmx3g",
-                    "-Xshare:auto");
 
     private final TaskCgroups cgroups;
     private final String nodeId;
@@ -75,32 +61,14 @@ public final class WorkloadLauncher implements AutoCloseable {
     public Running start(Workload w, ResourceLimits initial) {
         publish(event(w, TaskEventType.STARTED, initial));
         TaskCgroup group = cgroups.create(w.taskId());
-        List<String> command = new ArrayList<>(JavaProcess.ownSession());
-        command.add("/bin/sh");
-        command.add("-c");
-        // Join every controller's group, then become the workload.
-        command.add(
-                "n=$1; shift; i=0; while [ $i -lt $n ]; do echo $$ > \"$1\" || exit 97; shift;"
-                        + " i=$((i+1)); done; exec \"$@\"");
-        command.add("augur-task");
-        List<Path> procs = group.procsFiles();
-        command.add(Integer.toString(procs.size()));
-        procs.forEach(p -> command.add(p.toString()));
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(WORKLOAD_JVM);
-        command.add("-cp");
-        command.add(ModuleClasspath.of("deploy").split(File.pathSeparator)[0]);
-        command.add(w.mainClass());
-        command.addAll(w.args());
         try {
-            Files.createDirectories(logDir);
-            Path log = logDir.resolve(w.taskId() + ".log");
             Process p =
-                    new ProcessBuilder(command)
-                            .redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                            .start();
+                    TaskProcess.start(
+                            group,
+                            w.mainClass(),
+                            w.args(),
+                            List.of(),
+                            logDir.resolve(w.taskId() + ".log"));
             Running r = new Running(w, p);
             running.put(w.taskId(), r);
             p.onExit().thenRun(() -> ended(w, p));
