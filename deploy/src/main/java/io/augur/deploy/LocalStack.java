@@ -104,6 +104,7 @@ public final class LocalStack implements AutoCloseable {
                                         "--checkpoint-dir",
                                                 work.resolve("job-checkpoints").toString(),
                                         "--window-ms", Long.toString(config.window().toMillis()),
+                                        "--model-dir", config.modelDir().toString(),
                                         "--checkpoint-interval-ms",
                                                 Long.toString(
                                                         config.checkpointInterval().toMillis())))

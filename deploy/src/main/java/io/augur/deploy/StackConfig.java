@@ -1,5 +1,6 @@
 package io.augur.deploy;
 
+import io.augur.launch.AugurHome;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -18,6 +19,7 @@ import java.time.Duration;
  *     exactly-once sinks commit on checkpoints, so this bounds the loop's latency)
  * @param readyTimeout how long each process may take to become ready
  * @param metrics where the daemons serve /metrics, or null for nowhere
+ * @param modelDir the forecaster's model versions (docs/forecaster-model.md)
  */
 public record StackConfig(
         Path workDir,
@@ -29,7 +31,8 @@ public record StackConfig(
         Duration window,
         Duration checkpointInterval,
         Duration readyTimeout,
-        MetricsPorts metrics) {
+        MetricsPorts metrics,
+        Path modelDir) {
 
     /**
      * Ports of the daemons' Prometheus endpoints.
@@ -54,7 +57,8 @@ public record StackConfig(
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(3),
-                null);
+                null,
+                AugurHome.resolve().resolve("models").resolve("forecaster"));
     }
 
     /** The same stack serving /metrics on {@code ports}. */
@@ -69,7 +73,24 @@ public record StackConfig(
                 window,
                 checkpointInterval,
                 readyTimeout,
-                ports);
+                ports,
+                modelDir);
+    }
+
+    /** The same stack serving the forecaster versions of {@code dir}. */
+    public StackConfig withModelDir(Path dir) {
+        return new StackConfig(
+                workDir,
+                nodeId,
+                cgroupRoot,
+                nodeCpuCores,
+                nodeMemoryBytes,
+                sampleInterval,
+                window,
+                checkpointInterval,
+                readyTimeout,
+                metrics,
+                dir);
     }
 
     public Path logs() {

@@ -2,10 +2,15 @@ package io.augur.jobs;
 
 import io.augur.jobs.pipeline.AvroValueSchema;
 import io.augur.jobs.pipeline.DecodeSamplesFn;
+import io.augur.jobs.pipeline.ForecastFn;
+import io.augur.jobs.pipeline.ForecastRequest;
+import io.augur.jobs.pipeline.ForecastedWindow;
 import io.augur.jobs.pipeline.KeySchemas;
+import io.augur.jobs.pipeline.LateSampleFn;
 import io.augur.jobs.pipeline.ProfileTaskFn;
 import io.augur.jobs.pipeline.RawRecord;
 import io.augur.jobs.pipeline.RawRecordDeserializer;
+import io.augur.jobs.pipeline.ScoreTaskFn;
 import io.augur.jobs.pipeline.UserRollingRiskFn;
 import io.augur.jobs.pipeline.WindowMeansFn;
 import io.augur.jobs.profile.RollingRisk;
@@ -16,6 +21,7 @@ import io.augur.schema.Topics;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -28,6 +34,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -41,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * out, exactly once.
  *
  * <pre>
- * source (raw records) → DecodeSamplesFn ─(dead letters)→ dead-letter sink
+ * source (raw records, checked as read) → DecodeSamplesFn ─(dead letters)→ dead-letter sink
  *   → watermarks (bounded out-of-orderness + idleness)
- *   → keyBy taskId → tumbling event-time window → WindowMeansFn + ProfileTaskFn
+ *   → keyBy taskId → tumbling event-time window → WindowMeansFn + ProfileTaskFn ─(late)→ DLQ
+ *   → ForecastFn (async, batched LSTM) → keyBy taskId → ScoreTaskFn
  *   → keyBy userId → UserRollingRiskFn → risk sink
  * </pre>
  *
@@ -86,14 +94,17 @@ public final class BehaviorProfilerJob {
     public static BehaviorProfilerJob withKafka(ProfilerSettings settings, Clock clock) {
         return new BehaviorProfilerJob(
                 settings,
-                kafkaSource(settings),
+                kafkaSource(settings, clock),
                 kafkaRiskSink(settings),
                 kafkaDeadLetterSink(settings),
                 clock);
     }
 
-    /** Reads augur.telemetry.resources read_committed, from the group's committed offsets. */
-    public static KafkaSource<RawRecord> kafkaSource(ProfilerSettings s) {
+    /**
+     * Reads augur.telemetry.resources read_committed, from the group's committed offsets; checks
+     * each record as it reads it.
+     */
+    public static KafkaSource<RawRecord> kafkaSource(ProfilerSettings s, Clock clock) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers())
                 .setTopics(Topics.RESOURCES.name())
@@ -101,7 +112,7 @@ public final class BehaviorProfilerJob {
                 // A new group starts at the beginning: no sample of a running task is skipped.
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer())
+                .setDeserializer(new RawRecordDeserializer(clock, s.maxFutureSkew()))
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();
@@ -163,13 +174,10 @@ public final class BehaviorProfilerJob {
                         .uid("decode-samples")
                         .name("DecodeSamplesFn");
 
-        samples.getSideOutput(DecodeSamplesFn.DEAD_LETTERS)
-                .sinkTo(deadLetterSink)
-                .uid("dead-letter-sink")
-                .name("augur.dlq sink");
-
-        // Watermarks after decoding: the timestamp is inside the Avro value. Idleness keeps a
-        // subtask whose partitions carry no task from stalling every window.
+        // Watermarks after validation, over all partitions together: a sample stamped far in the
+        // future never reaches them. (Per-partition watermarks in the source were tried: they let
+        // an idle partition — one whose only task ended — hold every window back for the idleness
+        // timeout, and p99 loop latency went from 5 s to 8 s.)
         DataStream<ResourceSample> timed =
                 samples.assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<ResourceSample>forBoundedOutOfOrderness(
@@ -180,21 +188,74 @@ public final class BehaviorProfilerJob {
                         .uid("sample-watermarks")
                         .name("sample watermarks");
 
-        profileUsers(profileTasks(timed, settings), settings)
+        SingleOutputStreamOperator<ForecastRequest> windows = windowTasks(timed, settings);
+        DataStream<DeadLetter> late =
+                windows.getSideOutput(LateSampleFn.LATE_SAMPLES)
+                        .map(new LateSampleFn(clock))
+                        .uid("late-samples")
+                        .name("LateSampleFn");
+        samples.getSideOutput(DecodeSamplesFn.DEAD_LETTERS)
+                .union(late)
+                .sinkTo(deadLetterSink)
+                .uid("dead-letter-sink")
+                .name("augur.dlq sink");
+
+        profileUsers(scoreTasks(windows, settings), settings)
                 .sinkTo(riskSink)
                 .uid("risk-sink")
                 .name("augur.risk sink");
         return env;
     }
 
-    /** keyBy taskId → tumbling event-time windows → mean per resource → ProfileTaskFn. */
+    /**
+     * keyBy taskId → tumbling event-time windows → mean per resource → ProfileTaskFn (history) →
+     * ForecastFn (batched forecast + risk score, async) → keyBy taskId → TaskRollingRiskFn.
+     */
     public static SingleOutputStreamOperator<RiskAssessment> profileTasks(
+            DataStream<ResourceSample> samples, ProfilerSettings settings) {
+        return scoreTasks(windowTasks(samples, settings), settings);
+    }
+
+    /** keyBy taskId → tumbling event-time windows → mean per resource → ProfileTaskFn. */
+    public static SingleOutputStreamOperator<ForecastRequest> windowTasks(
             DataStream<ResourceSample> samples, ProfilerSettings settings) {
         return samples.keyBy(ResourceSample::getTaskId, Types.STRING)
                 .window(TumblingEventTimeWindows.of(settings.windowSize()))
+                .sideOutputLateData(LateSampleFn.LATE_SAMPLES)
                 .aggregate(new WindowMeansFn(), ProfileTaskFn.of(settings))
                 .uid("profile-task")
                 .name("ProfileTaskFn");
+    }
+
+    /**
+     * ForecastFn (async, batched across tasks, ordered) → keyBy taskId → ScoreTaskFn (online
+     * recalibration, risk score, task rolling risk).
+     */
+    public static SingleOutputStreamOperator<RiskAssessment> scoreTasks(
+            DataStream<ForecastRequest> requests, ProfilerSettings settings) {
+        SingleOutputStreamOperator<ForecastedWindow> forecasts =
+                AsyncDataStream.orderedWait(
+                                requests,
+                                new ForecastFn(
+                                        settings.assessor(),
+                                        settings.lstm(),
+                                        settings.minHistory()),
+                                settings.forecastTimeout().toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                settings.forecastCapacity())
+                        .uid("forecast")
+                        .name("ForecastFn");
+        return forecasts
+                .keyBy(w -> w.request.taskId, Types.STRING)
+                .process(
+                        new ScoreTaskFn(
+                                settings.assessor(),
+                                new RollingRisk(settings.taskRiskAlpha()),
+                                settings.calibrator(),
+                                settings.windowSize().toMillis(),
+                                settings.stateTtl()))
+                .uid("score-task")
+                .name("ScoreTaskFn");
     }
 
     /** keyBy userId → UserRollingRiskFn. */

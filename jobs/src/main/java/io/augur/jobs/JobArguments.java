@@ -100,6 +100,12 @@ final class JobArguments {
         if (values.containsKey("group-id")) {
             conf.set(ProfilerOptions.GROUP_ID, values.get("group-id"));
         }
+        if (values.containsKey("forecaster")) {
+            conf.set(ProfilerOptions.FORECASTER, values.get("forecaster"));
+        }
+        if (values.containsKey("model-dir")) {
+            conf.set(ProfilerOptions.MODEL_DIR, values.get("model-dir"));
+        }
         if (values.containsKey("window-ms")) {
             conf.set(ProfilerOptions.WINDOW_SIZE, Duration.ofMillis(positiveLong("window-ms")));
         }
@@ -121,5 +127,11 @@ final class JobArguments {
     }
 
     static final Set<String> COMMON =
-            Set.of("bootstrap", "window-ms", "checkpoint-interval-ms", "group-id");
+            Set.of(
+                    "bootstrap",
+                    "window-ms",
+                    "checkpoint-interval-ms",
+                    "group-id",
+                    "forecaster",
+                    "model-dir");
 }

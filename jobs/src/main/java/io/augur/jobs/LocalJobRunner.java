@@ -30,7 +30,8 @@ public final class LocalJobRunner {
                     "\n",
                     "usage: LocalJobRunner --bootstrap HOST:PORT --checkpoint-dir DIR"
                             + " [--window-ms N] [--checkpoint-interval-ms N] [--parallelism N]"
-                            + " [--group-id ID] [--profiler.KEY VALUE ...]",
+                            + " [--group-id ID] [--forecaster lstm|ewma] [--model-dir DIR]"
+                            + " [--profiler.KEY VALUE ...]",
                     "",
                     "Runs Augur's behavioural profiler on a local Flink MiniCluster in this JVM.",
                     "  --bootstrap HOST:PORT       Kafka bootstrap servers (required)",
@@ -39,6 +40,10 @@ public final class LocalJobRunner {
                     "  --checkpoint-interval-ms N  checkpoint interval (default 1000)",
                     "  --parallelism N             job parallelism = MiniCluster slots (default 1)",
                     "  --group-id ID               source consumer group (default augur-profiler)",
+                    "  --forecaster lstm|ewma      the LSTM served by DJL (default) or the EWMA alone",
+                    "  --model-dir DIR             LSTM model versions (default models/forecaster,"
+                            + " relative to the working directory); a newer version is picked up"
+                            + " while the job runs",
                     "  --profiler.KEY VALUE        any other profiler option by its full key",
                     "Prints 'JOB RUNNING <jobId>' on stdout when the job is submitted; SIGTERM"
                             + " cancels it.");

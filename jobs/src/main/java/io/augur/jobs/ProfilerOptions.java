@@ -101,6 +101,109 @@ public final class ProfilerOptions {
                     .defaultValue(Duration.ofSeconds(1))
                     .withDescription("Length of one forecast step.");
 
+    public static final ConfigOption<String> FORECASTER =
+            ConfigOptions.key("profiler.forecast.model")
+                    .stringType()
+                    .defaultValue("lstm")
+                    .withDescription(
+                            "Forecaster: 'lstm' (the TorchScript LSTM of"
+                                    + " profiler.forecast.model-dir, served by DJL, batched across"
+                                    + " tasks; pids and any failed forecast come from the EWMA) or"
+                                    + " 'ewma' (the EWMA forecaster alone).");
+
+    public static final ConfigOption<String> MODEL_DIR =
+            ConfigOptions.key("profiler.forecast.model-dir")
+                    .stringType()
+                    .defaultValue("models/forecaster")
+                    .withDescription(
+                            "Directory of LSTM model versions (docs/forecaster-model.md); the"
+                                    + " newest is served and a newer one is picked up while the"
+                                    + " job runs.");
+
+    public static final ConfigOption<Double> INTERVAL_LEVEL =
+            ConfigOptions.key("profiler.forecast.interval-level")
+                    .doubleType()
+                    .defaultValue(0.9)
+                    .withDescription(
+                            "Level of the LSTM forecast's band, 0.8 or 0.9 (calibrated on held-out"
+                                    + " data): the upper bound is what the risk score and the"
+                                    + " allocator use.");
+
+    public static final ConfigOption<Double> CALIBRATION_GAMMA =
+            ConfigOptions.key("profiler.forecast.calibration-gamma")
+                    .doubleType()
+                    .defaultValue(0.05)
+                    .withDescription(
+                            "Step size of each task's online interval recalibration (adaptive"
+                                    + " conformal): after every window the width multiplier of a"
+                                    + " resource moves by exp(gamma * (miss - (1 - level))); 0"
+                                    + " turns it off.");
+
+    public static final ConfigOption<Integer> HISTORY_STEPS =
+            ConfigOptions.key("profiler.forecast.history-steps")
+                    .intType()
+                    .defaultValue(48)
+                    .withDescription(
+                            "Windows of history kept per task; at least the model's window W.");
+
+    public static final ConfigOption<Integer> MIN_HISTORY =
+            ConfigOptions.key("profiler.forecast.min-history")
+                    .intType()
+                    .defaultValue(8)
+                    .withDescription(
+                            "Windows a task must have behind it before the LSTM forecasts it;"
+                                    + " until then the EWMA does (the LSTM would read a history"
+                                    + " padded with the task's first window, and a young task's"
+                                    + " steady growth would look like a jump to revert).");
+
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            ConfigOptions.key("profiler.forecast.batch-size")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription("Most task histories in one forward pass.");
+
+    public static final ConfigOption<Duration> BATCH_DELAY =
+            ConfigOptions.key("profiler.forecast.batch-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(20))
+                    .withDescription(
+                            "Longest wait for a batch to fill: the most latency batching adds.");
+
+    public static final ConfigOption<Integer> INFERENCE_THREADS =
+            ConfigOptions.key("profiler.forecast.inference-threads")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("Inference threads per subtask, one DJL predictor each.");
+
+    public static final ConfigOption<Integer> INTRA_OP_THREADS =
+            ConfigOptions.key("profiler.forecast.intra-op-threads")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "PyTorch intra-op threads per forward pass (process-wide; a"
+                                    + " -Dai.djl.pytorch.num_threads system property wins).");
+
+    public static final ConfigOption<Duration> MODEL_POLL_INTERVAL =
+            ConfigOptions.key("profiler.forecast.model-poll-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("How often the model directory is checked for a new version.");
+
+    public static final ConfigOption<Duration> FORECAST_TIMEOUT =
+            ConfigOptions.key("profiler.forecast.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "A window the model has not forecast by then is forecast by the EWMA.");
+
+    public static final ConfigOption<Integer> FORECAST_CAPACITY =
+            ConfigOptions.key("profiler.forecast.capacity")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription(
+                            "Windows in flight to the model per subtask (async I/O capacity);"
+                                    + " beyond it the operator back-pressures.");
+
     public static final ConfigOption<Integer> WARM_UP_SAMPLES =
             ConfigOptions.key("profiler.warm-up-samples")
                     .intType()

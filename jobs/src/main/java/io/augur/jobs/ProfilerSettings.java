@@ -1,13 +1,20 @@
 package io.augur.jobs;
 
+import io.augur.jobs.forecast.LstmForecastService;
+import io.augur.jobs.forecast.ModelDirectory;
+import io.augur.jobs.pipeline.Assessor;
 import io.augur.jobs.profile.BenignEnvelope;
 import io.augur.jobs.profile.BenignEnvelopes;
 import io.augur.jobs.profile.EwmaForecaster;
 import io.augur.jobs.profile.Forecaster;
+import io.augur.jobs.profile.OnlineCalibrator;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -35,6 +42,13 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param checkpointInterval checkpoint interval
  * @param checkpointTimeout how long a checkpoint may take before it fails
  * @param stateTtl TTL of per-task and per-user state
+ * @param historySteps windows of history kept per task
+ * @param lstm the LSTM service, or null for the EWMA forecaster alone
+ * @param forecastTimeout when the EWMA stands in for a model that has not answered
+ * @param forecastCapacity windows in flight to the model per subtask
+ * @param intervalLevel the forecast band's level
+ * @param calibrationGamma step size of the online interval recalibration
+ * @param minHistory windows a task needs before the LSTM forecasts it
  */
 public record ProfilerSettings(
         String bootstrapServers,
@@ -57,7 +71,14 @@ public record ProfilerSettings(
         BenignEnvelopes envelopes,
         Duration checkpointInterval,
         Duration checkpointTimeout,
-        Duration stateTtl)
+        Duration stateTtl,
+        int historySteps,
+        LstmForecastService.Settings lstm,
+        Duration forecastTimeout,
+        int forecastCapacity,
+        double intervalLevel,
+        double calibrationGamma,
+        int minHistory)
         implements Serializable {
 
     /** Kafka brokers refuse producer transaction timeouts above their default maximum. */
@@ -95,6 +116,53 @@ public record ProfilerSettings(
         new io.augur.jobs.profile.RollingRisk(taskRiskAlpha);
         new io.augur.jobs.profile.RollingRisk(userRiskAlpha);
         new io.augur.jobs.profile.RiskScorer(riskSteepness);
+        requirePositive("profiler.forecast.timeout", forecastTimeout);
+        if (minHistory < 1 || minHistory > historySteps) {
+            throw new IllegalArgumentException(
+                    "profiler.forecast.min-history must be within [1, history-steps]: "
+                            + minHistory);
+        }
+        if (historySteps < 1 || forecastCapacity < 1) {
+            throw new IllegalArgumentException(
+                    "need profiler.forecast.history-steps >= 1 and profiler.forecast.capacity >= 1");
+        }
+        new OnlineCalibrator(intervalLevel, calibrationGamma);
+        if (lstm != null) {
+            requireModel(lstm, historySteps);
+        }
+    }
+
+    /** Fails at submission when the model directory has nothing the job could serve. */
+    private static void requireModel(LstmForecastService.Settings lstm, int historySteps) {
+        Optional<ModelDirectory.Candidate> newest;
+        try {
+            newest = new ModelDirectory(Path.of(lstm.modelDir())).newest();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "profiler.forecast.model-dir: "
+                            + e.getMessage()
+                            + " (or set"
+                            + " profiler.forecast.model to ewma)",
+                    e);
+        }
+        if (newest.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "profiler.forecast.model-dir "
+                            + lstm.modelDir()
+                            + " holds no model version (model.pt + a valid metadata.json);"
+                            + " see docs/forecaster-model.md, or set profiler.forecast.model to"
+                            + " ewma");
+        }
+        int window = newest.get().metadata().window();
+        if (window > historySteps) {
+            throw new IllegalArgumentException(
+                    "model "
+                            + newest.get().metadata().version()
+                            + " reads "
+                            + window
+                            + " steps but profiler.forecast.history-steps is "
+                            + historySteps);
+        }
     }
 
     /** Reads and validates every {@link ProfilerOptions} option. */
@@ -134,7 +202,45 @@ public record ProfilerSettings(
                 new BenignEnvelopes(envelopes),
                 config.get(ProfilerOptions.CHECKPOINT_INTERVAL),
                 config.get(ProfilerOptions.CHECKPOINT_TIMEOUT),
-                config.get(ProfilerOptions.STATE_TTL));
+                config.get(ProfilerOptions.STATE_TTL),
+                config.get(ProfilerOptions.HISTORY_STEPS),
+                lstmSettings(config),
+                config.get(ProfilerOptions.FORECAST_TIMEOUT),
+                config.get(ProfilerOptions.FORECAST_CAPACITY),
+                config.get(ProfilerOptions.INTERVAL_LEVEL),
+                config.get(ProfilerOptions.CALIBRATION_GAMMA),
+                config.get(ProfilerOptions.MIN_HISTORY));
+    }
+
+    private static LstmForecastService.Settings lstmSettings(ReadableConfig config) {
+        String model = config.get(ProfilerOptions.FORECASTER);
+        switch (model) {
+            case "ewma":
+                return null;
+            case "lstm":
+                return new LstmForecastService.Settings(
+                        config.get(ProfilerOptions.MODEL_DIR),
+                        config.get(ProfilerOptions.INTERVAL_LEVEL),
+                        config.get(ProfilerOptions.WINDOW_SIZE).toMillis(),
+                        config.get(ProfilerOptions.BATCH_SIZE),
+                        config.get(ProfilerOptions.BATCH_DELAY),
+                        config.get(ProfilerOptions.INFERENCE_THREADS),
+                        config.get(ProfilerOptions.INTRA_OP_THREADS),
+                        config.get(ProfilerOptions.MODEL_POLL_INTERVAL));
+            default:
+                throw new IllegalArgumentException(
+                        "profiler.forecast.model must be 'lstm' or 'ewma': " + model);
+        }
+    }
+
+    /** Each task's online interval recalibration. */
+    public OnlineCalibrator calibrator() {
+        return new OnlineCalibrator(intervalLevel, calibrationGamma);
+    }
+
+    /** Scores forecasts into assessments. */
+    public Assessor assessor() {
+        return new Assessor(forecaster(), riskScorer(), envelopes);
     }
 
     /** The risk scorer these settings describe. */

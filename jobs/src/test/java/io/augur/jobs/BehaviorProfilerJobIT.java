@@ -2,6 +2,7 @@ package io.augur.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.augur.jobs.forecast.TestModels;
 import io.augur.launch.ForkedKafka;
 import io.augur.launch.KafkaClients;
 import io.augur.launch.TopicProbe;
@@ -51,11 +52,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BehaviorProfilerJobIT {
     /**
-     * The parallelism the local stack runs (LocalJobRunner's default). At 2, this IT stalled twice
-     * in a dozen CI runs: after a quiet spell every watermark input went idle, new samples were
-     * read and decoded (the DLQ record appeared) but no window fired; no transaction was open and
-     * checkpoints kept completing. Suspected: watermarks assigned after decoding with downstream
-     * idleness; fix planned: per-partition watermarks in the Kafka source.
+     * The parallelism the local stack runs (LocalJobRunner's default). At 2 this IT stalls now and
+     * then (session 1: 2 runs in 12; session 2: 1 in 3, with watermarks made per partition in the
+     * source): after a quiet spell some tasks' windows arrive and others do not, while checkpoints
+     * keep completing. Watermark placement was not the cause; suspected now: an open sink
+     * transaction holding back read_committed readers of one partition. Under investigation; see
+     * jobs/README.md, "Known issue".
      */
     private static final int PARALLELISM = 1;
 
@@ -65,7 +67,26 @@ class BehaviorProfilerJobIT {
     private static final String BENIGN_1 = "it-benign-1";
     private static final String BENIGN_2 = "it-benign-2";
     private static final String HOT = "it-hot";
-    private static final Map<String, Double> CPU = Map.of(BENIGN_1, 0.3, BENIGN_2, 0.2, HOT, 3.0);
+
+    /** Benign (0.3 cores, a worker's envelope is 0.6) until second 6, then mining at 1.2. */
+    private static final String TURNS = "it-turns-hostile";
+
+    private static final long TURNS_AT_SECOND = 6;
+    private static final Map<String, Double> CPU =
+            Map.of(BENIGN_1, 0.3, BENIGN_2, 0.2, HOT, 3.0, TURNS, 0.3);
+
+    private static double cpu(String task, long second) {
+        return task.equals(TURNS) && second >= TURNS_AT_SECOND ? 1.2 : CPU.get(task);
+    }
+
+    /** The version of the model the job serves: the newest under models/forecaster. */
+    private static String shippedVersion() throws Exception {
+        return new io.augur.jobs.forecast.ModelDirectory(TestModels.shipped())
+                .newest()
+                .orElseThrow()
+                .metadata()
+                .version();
+    }
 
     @TempDir static Path dir;
 
@@ -103,6 +124,10 @@ class BehaviorProfilerJobIT {
         conf.set(ProfilerOptions.TRANSACTIONAL_ID_PREFIX, "it-profiler");
         conf.set(ProfilerOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
         conf.set(ProfilerOptions.WINDOW_SIZE, Duration.ofMillis(WINDOW_MS));
+        conf.set(ProfilerOptions.MODEL_DIR, TestModels.shipped().toString());
+        // The LSTM from a task's first scored window (by default the EWMA forecasts a task's
+        // first 8 windows): this IT is about the model in the job.
+        conf.set(ProfilerOptions.MIN_HISTORY, 1);
         ProfilerSettings settings = ProfilerSettings.from(conf);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -143,7 +168,7 @@ class BehaviorProfilerJobIT {
                         Fixtures.sample(
                                 task.getKey(),
                                 Fixtures.T0.plusSeconds(nextSecond),
-                                task.getValue(),
+                                cpu(task.getKey(), nextSecond),
                                 96L << 20);
                 if (task.getKey().equals(HOT)) {
                     s.setUserId("user-mallory");
@@ -213,7 +238,7 @@ class BehaviorProfilerJobIT {
 
     @Test
     @Order(1)
-    void emitsExactlyOneAssessmentPerTaskAndWindowAndScoresTheHotTaskHigher() {
+    void emitsExactlyOneAssessmentPerTaskAndWindowAndScoresTheHotTaskHigher() throws Exception {
         produceUntil(12);
 
         List<RiskAssessment> all = awaitExactlyOncePerWindow();
@@ -228,10 +253,26 @@ class BehaviorProfilerJobIT {
             assertThat(hot.getRiskScore()).isGreaterThan(benign.getRiskScore()).isGreaterThan(0.9);
             assertThat(benign.getRiskScore()).isLessThan(0.1);
             assertThat(hot.getUserRollingRisk()).isGreaterThan(benign.getUserRollingRisk());
-            assertThat(hot.getModelVersion()).isEqualTo("ewma-trend-v1");
+            assertThat(hot.getModelVersion()).isEqualTo(shippedVersion());
+            assertThat(benign.getModelVersion()).isEqualTo(shippedVersion());
             assertThat(hot.getReasons().get(0)).contains("CPU");
             assertThat(hot.getSourceTimestamp()).isEqualTo(Fixtures.T0.plusMillis(end - 1000));
         }
+        // The LSTM's forecast: CPU, memory and disk from the model over 5 windows of 2 s, pids
+        // from the EWMA resampled to the same steps.
+        RiskAssessment first = byId.get(BENIGN_1 + "@4000");
+        assertThat(first.getHorizonMs()).isEqualTo(10_000);
+        assertThat(first.getForecast())
+                .allSatisfy(f -> assertThat(f.getStepMs()).isEqualTo(WINDOW_MS))
+                .extracting(f -> f.getResource().name())
+                .contains("CPU", "MEMORY", "PIDS");
+        // A task that turns hostile at second 6 stays low before and is at least MEDIUM (0.4) in
+        // the first window after it turns (HIGH follows: see the next test).
+        String turns = turnsRisk(all);
+        assertThat(byId.get(TURNS + "@4000").getRiskScore()).as(turns).isLessThan(0.1);
+        assertThat(byId.get(TURNS + "@6000").getRiskScore()).as(turns).isLessThan(0.1);
+        assertThat(byId.get(TURNS + "@8000").getRiskScore()).as(turns).isGreaterThanOrEqualTo(0.4);
+        assertThat(byId.get(TURNS + "@8000").getReasons().get(0)).contains("CPU");
     }
 
     @Test
@@ -251,8 +292,38 @@ class BehaviorProfilerJobIT {
             assertThat(d.getRawBytes().array()).isEqualTo(garbage);
             assertThat(d.getKey().array()).isEqualTo(Topic.keyBytes("it-garbage"));
         }
-        awaitExactlyOncePerWindow();
+        List<RiskAssessment> all = awaitExactlyOncePerWindow();
         assertThat(expectedWindowEnds()).contains(14000L);
+        // The task that turned hostile at second 6 is HIGH (0.7) within 8 samples (4 windows):
+        // the confidence weighting holds the score back while the forecast's band is wide
+        // after the jump, and lets it through as the task stays up.
+        String turns = turnsRisk(all);
+        assertThat(
+                        all.stream()
+                                .filter(a -> a.getTaskId().equals(TURNS))
+                                .filter(
+                                        a ->
+                                                a.getWindowEnd().toEpochMilli()
+                                                                - Fixtures.T0.toEpochMilli()
+                                                        <= 14000)
+                                .mapToDouble(RiskAssessment::getRiskScore)
+                                .max()
+                                .orElse(0))
+                .as(turns)
+                .isGreaterThanOrEqualTo(0.7);
+    }
+
+    private static String turnsRisk(List<RiskAssessment> all) {
+        return all.stream()
+                .filter(a -> a.getTaskId().equals(TURNS))
+                .sorted(java.util.Comparator.comparing(RiskAssessment::getWindowEnd))
+                .map(
+                        a ->
+                                (a.getWindowEnd().toEpochMilli() - Fixtures.T0.toEpochMilli())
+                                        + "="
+                                        + String.format(
+                                                "%.3f/c%.2f", a.getRiskScore(), a.getConfidence()))
+                .collect(Collectors.joining(", "));
     }
 
     @Test

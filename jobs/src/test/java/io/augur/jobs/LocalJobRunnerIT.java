@@ -55,12 +55,27 @@ class LocalJobRunnerIT {
                         dir.toString(),
                         "--window-ms",
                         "-3");
+        JavaProcess noModel =
+                start(
+                        "no-model",
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--checkpoint-dir",
+                        dir.toString(),
+                        "--model-dir",
+                        dir.resolve("no-models-here").toString());
         assertThat(missing.waitFor(Duration.ofSeconds(60))).isTrue();
         assertThat(negative.waitFor(Duration.ofSeconds(60))).isTrue();
+        assertThat(noModel.waitFor(Duration.ofSeconds(60))).isTrue();
         assertThat(missing.process().exitValue()).isEqualTo(2);
         assertThat(negative.process().exitValue()).isEqualTo(2);
+        assertThat(noModel.process().exitValue()).isEqualTo(2);
         assertThat(Files.readString(missing.log())).contains("missing --bootstrap");
         assertThat(Files.readString(negative.log())).contains("--window-ms must be > 0");
+        assertThat(Files.readString(noModel.log()))
+                .contains("profiler.forecast.model-dir")
+                .contains("no-models-here")
+                .contains("ewma");
     }
 
     @Test
@@ -82,6 +97,8 @@ class LocalJobRunnerIT {
                             "1",
                             "--group-id",
                             "local-runner-it",
+                            "--model-dir",
+                            io.augur.jobs.forecast.TestModels.shipped().toString(),
                             "--profiler.watermark.idleness",
                             "1s");
             try {

@@ -39,7 +39,11 @@ public final class Demo implements AutoCloseable {
      * @param refresh how often the live table is printed
      * @param ansi redraw the table in place (a terminal) instead of appending it
      */
-    public record Options(Duration duration, Path outDir, Duration refresh, boolean ansi) {}
+    /**
+     * @param modelDir the forecaster's model directory, or null for the shipped models/forecaster
+     */
+    public record Options(
+            Duration duration, Path outDir, Duration refresh, boolean ansi, Path modelDir) {}
 
     private final Options options;
     private final PrintStream out;
@@ -65,6 +69,10 @@ public final class Demo implements AutoCloseable {
         Path work = options.outDir().resolve("stack");
         deleteRecursively(work);
         StackConfig config = StackConfig.defaults(work, "augur-demo-" + runId);
+        if (options.modelDir() != null) {
+            config = config.withModelDir(options.modelDir().toAbsolutePath());
+        }
+        out.println("Augur demo " + runId + ": forecaster models from " + config.modelDir());
         out.println("Augur demo " + runId + ": logs and data in " + work);
         stack = LocalStack.start(config, step -> out.println("  - " + step));
 

@@ -10,7 +10,7 @@ public final class DemoMain {
 
     static final String USAGE =
             """
-            usage: augur demo [--duration SECONDS] [--out DIR] [--refresh SECONDS]
+            usage: augur demo [--duration SECONDS] [--out DIR] [--refresh SECONDS] [--model-dir DIR]
 
             Starts Kafka, the behaviour profiler (Flink 2.2), the StateFun runtime and functions,
             the enforcer and the collector on this machine, runs one benign and two hostile
@@ -21,12 +21,15 @@ public final class DemoMain {
               --duration SECONDS  how long the workloads run (default 90)
               --out DIR           output folder (default target/augur-demo)
               --refresh SECONDS   how often the table is printed (default 2)
+              --model-dir DIR     the forecaster's model versions (default models/forecaster:
+                                  the shipped LSTM)
             """;
 
     public static void main(String[] args) {
         long duration = 90;
         Path out = Path.of("target", "augur-demo");
         long refresh = 2;
+        Path modelDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -36,6 +39,7 @@ public final class DemoMain {
                 case "--duration" -> duration = positive(args, ++i, "--duration");
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--refresh" -> refresh = positive(args, ++i, "--refresh");
+                case "--model-dir" -> modelDir = Path.of(value(args, ++i, "--model-dir"));
                 default -> fail("unknown argument: " + args[i]);
             }
         }
@@ -46,7 +50,8 @@ public final class DemoMain {
                                 Duration.ofSeconds(duration),
                                 out,
                                 Duration.ofSeconds(refresh),
-                                ansi),
+                                ansi,
+                                modelDir),
                         System.out,
                         Clock.systemUTC());
         Thread hook = new Thread(demo::close, "demo-shutdown");

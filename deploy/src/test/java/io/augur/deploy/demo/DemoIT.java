@@ -31,7 +31,8 @@ class DemoIT {
                 new PrintStream(new TeeStream(console, System.out), true, StandardCharsets.UTF_8);
         Demo demo =
                 new Demo(
-                        new Demo.Options(Duration.ofSeconds(75), out, Duration.ofSeconds(5), false),
+                        new Demo.Options(
+                                Duration.ofSeconds(75), out, Duration.ofSeconds(5), false, null),
                         tee,
                         Clock.systemUTC());
         try {

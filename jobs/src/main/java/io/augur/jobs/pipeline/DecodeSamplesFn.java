@@ -45,6 +45,32 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ResourceSample> out) {
         Instant now = clock.instant();
+        if (raw.sample == null && raw.errorType == null) {
+            check(raw, now, maxFutureSkew); // not checked by the source's deserializer
+        }
+        if (raw.sample != null) {
+            out.collect(raw.sample);
+            return;
+        }
+        ctx.output(
+                DEAD_LETTERS,
+                DeadLetters.of(
+                        raw.topic,
+                        raw.partition,
+                        raw.offset,
+                        raw.key,
+                        raw.value,
+                        raw.errorType,
+                        raw.error,
+                        COMPONENT,
+                        now));
+    }
+
+    /**
+     * Decodes and validates {@code raw} in place: sets its sample and event time, or its error type
+     * and error. Pure but for the record it fills in.
+     */
+    public static void check(RawRecord raw, Instant now, Duration maxFutureSkew) {
         ResourceSample sample;
         try {
             sample =
@@ -52,36 +78,18 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
                             .codec()
                             .decode(raw.value, raw.topic, raw.partition, raw.offset);
         } catch (SchemaDecodeException e) {
-            ctx.output(
-                    DEAD_LETTERS,
-                    DeadLetters.of(
-                            raw.topic,
-                            raw.partition,
-                            raw.offset,
-                            raw.key,
-                            raw.value,
-                            e,
-                            COMPONENT,
-                            now));
+            raw.errorType = "decode." + e.kind().name();
+            raw.error = String.valueOf(e.getMessage());
             return;
         }
         Optional<Violation> violation = validate(sample, now, maxFutureSkew);
         if (violation.isPresent()) {
-            ctx.output(
-                    DEAD_LETTERS,
-                    DeadLetters.of(
-                            raw.topic,
-                            raw.partition,
-                            raw.offset,
-                            raw.key,
-                            raw.value,
-                            "validation." + violation.get().kind(),
-                            violation.get().message(),
-                            COMPONENT,
-                            now));
+            raw.errorType = "validation." + violation.get().kind();
+            raw.error = violation.get().message();
             return;
         }
-        out.collect(sample);
+        raw.sample = sample;
+        raw.eventTimeMs = sample.getTimestamp().toEpochMilli();
     }
 
     /**

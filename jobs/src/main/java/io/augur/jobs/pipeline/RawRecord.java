@@ -1,18 +1,35 @@
 package io.augur.jobs.pipeline;
 
+import io.augur.schema.ResourceSample;
 import java.util.Arrays;
 
 /**
- * One Kafka record as read, before decoding: decoding happens in {@link DecodeSamplesFn} so a
- * record that does not decode becomes a dead letter with its coordinates instead of failing the
+ * One Kafka record as read, with its coordinates, and what checking it found: the decoded sample if
+ * it is valid, else the reason. The source's deserializer checks it ({@link RawRecordDeserializer})
+ * because the event time of a valid sample drives the source's per-partition watermarks; {@link
+ * DecodeSamplesFn} routes it (and checks records nobody checked yet). A record never fails the
  * source. A Flink POJO (public fields, no-arg constructor), so it never falls back to Kryo.
  */
 public class RawRecord {
+    /** Event time of a record that is not a valid sample: it must not move any watermark. */
+    public static final long NO_EVENT_TIME = Long.MIN_VALUE;
+
     public String topic;
     public int partition;
     public long offset;
     public byte[] key;
     public byte[] value;
+
+    /** The valid sample, or null (not checked yet, or not valid: see {@link #errorType}). */
+    public ResourceSample sample;
+
+    /** Why the record is not a valid sample (e.g. {@code decode.CORRUPT}), or null. */
+    public String errorType;
+
+    public String error;
+
+    /** The sample's timestamp (epoch ms), or {@link #NO_EVENT_TIME}. */
+    public long eventTimeMs = NO_EVENT_TIME;
 
     public RawRecord() {}
 

@@ -21,6 +21,34 @@ public record Forecast(long stepMs, int steps, Map<Resource, Band> bands) {
         bands = Collections.unmodifiableMap(copy);
     }
 
+    /**
+     * This forecast, plus {@code other}'s bands for the resources this one leaves out, resampled to
+     * this forecast's steps (each step takes {@code other}'s step that ends nearest to it).
+     */
+    public Forecast fillFrom(Forecast other) {
+        Map<Resource, Band> merged = new EnumMap<>(Resource.class);
+        merged.putAll(bands);
+        for (Map.Entry<Resource, Band> e : other.bands.entrySet()) {
+            if (merged.containsKey(e.getKey())) {
+                continue;
+            }
+            Band b = e.getValue();
+            double[] mean = new double[steps];
+            double[] lower = new double[steps];
+            double[] upper = new double[steps];
+            for (int t = 0; t < steps; t++) {
+                long end = (t + 1) * stepMs;
+                int j = (int) Math.round((double) end / other.stepMs) - 1;
+                j = Math.max(0, Math.min(other.steps - 1, j));
+                mean[t] = b.mean()[j];
+                lower[t] = b.lower()[j];
+                upper[t] = b.upper()[j];
+            }
+            merged.put(e.getKey(), new Band(mean, lower, upper));
+        }
+        return new Forecast(stepMs, steps, merged);
+    }
+
     /** How far ahead the forecast reaches. */
     public long horizonMs() {
         return stepMs * steps;

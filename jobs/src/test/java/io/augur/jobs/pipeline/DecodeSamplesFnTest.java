@@ -56,6 +56,57 @@ class DecodeSamplesFnTest {
         return Topics.RESOURCES.codec().encode(s);
     }
 
+    /** What the source's deserializer makes of one Kafka record. */
+    private static RawRecord read(long offset, byte[] value) {
+        List<RawRecord> out = new java.util.ArrayList<>();
+        new RawRecordDeserializer(CLOCK, Duration.ofMinutes(1))
+                .deserialize(
+                        new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                                Topics.RESOURCES.name(), 2, offset, Topic.keyBytes("k"), value),
+                        new org.apache.flink.util.Collector<RawRecord>() {
+                            @Override
+                            public void collect(RawRecord r) {
+                                out.add(r);
+                            }
+
+                            @Override
+                            public void close() {}
+                        });
+        return out.get(0);
+    }
+
+    @Test
+    void theSourceGivesOnlyValidSamplesAnEventTimeSoBadRecordsCannotMoveAWatermark()
+            throws Exception {
+        ResourceSample good = Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.5, 1L << 20);
+        RawRecord ok = read(1, encode(good));
+        assertThat(ok.eventTimeMs).isEqualTo(Fixtures.T0.toEpochMilli());
+        assertThat(ok.sample).isEqualTo(good);
+
+        // Stamped a year ahead: invalid, and it must not drag the watermark a year ahead.
+        ResourceSample future =
+                Fixtures.sample(Fixtures.TASK, Fixtures.T0.plus(Duration.ofDays(365)), 0.5, 1L);
+        RawRecord ahead = read(2, encode(future));
+        assertThat(ahead.eventTimeMs).isEqualTo(RawRecord.NO_EVENT_TIME);
+        assertThat(ahead.errorType).isEqualTo("validation.FUTURE_TIMESTAMP");
+
+        RawRecord garbage = read(3, "garbage".getBytes(StandardCharsets.UTF_8));
+        assertThat(garbage.eventTimeMs).isEqualTo(RawRecord.NO_EVENT_TIME);
+        assertThat(garbage.errorType).isEqualTo("decode.NOT_SINGLE_OBJECT");
+
+        // Routed by the function as checked, with the coordinates.
+        harness.processElement(ok, 0);
+        harness.processElement(ahead, 0);
+        assertThat(harness.extractOutputValues()).containsExactly(good);
+        assertThat(deadLetters())
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getOffset()).isEqualTo(2);
+                            assertThat(d.getErrorType()).isEqualTo("validation.FUTURE_TIMESTAMP");
+                        });
+    }
+
     @Test
     void validSamplesPassThrough() throws Exception {
         ResourceSample s = Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.5, 1L << 20);

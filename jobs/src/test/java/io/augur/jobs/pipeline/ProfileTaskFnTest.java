@@ -3,13 +3,11 @@ package io.augur.jobs.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.augur.jobs.BehaviorProfilerJob;
+import io.augur.jobs.ProfilerOptions;
 import io.augur.jobs.ProfilerSettings;
 import io.augur.schema.Fixtures;
 import io.augur.schema.Resource;
-import io.augur.schema.ResourceForecast;
 import io.augur.schema.ResourceSample;
-import io.augur.schema.RiskAssessment;
-import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -27,16 +25,24 @@ import org.junit.jupiter.api.Test;
 class ProfileTaskFnTest {
     private static final long T0 = Fixtures.T0.toEpochMilli();
 
-    private final ProfilerSettings settings = ProfilerSettings.from(new Configuration());
-    private KeyedOneInputStreamOperatorTestHarness<String, ResourceSample, RiskAssessment> harness;
+    private final ProfilerSettings settings = ProfilerSettings.from(ewma());
+
+    static Configuration ewma() {
+        Configuration c = new Configuration();
+        c.set(ProfilerOptions.FORECASTER, "ewma");
+        return c;
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ResourceSample, ForecastRequest> harness;
 
     @BeforeEach
     @SuppressWarnings("unchecked")
     void setUp() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        var window = BehaviorProfilerJob.profileTasks(env.fromData(sample("x", 0, 0.1)), settings);
+        var window = BehaviorProfilerJob.windowTasks(env.fromData(sample("x", 0, 0.1)), settings);
         var transformation =
-                (OneInputTransformation<ResourceSample, RiskAssessment>) window.getTransformation();
+                (OneInputTransformation<ResourceSample, ForecastRequest>)
+                        window.getTransformation();
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         transformation.getOperatorFactory(),
@@ -62,61 +68,65 @@ class ProfileTaskFnTest {
     }
 
     @Test
-    void emitsOneAssessmentPerTaskAndWindowAfterWarmUp() throws Exception {
+    void emitsOneRequestPerTaskAndWindowAfterWarmUpWithTheTasksHistory() throws Exception {
         feedSeconds("benign", 0, 6, 0.3);
         feedSeconds("hot", 0, 6, 3.0);
         harness.processWatermark(T0 + 6000 - 1);
 
-        List<RiskAssessment> out = harness.extractOutputValues();
+        List<ForecastRequest> out = harness.extractOutputValues();
         // Window [0, 2 s) holds the two warm-up samples: nothing; [2, 4) and [4, 6) are scored.
         assertThat(out)
-                .extracting(a -> a.getTaskId() + "@" + (a.getWindowEnd().toEpochMilli() - T0))
+                .extracting(r -> r.taskId + "@" + (r.windowEndMs - T0))
                 .containsExactlyInAnyOrder("benign@4000", "benign@6000", "hot@4000", "hot@6000");
 
-        RiskAssessment benign = find(out, "benign", 6000);
-        RiskAssessment hot = find(out, "hot", 6000);
-        assertThat(benign.getRiskScore()).isZero();
-        assertThat(hot.getRiskScore()).isGreaterThan(0.9);
-        assertThat(hot.getTaskRollingRisk()).isGreaterThan(benign.getTaskRollingRisk());
-        assertThat(hot.getReasons().get(0)).contains("CPU").contains("3.00 cores");
-        assertThat(hot.getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(T0 + 5000));
-        assertThat(hot.getModelVersion()).isEqualTo("ewma-trend-v1");
-        assertThat(hot.getHorizonMs()).isEqualTo(10_000);
-        assertThat(hot.getForecast())
-                .extracting(ResourceForecast::getResource)
-                .contains(
-                        Resource.CPU,
-                        Resource.MEMORY,
-                        Resource.DISK_READ,
-                        Resource.DISK_WRITE,
-                        Resource.PIDS);
-        ResourceForecast cpu =
-                hot.getForecast().stream()
-                        .filter(f -> f.getResource() == Resource.CPU)
-                        .findFirst()
-                        .orElseThrow();
-        assertThat(cpu.getMean()).hasSize(10).containsOnly(3.0);
-        // Disk is forecast in bytes per second: 4096 bytes per 1 s interval.
-        ResourceForecast disk =
-                hot.getForecast().stream()
-                        .filter(f -> f.getResource() == Resource.DISK_WRITE)
-                        .findFirst()
-                        .orElseThrow();
-        assertThat(disk.getMean().get(0)).isEqualTo(4096.0);
+        ForecastRequest hot = find(out, "hot", 6000);
+        assertThat(hot.newestSampleMs).isEqualTo(T0 + 5000);
+        assertThat(hot.role).isEqualTo("worker");
+        // Two scored windows so far, oldest first, one value per resource.
+        List<double[]> steps = hot.steps();
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(1)[Resource.CPU.ordinal()]).isEqualTo(3.0);
+        // Disk in bytes per second: 4096 bytes per 1 s interval.
+        assertThat(steps.get(1)[Resource.DISK_WRITE.ordinal()]).isEqualTo(4096.0);
+        assertThat(hot.baselineState).isNotEmpty();
     }
 
     @Test
-    void rollingRiskFollowsTheScores() throws Exception {
-        feedSeconds("t", 0, 4, 0.3);
-        feedSeconds("t", 4, 8, 3.0);
+    void aSampleForAWindowThatAlreadyFiredBecomesADeadLetterWithTheReason() throws Exception {
+        feedSeconds("t", 0, 6, 0.3);
+        harness.processWatermark(T0 + 6000 - 1);
+        int before = harness.extractOutputValues().size();
+
+        harness.processElement(sample("t", 3, 9.0), T0 + 3000); // window [2, 4) has fired
         harness.processWatermark(T0 + 8000 - 1);
 
-        List<RiskAssessment> out = harness.extractOutputValues();
-        assertThat(out).hasSize(3);
-        double[] rolling = out.stream().mapToDouble(RiskAssessment::getTaskRollingRisk).toArray();
-        assertThat(rolling[0]).isZero();
-        assertThat(rolling[1]).isGreaterThan(0).isLessThan(out.get(1).getRiskScore());
-        assertThat(rolling[2]).isGreaterThan(rolling[1]);
+        assertThat(harness.extractOutputValues()).hasSize(before);
+        var late = harness.getSideOutput(LateSampleFn.LATE_SAMPLES);
+        assertThat(late).hasSize(1);
+        ResourceSample s = late.peek().getValue();
+        var letter = new LateSampleFn(java.time.Clock.systemUTC()).map(s);
+        assertThat(letter.getErrorType()).isEqualTo("validation.LATE");
+        assertThat(letter.getError()).contains("task t").contains("max-out-of-orderness");
+        assertThat(letter.getPartition()).isEqualTo(-1);
+        assertThat(io.augur.schema.Topics.RESOURCES.codec().decode(letter.getRawBytes().array()))
+                .isEqualTo(s);
+    }
+
+    @Test
+    void theHistoryKeepsTheLastHistoryStepsWindows() throws Exception {
+        int keep = settings.historySteps();
+        long seconds = 2L * (keep + 5) + 2;
+        for (long s = 0; s < seconds; s++) {
+            harness.processElement(sample("t", s, s), T0 + s * 1000);
+        }
+        harness.processWatermark(T0 + seconds * 1000 - 1);
+        List<ForecastRequest> out = harness.extractOutputValues();
+        ForecastRequest last = out.get(out.size() - 1);
+        List<double[]> steps = last.steps();
+        assertThat(steps).hasSize(keep);
+        // The newest window [seconds-2, seconds) has mean cpu seconds - 1.5.
+        assertThat(steps.get(keep - 1)[Resource.CPU.ordinal()]).isEqualTo(seconds - 1.5);
+        assertThat(steps.get(0)[Resource.CPU.ordinal()]).isEqualTo(seconds - 1.5 - 2 * (keep - 1));
     }
 
     @Test
@@ -146,10 +156,10 @@ class ProfileTaskFnTest {
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     }
 
-    private static RiskAssessment find(List<RiskAssessment> out, String task, long end) {
+    private static ForecastRequest find(List<ForecastRequest> out, String task, long end) {
         return out.stream()
-                .filter(a -> a.getTaskId().equals(task))
-                .filter(a -> a.getWindowEnd().toEpochMilli() - T0 == end)
+                .filter(a -> a.taskId.equals(task))
+                .filter(a -> a.windowEndMs - T0 == end)
                 .findFirst()
                 .orElseThrow();
     }

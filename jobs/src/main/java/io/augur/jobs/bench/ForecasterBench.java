@@ -1,0 +1,326 @@
+package io.augur.jobs.bench;
+
+import ai.djl.inference.Predictor;
+import io.augur.jobs.BehaviorProfilerJob;
+import io.augur.jobs.ProfilerOptions;
+import io.augur.jobs.ProfilerSettings;
+import io.augur.jobs.forecast.LstmModel;
+import io.augur.jobs.forecast.ModelDirectory;
+import io.augur.jobs.pipeline.ForecastFn;
+import io.augur.jobs.pipeline.ForecastRequest;
+import io.augur.jobs.profile.Forecast;
+import io.augur.jobs.profile.ResourceVector;
+import io.augur.schema.Resource;
+import io.augur.schema.ResourceLimits;
+import io.augur.schema.ResourceSample;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.legacy.SinkFunction;
+
+/**
+ * {@code ./augur bench forecaster}: the forecaster's throughput, raw and through Flink.
+ *
+ * <ol>
+ *   <li>raw: batched DJL inference in a loop on one thread (the ceiling);
+ *   <li>operator: the job's own {@link ForecastFn} (async I/O, micro-batches) on a MiniCluster in
+ *       this JVM, fed task windows as fast as it takes them;
+ *   <li>job: the whole profiler pipeline after decoding (windows, forecast, score, rolling risks)
+ *       for N tasks, in samples per second.
+ * </ol>
+ *
+ * Prints one line per stage and a JSON summary on the last line.
+ */
+public final class ForecasterBench {
+    static final String USAGE =
+            "usage: augur bench forecaster [--model DIR] [--tasks N] [--forecasts N]"
+                    + " [--seconds-per-task N] [--batch-size N]\n\n"
+                    + "Measures forecasts per second of raw batched DJL inference and of the"
+                    + " job's ForecastFn operator\n"
+                    + "(same process, same model; the ratio is the operator's overhead), then"
+                    + " samples per second\n"
+                    + "through the whole profiler pipeline (no Kafka) for N tasks.\n"
+                    + "  --model DIR          model directory (default models/forecaster)\n"
+                    + "  --tasks N            tasks in the pipeline stage (default 10000)\n"
+                    + "  --forecasts N        forecasts per throughput stage (default 200000)\n"
+                    + "  --seconds-per-task N samples per task in the pipeline stage (default 40)\n"
+                    + "  --batch-size N       forward-pass batch size (default 256)";
+
+    /** Counts what reaches the sinks (MiniCluster: same JVM). */
+    static final AtomicLong SUNK = new AtomicLong();
+
+    /** When the sink saw its first record and its latest (System.nanoTime()). */
+    static final AtomicLong FIRST = new AtomicLong();
+
+    static final AtomicLong LAST = new AtomicLong();
+
+    /** Records per second between the sink's first and last record: start-up excluded. */
+    static double sinkRate() {
+        return (SUNK.get() - 1) / ((LAST.get() - FIRST.get()) / 1e9);
+    }
+
+    static void resetSink() {
+        SUNK.set(0);
+        FIRST.set(0);
+        LAST.set(0);
+    }
+
+    private ForecasterBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of(System.getProperty("augur.home", "."), "models", "forecaster");
+        int tasks = 10_000;
+        int forecasts = 200_000;
+        int secondsPerTask = 40;
+        int batch = 256;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
+                case "--model" -> model = Path.of(args[++i]);
+                case "--tasks" -> tasks = Integer.parseInt(args[++i]);
+                case "--forecasts" -> forecasts = Integer.parseInt(args[++i]);
+                case "--seconds-per-task" -> secondsPerTask = Integer.parseInt(args[++i]);
+                case "--batch-size" -> batch = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i] + "\n" + USAGE);
+                    System.exit(2);
+                }
+            }
+        }
+        Path modelDir = model;
+        Path version =
+                new ModelDirectory(modelDir)
+                        .newest()
+                        .orElseThrow(() -> new IllegalArgumentException("no model in " + modelDir))
+                        .dir();
+        LstmModel lstm = LstmModel.load(version, 0.9);
+        int window = lstm.metadata().window();
+        System.out.printf(
+                "model %s, W=%d, batch %d, %d cores%n",
+                lstm.version(), window, batch, Runtime.getRuntime().availableProcessors());
+
+        double raw = raw(lstm, forecasts, batch, window);
+        System.out.printf(Locale.ROOT, "raw DJL:     %,.0f forecasts/s%n", raw);
+        lstm.release();
+
+        double operator = operator(model, forecasts, batch, window);
+        System.out.printf(
+                Locale.ROOT,
+                "ForecastFn:  %,.0f forecasts/s (%.2f of raw)%n",
+                operator,
+                operator / raw);
+
+        double samples = pipeline(model, tasks, secondsPerTask, batch);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(
+                Locale.ROOT,
+                "pipeline:    %,.0f samples/s for %d tasks = %,.0f samples/s per core (%d cores)%n",
+                samples,
+                tasks,
+                samples / cores,
+                cores);
+        System.out.printf(
+                Locale.ROOT,
+                "{\"model\":\"%s\",\"batch\":%d,\"rawForecastsPerSecond\":%.0f,"
+                        + "\"operatorForecastsPerSecond\":%.0f,\"ratio\":%.3f,\"tasks\":%d,"
+                        + "\"pipelineSamplesPerSecond\":%.0f,\"samplesPerSecondPerCore\":%.0f}%n",
+                version.getFileName(),
+                batch,
+                raw,
+                operator,
+                operator / raw,
+                tasks,
+                samples,
+                samples / cores);
+        System.exit(0);
+    }
+
+    static final int HISTORY_KINDS = 1000;
+
+    /** Precomputed histories per window length, so generating requests costs the bench little. */
+    static final java.util.Map<Integer, double[][]> HISTORIES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static double[] BASELINE_STATE;
+
+    static void precompute(int window, ProfilerSettings s) {
+        double[][] h = new double[HISTORY_KINDS][];
+        for (int i = 0; i < HISTORY_KINDS; i++) {
+            h[i] = history(i, window);
+        }
+        HISTORIES.put(window, h);
+        BASELINE_STATE = s.forecaster().initialState();
+    }
+
+    /** A task's history: {@code steps} windows of plausible, task-specific use. */
+    static double[] history(long task, int steps) {
+        double[] h = new double[steps * ResourceVector.SIZE];
+        for (int s = 0; s < steps; s++) {
+            int o = s * ResourceVector.SIZE;
+            double phase = Math.sin((task * 7 + s) / 3.0);
+            h[o + Resource.CPU.ordinal()] = 0.2 + 0.1 * (task % 5) + 0.05 * phase;
+            h[o + Resource.MEMORY.ordinal()] = (64 + task % 200) * 1048576.0;
+            h[o + Resource.DISK_READ.ordinal()] = 1000 * (1 + phase);
+            h[o + Resource.DISK_WRITE.ordinal()] = 4096;
+            h[o + Resource.NET_RX.ordinal()] = 2000;
+            h[o + Resource.NET_TX.ordinal()] = 500 + 100 * phase;
+            h[o + Resource.PIDS.ordinal()] = 3;
+        }
+        return h;
+    }
+
+    static List<double[]> steps(double[] flat) {
+        List<double[]> out = new ArrayList<>();
+        for (int i = 0; i < flat.length; i += ResourceVector.SIZE) {
+            out.add(java.util.Arrays.copyOfRange(flat, i, i + ResourceVector.SIZE));
+        }
+        return out;
+    }
+
+    static double raw(LstmModel model, int forecasts, int batch, int window) throws Exception {
+        List<List<double[]>> histories = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            histories.add(steps(history(i, window)));
+        }
+        try (Predictor<List<List<double[]>>, List<Forecast>> p = model.newPredictor(2000)) {
+            for (int i = 0; i < 20; i++) {
+                p.predict(histories); // warm-up
+            }
+            long start = System.nanoTime();
+            int done = 0;
+            while (done < forecasts) {
+                done += p.predict(histories).size();
+            }
+            return done / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static StreamExecutionEnvironment env() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        return env;
+    }
+
+    private static ProfilerSettings settings(Path model, int batch) {
+        Configuration c = new Configuration();
+        c.set(ProfilerOptions.MODEL_DIR, model.toString());
+        c.set(ProfilerOptions.BATCH_SIZE, batch);
+        c.set(ProfilerOptions.FORECAST_CAPACITY, Math.max(1000, 4 * batch));
+        c.set(ProfilerOptions.HISTORY_STEPS, 24);
+        // Every window through the model, young tasks too: the heavier path is the one measured.
+        c.set(ProfilerOptions.MIN_HISTORY, 1);
+        return ProfilerSettings.from(c);
+    }
+
+    static double operator(Path model, int forecasts, int batch, int window) throws Exception {
+        ProfilerSettings s = settings(model, batch);
+        precompute(window, s);
+        StreamExecutionEnvironment env = env();
+        DataStream<ForecastRequest> requests =
+                env.fromSequence(0, forecasts - 1)
+                        .map(
+                                i -> {
+                                    ForecastRequest r = new ForecastRequest();
+                                    r.taskId = "t" + (i % 10_000);
+                                    r.userId = "u";
+                                    r.nodeId = "n";
+                                    r.role = "worker";
+                                    r.windowEndMs = i;
+                                    r.newestSampleMs = i;
+                                    r.history = HISTORIES.get(window)[(int) (i % HISTORY_KINDS)];
+                                    r.baselineState = BASELINE_STATE;
+                                    return r;
+                                },
+                                TypeInformation.of(ForecastRequest.class));
+        AsyncDataStream.orderedWait(
+                        requests,
+                        new ForecastFn(s.assessor(), s.lstm(), 1),
+                        60,
+                        TimeUnit.SECONDS,
+                        s.forecastCapacity())
+                .addSink(new CountingSink<>());
+        resetSink();
+        env.execute("bench-forecast-operator");
+        return sinkRate();
+    }
+
+    static double pipeline(Path model, int tasks, int secondsPerTask, int batch) throws Exception {
+        ProfilerSettings s = settings(model, batch);
+        StreamExecutionEnvironment env = env();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        long total = (long) tasks * secondsPerTask;
+        DataStream<ResourceSample> samples =
+                env.fromSequence(0, total - 1)
+                        .map(
+                                i -> {
+                                    long task = i % tasks;
+                                    long second = i / tasks;
+                                    return ResourceSample.newBuilder()
+                                            .setTaskId("t" + task)
+                                            .setUserId("u" + task % 100)
+                                            .setNodeId("n")
+                                            .setRole("worker")
+                                            .setTimestamp(t0.plusSeconds(second))
+                                            .setIntervalMs(1000)
+                                            .setCpuCores(0.2 + 0.1 * (task % 5))
+                                            .setMemoryBytes((64 + task % 200) << 20)
+                                            .setDiskReadBytes(1000L)
+                                            .setDiskWriteBytes(4096L)
+                                            .setNetRxBytes(null)
+                                            .setNetTxBytes(null)
+                                            .setPids(3L)
+                                            .setLimits(ResourceLimits.newBuilder().build())
+                                            .build();
+                                },
+                                TypeInformation.of(ResourceSample.class))
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<ResourceSample>forBoundedOutOfOrderness(
+                                                Duration.ofSeconds(1))
+                                        .withTimestampAssigner(
+                                                (r, p) -> r.getTimestamp().toEpochMilli()));
+        BehaviorProfilerJob.profileUsers(BehaviorProfilerJob.profileTasks(samples, s), s)
+                .addSink(new CountingSink<>());
+        resetSink();
+        long start = System.nanoTime();
+        env.execute("bench-profiler-pipeline");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                Locale.ROOT,
+                "pipeline:    %,d samples -> %,d assessments in %.1f s (job start-up included)%n",
+                total,
+                SUNK.get(),
+                seconds);
+        return total / seconds;
+    }
+
+    /** Counts records (the bench runs the MiniCluster in this JVM). */
+    static final class CountingSink<T> implements SinkFunction<T> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void invoke(T value, Context context) {
+            long now = System.nanoTime();
+            if (SUNK.incrementAndGet() == 1) {
+                FIRST.set(now);
+            }
+            LAST.set(now);
+        }
+    }
+}

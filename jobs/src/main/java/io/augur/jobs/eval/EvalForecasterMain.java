@@ -1,0 +1,411 @@
+package io.augur.jobs.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.augur.jobs.forecast.LstmModel;
+import io.augur.jobs.forecast.ModelDirectory;
+import io.augur.jobs.forecast.ModelMetadata;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ./augur eval forecaster}: evaluates the shipped LSTM and every baseline on any directory
+ * of traces, by {@code docs/forecaster-eval.md}.
+ */
+public final class EvalForecasterMain {
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: augur eval forecaster --data DIR [--model DIR] [--held-out]"
+                            + " [--stride N] [--forecasters a,b] [--max-traces N] [--json]",
+                    "",
+                    "Evaluates the LSTM forecaster and the baselines (last, ewma, vpa-p90,"
+                            + " crane-p99) on every *.csv / *.csv.gz trace under DIR, in the"
+                            + " Bitbrains or Augur recording format (docs/trace-format.md), by the"
+                            + " protocol of docs/forecaster-eval.md.",
+                    "  --data DIR          directory of traces (required)",
+                    "  --model DIR         a model version directory, or a directory of versions"
+                            + " (the newest is used); default models/forecaster in the Augur"
+                            + " checkout",
+                    "  --held-out          only the traces the model's metadata lists as its"
+                            + " test split (training.testTraces): data it never saw",
+                    "  --stride N          forecast at every N-th origin (default 1)",
+                    "  --forecasters LIST  comma-separated subset of lstm,last,ewma,vpa-p90,"
+                            + "crane-p99 (default all)",
+                    "  --max-traces N      evaluate at most N traces (in name order)",
+                    "  --json              print one JSON object instead of the table",
+                    "Progress goes to stderr. Exit 2 on bad arguments, 1 on unreadable data or"
+                            + " model.");
+
+    static final List<String> ALL = List.of("lstm", "last", "ewma", "vpa-p90", "crane-p99");
+
+    /** Floors when no model is loaded (the contract's defaults). */
+    static final double[] DEFAULT_FLOORS = {0.01, 1048576, 1024, 1024, 1024, 1024};
+
+    private EvalForecasterMain() {}
+
+    record Options(
+            Path data,
+            Path model,
+            boolean heldOut,
+            int stride,
+            List<String> forecasters,
+            int maxTraces,
+            boolean json) {}
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            Options o = parse(args);
+            if (o == null) {
+                System.out.println(USAGE);
+                code = 0;
+            } else {
+                code = run(o, System.out, System.err);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("augur eval forecaster: " + e.getMessage());
+            System.err.println(USAGE);
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    /** Parses arguments; null for --help. */
+    static Options parse(String[] args) {
+        Path data = null;
+        Path model = null;
+        boolean heldOut = false;
+        boolean json = false;
+        int stride = 1;
+        int maxTraces = Integer.MAX_VALUE;
+        List<String> forecasters = ALL;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--held-out" -> heldOut = true;
+                case "--json" -> json = true;
+                case "--data" -> data = Path.of(value(args, ++i, a));
+                case "--model" -> model = Path.of(value(args, ++i, a));
+                case "--stride" -> stride = positive(value(args, ++i, a), a);
+                case "--max-traces" -> maxTraces = positive(value(args, ++i, a), a);
+                case "--forecasters" -> {
+                    forecasters = List.of(value(args, ++i, a).split(","));
+                    for (String f : forecasters) {
+                        if (!ALL.contains(f)) {
+                            throw new IllegalArgumentException(
+                                    "unknown forecaster '" + f + "' (known: " + ALL + ")");
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (data == null) {
+            throw new IllegalArgumentException("missing --data DIR");
+        }
+        if (model == null) {
+            model = defaultModelDir();
+        }
+        if (heldOut && !forecasters.contains("lstm") && model == null) {
+            throw new IllegalArgumentException("--held-out needs a model (its test split)");
+        }
+        return new Options(data, model, heldOut, stride, forecasters, maxTraces, json);
+    }
+
+    static Path defaultModelDir() {
+        String home = System.getProperty("augur.home", System.getenv("AUGUR_HOME"));
+        return Path.of(home == null ? "." : home, "models", "forecaster");
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String v, String option) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new IllegalArgumentException(option + " must be >= 1: " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " is not a number: " + v);
+        }
+    }
+
+    /** Runs the evaluation; returns the exit code. */
+    static int run(Options o, PrintStream out, PrintStream err) {
+        LstmModel model = null;
+        List<EvalForecaster> forecasters = new ArrayList<>();
+        try {
+            Path versionDir = null;
+            boolean needModel = o.forecasters().contains("lstm") || o.heldOut();
+            if (needModel) {
+                versionDir = versionDir(o.model());
+                model = LstmModel.load(versionDir, 0.9);
+            }
+            ModelMetadata meta = model == null ? null : model.metadata();
+            int window = meta == null ? 24 : meta.window();
+            int horizon = meta == null ? 5 : meta.horizon();
+            double[] floors = meta == null ? DEFAULT_FLOORS : floorsInTraceOrder(meta);
+
+            List<Trace> traces =
+                    TraceReader.readAll(o.data(), why -> err.println("skipped " + why));
+            if (o.heldOut()) {
+                Set<String> test = testTraces(versionDir);
+                traces = traces.stream().filter(t -> test.contains(t.name())).toList();
+                if (traces.isEmpty()) {
+                    throw new IOException(
+                            "none of the traces under "
+                                    + o.data()
+                                    + " is in the model's test split "
+                                    + test);
+                }
+            }
+            if (traces.size() > o.maxTraces()) {
+                traces = traces.subList(0, o.maxTraces());
+            }
+
+            for (String name : o.forecasters()) {
+                if (name.equals("lstm")) {
+                    forecasters.add(new LstmEvalForecaster(model));
+                }
+            }
+            for (EvalForecaster b : Baselines.all(window, horizon)) {
+                if (o.forecasters().contains(b.name())) {
+                    forecasters.add(b);
+                }
+            }
+            Map<String, ForecastMetrics> metrics = new LinkedHashMap<>();
+            for (EvalForecaster f : forecasters) {
+                metrics.put(f.name(), new ForecastMetrics(floors));
+            }
+            long origins = 0;
+            List<String> skipped = new ArrayList<>();
+            int i = 0;
+            for (Trace trace : traces) {
+                i++;
+                int[] at = origins(trace.length(), window, horizon, o.stride());
+                if (at.length == 0) {
+                    skipped.add(trace.name());
+                    err.printf(
+                            "[%d/%d] %s: %d steps, shorter than %d + %d: skipped%n",
+                            i, traces.size(), trace.name(), trace.length(), window, horizon);
+                    continue;
+                }
+                origins += at.length;
+                double[] means = new double[Trace.FEATURES.size()];
+                for (int f = 0; f < means.length; f++) {
+                    means[f] = trace.mean(f);
+                }
+                StringBuilder timing = new StringBuilder();
+                for (EvalForecaster f : forecasters) {
+                    long start = System.nanoTime();
+                    List<Prediction> predictions = f.predict(trace, at);
+                    ForecastMetrics m = metrics.get(f.name());
+                    for (int k = 0; k < at.length; k++) {
+                        m.add(trace, means, at[k], predictions.get(k));
+                    }
+                    timing.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    " %s %.1fs",
+                                    f.name(),
+                                    (System.nanoTime() - start) / 1e9));
+                }
+                err.printf(
+                        "[%d/%d] %s: %d origins;%s%n",
+                        i, traces.size(), trace.name(), at.length, timing);
+            }
+            Map<String, Object> report = new LinkedHashMap<>();
+            Map<String, Object> fs = new LinkedHashMap<>();
+            metrics.forEach((k, v) -> fs.put(k, v.toJson()));
+            report.put("forecasters", fs);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("dir", o.data().toString());
+            data.put("traces", traces.size() - skipped.size());
+            data.put("skipped", skipped);
+            data.put("origins", origins);
+            data.put("window", window);
+            data.put("horizon", horizon);
+            data.put("stride", o.stride());
+            data.put("heldOut", o.heldOut());
+            data.put("model", meta == null ? null : meta.version());
+            report.put("data", data);
+            report.put("goals", Goals.check(metrics));
+            if (o.json()) {
+                ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                out.println(json.writeValueAsString(report));
+            } else {
+                printTable(out, metrics, data, report.get("goals"));
+            }
+            return 0;
+        } catch (Exception e) {
+            err.println("augur eval forecaster: " + e.getMessage());
+            return 1;
+        } finally {
+            for (EvalForecaster f : forecasters) {
+                f.close();
+            }
+            if (model != null) {
+                model.release();
+            }
+        }
+    }
+
+    /** Origins t with W steps up to t and H after it, {@code stride} apart. */
+    static int[] origins(int length, int window, int horizon, int stride) {
+        int first = window - 1;
+        int last = length - horizon - 1;
+        if (last < first) {
+            return new int[0];
+        }
+        int n = (last - first) / stride + 1;
+        int[] at = new int[n];
+        for (int k = 0; k < n; k++) {
+            at[k] = first + k * stride;
+        }
+        return at;
+    }
+
+    private static Path versionDir(Path model) throws IOException {
+        if (Files.isRegularFile(model.resolve(ModelMetadata.FILE_NAME))) {
+            return model;
+        }
+        return new ModelDirectory(model)
+                .newest()
+                .orElseThrow(
+                        () ->
+                                new IOException(
+                                        "no model version (model.pt + metadata.json) in " + model))
+                .dir();
+    }
+
+    private static double[] floorsInTraceOrder(ModelMetadata meta) {
+        double[] floors = DEFAULT_FLOORS.clone();
+        for (int j = 0; j < meta.featureCount(); j++) {
+            int f = Trace.FEATURES.indexOf(meta.features().get(j));
+            if (f >= 0) {
+                floors[f] = meta.floors()[j];
+            }
+        }
+        return floors;
+    }
+
+    private static Set<String> testTraces(Path versionDir) throws IOException {
+        JsonNode root =
+                new ObjectMapper().readTree(versionDir.resolve(ModelMetadata.FILE_NAME).toFile());
+        JsonNode list = root.path("training").path("testTraces");
+        if (!list.isArray() || list.isEmpty()) {
+            throw new IOException(
+                    versionDir + "/metadata.json lists no training.testTraces; drop --held-out");
+        }
+        Set<String> names = new HashSet<>();
+        list.forEach(n -> names.add(n.asText().replaceFirst("\\.csv(\\.gz)?$", "")));
+        return names;
+    }
+
+    private static void printTable(
+            PrintStream out,
+            Map<String, ForecastMetrics> metrics,
+            Map<String, Object> data,
+            Object goals) {
+        out.printf(
+                "%d traces, %d origins, W=%d H=%d, stride %d, model %s%s%n%n",
+                data.get("traces"),
+                data.get("origins"),
+                data.get("window"),
+                data.get("horizon"),
+                data.get("stride"),
+                data.get("model"),
+                Boolean.TRUE.equals(data.get("heldOut")) ? " (held-out traces only)" : "");
+        out.printf(
+                "%-10s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %10s%n",
+                "forecaster",
+                "maeMean",
+                "CPU",
+                "MEMORY",
+                "DISK_R",
+                "DISK_W",
+                "NET_RX",
+                "NET_TX",
+                "pinball",
+                "cov80",
+                "cov90",
+                "slack/under");
+        for (Map.Entry<String, ForecastMetrics> e : metrics.entrySet()) {
+            ForecastMetrics m = e.getValue();
+            StringBuilder row =
+                    new StringBuilder(String.format("%-10s %8s", e.getKey(), f(m.maeMean())));
+            for (double v : m.maePerResource().values()) {
+                row.append(String.format(" %8s", f(v)));
+            }
+            row.append(
+                    String.format(
+                            " %8s %8s %8s %5s/%d",
+                            f(m.pinball()),
+                            f(m.coverage80()),
+                            f(m.coverage90()),
+                            f(m.slack()),
+                            m.underProvisionedSteps()));
+            out.println(row);
+        }
+        out.println();
+        out.println("goals: " + goals);
+    }
+
+    private static String f(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** The goals, checked on this run (only when the LSTM and the baselines ran). */
+    static final class Goals {
+        private Goals() {}
+
+        static Map<String, Object> check(Map<String, ForecastMetrics> m) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            ForecastMetrics lstm = m.get("lstm");
+            if (lstm == null) {
+                return g;
+            }
+            double bestBaseline = Double.NaN;
+            for (String b : Arrays.asList("last", "ewma", "vpa-p90", "crane-p99")) {
+                if (m.containsKey(b)) {
+                    double v = m.get(b).maeMean();
+                    bestBaseline = Double.isNaN(bestBaseline) ? v : Math.min(bestBaseline, v);
+                }
+            }
+            if (!Double.isNaN(bestBaseline)) {
+                g.put("maeAtMost0.8xBestBaseline", lstm.maeMean() <= 0.8 * bestBaseline);
+            }
+            double c = lstm.coverage90();
+            g.put("coverage90Within0.87to0.93", c >= 0.87 && c <= 0.93);
+            ForecastMetrics vpa = m.get("vpa-p90");
+            if (vpa != null) {
+                g.put(
+                        "slackAtMostHalfVpaWithNoMoreUnderProvisioning",
+                        lstm.slack() <= 0.5 * vpa.slack()
+                                && lstm.underProvisionedSteps() <= vpa.underProvisionedSteps());
+            }
+            return g;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.augur.jobs.eval;
+
+import io.augur.schema.Resource;
+import java.util.List;
+
+/**
+ * One task's resource series at a fixed step: {@code values[t][f]} is feature f ({@link #FEATURES})
+ * at step t, in Augur units; NaN where not measured.
+ *
+ * @param name the trace's name (file name, or the task id of a recording)
+ * @param values the series
+ */
+public record Trace(String name, double[][] values) {
+    /** The features evaluated, in the model's order. */
+    public static final List<Resource> FEATURES =
+            List.of(
+                    Resource.CPU,
+                    Resource.MEMORY,
+                    Resource.DISK_READ,
+                    Resource.DISK_WRITE,
+                    Resource.NET_RX,
+                    Resource.NET_TX);
+
+    public int length() {
+        return values.length;
+    }
+
+    /** The mean of feature f over the trace, ignoring NaN (NaN if never measured). */
+    public double mean(int f) {
+        double sum = 0;
+        int n = 0;
+        for (double[] row : values) {
+            if (!Double.isNaN(row[f])) {
+                sum += row[f];
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+}

@@ -1,0 +1,120 @@
+package io.augur.jobs.pipeline;
+
+import io.augur.jobs.profile.Forecast;
+import io.augur.jobs.profile.OnlineCalibrator;
+import io.augur.jobs.profile.ResourceVector;
+import io.augur.jobs.profile.RollingRisk;
+import io.augur.schema.Resource;
+import io.augur.schema.RiskAssessment;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by task: checks the task's previous forecast against what its newest window observed,
+ * recalibrates its intervals online ({@link OnlineCalibrator}), scores the recalibrated forecast
+ * against the role's benign envelope, and keeps the task's rolling risk. Exports the live coverage
+ * of the one-window-ahead intervals ({@code liveCoverage}, a recent average over all tasks of the
+ * subtask; counters {@code coverageChecks} and {@code coverageHits}). State not written for the TTL
+ * is dropped.
+ */
+public final class ScoreTaskFn
+        extends KeyedProcessFunction<String, ForecastedWindow, RiskAssessment> {
+    private static final long serialVersionUID = 1L;
+
+    /** Weight of the newest check in {@code liveCoverage}. */
+    static final double COVERAGE_ALPHA = 0.01;
+
+    private final Assessor assessor;
+    private final RollingRisk rollingRisk;
+    private final OnlineCalibrator calibrator;
+    private final long windowMs;
+    private final Duration ttl;
+
+    private transient ValueState<TaskScoreState> state;
+    private transient Counter checks;
+    private transient Counter hits;
+    private transient double liveCoverage;
+
+    public ScoreTaskFn(
+            Assessor assessor,
+            RollingRisk rollingRisk,
+            OnlineCalibrator calibrator,
+            long windowMs,
+            Duration ttl) {
+        this.assessor = assessor;
+        this.rollingRisk = rollingRisk;
+        this.calibrator = calibrator;
+        this.windowMs = windowMs;
+        this.ttl = ttl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<TaskScoreState> d =
+                new ValueStateDescriptor<>("task-score", TypeInformation.of(TaskScoreState.class));
+        d.enableTimeToLive(StateTtl.of(ttl));
+        state = getRuntimeContext().getState(d);
+        var metrics = getRuntimeContext().getMetricGroup();
+        checks = metrics.counter("coverageChecks");
+        hits = metrics.counter("coverageHits");
+        liveCoverage = calibrator.level();
+        metrics.gauge("liveCoverage", () -> liveCoverage);
+    }
+
+    @Override
+    public void processElement(ForecastedWindow w, Context ctx, Collector<RiskAssessment> out)
+            throws Exception {
+        TaskScoreState s = state.value();
+        if (s == null) {
+            s = new TaskScoreState();
+        }
+        ForecastRequest r = w.request;
+        if (s.pendingWindowEnd != Long.MIN_VALUE
+                && r.windowEndMs - s.pendingWindowEnd == windowMs) {
+            double[] observed =
+                    Arrays.copyOfRange(
+                            r.history, r.history.length - ResourceVector.SIZE, r.history.length);
+            for (Resource res : Resource.values()) {
+                int i = res.ordinal();
+                if (ResourceVector.known(s.pendingLower[i]) && ResourceVector.known(observed[i])) {
+                    boolean covered =
+                            calibrator.update(
+                                    s.multipliers,
+                                    res,
+                                    s.pendingLower[i],
+                                    s.pendingUpper[i],
+                                    observed[i]);
+                    checks.inc();
+                    if (covered) {
+                        hits.inc();
+                    }
+                    liveCoverage += COVERAGE_ALPHA * ((covered ? 1 : 0) - liveCoverage);
+                }
+            }
+        }
+
+        Forecast f = OnlineCalibrator.apply(w.forecast(), s.multipliers);
+        RiskAssessment a = assessor.assess(r, f, w.modelVersion, Arrays.asList(w.notes));
+        s.rollingRisk = rollingRisk.update(s.scored ? s.rollingRisk : null, a.getRiskScore());
+        s.scored = true;
+
+        Arrays.fill(s.pendingLower, Double.NaN);
+        Arrays.fill(s.pendingUpper, Double.NaN);
+        int next = OnlineCalibrator.stepEndingNear(f, windowMs);
+        for (Map.Entry<Resource, Forecast.Band> e : f.bands().entrySet()) {
+            s.pendingLower[e.getKey().ordinal()] = e.getValue().lower()[next];
+            s.pendingUpper[e.getKey().ordinal()] = e.getValue().upper()[next];
+        }
+        s.pendingWindowEnd = r.windowEndMs;
+        state.update(s);
+        out.collect(RiskAssessment.newBuilder(a).setTaskRollingRisk(s.rollingRisk).build());
+    }
+}

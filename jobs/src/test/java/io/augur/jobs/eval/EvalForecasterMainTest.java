@@ -1,0 +1,184 @@
+package io.augur.jobs.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.augur.jobs.forecast.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The evaluation command on traces written here, in both formats, with a real DJL model. */
+class EvalForecasterMainTest {
+    @TempDir Path dir;
+
+    private void bitbrains(String name, int rows) throws IOException {
+        StringBuilder sb =
+                new StringBuilder(
+                        "Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage"
+                                + " [MHZ];\tCPU usage [%];\tMemory capacity provisioned [KB];\t"
+                                + "Memory usage [KB];\tDisk read throughput [KB/s];\tDisk write"
+                                + " throughput [KB/s];\tNetwork received throughput [KB/s];\t"
+                                + "Network transmitted throughput [KB/s]\n");
+        for (int t = 0; t < rows; t++) {
+            double pct = 20 + 10 * Math.sin(t / 5.0);
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%d;\t2;\t5000;\t%f;\t%f;\t8000000;\t%f;\t%f;\t1.0;\t0.5;\t0.25%n",
+                            1372629804L + 300L * t,
+                            pct * 50,
+                            pct,
+                            100000.0 + t,
+                            (double) (t % 7)));
+        }
+        try (OutputStream out =
+                new GZIPOutputStream(Files.newOutputStream(dir.resolve(name + ".csv.gz")))) {
+            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void recording(String name, int rows) throws IOException {
+        StringBuilder sb = new StringBuilder(TraceReader.RECORDING_HEADER).append('\n');
+        for (int t = 0; t < rows; t++) {
+            for (String task : new String[] {"miner", "idle"}) {
+                double cpu = task.equals("miner") ? 0.95 + 0.01 * (t % 3) : 0.01;
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                "%d,%s,u,worker,%s,%s,1000,%f,%d,0,%d,,,%d%n",
+                                1000L * t,
+                                task,
+                                task,
+                                task.equals("miner") ? "hostile" : "benign",
+                                cpu,
+                                50_000_000 + t * 1000,
+                                t * 10,
+                                3));
+            }
+        }
+        Files.createDirectories(dir.resolve("rec"));
+        Files.writeString(dir.resolve("rec").resolve(name + ".csv"), sb);
+    }
+
+    private JsonNode runJson(String... extra) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args = new String[extra.length + 5];
+        args[0] = "--data";
+        args[1] = dir.toString();
+        args[2] = "--model";
+        args[3] = TestModels.tiny().toString();
+        args[4] = "--json";
+        System.arraycopy(extra, 0, args, 5, extra.length);
+        int code =
+                EvalForecasterMain.run(
+                        EvalForecasterMain.parse(args),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("[1/");
+        return new ObjectMapper().readTree(out.toByteArray());
+    }
+
+    @Test
+    void reportsEveryForecasterWithEveryMetricOnBothFormats() throws Exception {
+        bitbrains("vm-a", 120);
+        bitbrains("vm-short", 20); // shorter than W + H: skipped, and said so
+        recording("run-1", 60);
+
+        JsonNode report = runJson();
+        assertThat(report.path("data").path("traces").asInt()).isEqualTo(3); // vm-a, miner, idle
+        assertThat(report.path("data").path("skipped").toString()).contains("vm-short");
+        assertThat(report.path("data").path("model").asText()).isEqualTo("tiny-1");
+        JsonNode fs = report.path("forecasters");
+        assertThat(fs.fieldNames())
+                .toIterable()
+                .containsExactly("lstm", "last", "ewma", "vpa-p90", "crane-p99");
+        for (JsonNode f : fs) {
+            assertThat(f.fieldNames())
+                    .toIterable()
+                    .containsExactly(
+                            "maeMean",
+                            "maePerResource",
+                            "pinball",
+                            "coverage80",
+                            "coverage90",
+                            "slack",
+                            "underProvisionedSteps");
+            assertThat(f.path("coverage90").asDouble()).isBetween(0.0, 1.0);
+            assertThat(f.path("coverage90").asDouble())
+                    .isGreaterThanOrEqualTo(f.path("coverage80").asDouble());
+            // The recording has no network counters; the Bitbrains VM does.
+            assertThat(f.path("maePerResource").path("NET_RX").isNumber()).isTrue();
+        }
+        assertThat(report.path("goals").has("coverage90Within0.87to0.93")).isTrue();
+    }
+
+    @Test
+    void aSubsetOfForecastersNeedsNoModelAndHeldOutNeedsATestSplit() throws Exception {
+        recording("run-1", 60);
+        JsonNode report = runJson("--forecasters", "last,vpa-p90");
+        assertThat(report.path("forecasters").fieldNames())
+                .toIterable()
+                .containsExactly("last", "vpa-p90");
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                EvalForecasterMain.run(
+                        EvalForecasterMain.parse(
+                                new String[] {
+                                    "--data",
+                                    dir.toString(),
+                                    "--model",
+                                    TestModels.tiny().toString(),
+                                    "--held-out"
+                                }),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("training.testTraces");
+    }
+
+    @Test
+    void badArgumentsAndBadDataAreClearErrors() throws Exception {
+        assertThatThrownBy(() -> EvalForecasterMain.parse(new String[] {"--json"}))
+                .hasMessageContaining("missing --data");
+        assertThatThrownBy(
+                        () ->
+                                EvalForecasterMain.parse(
+                                        new String[] {"--data", "x", "--forecasters", "arima"}))
+                .hasMessageContaining("unknown forecaster 'arima'");
+        assertThatThrownBy(
+                        () ->
+                                EvalForecasterMain.parse(
+                                        new String[] {"--data", "x", "--stride", "0"}))
+                .hasMessageContaining("--stride must be >= 1");
+
+        // Another dataset's CSV beside the traces is skipped and said so; alone, it is an error.
+        Files.writeString(dir.resolve("odd.csv"), "a,b,c\n1,2,3\n");
+        assertThatThrownBy(() -> TraceReader.readAll(dir))
+                .hasMessageContaining("no traces in the Bitbrains or Augur recording format");
+        recording("run-1", 40);
+        List<String> skipped = new java.util.ArrayList<>();
+        assertThat(TraceReader.readAll(dir, skipped::add)).hasSize(2);
+        assertThat(skipped)
+                .singleElement()
+                .asString()
+                .contains("odd.csv")
+                .contains("neither a Bitbrains nor an Augur recording header");
+        assertThatThrownBy(() -> TraceReader.readAll(dir.resolve("nope")))
+                .hasMessageContaining("no such directory");
+    }
+}

@@ -1,0 +1,78 @@
+import contextlib
+import io
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+
+from augur_forecaster import evaluate, train
+
+HEADER = ("Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\t"
+          "CPU usage [%];\tMemory capacity provisioned [KB];\tMemory usage [KB];\t"
+          "Disk read throughput [KB/s];\tDisk write throughput [KB/s];\t"
+          "Network received throughput [KB/s];\tNetwork transmitted throughput [KB/s]\n")
+
+
+def write_vm(path: Path, seed: int, rows: int = 160):
+    rng = np.random.default_rng(seed)
+    lines = [HEADER]
+    for i in range(rows):
+        pct = 20 + 10 * np.sin(i / 6) + rng.normal(0, 2)
+        lines.append(f"{1372629804 + 300 * i};\t2;\t5000;\t0;\t{max(pct, 0):.3f};\t8000000;\t"
+                     f"{1e6 + 1e4 * rng.normal():.1f};\t{rng.gamma(1, 50):.2f};\t"
+                     f"{rng.gamma(1, 20):.2f};\t{rng.gamma(1, 2):.2f};\t{rng.gamma(1, 3):.2f}\n")
+    path.write_text("".join(lines))
+
+
+class EndToEndTest(unittest.TestCase):
+    def test_train_cli_then_evaluate_json(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "models"
+            data.mkdir()
+            for i in range(10):
+                write_vm(data / f"vm{i}.csv", i)
+            with contextlib.redirect_stdout(io.StringIO()) as log:
+                rc = train.main(["--data", str(data), "--out", str(out), "--epochs", "1",
+                                 "--stride", "8", "--val-stride", "8", "--calib-stride", "4",
+                                 "--hidden", "8", "--batch-size", "64"])
+            self.assertEqual(rc, 0)
+            self.assertIn("epoch   1/1", log.getvalue())
+            (vdir,) = list(out.iterdir())
+            self.assertTrue(vdir.name.startswith("lstm-"))
+            md = json.loads((vdir / "metadata.json").read_text())
+            tr = md["training"]
+            self.assertEqual(md["version"], vdir.name)
+            self.assertEqual(len(tr["trainTraces"]) + len(tr["validationTraces"])
+                             + len(tr["testTraces"]), 10)
+            self.assertFalse(set(tr["trainTraces"]) & set(tr["testTraces"]))
+            self.assertFalse(set(tr["validationTraces"]) & set(tr["testTraces"]))
+            self.assertEqual(sorted(md["calibration"]), ["0.8", "0.9"])
+            self.assertEqual(len(md["calibration"]["0.9"]), 6)
+
+            with contextlib.redirect_stdout(io.StringIO()) as outp:
+                rc = evaluate.main(["--data", str(data), "--model", str(out), "--json",
+                                    "--stride", "3"])
+            self.assertEqual(rc, 0)
+            res = json.loads(outp.getvalue())
+            self.assertEqual(set(res["forecasters"]),
+                             {"lstm", "last", "ewma", "vpa-p90", "crane-p99"})
+            self.assertEqual(sorted(res["traceNames"]), sorted(tr["testTraces"]))
+            for m in res["forecasters"].values():
+                for k in ("maePerResource", "maeMean", "pinball", "coverage80", "coverage90",
+                          "slack", "underProvisionedSteps"):
+                    self.assertIn(k, m)
+                self.assertTrue(0.0 <= m["coverage90"] <= 1.0)
+
+    def test_missing_data_dir_fails_clearly(self):
+        err = io.StringIO()
+        with tempfile.TemporaryDirectory() as d, contextlib.redirect_stderr(err), \
+                contextlib.redirect_stdout(io.StringIO()):
+            rc = train.main(["--data", str(Path(d) / "missing"), "--out", d])
+        self.assertEqual(rc, 2)
+        self.assertIn("does not exist", err.getvalue())
+
+
+if __name__ == "__main__":
+    unittest.main()
