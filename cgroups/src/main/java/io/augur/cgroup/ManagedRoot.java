@@ -62,6 +62,7 @@ abstract class ManagedRoot implements TaskCgroups {
         for (Path dir : group.dirs()) {
             fs.mkdirs(dir);
         }
+        group.prepare();
         return group;
     }
 
@@ -195,6 +196,9 @@ abstract class ManagedRoot implements TaskCgroups {
 
         /** The group's directory in every hierarchy; the first is the one listed and checked. */
         abstract List<Path> dirs();
+
+        /** Called once a new group's directories exist (v1: turns on disk accounting). */
+        void prepare() {}
 
         @Override
         public String taskId() {

@@ -79,6 +79,24 @@ class V1TaskCgroupsIT {
     }
 
     @Test
+    void countsTheDiskBytesATaskWrites(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        assumeTrue(Files.isDirectory(MOUNT.resolve("blkio")), "no blkio hierarchy");
+        TaskCgroup group = cgroups.create("writer");
+        Path file = dir.resolve("out");
+        // 16 MiB written past the page cache, so it reaches the disk inside the task's group.
+        Process p =
+                workloads.start(
+                        group,
+                        "sleep 0.5; dd if=/dev/zero of="
+                                + file
+                                + " bs=1M count=16 oflag=direct conv=fsync");
+        assertThat(p.waitFor()).isZero();
+        Long written = group.readUsage().diskWriteBytes();
+        assertThat(written).isNotNull().isGreaterThanOrEqualTo(16L << 20);
+    }
+
+    @Test
     void destroyKillsAForkingWorkloadAndRemovesTheGroup() throws Exception {
         TaskCgroup group = cgroups.create("forker");
         // Forks 20 times a second for as long as it lives: fast enough to race destroy, slow

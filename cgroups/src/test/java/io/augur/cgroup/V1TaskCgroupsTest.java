@@ -107,6 +107,9 @@ class V1TaskCgroupsTest {
                 base.resolve("memory").resolve(t).resolve("memory.stat"),
                 "cache 100\nrss 200\ntotal_cache 1000\ntotal_rss 2000");
         FakeKernel.put(
+                base.resolve("blkio").resolve(t).resolve("blkio.throttle.read_bps_device"),
+                "8:0 9223372036854775807");
+        FakeKernel.put(
                 base.resolve("blkio").resolve(t).resolve("blkio.throttle.io_service_bytes"),
                 "8:0 Read 10\n8:0 Write 20\n8:16 Read 5\n8:16 Write 1\nTotal 36");
         FakeKernel.put(base.resolve("pids").resolve(t).resolve("pids.current"), "3");
@@ -126,6 +129,20 @@ class V1TaskCgroupsTest {
                                 15L,
                                 21L,
                                 3L));
+    }
+
+    @Test
+    void diskBytesOfAGroupWithoutAThrottleRuleAreNotMeasuredRatherThanZero() {
+        cgroups.create("task-1");
+        Path blkio = base.resolve("blkio").resolve("augur").resolve("task-1");
+        // The kernel does not account I/O of a group without a rule: it reads 0, which is a lie.
+        FakeKernel.put(blkio.resolve("blkio.throttle.read_bps_device"), "");
+        FakeKernel.put(blkio.resolve("blkio.throttle.io_service_bytes"), "Total 0");
+
+        CgroupUsage usage = cgroups.find("task-1").orElseThrow().readUsage();
+
+        assertThat(usage.diskReadBytes()).isNull();
+        assertThat(usage.diskWriteBytes()).isNull();
     }
 
     @Test

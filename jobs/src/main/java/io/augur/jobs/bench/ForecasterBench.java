@@ -56,7 +56,13 @@ public final class ForecasterBench {
                     + "  --tasks N            tasks in the pipeline stage (default 10000)\n"
                     + "  --forecasts N        forecasts per throughput stage (default 200000)\n"
                     + "  --seconds-per-task N samples per task in the pipeline stage (default 40)\n"
-                    + "  --batch-size N       forward-pass batch size (default 256)";
+                    + "  --batch-size N       forward-pass batch size (default 256)\n"
+                    + "  --latency-tasks N    tasks in the exactly-once latency stage (default 1000)\n"
+                    + "  --latency-seconds N  length of that stage (default 60; 0 skips it)\n\n"
+                    + "The latency stage starts a Kafka broker (forked JVM) and the production job with\n"
+                    + "its exactly-once sinks, produces one sample per task per second stamped now, and\n"
+                    + "measures from each assessment's newest sample to a read_committed consumer\n"
+                    + "seeing it (p50, p99; the first 20 s are warm-up).";
 
     /** Counts what reaches the sinks (MiniCluster: same JVM). */
     static final AtomicLong SUNK = new AtomicLong();
@@ -85,6 +91,8 @@ public final class ForecasterBench {
         int forecasts = 200_000;
         int secondsPerTask = 40;
         int batch = 256;
+        int latencyTasks = 1000;
+        int latencySeconds = 60;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -96,6 +104,8 @@ public final class ForecasterBench {
                 case "--forecasts" -> forecasts = Integer.parseInt(args[++i]);
                 case "--seconds-per-task" -> secondsPerTask = Integer.parseInt(args[++i]);
                 case "--batch-size" -> batch = Integer.parseInt(args[++i]);
+                case "--latency-tasks" -> latencyTasks = Integer.parseInt(args[++i]);
+                case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
                     System.exit(2);
@@ -134,11 +144,26 @@ public final class ForecasterBench {
                 tasks,
                 samples / cores,
                 cores);
+        long[] latency =
+                latencySeconds > 0
+                        ? latency(model, latencyTasks, latencySeconds)
+                        : new long[] {-1, -1, 0};
+        if (latencySeconds > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "latency:     sample -> assessment visible (exactly once, %d tasks): p50 %d ms,"
+                            + " p99 %d ms over %d assessments%n",
+                    latencyTasks,
+                    latency[0],
+                    latency[1],
+                    latency[2]);
+        }
         System.out.printf(
                 Locale.ROOT,
                 "{\"model\":\"%s\",\"batch\":%d,\"rawForecastsPerSecond\":%.0f,"
                         + "\"operatorForecastsPerSecond\":%.0f,\"ratio\":%.3f,\"tasks\":%d,"
-                        + "\"pipelineSamplesPerSecond\":%.0f,\"samplesPerSecondPerCore\":%.0f}%n",
+                        + "\"pipelineSamplesPerSecond\":%.0f,\"samplesPerSecondPerCore\":%.0f,"
+                        + "\"latencyTasks\":%d,\"latencyP50Ms\":%d,\"latencyP99Ms\":%d}%n",
                 version.getFileName(),
                 batch,
                 raw,
@@ -146,7 +171,10 @@ public final class ForecasterBench {
                 operator / raw,
                 tasks,
                 samples,
-                samples / cores);
+                samples / cores,
+                latencyTasks,
+                latency[0],
+                latency[1]);
         System.exit(0);
     }
 
@@ -308,6 +336,92 @@ public final class ForecasterBench {
                 SUNK.get(),
                 seconds);
         return total / seconds;
+    }
+
+    /**
+     * The production job (Kafka source, exactly-once sinks, 1 s checkpoints) on a forked broker:
+     * p50 and p99 from each assessment's newest sample to a read_committed consumer seeing it.
+     *
+     * @return {p50, p99, count} in ms
+     */
+    static long[] latency(Path model, int tasks, int seconds) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("augur-bench-latency");
+        try (io.augur.launch.ForkedKafka kafka =
+                        io.augur.launch.ForkedKafka.start(dir.resolve("kafka"))
+                                .createAugurTopics();
+                org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                        new org.apache.kafka.clients.producer.KafkaProducer<>(
+                                io.augur.launch.KafkaClients.idempotentProducer(
+                                        kafka.bootstrapServers()));
+                io.augur.launch.TopicProbe<io.augur.schema.RiskAssessment> risk =
+                        new io.augur.launch.TopicProbe<>(
+                                kafka.bootstrapServers(), io.augur.schema.Topics.RISK)) {
+            Configuration c = new Configuration();
+            c.set(ProfilerOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            c.set(ProfilerOptions.MODEL_DIR, model.toString());
+            ProfilerSettings s = ProfilerSettings.from(c);
+            StreamExecutionEnvironment env = env();
+            var job =
+                    BehaviorProfilerJob.withKafka(s, java.time.Clock.systemUTC())
+                            .build(env)
+                            .executeAsync("bench-latency");
+            List<Long> latencies = new ArrayList<>();
+            long start = System.currentTimeMillis();
+            long warmUpUntil = start + 20_000;
+            long end = start + seconds * 1000L;
+            long nextSecond = start;
+            int seen = 0;
+            while (System.currentTimeMillis() < end) {
+                long now = System.currentTimeMillis();
+                if (now >= nextSecond) {
+                    Instant stamp = Instant.ofEpochMilli(now);
+                    for (int t = 0; t < tasks; t++) {
+                        ResourceSample sample =
+                                ResourceSample.newBuilder()
+                                        .setTaskId("lat-" + t)
+                                        .setUserId("u" + t % 50)
+                                        .setNodeId("n")
+                                        .setRole("worker")
+                                        .setTimestamp(stamp)
+                                        .setIntervalMs(1000)
+                                        .setCpuCores(0.2 + 0.1 * (t % 5))
+                                        .setMemoryBytes((64L + t % 200) << 20)
+                                        .setDiskReadBytes(1000L)
+                                        .setDiskWriteBytes(4096L)
+                                        .setNetRxBytes(null)
+                                        .setNetTxBytes(null)
+                                        .setPids(3L)
+                                        .setLimits(ResourceLimits.newBuilder().build())
+                                        .build();
+                        producer.send(
+                                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                        io.augur.schema.Topics.RESOURCES.name(),
+                                        io.augur.schema.Topic.keyBytes(sample.getTaskId()),
+                                        io.augur.schema.Topics.RESOURCES.codec().encode(sample)));
+                    }
+                    producer.flush();
+                    nextSecond += 1000;
+                }
+                List<io.augur.schema.RiskAssessment> all = risk.poll(Duration.ofMillis(50));
+                long seenAt = System.currentTimeMillis();
+                for (; seen < all.size(); seen++) {
+                    long sampled = all.get(seen).getSourceTimestamp().toEpochMilli();
+                    if (sampled >= warmUpUntil) {
+                        latencies.add(seenAt - sampled);
+                    }
+                }
+            }
+            job.cancel().get();
+            latencies.sort(null);
+            if (latencies.isEmpty()) {
+                return new long[] {-1, -1, 0};
+            }
+            return new long[] {
+                latencies.get((int) Math.ceil(0.5 * latencies.size()) - 1),
+                latencies.get((int) Math.ceil(0.99 * latencies.size()) - 1),
+                latencies.size()
+            };
+        }
     }
 
     /** Counts records (the bench runs the MiniCluster in this JVM). */
