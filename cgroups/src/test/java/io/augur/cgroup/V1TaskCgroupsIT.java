@@ -85,12 +85,16 @@ class V1TaskCgroupsIT {
         TaskCgroup group = cgroups.create("writer");
         Path file = dir.resolve("out");
         // 16 MiB written past the page cache, so it reaches the disk inside the task's group.
+        // Joins the group, then execs dd (it may finish before anyone could list its pid).
         Process p =
-                workloads.start(
-                        group,
-                        "sleep 0.5; dd if=/dev/zero of="
-                                + file
-                                + " bs=1M count=16 oflag=direct conv=fsync");
+                new ProcessBuilder(
+                                group.commandInside(
+                                        "dd if=/dev/zero of="
+                                                + file
+                                                + " bs=1M count=16 oflag=direct conv=fsync"))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
         assertThat(p.waitFor()).isZero();
         Long written = group.readUsage().diskWriteBytes();
         assertThat(written).isNotNull().isGreaterThanOrEqualTo(16L << 20);

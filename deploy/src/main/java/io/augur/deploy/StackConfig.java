@@ -63,6 +63,15 @@ public record StackConfig(
 
     /** The same stack serving /metrics on {@code ports}. */
     public StackConfig withMetrics(MetricsPorts ports) {
+        return with(ports, modelDir);
+    }
+
+    /** The same stack serving the forecaster versions of {@code dir}. */
+    public StackConfig withModelDir(Path dir) {
+        return with(metrics, dir);
+    }
+
+    private StackConfig with(MetricsPorts ports, Path dir) {
         return new StackConfig(
                 workDir,
                 nodeId,
@@ -74,22 +83,6 @@ public record StackConfig(
                 checkpointInterval,
                 readyTimeout,
                 ports,
-                modelDir);
-    }
-
-    /** The same stack serving the forecaster versions of {@code dir}. */
-    public StackConfig withModelDir(Path dir) {
-        return new StackConfig(
-                workDir,
-                nodeId,
-                cgroupRoot,
-                nodeCpuCores,
-                nodeMemoryBytes,
-                sampleInterval,
-                window,
-                checkpointInterval,
-                readyTimeout,
-                metrics,
                 dir);
     }
 

@@ -195,6 +195,26 @@ public final class ForecasterBench {
         BASELINE_STATE = s.forecaster().initialState();
     }
 
+    /** One second of task {@code prefix + task}'s plausible, task-specific use. */
+    static ResourceSample sample(String prefix, long task, Instant at) {
+        return ResourceSample.newBuilder()
+                .setTaskId(prefix + task)
+                .setUserId("u" + task % 100)
+                .setNodeId("n")
+                .setRole("worker")
+                .setTimestamp(at)
+                .setIntervalMs(1000)
+                .setCpuCores(0.2 + 0.1 * (task % 5))
+                .setMemoryBytes((64 + task % 200) << 20)
+                .setDiskReadBytes(1000L)
+                .setDiskWriteBytes(4096L)
+                .setNetRxBytes(null)
+                .setNetTxBytes(null)
+                .setPids(3L)
+                .setLimits(ResourceLimits.newBuilder().build())
+                .build();
+    }
+
     /** A task's history: {@code steps} windows of plausible, task-specific use. */
     static double[] history(long task, int steps) {
         double[] h = new double[steps * ResourceVector.SIZE];
@@ -297,26 +317,7 @@ public final class ForecasterBench {
         DataStream<ResourceSample> samples =
                 env.fromSequence(0, total - 1)
                         .map(
-                                i -> {
-                                    long task = i % tasks;
-                                    long second = i / tasks;
-                                    return ResourceSample.newBuilder()
-                                            .setTaskId("t" + task)
-                                            .setUserId("u" + task % 100)
-                                            .setNodeId("n")
-                                            .setRole("worker")
-                                            .setTimestamp(t0.plusSeconds(second))
-                                            .setIntervalMs(1000)
-                                            .setCpuCores(0.2 + 0.1 * (task % 5))
-                                            .setMemoryBytes((64 + task % 200) << 20)
-                                            .setDiskReadBytes(1000L)
-                                            .setDiskWriteBytes(4096L)
-                                            .setNetRxBytes(null)
-                                            .setNetTxBytes(null)
-                                            .setPids(3L)
-                                            .setLimits(ResourceLimits.newBuilder().build())
-                                            .build();
-                                },
+                                i -> sample("t", i % tasks, t0.plusSeconds(i / tasks)),
                                 TypeInformation.of(ResourceSample.class))
                         .assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<ResourceSample>forBoundedOutOfOrderness(
@@ -376,23 +377,7 @@ public final class ForecasterBench {
                 if (now >= nextSecond) {
                     Instant stamp = Instant.ofEpochMilli(now);
                     for (int t = 0; t < tasks; t++) {
-                        ResourceSample sample =
-                                ResourceSample.newBuilder()
-                                        .setTaskId("lat-" + t)
-                                        .setUserId("u" + t % 50)
-                                        .setNodeId("n")
-                                        .setRole("worker")
-                                        .setTimestamp(stamp)
-                                        .setIntervalMs(1000)
-                                        .setCpuCores(0.2 + 0.1 * (t % 5))
-                                        .setMemoryBytes((64L + t % 200) << 20)
-                                        .setDiskReadBytes(1000L)
-                                        .setDiskWriteBytes(4096L)
-                                        .setNetRxBytes(null)
-                                        .setNetTxBytes(null)
-                                        .setPids(3L)
-                                        .setLimits(ResourceLimits.newBuilder().build())
-                                        .build();
+                        ResourceSample sample = sample("lat-", t, stamp);
                         producer.send(
                                 new org.apache.kafka.clients.producer.ProducerRecord<>(
                                         io.augur.schema.Topics.RESOURCES.name(),
