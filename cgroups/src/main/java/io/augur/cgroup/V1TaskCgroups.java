@@ -18,37 +18,8 @@ public final class V1TaskCgroups extends ManagedRoot {
     /** The kernel's smallest CFS quota. */
     static final long MIN_QUOTA_US = 1000;
 
-    /** The rate of the accounting rules: the largest the kernel keeps as a rule (8 EiB/s). */
-    static final long NO_DISK_LIMIT = Long.MAX_VALUE;
-
-    static final Path SYS_BLOCK = Path.of("/sys/block");
-
     private final V1Mounts mounts;
     private final List<Path> rootDirs;
-
-    /** "MAJ:MIN" of every whole disk under {@code sysBlock} with a size above 0. */
-    static List<String> disks(Path sysBlock) {
-        List<String> out = new java.util.ArrayList<>();
-        try (java.nio.file.DirectoryStream<Path> entries =
-                java.nio.file.Files.newDirectoryStream(sysBlock)) {
-            for (Path disk : entries) {
-                Path dev = disk.resolve("dev");
-                Path size = disk.resolve("size");
-                if (!java.nio.file.Files.isRegularFile(dev)
-                        || !java.nio.file.Files.isRegularFile(size)) {
-                    continue;
-                }
-                String sectors = java.nio.file.Files.readString(size).trim();
-                if (!sectors.isEmpty() && !sectors.equals("0")) {
-                    out.add(java.nio.file.Files.readString(dev).trim());
-                }
-            }
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
-        out.sort(null);
-        return out;
-    }
 
     public V1TaskCgroups(
             V1Mounts mounts, String rootName, Clock clock, CgroupFs fs, ProcessSignals signals) {
@@ -119,8 +90,8 @@ public final class V1TaskCgroups extends ManagedRoot {
          * Makes blkio count the group's disk I/O. On recent kernels (seen on 6.18) v1 {@code
          * blkio.throttle.io_service_bytes} stays 0 unless the group has a throttle rule for the
          * device: unthrottled I/O is not accounted. Each whole disk gets a read and a write rule of
-         * {@link #NO_DISK_LIMIT} bytes/s, which is never reached. Best effort: a group the kernel
-         * refuses rules for reports its disk bytes as not measured (null), never as 0.
+         * {@link BlockDevices#NO_LIMIT} bytes/s, which is never reached. Best effort: a group the
+         * kernel refuses rules for reports its disk bytes as not measured (null), never as 0.
          */
         @Override
         void prepare() {
@@ -128,14 +99,14 @@ public final class V1TaskCgroups extends ManagedRoot {
                 return;
             }
             Path dir = in(mounts.blkio());
-            for (String device : disks(SYS_BLOCK)) {
+            for (String device : BlockDevices.wholeDisks(BlockDevices.SYS_BLOCK)) {
                 try {
                     fs.write(
                             dir.resolve("blkio.throttle.read_bps_device"),
-                            device + " " + NO_DISK_LIMIT);
+                            device + " " + BlockDevices.NO_LIMIT);
                     fs.write(
                             dir.resolve("blkio.throttle.write_bps_device"),
-                            device + " " + NO_DISK_LIMIT);
+                            device + " " + BlockDevices.NO_LIMIT);
                 } catch (RuntimeException e) {
                     LOG.debug(
                             "no disk accounting rule for {} on {}: {}",

@@ -350,8 +350,13 @@ public final class Recorder implements AutoCloseable {
         try {
             group.setPidsMax(PIDS_MAX);
             group.setMemoryBytes(MEMORY_MAX_BYTES);
-            r.diskDevices = BlkioAccounting.enable(group, Path.of("/sys/block"));
-        } catch (IOException | RuntimeException e) {
+            // cgroups.create gave the group disk-accounting rules (v1); these are the disks.
+            r.diskDevices =
+                    cgroups.version() == io.augur.cgroup.CgroupVersion.V1
+                            ? io.augur.cgroup.BlockDevices.wholeDisks(
+                                    io.augur.cgroup.BlockDevices.SYS_BLOCK)
+                            : java.util.List.of();
+        } catch (RuntimeException e) {
             LOG.warn("{}: disk accounting or a safety limit not set: {}", r.taskId, e.toString());
         }
         r.args = r.scenario.args(sink.endpoints());

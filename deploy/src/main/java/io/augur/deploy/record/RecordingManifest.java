@@ -168,11 +168,11 @@ final class RecordingManifest {
                         + "; includes the page cache of the files it reads and writes)");
         String disk =
                 v1
-                        ? "blkio.throttle.io_service_bytes; the recorder sets a read and write rule"
-                                + " of "
-                                + BlkioAccounting.NO_LIMIT
-                                + " bytes/s per disk on each task (never reached) because this"
-                                + " kernel counts nothing for a group without a rule"
+                        ? "blkio.throttle.io_service_bytes; every task group gets a read and write"
+                                + " rule of "
+                                + io.augur.cgroup.BlockDevices.NO_LIMIT
+                                + " bytes/s per disk (never reached) because this kernel counts"
+                                + " nothing for a group without a rule"
                         : "io.stat";
         c.put(
                 "disk_read_bps",
