@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * out, exactly once.
  *
  * <pre>
- * source (raw records, checked as read) → DecodeSamplesFn ─(dead letters)→ dead-letter sink
- *   → watermarks (bounded out-of-orderness + idleness)
+ * source (raw records, checked as read; watermarks per partition)
+ *   → DecodeSamplesFn ─(dead letters)→ dead-letter sink
  *   → keyBy taskId → tumbling event-time window → WindowMeansFn + ProfileTaskFn ─(late)→ DLQ
  *   → ForecastFn (async, batched LSTM) → keyBy taskId → ScoreTaskFn
  *   → keyBy userId → UserRollingRiskFn → risk sink
@@ -102,7 +102,7 @@ public final class BehaviorProfilerJob {
 
     /**
      * Reads augur.telemetry.resources read_committed, from the group's committed offsets; checks
-     * each record as it reads it.
+     * each record as it reads it (its event time drives the watermarks).
      */
     public static KafkaSource<RawRecord> kafkaSource(ProfilerSettings s, Clock clock) {
         return KafkaSource.<RawRecord>builder()
@@ -166,29 +166,25 @@ public final class BehaviorProfilerJob {
                 settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setCheckpointTimeout(settings.checkpointTimeout().toMillis());
 
+        // Watermarks in the source, per Kafka partition, from each valid sample's timestamp (an
+        // invalid record has none, so it cannot move a watermark). Per partition, because a
+        // partition read behind the others (catching up after a restart, or a collector
+        // replaying its spool) must not find its samples late: with one watermark over all
+        // partitions they were dead-lettered as late. Idleness keeps a partition without tasks
+        // (or whose tasks ended) from holding every window back for longer than its timeout.
+        WatermarkStrategy<RawRecord> watermarks =
+                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+                        .withTimestampAssigner((r, kafkaTimestamp) -> r.eventTimeMs)
+                        .withIdleness(settings.sourceIdleness());
         SingleOutputStreamOperator<ResourceSample> samples =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "resource-samples")
+                env.fromSource(source, watermarks, "resource-samples")
                         .uid("resource-samples-source")
                         .name("augur.telemetry.resources source")
                         .process(new DecodeSamplesFn(clock, settings.maxFutureSkew()))
                         .uid("decode-samples")
                         .name("DecodeSamplesFn");
 
-        // Watermarks after validation, over all partitions together: a sample stamped far in the
-        // future never reaches them. (Per-partition watermarks in the source were tried: they let
-        // an idle partition — one whose only task ended — hold every window back for the idleness
-        // timeout, and p99 loop latency went from 5 s to 8 s.)
-        DataStream<ResourceSample> timed =
-                samples.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<ResourceSample>forBoundedOutOfOrderness(
-                                                settings.maxOutOfOrderness())
-                                        .withTimestampAssigner(
-                                                (s, previous) -> s.getTimestamp().toEpochMilli())
-                                        .withIdleness(settings.sourceIdleness()))
-                        .uid("sample-watermarks")
-                        .name("sample watermarks");
-
-        SingleOutputStreamOperator<ForecastRequest> windows = windowTasks(timed, settings);
+        SingleOutputStreamOperator<ForecastRequest> windows = windowTasks(samples, settings);
         DataStream<DeadLetter> late =
                 windows.getSideOutput(LateSampleFn.LATE_SAMPLES)
                         .map(new LateSampleFn(clock))

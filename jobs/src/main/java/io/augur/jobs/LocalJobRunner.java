@@ -111,7 +111,7 @@ public final class LocalJobRunner {
     }
 
     /** MiniCluster settings: file checkpoints in {@code dir}, restart after any failure. */
-    static Configuration clusterConfiguration(Path dir) {
+    public static Configuration clusterConfiguration(Path dir) {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());

@@ -60,10 +60,14 @@ public final class ProfilerOptions {
     public static final ConfigOption<Duration> SOURCE_IDLENESS =
             ConfigOptions.key("profiler.watermark.idleness")
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(5))
+                    .defaultValue(Duration.ofSeconds(3))
                     .withDescription(
-                            "A source subtask without samples for this long stops holding back"
-                                    + " the watermark (few tasks leave partitions empty).");
+                            "A Kafka partition without samples for this long stops holding back"
+                                    + " the watermark (a partition without tasks, or whose tasks"
+                                    + " ended). Longer delays every window by up to this much when"
+                                    + " a partition's last task ends; shorter turns a partition"
+                                    + " whose collector stalls for longer into late samples. Keep"
+                                    + " it above the collectors' sampling interval.");
 
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
             ConfigOptions.key("profiler.validation.max-future-skew")

@@ -60,7 +60,7 @@ class BehaviorProfilerJobTest {
         assertThat(s.minHistory()).isEqualTo(8);
         assertThat(s.windowSize()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.sourceIdleness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.sourceIdleness()).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.horizonSteps()).isEqualTo(10);
         assertThat(s.warmUpSamples()).isEqualTo(2);
         assertThat(s.envelopes().forRole("worker").bound(io.augur.schema.Resource.CPU))

@@ -16,6 +16,7 @@ import io.augur.schema.ResourceSample;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +63,10 @@ public final class ForecasterBench {
                     + "The latency stage starts a Kafka broker (forked JVM) and the production job with\n"
                     + "its exactly-once sinks, produces one sample per task per second stamped now, and\n"
                     + "measures from each assessment's newest sample to a read_committed consumer\n"
-                    + "seeing it (p50, p99; the first 20 s are warm-up).";
+                    + "seeing it (p50, p99; the first 20 s are warm-up).\n"
+                    + "  --kafka-throughput   also: --tasks tasks x --seconds-per-task samples produced\n"
+                    + "                       at once through Kafka and the exactly-once job; samples/s\n"
+                    + "                       until the last assessment is visible";
 
     /** Counts what reaches the sinks (MiniCluster: same JVM). */
     static final AtomicLong SUNK = new AtomicLong();
@@ -93,6 +97,7 @@ public final class ForecasterBench {
         int batch = 256;
         int latencyTasks = 1000;
         int latencySeconds = 60;
+        boolean kafkaThroughput = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -106,6 +111,7 @@ public final class ForecasterBench {
                 case "--batch-size" -> batch = Integer.parseInt(args[++i]);
                 case "--latency-tasks" -> latencyTasks = Integer.parseInt(args[++i]);
                 case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
+                case "--kafka-throughput" -> kafkaThroughput = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
                     System.exit(2);
@@ -158,12 +164,22 @@ public final class ForecasterBench {
                     latency[1],
                     latency[2]);
         }
+        double viaKafka = kafkaThroughput ? kafkaThroughput(model, tasks, secondsPerTask) : -1;
+        if (kafkaThroughput) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "via Kafka:   %,.0f samples/s for %d tasks, exactly once (= %,.0f per core)%n",
+                    viaKafka,
+                    tasks,
+                    viaKafka / cores);
+        }
         System.out.printf(
                 Locale.ROOT,
                 "{\"model\":\"%s\",\"batch\":%d,\"rawForecastsPerSecond\":%.0f,"
                         + "\"operatorForecastsPerSecond\":%.0f,\"ratio\":%.3f,\"tasks\":%d,"
                         + "\"pipelineSamplesPerSecond\":%.0f,\"samplesPerSecondPerCore\":%.0f,"
-                        + "\"latencyTasks\":%d,\"latencyP50Ms\":%d,\"latencyP99Ms\":%d}%n",
+                        + "\"latencyTasks\":%d,\"latencyP50Ms\":%d,\"latencyP99Ms\":%d,"
+                        + "\"kafkaSamplesPerSecond\":%.0f}%n",
                 version.getFileName(),
                 batch,
                 raw,
@@ -174,7 +190,8 @@ public final class ForecasterBench {
                 samples / cores,
                 latencyTasks,
                 latency[0],
-                latency[1]);
+                latency[1],
+                viaKafka);
         System.exit(0);
     }
 
@@ -264,6 +281,15 @@ public final class ForecasterBench {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         return env;
+    }
+
+    /**
+     * The production job's local environment (as LocalJobRunner makes it): file checkpoints in
+     * {@code dir} — 10,000 tasks' state is far beyond the JobManager's 5 MB memory checkpoints.
+     */
+    private static StreamExecutionEnvironment kafkaEnv(Path dir) {
+        return StreamExecutionEnvironment.createLocalEnvironment(
+                1, io.augur.jobs.LocalJobRunner.clusterConfiguration(dir.resolve("checkpoints")));
     }
 
     private static ProfilerSettings settings(Path model, int batch) {
@@ -361,10 +387,9 @@ public final class ForecasterBench {
             c.set(ProfilerOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             c.set(ProfilerOptions.MODEL_DIR, model.toString());
             ProfilerSettings s = ProfilerSettings.from(c);
-            StreamExecutionEnvironment env = env();
             var job =
                     BehaviorProfilerJob.withKafka(s, java.time.Clock.systemUTC())
-                            .build(env)
+                            .build(kafkaEnv(dir))
                             .executeAsync("bench-latency");
             List<Long> latencies = new ArrayList<>();
             long start = System.currentTimeMillis();
@@ -406,6 +431,73 @@ public final class ForecasterBench {
                 latencies.get((int) Math.ceil(0.99 * latencies.size()) - 1),
                 latencies.size()
             };
+        }
+    }
+
+    /**
+     * {@code tasks × seconds} samples (event time an hour ago, one per task and second) produced at
+     * once into Kafka, read by the production job with its exactly-once sinks: samples per second
+     * from the first send to the last assessment a read_committed consumer sees (the count stops
+     * growing for 15 s).
+     */
+    static double kafkaThroughput(Path model, int tasks, int seconds) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("augur-bench-kafka");
+        try (io.augur.launch.ForkedKafka kafka =
+                        io.augur.launch.ForkedKafka.start(dir.resolve("kafka"))
+                                .createAugurTopics();
+                org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                        new org.apache.kafka.clients.producer.KafkaProducer<>(
+                                io.augur.launch.KafkaClients.idempotentProducer(
+                                        kafka.bootstrapServers()));
+                io.augur.launch.TopicProbe<io.augur.schema.RiskAssessment> risk =
+                        new io.augur.launch.TopicProbe<>(
+                                kafka.bootstrapServers(), io.augur.schema.Topics.RISK)) {
+            Configuration c = new Configuration();
+            c.set(ProfilerOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            c.set(ProfilerOptions.MODEL_DIR, model.toString());
+            c.set(ProfilerOptions.MIN_HISTORY, 1);
+            ProfilerSettings s = ProfilerSettings.from(c);
+            var job =
+                    BehaviorProfilerJob.withKafka(s, java.time.Clock.systemUTC())
+                            .build(kafkaEnv(dir))
+                            .executeAsync("bench-kafka-throughput");
+            Thread.sleep(5000); // the job is up and reading
+            Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+            long start = System.nanoTime();
+            for (int second = 0; second < seconds; second++) {
+                for (int t = 0; t < tasks; t++) {
+                    ResourceSample sample = sample("k", t, t0.plusSeconds(second));
+                    producer.send(
+                            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                    io.augur.schema.Topics.RESOURCES.name(),
+                                    io.augur.schema.Topic.keyBytes(sample.getTaskId()),
+                                    io.augur.schema.Topics.RESOURCES.codec().encode(sample)));
+                }
+            }
+            producer.flush();
+            // Windows that close: those ending at most at the newest sample - 1 s (the allowed
+            // out-of-orderness); the first holds the warm-up samples and is not scored.
+            long expected = (long) tasks * ((seconds - 2) / 2 - 1);
+            int count = 0;
+            long lastGrowth = System.nanoTime();
+            long lastSeen = lastGrowth;
+            while (count < expected && System.nanoTime() - lastGrowth < 120_000_000_000L) {
+                int now = risk.poll(Duration.ofMillis(200)).size();
+                if (now > count) {
+                    count = now;
+                    lastGrowth = System.nanoTime();
+                    lastSeen = lastGrowth;
+                }
+            }
+            job.cancel().get();
+            System.out.printf(
+                    Locale.ROOT,
+                    "via Kafka:   %,d samples -> %,d of %,d assessments in %.1f s%n",
+                    (long) tasks * seconds,
+                    count,
+                    expected,
+                    (lastSeen - start) / 1e9);
+            return (double) tasks * seconds / ((lastSeen - start) / 1e9);
         }
     }
 
