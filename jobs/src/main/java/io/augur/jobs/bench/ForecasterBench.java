@@ -372,25 +372,9 @@ public final class ForecasterBench {
      * @return {p50, p99, count} in ms
      */
     static long[] latency(Path model, int tasks, int seconds) throws Exception {
-        Path dir = java.nio.file.Files.createTempDirectory("augur-bench-latency");
-        try (io.augur.launch.ForkedKafka kafka =
-                        io.augur.launch.ForkedKafka.start(dir.resolve("kafka"))
-                                .createAugurTopics();
-                org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
-                        new org.apache.kafka.clients.producer.KafkaProducer<>(
-                                io.augur.launch.KafkaClients.idempotentProducer(
-                                        kafka.bootstrapServers()));
-                io.augur.launch.TopicProbe<io.augur.schema.RiskAssessment> risk =
-                        new io.augur.launch.TopicProbe<>(
-                                kafka.bootstrapServers(), io.augur.schema.Topics.RISK)) {
-            Configuration c = new Configuration();
-            c.set(ProfilerOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            c.set(ProfilerOptions.MODEL_DIR, model.toString());
-            ProfilerSettings s = ProfilerSettings.from(c);
-            var job =
-                    BehaviorProfilerJob.withKafka(s, java.time.Clock.systemUTC())
-                            .build(kafkaEnv(dir))
-                            .executeAsync("bench-latency");
+        try (KafkaJob k =
+                KafkaJob.start(
+                        model, "bench-latency", ProfilerOptions.MIN_HISTORY.defaultValue())) {
             List<Long> latencies = new ArrayList<>();
             long start = System.currentTimeMillis();
             long warmUpUntil = start + 20_000;
@@ -403,16 +387,12 @@ public final class ForecasterBench {
                     Instant stamp = Instant.ofEpochMilli(now);
                     for (int t = 0; t < tasks; t++) {
                         ResourceSample sample = sample("lat-", t, stamp);
-                        producer.send(
-                                new org.apache.kafka.clients.producer.ProducerRecord<>(
-                                        io.augur.schema.Topics.RESOURCES.name(),
-                                        io.augur.schema.Topic.keyBytes(sample.getTaskId()),
-                                        io.augur.schema.Topics.RESOURCES.codec().encode(sample)));
+                        k.send(sample);
                     }
-                    producer.flush();
+                    k.producer.flush();
                     nextSecond += 1000;
                 }
-                List<io.augur.schema.RiskAssessment> all = risk.poll(Duration.ofMillis(50));
+                List<io.augur.schema.RiskAssessment> all = k.risk.poll(Duration.ofMillis(50));
                 long seenAt = System.currentTimeMillis();
                 for (; seen < all.size(); seen++) {
                     long sampled = all.get(seen).getSourceTimestamp().toEpochMilli();
@@ -421,7 +401,6 @@ public final class ForecasterBench {
                     }
                 }
             }
-            job.cancel().get();
             latencies.sort(null);
             if (latencies.isEmpty()) {
                 return new long[] {-1, -1, 0};
@@ -441,40 +420,17 @@ public final class ForecasterBench {
      * growing for 15 s).
      */
     static double kafkaThroughput(Path model, int tasks, int seconds) throws Exception {
-        Path dir = java.nio.file.Files.createTempDirectory("augur-bench-kafka");
-        try (io.augur.launch.ForkedKafka kafka =
-                        io.augur.launch.ForkedKafka.start(dir.resolve("kafka"))
-                                .createAugurTopics();
-                org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
-                        new org.apache.kafka.clients.producer.KafkaProducer<>(
-                                io.augur.launch.KafkaClients.idempotentProducer(
-                                        kafka.bootstrapServers()));
-                io.augur.launch.TopicProbe<io.augur.schema.RiskAssessment> risk =
-                        new io.augur.launch.TopicProbe<>(
-                                kafka.bootstrapServers(), io.augur.schema.Topics.RISK)) {
-            Configuration c = new Configuration();
-            c.set(ProfilerOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            c.set(ProfilerOptions.MODEL_DIR, model.toString());
-            c.set(ProfilerOptions.MIN_HISTORY, 1);
-            ProfilerSettings s = ProfilerSettings.from(c);
-            var job =
-                    BehaviorProfilerJob.withKafka(s, java.time.Clock.systemUTC())
-                            .build(kafkaEnv(dir))
-                            .executeAsync("bench-kafka-throughput");
+        try (KafkaJob k = KafkaJob.start(model, "bench-kafka-throughput", 1)) {
             Thread.sleep(5000); // the job is up and reading
             Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
             long start = System.nanoTime();
             for (int second = 0; second < seconds; second++) {
                 for (int t = 0; t < tasks; t++) {
                     ResourceSample sample = sample("k", t, t0.plusSeconds(second));
-                    producer.send(
-                            new org.apache.kafka.clients.producer.ProducerRecord<>(
-                                    io.augur.schema.Topics.RESOURCES.name(),
-                                    io.augur.schema.Topic.keyBytes(sample.getTaskId()),
-                                    io.augur.schema.Topics.RESOURCES.codec().encode(sample)));
+                    k.send(sample);
                 }
             }
-            producer.flush();
+            k.producer.flush();
             // Windows that close: those ending at most at the newest sample - 1 s (the allowed
             // out-of-orderness); the first holds the warm-up samples and is not scored.
             long expected = (long) tasks * ((seconds - 2) / 2 - 1);
@@ -482,14 +438,13 @@ public final class ForecasterBench {
             long lastGrowth = System.nanoTime();
             long lastSeen = lastGrowth;
             while (count < expected && System.nanoTime() - lastGrowth < 120_000_000_000L) {
-                int now = risk.poll(Duration.ofMillis(200)).size();
+                int now = k.risk.poll(Duration.ofMillis(200)).size();
                 if (now > count) {
                     count = now;
                     lastGrowth = System.nanoTime();
                     lastSeen = lastGrowth;
                 }
             }
-            job.cancel().get();
             System.out.printf(
                     Locale.ROOT,
                     "via Kafka:   %,d samples -> %,d of %,d assessments in %.1f s%n",
@@ -498,6 +453,73 @@ public final class ForecasterBench {
                     expected,
                     (lastSeen - start) / 1e9);
             return (double) tasks * seconds / ((lastSeen - start) / 1e9);
+        }
+    }
+
+    /**
+     * A forked broker with Augur's topics and the production job (Kafka source, exactly-once sinks,
+     * file checkpoints) on a MiniCluster in this JVM, a producer of samples and a read_committed
+     * probe of augur.risk. Closing cancels the job and stops the broker.
+     */
+    static final class KafkaJob implements AutoCloseable {
+        final io.augur.launch.ForkedKafka kafka;
+        final org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer;
+        final io.augur.launch.TopicProbe<io.augur.schema.RiskAssessment> risk;
+        private org.apache.flink.core.execution.JobClient job;
+
+        private KafkaJob(io.augur.launch.ForkedKafka kafka) {
+            this.kafka = kafka;
+            this.producer =
+                    new org.apache.kafka.clients.producer.KafkaProducer<>(
+                            io.augur.launch.KafkaClients.idempotentProducer(
+                                    kafka.bootstrapServers()));
+            this.risk =
+                    new io.augur.launch.TopicProbe<>(
+                            kafka.bootstrapServers(), io.augur.schema.Topics.RISK);
+        }
+
+        static KafkaJob start(Path model, String name, int minHistory) throws Exception {
+            Path dir = java.nio.file.Files.createTempDirectory("augur-" + name);
+            KafkaJob k =
+                    new KafkaJob(
+                            io.augur.launch.ForkedKafka.start(dir.resolve("kafka"))
+                                    .createAugurTopics());
+            try {
+                Configuration c = new Configuration();
+                c.set(ProfilerOptions.BOOTSTRAP_SERVERS, k.kafka.bootstrapServers());
+                c.set(ProfilerOptions.MODEL_DIR, model.toString());
+                c.set(ProfilerOptions.MIN_HISTORY, minHistory);
+                k.job =
+                        BehaviorProfilerJob.withKafka(
+                                        ProfilerSettings.from(c), java.time.Clock.systemUTC())
+                                .build(kafkaEnv(dir))
+                                .executeAsync(name);
+                return k;
+            } catch (Exception | Error e) {
+                k.close();
+                throw e;
+            }
+        }
+
+        void send(ResourceSample sample) {
+            producer.send(
+                    new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            io.augur.schema.Topics.RESOURCES.name(),
+                            io.augur.schema.Topic.keyBytes(sample.getTaskId()),
+                            io.augur.schema.Topics.RESOURCES.codec().encode(sample)));
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                if (job != null) {
+                    job.cancel().get();
+                }
+            } finally {
+                risk.close();
+                producer.close(Duration.ofSeconds(5));
+                kafka.close();
+            }
         }
     }
 

@@ -121,9 +121,6 @@ public final class EvalForecasterMain {
         if (model == null) {
             model = defaultModelDir();
         }
-        if (heldOut && !forecasters.contains("lstm") && model == null) {
-            throw new IllegalArgumentException("--held-out needs a model (its test split)");
-        }
         return new Options(data, model, heldOut, stride, forecasters, maxTraces, json);
     }
 

@@ -43,16 +43,20 @@ public final class Assessor implements Serializable {
         return baseline.forecast(r.baselineState);
     }
 
+    /** The model's forecast, with the baseline's bands for the resources the model leaves out. */
+    public Forecast complete(ForecastRequest r, Forecast model) {
+        return model.fillFrom(baselineForecast(r));
+    }
+
     /**
      * Scores a forecast.
      *
-     * @param forecast the model's forecast; resources it leaves out are taken from the baseline
+     * @param full the forecast, already {@link #complete completed} where a model made it
      * @param modelVersion the version of the model that made it
      * @param notes extra reasons to report (e.g. why the baseline stood in for the model)
      */
     public RiskAssessment assess(
-            ForecastRequest r, Forecast forecast, String modelVersion, List<String> notes) {
-        Forecast full = forecast.fillFrom(baselineForecast(r));
+            ForecastRequest r, Forecast full, String modelVersion, List<String> notes) {
         RiskScore score = scorer.score(full, envelopes.forRole(r.role));
         List<String> reasons = new ArrayList<>(score.reasons());
         reasons.addAll(notes);
@@ -72,11 +76,6 @@ public final class Assessor implements Serializable {
                 .setModelVersion(modelVersion)
                 .setReasons(reasons)
                 .build();
-    }
-
-    /** Scores the baseline forecast (the EWMA forecaster configured, or standing in). */
-    public RiskAssessment assessWithBaseline(ForecastRequest r, List<String> notes) {
-        return assess(r, baselineForecast(r), baseline.modelVersion(), notes);
     }
 
     static List<ResourceForecast> toAvro(Forecast forecast) {

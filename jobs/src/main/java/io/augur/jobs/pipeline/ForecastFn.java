@@ -74,11 +74,8 @@ public final class ForecastFn extends RichAsyncFunction<ForecastRequest, Forecas
                                             List.of(
                                                     ForecastedWindow.of(
                                                             r,
-                                                            forecast.forecast()
-                                                                    .fillFrom(
-                                                                            assessor
-                                                                                    .baselineForecast(
-                                                                                            r)),
+                                                            assessor.complete(
+                                                                    r, forecast.forecast()),
                                                             forecast.modelVersion())));
                                 } else {
                                     result.complete(List.of(fallback(r, cause(error))));

@@ -108,7 +108,7 @@ public final class ScoreTaskFn
 
         Arrays.fill(s.pendingLower, Double.NaN);
         Arrays.fill(s.pendingUpper, Double.NaN);
-        int next = OnlineCalibrator.stepEndingNear(f, windowMs);
+        int next = f.stepEndingNear(windowMs);
         for (Map.Entry<Resource, Forecast.Band> e : f.bands().entrySet()) {
             s.pendingLower[e.getKey().ordinal()] = e.getValue().lower()[next];
             s.pendingUpper[e.getKey().ordinal()] = e.getValue().upper()[next];

@@ -37,9 +37,7 @@ public record Forecast(long stepMs, int steps, Map<Resource, Band> bands) {
             double[] lower = new double[steps];
             double[] upper = new double[steps];
             for (int t = 0; t < steps; t++) {
-                long end = (t + 1) * stepMs;
-                int j = (int) Math.round((double) end / other.stepMs) - 1;
-                j = Math.max(0, Math.min(other.steps - 1, j));
+                int j = other.stepEndingNear((t + 1) * stepMs);
                 mean[t] = b.mean()[j];
                 lower[t] = b.lower()[j];
                 upper[t] = b.upper()[j];
@@ -47,6 +45,12 @@ public record Forecast(long stepMs, int steps, Map<Resource, Band> bands) {
             merged.put(e.getKey(), new Band(mean, lower, upper));
         }
         return new Forecast(stepMs, steps, merged);
+    }
+
+    /** The step that ends nearest to {@code afterMs} from now. */
+    public int stepEndingNear(long afterMs) {
+        int j = (int) Math.round((double) afterMs / stepMs) - 1;
+        return Math.max(0, Math.min(steps - 1, j));
     }
 
     /** How far ahead the forecast reaches. */

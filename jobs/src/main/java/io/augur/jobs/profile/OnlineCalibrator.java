@@ -78,10 +78,4 @@ public final class OnlineCalibrator implements Serializable {
         }
         return new Forecast(f.stepMs(), f.steps(), bands);
     }
-
-    /** The step of {@code f} that ends nearest to {@code afterMs} from now. */
-    public static int stepEndingNear(Forecast f, long afterMs) {
-        int j = (int) Math.round((double) afterMs / f.stepMs()) - 1;
-        return Math.max(0, Math.min(f.steps() - 1, j));
-    }
 }

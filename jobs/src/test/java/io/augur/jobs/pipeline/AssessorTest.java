@@ -43,6 +43,11 @@ class AssessorTest {
         return r;
     }
 
+    /** What ForecastFn hands on when the baseline forecasts. */
+    private RiskAssessment baseline(ForecastRequest r, List<String> notes) {
+        return assessor.assess(r, assessor.baselineForecast(r), assessor.baselineVersion(), notes);
+    }
+
     private static Forecast cpuOnly(double value) {
         double[] v = {value, value, value};
         return new Forecast(2000, 3, Map.of(Resource.CPU, new Forecast.Band(v, v, v)));
@@ -50,8 +55,8 @@ class AssessorTest {
 
     @Test
     void theBaselineScoresAHotTaskHighAndABenignOneZero() {
-        RiskAssessment benign = assessor.assessWithBaseline(request("b", 0.3, 3, 3), List.of());
-        RiskAssessment hot = assessor.assessWithBaseline(request("h", 3.0, 3, 3), List.of());
+        RiskAssessment benign = baseline(request("b", 0.3, 3, 3), List.of());
+        RiskAssessment hot = baseline(request("h", 3.0, 3, 3), List.of());
 
         assertThat(benign.getRiskScore()).isZero();
         assertThat(hot.getRiskScore()).isGreaterThan(0.9);
@@ -66,8 +71,9 @@ class AssessorTest {
     @Test
     void aModelForecastIsScoredAndWhatItLeavesOutComesFromTheBaseline() {
         // The model says CPU stays low, but pids are far over the worker envelope (64).
+        ForecastRequest r = request("t", 0.3, 500, 3);
         RiskAssessment a =
-                assessor.assess(request("t", 0.3, 500, 3), cpuOnly(0.3), "lstm-test", List.of());
+                assessor.assess(r, assessor.complete(r, cpuOnly(0.3)), "lstm-test", List.of());
 
         assertThat(a.getModelVersion()).isEqualTo("lstm-test");
         assertThat(a.getHorizonMs()).isEqualTo(6000);
@@ -89,8 +95,18 @@ class AssessorTest {
     @Test
     void theModelsForecastDecidesTheScoreForTheResourcesItCovers() {
         ForecastRequest calmHistory = request("t", 0.3, 3, 3);
-        RiskAssessment calm = assessor.assess(calmHistory, cpuOnly(0.3), "lstm", List.of());
-        RiskAssessment surge = assessor.assess(calmHistory, cpuOnly(2.0), "lstm", List.of());
+        RiskAssessment calm =
+                assessor.assess(
+                        calmHistory,
+                        assessor.complete(calmHistory, cpuOnly(0.3)),
+                        "lstm",
+                        List.of());
+        RiskAssessment surge =
+                assessor.assess(
+                        calmHistory,
+                        assessor.complete(calmHistory, cpuOnly(2.0)),
+                        "lstm",
+                        List.of());
         assertThat(calm.getRiskScore()).isZero();
         assertThat(surge.getRiskScore()).isGreaterThan(0.8);
     }
@@ -98,8 +114,7 @@ class AssessorTest {
     @Test
     void notesAreAddedToTheReasons() {
         RiskAssessment a =
-                assessor.assessWithBaseline(
-                        request("t", 0.3, 3, 3), List.of("ewma-trend-v1 stood in for the model"));
+                baseline(request("t", 0.3, 3, 3), List.of("ewma-trend-v1 stood in for the model"));
         assertThat(a.getReasons()).last().asString().contains("stood in");
     }
 }
