@@ -12,13 +12,17 @@ import io.augur.jobs.pipeline.RawRecord;
 import io.augur.jobs.pipeline.RawRecordDeserializer;
 import io.augur.jobs.pipeline.ScoreTaskFn;
 import io.augur.jobs.pipeline.UserRollingRiskFn;
+import io.augur.jobs.pipeline.WindowEndFn;
 import io.augur.jobs.pipeline.WindowMeansFn;
+import io.augur.jobs.pipeline.WindowSummary;
 import io.augur.jobs.profile.RollingRisk;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.RiskAssessment;
+import io.augur.schema.TaskEvent;
 import io.augur.schema.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * out, exactly once.
  *
  * <pre>
- * source (raw records, checked as read; watermarks per partition)
- *   → DecodeSamplesFn ─(dead letters)→ dead-letter sink
- *   → keyBy taskId → tumbling event-time window → WindowMeansFn + ProfileTaskFn ─(late)→ DLQ
+ * source (samples and task events, checked as read; watermarks per partition)
+ *   → DecodeSamplesFn ─(dead letters)→ dead-letter sink; ─(task events)→ ProfileTaskFn
+ *   → keyBy taskId → tumbling event-time window → WindowMeansFn + WindowEndFn ─(late)→ DLQ
+ *   → keyBy taskId, connected with the task events → ProfileTaskFn ─(unknown task)→ DLQ
  *   → ForecastFn (async, batched LSTM) → keyBy taskId → ScoreTaskFn
  *   → keyBy userId → UserRollingRiskFn → risk sink
  * </pre>
@@ -72,7 +77,7 @@ public final class BehaviorProfilerJob {
 
     /**
      * @param settings the profiler's settings
-     * @param source raw records of the resource-sample topic
+     * @param source raw records of the resource-sample and task topics
      * @param riskSink where assessments go
      * @param deadLetterSink where rejected records go
      * @param clock wall clock for validation and dead-letter timestamps (never for windows)
@@ -101,13 +106,13 @@ public final class BehaviorProfilerJob {
     }
 
     /**
-     * Reads augur.telemetry.resources read_committed, from the group's committed offsets; checks
-     * each record as it reads it (its event time drives the watermarks).
+     * Reads augur.telemetry.resources and augur.tasks read_committed, from the group's committed
+     * offsets; checks each record as it reads it (its event time drives the watermarks).
      */
     public static KafkaSource<RawRecord> kafkaSource(ProfilerSettings s, Clock clock) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers())
-                .setTopics(Topics.RESOURCES.name())
+                .setTopics(Topics.RESOURCES.name(), Topics.TASKS.name())
                 .setGroupId(s.groupId())
                 // A new group starts at the beginning: no sample of a running task is skipped.
                 .setStartingOffsets(
@@ -179,24 +184,30 @@ public final class BehaviorProfilerJob {
         SingleOutputStreamOperator<ResourceSample> samples =
                 env.fromSource(source, watermarks, "resource-samples")
                         .uid("resource-samples-source")
-                        .name("augur.telemetry.resources source")
+                        .name("augur.telemetry.resources + augur.tasks source")
                         .process(new DecodeSamplesFn(clock, settings.maxFutureSkew()))
                         .uid("decode-samples")
                         .name("DecodeSamplesFn");
 
-        SingleOutputStreamOperator<ForecastRequest> windows = windowTasks(samples, settings);
+        SingleOutputStreamOperator<WindowSummary> windows = windowTasks(samples, settings);
+        SingleOutputStreamOperator<ForecastRequest> requests =
+                profileTasks(
+                        windows,
+                        samples.getSideOutput(DecodeSamplesFn.TASK_EVENTS),
+                        settings,
+                        clock);
         DataStream<DeadLetter> late =
                 windows.getSideOutput(LateSampleFn.LATE_SAMPLES)
                         .map(new LateSampleFn(clock))
                         .uid("late-samples")
                         .name("LateSampleFn");
         samples.getSideOutput(DecodeSamplesFn.DEAD_LETTERS)
-                .union(late)
+                .union(late, requests.getSideOutput(ProfileTaskFn.DEAD_LETTERS))
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
                 .name("augur.dlq sink");
 
-        profileUsers(scoreTasks(windows, settings), settings)
+        profileUsers(scoreTasks(requests, settings), settings)
                 .sinkTo(riskSink)
                 .uid("risk-sink")
                 .name("augur.risk sink");
@@ -204,21 +215,58 @@ public final class BehaviorProfilerJob {
     }
 
     /**
-     * keyBy taskId → tumbling event-time windows → mean per resource → ProfileTaskFn (history) →
-     * ForecastFn (batched forecast + risk score, async) → keyBy taskId → TaskRollingRiskFn.
+     * The whole per-task and per-user pipeline after decoding: windows, profiles, forecasts,
+     * scores, rolling risks (dead letters and late samples are dropped: for benchmarks).
      */
-    public static SingleOutputStreamOperator<RiskAssessment> profileTasks(
-            DataStream<ResourceSample> samples, ProfilerSettings settings) {
-        return scoreTasks(windowTasks(samples, settings), settings);
+    public static SingleOutputStreamOperator<RiskAssessment> assess(
+            DataStream<ResourceSample> samples,
+            DataStream<TaskEvent> taskEvents,
+            ProfilerSettings settings,
+            Clock clock) {
+        return profileUsers(
+                scoreTasks(
+                        profileTasks(windowTasks(samples, settings), taskEvents, settings, clock),
+                        settings),
+                settings);
     }
 
-    /** keyBy taskId → tumbling event-time windows → mean per resource → ProfileTaskFn. */
-    public static SingleOutputStreamOperator<ForecastRequest> windowTasks(
+    /**
+     * keyBy taskId → tumbling event-time windows → mean per resource, stamped with the window's
+     * end; samples for windows that fired already go to {@link LateSampleFn#LATE_SAMPLES}.
+     */
+    public static SingleOutputStreamOperator<WindowSummary> windowTasks(
             DataStream<ResourceSample> samples, ProfilerSettings settings) {
         return samples.keyBy(ResourceSample::getTaskId, Types.STRING)
                 .window(TumblingEventTimeWindows.of(settings.windowSize()))
                 .sideOutputLateData(LateSampleFn.LATE_SAMPLES)
-                .aggregate(new WindowMeansFn(), ProfileTaskFn.of(settings))
+                .aggregate(new WindowMeansFn(), new WindowEndFn())
+                .uid("window-means")
+                .name("WindowMeansFn");
+    }
+
+    /**
+     * keyBy taskId, connected with the task life-cycle events → ProfileTaskFn (registry, history);
+     * windows of unknown or ended tasks go to {@link ProfileTaskFn#DEAD_LETTERS}.
+     */
+    public static SingleOutputStreamOperator<ForecastRequest> profileTasks(
+            DataStream<WindowSummary> windows,
+            DataStream<TaskEvent> taskEvents,
+            ProfilerSettings settings,
+            Clock clock) {
+        // Task events say who a task is; they must not drive event time. Their watermarks (from
+        // their own Kafka partitions, quiet for hours) would hold ProfileTaskFn's event time back,
+        // and with it every grace and linger timer and everything downstream. So their input
+        // carries no watermarks and is marked idle: ProfileTaskFn's event time is the windows'.
+        DataStream<TaskEvent> withoutEventTime =
+                taskEvents
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<TaskEvent>noWatermarks()
+                                        .withIdleness(Duration.ofMillis(1)))
+                        .uid("task-events-idle")
+                        .name("task events (no event time)");
+        return windows.keyBy(w -> w.taskId, Types.STRING)
+                .connect(withoutEventTime.keyBy(TaskEvent::getTaskId, Types.STRING))
+                .process(ProfileTaskFn.of(settings, clock))
                 .uid("profile-task")
                 .name("ProfileTaskFn");
     }
@@ -261,7 +309,10 @@ public final class BehaviorProfilerJob {
                 .keyBy(RiskAssessment::getUserId, Types.STRING)
                 .process(
                         new UserRollingRiskFn(
-                                new RollingRisk(settings.userRiskAlpha()), settings.stateTtl()))
+                                new RollingRisk(settings.userRiskAlpha()),
+                                settings.stateTtl(),
+                                settings.reputation(),
+                                settings.reputationTtl()))
                 .uid("user-rolling-risk")
                 .name("UserRollingRiskFn");
     }
@@ -274,7 +325,8 @@ public final class BehaviorProfilerJob {
                     "",
                     "Cluster entry point of Augur's behavioural profiler (submit the job jar with"
                             + " `flink run`).",
-                    "Reads augur.telemetry.resources, writes one RiskAssessment per task and window"
+                    "Reads augur.telemetry.resources and augur.tasks, writes one RiskAssessment per"
+                            + " task and window"
                             + " to augur.risk and rejected records to augur.dlq, exactly once.",
                     "Every option can also be set in the Flink configuration by its full key"
                             + " (profiler.kafka.bootstrap-servers, profiler.window.size, ...);"

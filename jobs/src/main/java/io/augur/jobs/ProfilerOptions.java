@@ -302,6 +302,87 @@ public final class ProfilerOptions {
                         + " net-tx (bytes per second), pids; sizes like 256mb.");
     }
 
+    public static final ConfigOption<String> UNKNOWN_TASKS =
+            ConfigOptions.key("profiler.tasks.unknown")
+                    .stringType()
+                    .defaultValue("dead-letter")
+                    .withDescription(
+                            "What happens to the windows of a task that augur.tasks never"
+                                    + " announced (no STARTED or ENDED event within"
+                                    + " profiler.tasks.unknown-grace): 'dead-letter' (counted, to"
+                                    + " augur.dlq as validation.UNKNOWN_TASK) or 'accept' (profiled"
+                                    + " under the user and role the samples carry; for nodes whose"
+                                    + " tasks are not started by Augur's launcher).");
+
+    public static final ConfigOption<Duration> UNKNOWN_TASK_GRACE =
+            ConfigOptions.key("profiler.tasks.unknown-grace")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How long (event time after a window's end) a window of a task not yet"
+                                    + " announced in augur.tasks waits for its STARTED event;"
+                                    + " the launcher's event and the collector's first samples"
+                                    + " race, and the two topics are read independently.");
+
+    public static final ConfigOption<Duration> TASK_END_LINGER =
+            ConfigOptions.key("profiler.tasks.end-linger")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "After a task's ENDED event, its last windows are still scored for"
+                                    + " this long (event time); then all its state and timers are"
+                                    + " cleared and later samples of it are dead-lettered. At"
+                                    + " least the window size.");
+
+    public static final ConfigOption<Duration> REGISTRATION_TTL =
+            ConfigOptions.key("profiler.tasks.registration-ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(24))
+                    .withDescription(
+                            "A task's registration (from augur.tasks) is dropped when neither an"
+                                    + " event nor a window of it came for this long (a task"
+                                    + " whose ENDED event was never sent).");
+
+    public static final ConfigOption<Double> REPUTATION_ALPHA =
+            ConfigOptions.key("profiler.reputation.alpha")
+                    .doubleType()
+                    .defaultValue(0.01)
+                    .withDescription(
+                            "Weight of the newest score in a user's long-term risk, the slow"
+                                    + " average behind the reputation.");
+
+    public static final ConfigOption<Double> REPUTATION_PRIOR_RISK =
+            ConfigOptions.key("profiler.reputation.prior-risk")
+                    .doubleType()
+                    .defaultValue(0.1)
+                    .withDescription(
+                            "Long-term risk a user starts from: a new user is neither spotless"
+                                    + " nor suspect.");
+
+    public static final ConfigOption<Double> INCIDENT_THRESHOLD =
+            ConfigOptions.key("profiler.reputation.incident-threshold")
+                    .doubleType()
+                    .defaultValue(0.7)
+                    .withDescription(
+                            "A task of the user whose rolling risk rises above this (the"
+                                    + " allocator's HIGH) is one incident, counted once until the"
+                                    + " task's rolling risk falls below half of it.");
+
+    public static final ConfigOption<Duration> INCIDENT_HALF_LIFE =
+            ConfigOptions.key("profiler.reputation.incident-half-life")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(7))
+                    .withDescription("Incidents weigh half as much after this long (event time).");
+
+    public static final ConfigOption<Duration> REPUTATION_TTL =
+            ConfigOptions.key("profiler.reputation.ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(30))
+                    .withDescription(
+                            "A user's reputation is forgotten when none of their tasks was"
+                                    + " assessed for this long (the rolling risk already after"
+                                    + " profiler.state.ttl).");
+
     public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT =
             ConfigOptions.key("profiler.checkpoint.timeout")
                     .durationType()

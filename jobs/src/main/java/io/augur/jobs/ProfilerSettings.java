@@ -3,11 +3,13 @@ package io.augur.jobs;
 import io.augur.jobs.forecast.LstmForecastService;
 import io.augur.jobs.forecast.ModelDirectory;
 import io.augur.jobs.pipeline.Assessor;
+import io.augur.jobs.pipeline.ProfileTaskFn;
 import io.augur.jobs.profile.BenignEnvelope;
 import io.augur.jobs.profile.BenignEnvelopes;
 import io.augur.jobs.profile.EwmaForecaster;
 import io.augur.jobs.profile.Forecaster;
 import io.augur.jobs.profile.OnlineCalibrator;
+import io.augur.jobs.profile.UserReputation;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -49,6 +51,15 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param intervalLevel the forecast band's level
  * @param calibrationGamma step size of the online interval recalibration
  * @param minHistory windows a task needs before the LSTM forecasts it
+ * @param acceptUnknownTasks profile tasks augur.tasks never announced (else dead-letter them)
+ * @param unknownTaskGrace how long a window of an unannounced task waits for its STARTED event
+ * @param taskEndLinger how long after its ENDED event a task's windows are still scored
+ * @param registrationTtl how long a registration outlives the task's last event or window
+ * @param reputationAlpha weight of the newest score in a user's long-term risk
+ * @param reputationPriorRisk long-term risk of a new user
+ * @param incidentThreshold task rolling risk that opens an incident
+ * @param incidentHalfLife after which an incident weighs half
+ * @param reputationTtl how long a user's reputation outlives their last assessment
  */
 public record ProfilerSettings(
         String bootstrapServers,
@@ -78,7 +89,16 @@ public record ProfilerSettings(
         int forecastCapacity,
         double intervalLevel,
         double calibrationGamma,
-        int minHistory)
+        int minHistory,
+        boolean acceptUnknownTasks,
+        Duration unknownTaskGrace,
+        Duration taskEndLinger,
+        Duration registrationTtl,
+        double reputationAlpha,
+        double reputationPriorRisk,
+        double incidentThreshold,
+        Duration incidentHalfLife,
+        Duration reputationTtl)
         implements Serializable {
 
     /** Kafka brokers refuse producer transaction timeouts above their default maximum. */
@@ -127,6 +147,21 @@ public record ProfilerSettings(
                     "need profiler.forecast.history-steps >= 1 and profiler.forecast.capacity >= 1");
         }
         new OnlineCalibrator(intervalLevel, calibrationGamma);
+        requirePositive("profiler.tasks.unknown-grace", unknownTaskGrace);
+        requirePositive("profiler.tasks.registration-ttl", registrationTtl);
+        requirePositive("profiler.reputation.ttl", reputationTtl);
+        if (taskEndLinger.compareTo(windowSize) < 0) {
+            throw new IllegalArgumentException(
+                    "profiler.tasks.end-linger must be at least profiler.window.size ("
+                            + windowSize
+                            + "), or a task's last window would find its state gone: "
+                            + taskEndLinger);
+        }
+        new UserReputation(
+                reputationAlpha,
+                reputationPriorRisk,
+                incidentThreshold,
+                incidentHalfLife.toMillis());
         if (lstm != null) {
             requireModel(lstm, historySteps);
         }
@@ -209,7 +244,41 @@ public record ProfilerSettings(
                 config.get(ProfilerOptions.FORECAST_CAPACITY),
                 config.get(ProfilerOptions.INTERVAL_LEVEL),
                 config.get(ProfilerOptions.CALIBRATION_GAMMA),
-                config.get(ProfilerOptions.MIN_HISTORY));
+                config.get(ProfilerOptions.MIN_HISTORY),
+                acceptUnknownTasks(config.get(ProfilerOptions.UNKNOWN_TASKS)),
+                config.get(ProfilerOptions.UNKNOWN_TASK_GRACE),
+                config.get(ProfilerOptions.TASK_END_LINGER),
+                config.get(ProfilerOptions.REGISTRATION_TTL),
+                config.get(ProfilerOptions.REPUTATION_ALPHA),
+                config.get(ProfilerOptions.REPUTATION_PRIOR_RISK),
+                config.get(ProfilerOptions.INCIDENT_THRESHOLD),
+                config.get(ProfilerOptions.INCIDENT_HALF_LIFE),
+                config.get(ProfilerOptions.REPUTATION_TTL));
+    }
+
+    private static boolean acceptUnknownTasks(String value) {
+        return switch (value) {
+            case "accept" -> true;
+            case "dead-letter" -> false;
+            default ->
+                    throw new IllegalArgumentException(
+                            "profiler.tasks.unknown must be 'dead-letter' or 'accept': " + value);
+        };
+    }
+
+    /** How the profiler treats unknown and ended tasks. */
+    public ProfileTaskFn.Registry registry() {
+        return new ProfileTaskFn.Registry(
+                acceptUnknownTasks, unknownTaskGrace, taskEndLinger, registrationTtl);
+    }
+
+    /** The rules of users' reputation. */
+    public UserReputation reputation() {
+        return new UserReputation(
+                reputationAlpha,
+                reputationPriorRisk,
+                incidentThreshold,
+                incidentHalfLife.toMillis());
     }
 
     private static LstmForecastService.Settings lstmSettings(ReadableConfig config) {

@@ -99,10 +99,30 @@ class BehaviorProfilerJobIT {
     /** Next second of the scenario to produce samples for. */
     private static long nextSecond;
 
+    /** Tasks whose samples are produced but that augur.tasks never announced. */
+    private static final Set<String> UNANNOUNCED = new java.util.TreeSet<>();
+
+    private static final String GHOST = "it-ghost";
+
+    private static String userOf(String task) {
+        return task.equals(HOT) ? "user-mallory" : Fixtures.USER;
+    }
+
     @BeforeAll
     static void startKafkaAndJob() throws Exception {
         kafka = ForkedKafka.start(dir.resolve("kafka")).createAugurTopics();
         producer = new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()));
+        // The launcher announces each task (the ghost is never announced).
+        for (String task : CPU.keySet()) {
+            producer.send(
+                    new ProducerRecord<>(
+                            Topics.TASKS.name(),
+                            Topic.keyBytes(task),
+                            Topics.TASKS
+                                    .codec()
+                                    .encode(Fixtures.taskStarted(task, userOf(task), "worker"))));
+        }
+        producer.flush();
 
         Configuration cluster = new Configuration();
         cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -128,6 +148,7 @@ class BehaviorProfilerJobIT {
         // The LSTM from a task's first scored window (by default the EWMA forecasts a task's
         // first 8 windows): this IT is about the model in the job.
         conf.set(ProfilerOptions.MIN_HISTORY, 1);
+        conf.set(ProfilerOptions.UNKNOWN_TASK_GRACE, Duration.ofSeconds(4));
         ProfilerSettings settings = ProfilerSettings.from(conf);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -163,16 +184,16 @@ class BehaviorProfilerJobIT {
     /** Produces one sample per task for each second in [nextSecond, untilSecond). */
     private static void produceUntil(long untilSecond) {
         for (; nextSecond < untilSecond; nextSecond++) {
-            for (Map.Entry<String, Double> task : CPU.entrySet()) {
+            Set<String> tasks = new java.util.TreeSet<>(CPU.keySet());
+            tasks.addAll(UNANNOUNCED);
+            for (String task : tasks) {
                 ResourceSample s =
                         Fixtures.sample(
-                                task.getKey(),
+                                task,
                                 Fixtures.T0.plusSeconds(nextSecond),
-                                cpu(task.getKey(), nextSecond),
+                                CPU.containsKey(task) ? cpu(task, nextSecond) : 0.1,
                                 96L << 20);
-                if (task.getKey().equals(HOT)) {
-                    s.setUserId("user-mallory");
-                }
+                s.setUserId(userOf(task));
                 producer.send(
                         new ProducerRecord<>(
                                 Topics.RESOURCES.name(),
@@ -257,7 +278,12 @@ class BehaviorProfilerJobIT {
             assertThat(benign.getModelVersion()).isEqualTo(shippedVersion());
             assertThat(hot.getReasons().get(0)).contains("CPU");
             assertThat(hot.getSourceTimestamp()).isEqualTo(Fixtures.T0.plusMillis(end - 1000));
+            assertThat(hot.getUserReputation()).isBetween(0.0, 1.0);
         }
+        // Mallory's hot task is an incident from its first scored window; the other user's
+        // tasks are not (yet): her reputation is the lower.
+        assertThat(byId.get(HOT + "@4000").getUserReputation())
+                .isLessThan(byId.get(BENIGN_1 + "@4000").getUserReputation());
         // The LSTM's forecast: CPU, memory and disk from the model over 5 windows of 2 s, pids
         // from the EWMA resampled to the same steps.
         RiskAssessment first = byId.get(BENIGN_1 + "@4000");
@@ -277,20 +303,39 @@ class BehaviorProfilerJobIT {
 
     @Test
     @Order(2)
-    void deadLettersGarbageAndKeepsAssessing() {
+    void deadLettersGarbageAndUnknownTasksAndKeepsAssessing() {
         byte[] garbage = "definitely not a resource sample".getBytes(StandardCharsets.UTF_8);
         producer.send(
                 new ProducerRecord<>(
                         Topics.RESOURCES.name(), Topic.keyBytes("it-garbage"), garbage));
-        produceUntil(16);
+        // A task with samples but no STARTED event, from second 12 on: its windows wait 4 s
+        // (the grace) for the event, then go to the DLQ.
+        UNANNOUNCED.add(GHOST);
+        produceUntil(22);
 
         try (TopicProbe<DeadLetter> dlq = new TopicProbe<>(kafka.bootstrapServers(), Topics.DLQ)) {
-            List<DeadLetter> letters = dlq.awaitUntil(l -> !l.isEmpty(), AWAIT);
+            List<DeadLetter> letters =
+                    dlq.awaitUntil(
+                            l ->
+                                    l.stream()
+                                            .anyMatch(
+                                                    d ->
+                                                            d.getErrorType()
+                                                                    .equals(
+                                                                            "validation.UNKNOWN_TASK")),
+                            AWAIT);
             DeadLetter d = letters.get(0);
             assertThat(d.getSourceTopic()).isEqualTo(Topics.RESOURCES.name());
             assertThat(d.getErrorType()).isEqualTo("decode.NOT_SINGLE_OBJECT");
             assertThat(d.getRawBytes().array()).isEqualTo(garbage);
             assertThat(d.getKey().array()).isEqualTo(Topic.keyBytes("it-garbage"));
+            assertThat(letters)
+                    .filteredOn(l -> l.getErrorType().equals("validation.UNKNOWN_TASK"))
+                    .allSatisfy(
+                            l -> {
+                                assertThat(l.getKey().array()).isEqualTo(Topic.keyBytes(GHOST));
+                                assertThat(l.getError()).contains(GHOST).contains("augur.tasks");
+                            });
         }
         List<RiskAssessment> all = awaitExactlyOncePerWindow();
         assertThat(expectedWindowEnds()).contains(14000L);

@@ -2,6 +2,7 @@ package io.augur.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.augur.jobs.forecast.TestModels;
 import java.time.Clock;
@@ -44,6 +45,7 @@ class BehaviorProfilerJobTest {
         assertThat(graph.getStreamNodes())
                 .extracting(StreamNode::getOperatorName)
                 .anyMatch(n -> n.contains("DecodeSamplesFn"))
+                .anyMatch(n -> n.contains("WindowMeansFn"))
                 .anyMatch(n -> n.contains("ProfileTaskFn"))
                 .anyMatch(n -> n.contains("ForecastFn"))
                 .anyMatch(n -> n.contains("ScoreTaskFn"))
@@ -58,6 +60,10 @@ class BehaviorProfilerJobTest {
         assertThat(s.lstm().stepMs()).isEqualTo(2000);
         assertThat(s.historySteps()).isEqualTo(48);
         assertThat(s.minHistory()).isEqualTo(8);
+        assertThat(s.acceptUnknownTasks()).isFalse();
+        assertThat(s.unknownTaskGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.taskEndLinger()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.reputation().initial()).isCloseTo(0.9, within(1e-12));
         assertThat(s.windowSize()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.sourceIdleness()).isEqualTo(Duration.ofSeconds(3));

@@ -107,6 +107,15 @@ class LocalJobRunnerIT {
                                 l -> l.startsWith("JOB RUNNING "), Duration.ofMinutes(2));
                 assertThat(ready).matches("JOB RUNNING [0-9a-f]{32}");
 
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.TASKS.name(),
+                                Topic.keyBytes("runner-task"),
+                                Topics.TASKS
+                                        .codec()
+                                        .encode(
+                                                Fixtures.taskStarted(
+                                                        "runner-task", Fixtures.USER, "worker"))));
                 for (int s = 0; s < 10; s++) {
                     ResourceSample sample =
                             Fixtures.sample(

@@ -232,6 +232,21 @@ public final class ForecasterBench {
                 .build();
     }
 
+    /** The launcher's STARTED event of the task {@link #sample} describes. */
+    static io.augur.schema.TaskEvent started(String prefix, long task, Instant at) {
+        return io.augur.schema.TaskEvent.newBuilder()
+                .setTaskId(prefix + task)
+                .setUserId("u" + task % 100)
+                .setNodeId("n")
+                .setRole("worker")
+                .setSource("bench")
+                .setBaselineTrust(io.augur.schema.TrustLevel.MEDIUM)
+                .setInitialAllocation(ResourceLimits.newBuilder().build())
+                .setType(io.augur.schema.TaskEventType.STARTED)
+                .setTimestamp(at)
+                .build();
+    }
+
     /** A task's history: {@code steps} windows of plausible, task-specific use. */
     static double[] history(long task, int steps) {
         double[] h = new double[steps * ResourceVector.SIZE];
@@ -350,7 +365,17 @@ public final class ForecasterBench {
                                                 Duration.ofSeconds(1))
                                         .withTimestampAssigner(
                                                 (r, p) -> r.getTimestamp().toEpochMilli()));
-        BehaviorProfilerJob.profileUsers(BehaviorProfilerJob.profileTasks(samples, s), s)
+        DataStream<io.augur.schema.TaskEvent> started =
+                env.fromSequence(0, tasks - 1)
+                        .map(
+                                i -> started("t", i, t0),
+                                TypeInformation.of(io.augur.schema.TaskEvent.class))
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy
+                                        .<io.augur.schema.TaskEvent>forMonotonousTimestamps()
+                                        .withTimestampAssigner(
+                                                (e, p) -> e.getTimestamp().toEpochMilli()));
+        BehaviorProfilerJob.assess(samples, started, s, java.time.Clock.systemUTC())
                 .addSink(new CountingSink<>());
         resetSink();
         long start = System.nanoTime();
@@ -386,8 +411,10 @@ public final class ForecasterBench {
                 if (now >= nextSecond) {
                     Instant stamp = Instant.ofEpochMilli(now);
                     for (int t = 0; t < tasks; t++) {
-                        ResourceSample sample = sample("lat-", t, stamp);
-                        k.send(sample);
+                        if (nextSecond == start) { // first round: register
+                            k.send(started("lat-", t, stamp));
+                        }
+                        k.send(sample("lat-", t, stamp));
                     }
                     k.producer.flush();
                     nextSecond += 1000;
@@ -424,6 +451,9 @@ public final class ForecasterBench {
             Thread.sleep(5000); // the job is up and reading
             Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
             long start = System.nanoTime();
+            for (int t = 0; t < tasks; t++) {
+                k.send(started("k", t, t0));
+            }
             for (int second = 0; second < seconds; second++) {
                 for (int t = 0; t < tasks; t++) {
                     ResourceSample sample = sample("k", t, t0.plusSeconds(second));
@@ -507,6 +537,14 @@ public final class ForecasterBench {
                             io.augur.schema.Topics.RESOURCES.name(),
                             io.augur.schema.Topic.keyBytes(sample.getTaskId()),
                             io.augur.schema.Topics.RESOURCES.codec().encode(sample)));
+        }
+
+        void send(io.augur.schema.TaskEvent event) {
+            producer.send(
+                    new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            io.augur.schema.Topics.TASKS.name(),
+                            io.augur.schema.Topic.keyBytes(event.getTaskId()),
+                            io.augur.schema.Topics.TASKS.codec().encode(event)));
         }
 
         @Override

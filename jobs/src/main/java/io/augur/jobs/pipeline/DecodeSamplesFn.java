@@ -4,6 +4,7 @@ import io.augur.schema.DeadLetter;
 import io.augur.schema.DeadLetters;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.SchemaDecodeException;
+import io.augur.schema.TaskEvent;
 import io.augur.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,10 +16,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes raw records of {@code augur.telemetry.resources} into {@link ResourceSample}s and
- * validates them. Good samples go to the main output; anything that does not decode or is not a
- * plausible measurement goes to {@link #DEAD_LETTERS} with the reason. Bad data never fails the
- * job.
+ * Decodes raw records of {@code augur.telemetry.resources} into {@link ResourceSample}s and of
+ * {@code augur.tasks} into {@link TaskEvent}s, and validates them. Good samples go to the main
+ * output, good task events to {@link #TASK_EVENTS}; anything that does not decode or is not
+ * plausible goes to {@link #DEAD_LETTERS} with the reason. Bad data never fails the job.
  */
 public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSample> {
     private static final long serialVersionUID = 1L;
@@ -29,6 +30,10 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
     /** Side output of everything rejected. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    /** Side output of the valid task life-cycle events. */
+    public static final OutputTag<TaskEvent> TASK_EVENTS =
+            new OutputTag<>("task-events", TypeInformation.of(TaskEvent.class));
 
     private final Clock clock;
     private final Duration maxFutureSkew;
@@ -45,11 +50,15 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ResourceSample> out) {
         Instant now = clock.instant();
-        if (raw.sample == null && raw.errorType == null) {
+        if (raw.sample == null && raw.taskEvent == null && raw.errorType == null) {
             check(raw, now, maxFutureSkew); // not checked by the source's deserializer
         }
         if (raw.sample != null) {
             out.collect(raw.sample);
+            return;
+        }
+        if (raw.taskEvent != null) {
+            ctx.output(TASK_EVENTS, raw.taskEvent);
             return;
         }
         ctx.output(
@@ -67,10 +76,15 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
     }
 
     /**
-     * Decodes and validates {@code raw} in place: sets its sample and event time, or its error type
-     * and error. Pure but for the record it fills in.
+     * Decodes and validates {@code raw} in place: sets its sample (or task event, for a record of
+     * {@code augur.tasks}) and event time, or its error type and error. Pure but for the record it
+     * fills in.
      */
     public static void check(RawRecord raw, Instant now, Duration maxFutureSkew) {
+        if (Topics.TASKS.name().equals(raw.topic)) {
+            checkTaskEvent(raw, now, maxFutureSkew);
+            return;
+        }
         ResourceSample sample;
         try {
             sample =
@@ -90,6 +104,57 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
         }
         raw.sample = sample;
         raw.eventTimeMs = sample.getTimestamp().toEpochMilli();
+    }
+
+    private static void checkTaskEvent(RawRecord raw, Instant now, Duration maxFutureSkew) {
+        TaskEvent event;
+        try {
+            event = Topics.TASKS.codec().decode(raw.value, raw.topic, raw.partition, raw.offset);
+        } catch (SchemaDecodeException e) {
+            raw.errorType = "decode." + e.kind().name();
+            raw.error = String.valueOf(e.getMessage());
+            return;
+        }
+        Optional<Violation> violation = validate(event, now, maxFutureSkew);
+        if (violation.isPresent()) {
+            raw.errorType = "validation." + violation.get().kind();
+            raw.error = violation.get().message();
+            return;
+        }
+        raw.taskEvent = event;
+        raw.eventTimeMs = event.getTimestamp().toEpochMilli();
+    }
+
+    /** Checks one decoded task event; empty if it is plausible. Pure. */
+    public static Optional<Violation> validate(TaskEvent e, Instant now, Duration maxFutureSkew) {
+        if (isBlank(e.getTaskId())) {
+            return Optional.of(new Violation("MISSING_TASK_ID", "taskId is empty"));
+        }
+        if (isBlank(e.getUserId())) {
+            return Optional.of(
+                    new Violation("MISSING_USER_ID", "userId of " + e.getTaskId() + " is empty"));
+        }
+        if (isBlank(e.getRole())) {
+            return Optional.of(
+                    new Violation("MISSING_ROLE", "role of " + e.getTaskId() + " is empty"));
+        }
+        return future(e.getTimestamp(), now, maxFutureSkew);
+    }
+
+    private static Optional<Violation> future(
+            Instant timestamp, Instant now, Duration maxFutureSkew) {
+        if (timestamp.isAfter(now.plus(maxFutureSkew))) {
+            return Optional.of(
+                    new Violation(
+                            "FUTURE_TIMESTAMP",
+                            "timestamp "
+                                    + timestamp
+                                    + " is more than "
+                                    + maxFutureSkew
+                                    + " ahead of "
+                                    + now));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -114,16 +179,9 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
             return Optional.of(
                     new Violation("BAD_INTERVAL", "intervalMs must be > 0: " + s.getIntervalMs()));
         }
-        if (s.getTimestamp().isAfter(now.plus(maxFutureSkew))) {
-            return Optional.of(
-                    new Violation(
-                            "FUTURE_TIMESTAMP",
-                            "timestamp "
-                                    + s.getTimestamp()
-                                    + " is more than "
-                                    + maxFutureSkew
-                                    + " ahead of "
-                                    + now));
+        Optional<Violation> future = future(s.getTimestamp(), now, maxFutureSkew);
+        if (future.isPresent()) {
+            return future;
         }
         Double cpu = s.getCpuCores();
         if (cpu != null && (cpu.isNaN() || cpu.isInfinite() || cpu < 0)) {

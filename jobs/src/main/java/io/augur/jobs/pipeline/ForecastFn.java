@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * thread) behind Flink's async I/O operator, whose in-flight requests are part of every checkpoint.
  * Resources the model does not forecast (pids) come from the baseline EWMA forecast; when the model
  * fails or times out, the baseline stands in for that window (counted, and said in the assessment's
- * reasons) — the job never fails on it.
+ * reasons) — the job never fails on it. A task's end marker passes through in order.
  */
 public final class ForecastFn extends RichAsyncFunction<ForecastRequest, ForecastedWindow> {
     private static final long serialVersionUID = 1L;
@@ -56,6 +56,10 @@ public final class ForecastFn extends RichAsyncFunction<ForecastRequest, Forecas
 
     @Override
     public void asyncInvoke(ForecastRequest r, ResultFuture<ForecastedWindow> result) {
+        if (r.ended) {
+            result.complete(List.of(ForecastedWindow.ended(r)));
+            return;
+        }
         if (service == null || r.history.length / ResourceVector.SIZE < minHistory) {
             baselineForecasts.inc();
             result.complete(

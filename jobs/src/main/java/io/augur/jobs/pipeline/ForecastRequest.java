@@ -11,6 +11,13 @@ import java.util.List;
  */
 public class ForecastRequest {
     public String taskId;
+
+    /**
+     * Not a window: the task ended and its profile was cleared, so whoever keeps state for it
+     * downstream clears it too. Such a marker has no history.
+     */
+    public boolean ended;
+
     public String userId;
     public String nodeId;
     public String role;
@@ -25,7 +32,7 @@ public class ForecastRequest {
      * The task's last window means, oldest first, flattened: {@code history[i * SIZE + r]} is
      * resource r (see {@link ResourceVector}) of step i; NaN where unmeasured.
      */
-    public double[] history;
+    public double[] history = new double[0];
 
     /** The baseline (EWMA) forecaster's state after this window. */
     public double[] baselineState;

@@ -50,6 +50,18 @@ public class ForecastedWindow {
         return w;
     }
 
+    /** Passes a task's end marker ({@link ForecastRequest#ended}) on: no forecast. */
+    static ForecastedWindow ended(ForecastRequest request) {
+        ForecastedWindow w = new ForecastedWindow();
+        w.request = request;
+        w.modelVersion = "";
+        w.resources = new int[0];
+        w.mean = new double[0];
+        w.lower = new double[0];
+        w.upper = new double[0];
+        return w;
+    }
+
     /** The forecast, unflattened. */
     Forecast forecast() {
         Map<Resource, Forecast.Band> bands = new EnumMap<>(Resource.class);

@@ -1,17 +1,19 @@
 package io.augur.jobs.pipeline;
 
 import io.augur.schema.ResourceSample;
+import io.augur.schema.TaskEvent;
 import java.util.Arrays;
 
 /**
- * One Kafka record as read, with its coordinates, and what checking it found: the decoded sample if
- * it is valid, else the reason. The source's deserializer checks it ({@link RawRecordDeserializer})
- * because the event time of a valid sample drives the source's per-partition watermarks; {@link
+ * One Kafka record as read, with its coordinates, and what checking it found: the decoded sample
+ * (of {@code augur.telemetry.resources}) or task event (of {@code augur.tasks}) if it is valid,
+ * else the reason. The source's deserializer checks it ({@link RawRecordDeserializer}) because the
+ * event time of a valid sample drives the source's per-partition watermarks; {@link
  * DecodeSamplesFn} routes it (and checks records nobody checked yet). A record never fails the
  * source. A Flink POJO (public fields, no-arg constructor), so it never falls back to Kryo.
  */
 public class RawRecord {
-    /** Event time of a record that is not a valid sample: it must not move any watermark. */
+    /** Event time of a record that is not valid: it must not move any watermark. */
     public static final long NO_EVENT_TIME = Long.MIN_VALUE;
 
     public String topic;
@@ -23,12 +25,15 @@ public class RawRecord {
     /** The valid sample, or null (not checked yet, or not valid: see {@link #errorType}). */
     public ResourceSample sample;
 
-    /** Why the record is not a valid sample (e.g. {@code decode.CORRUPT}), or null. */
+    /** The valid task event, or null (not checked yet, not a task event, or not valid). */
+    public TaskEvent taskEvent;
+
+    /** Why the record is not valid (e.g. {@code decode.CORRUPT}), or null. */
     public String errorType;
 
     public String error;
 
-    /** The sample's timestamp (epoch ms), or {@link #NO_EVENT_TIME}. */
+    /** The sample's or task event's timestamp (epoch ms), or {@link #NO_EVENT_TIME}. */
     public long eventTimeMs = NO_EVENT_TIME;
 
     public RawRecord() {}

@@ -22,8 +22,8 @@ import org.apache.flink.util.Collector;
  * recalibrates its intervals online ({@link OnlineCalibrator}), scores the recalibrated forecast
  * against the role's benign envelope, and keeps the task's rolling risk. Exports the live coverage
  * of the one-window-ahead intervals ({@code liveCoverage}, a recent average over all tasks of the
- * subtask; counters {@code coverageChecks} and {@code coverageHits}). State not written for the TTL
- * is dropped.
+ * subtask; counters {@code coverageChecks} and {@code coverageHits}). A task's end marker clears
+ * its state; state not written for the TTL is dropped.
  */
 public final class ScoreTaskFn
         extends KeyedProcessFunction<String, ForecastedWindow, RiskAssessment> {
@@ -72,6 +72,10 @@ public final class ScoreTaskFn
     @Override
     public void processElement(ForecastedWindow w, Context ctx, Collector<RiskAssessment> out)
             throws Exception {
+        if (w.request.ended) {
+            state.clear(); // the task ended: nothing of it is kept
+            return;
+        }
         TaskScoreState s = state.value();
         if (s == null) {
             s = new TaskScoreState();

@@ -13,6 +13,9 @@ public class WindowSummary {
      */
     public double[] means;
 
+    /** End of the window (epoch ms, exclusive). */
+    public long windowEndMs;
+
     /** Newest sample timestamp in the window (epoch ms). */
     public long newestSampleMs;
 

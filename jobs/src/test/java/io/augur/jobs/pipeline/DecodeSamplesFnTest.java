@@ -108,6 +108,41 @@ class DecodeSamplesFnTest {
     }
 
     @Test
+    void taskEventsGoToTheirSideOutputAndBadOnesAreDeadLettered() throws Exception {
+        io.augur.schema.TaskEvent good = Fixtures.taskStarted("t1", "alice", "worker");
+        io.augur.schema.TaskEvent noRole = Fixtures.taskStarted("t2", "alice", " ");
+        int offset = 0;
+        for (io.augur.schema.TaskEvent e : List.of(good, noRole)) {
+            harness.processElement(
+                    new RawRecord(
+                            Topics.TASKS.name(),
+                            0,
+                            offset++,
+                            Topic.keyBytes(e.getTaskId()),
+                            Topics.TASKS.codec().encode(e)),
+                    0);
+        }
+        harness.processElement(
+                new RawRecord(
+                        Topics.TASKS.name(),
+                        0,
+                        offset,
+                        null,
+                        Topics.RESOURCES
+                                .codec()
+                                .encode(Fixtures.sample("t3", Fixtures.T0, 0.1, 1L))),
+                0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.getSideOutput(DecodeSamplesFn.TASK_EVENTS))
+                .extracting(StreamRecord::getValue)
+                .containsExactly(good);
+        assertThat(deadLetters())
+                .extracting(DeadLetter::getErrorType)
+                .containsExactly("validation.MISSING_ROLE", "decode.UNKNOWN_FINGERPRINT");
+    }
+
+    @Test
     void validSamplesPassThrough() throws Exception {
         ResourceSample s = Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.5, 1L << 20);
         feed(1, encode(s));

@@ -113,6 +113,21 @@ class ScoreTaskFnTest {
     }
 
     @Test
+    void aTasksEndMarkerClearsItsStateAndEmitsNothing() throws Exception {
+        try (var h = harness(0.5)) {
+            h.processElement(window("t", 1, 0.3, 0.3), 1);
+            h.processElement(window("u", 1, 0.3, 0.3), 1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            ForecastRequest end = new ForecastRequest();
+            end.taskId = "t";
+            end.ended = true;
+            h.processElement(ForecastedWindow.ended(end), 2);
+            assertThat(h.extractOutputValues()).hasSize(2);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1); // only u's
+        }
+    }
+
+    @Test
     void aTaskNotSeenForTheTtlStartsAfresh() throws Exception {
         try (var h = harness(0)) {
             h.processElement(window("a", 1, 3.0, 3.0), 1);
