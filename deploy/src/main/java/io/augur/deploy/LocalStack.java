@@ -107,7 +107,8 @@ public final class LocalStack implements AutoCloseable {
                                         "--model-dir", config.modelDir().toString(),
                                         "--checkpoint-interval-ms",
                                                 Long.toString(
-                                                        config.checkpointInterval().toMillis())))
+                                                        config.checkpointInterval().toMillis()))
+                                .args(metricsArgs(m -> m.profiler())))
                 .awaitLogLine(l -> l.startsWith("JOB RUNNING"), ready);
 
         progress.accept("starting enforcer");

@@ -40,10 +40,11 @@ public record StackConfig(
      * @param functions the function server's
      * @param enforcer the enforcer's
      * @param collector the collector's
+     * @param profiler the profiler job's (Flink's Prometheus reporter)
      */
-    public record MetricsPorts(int functions, int enforcer, int collector) {
+    public record MetricsPorts(int functions, int enforcer, int collector, int profiler) {
         /** The ports deploy/prometheus/prometheus.yml scrapes. */
-        public static final MetricsPorts SCRAPED = new MetricsPorts(9401, 9402, 9403);
+        public static final MetricsPorts SCRAPED = new MetricsPorts(9401, 9402, 9403, 9404);
     }
 
     public static StackConfig defaults(Path workDir, String cgroupRoot) {

@@ -9,7 +9,7 @@ public final class UpMain {
 
     static final String USAGE =
             """
-            usage: augur up [--dir DIR] [--cgroup-root NAME] [--metrics-ports F,E,C]
+            usage: augur up [--dir DIR] [--cgroup-root NAME] [--metrics-ports F,E,C,P]
 
             Starts the local stack on this machine — Kafka (KRaft), the StateFun function server,
             the StateFun runtime, the behaviour profiler job, the enforcer and the collector — each
@@ -20,8 +20,9 @@ public final class UpMain {
 
               --dir DIR           data and logs (default target/augur-stack)
               --cgroup-root NAME  managed cgroup root (default augur)
-              --metrics-ports F,E,C  /metrics ports of the function server, the enforcer
-                                  and the collector (default 9401,9402,9403: the ports
+              --metrics-ports F,E,C,P  /metrics ports of the function server, the enforcer,
+                                  the collector and the profiler job (default
+                                  9401,9402,9403,9404: the ports
                                   deploy/prometheus/prometheus.yml scrapes)
             """;
 
@@ -71,21 +72,21 @@ public final class UpMain {
 
     private static StackConfig.MetricsPorts ports(String spec) {
         String[] parts = spec.split(",");
-        if (parts.length == 3) {
+        if (parts.length == 4) {
             try {
-                int[] p = new int[3];
-                for (int i = 0; i < 3; i++) {
+                int[] p = new int[4];
+                for (int i = 0; i < 4; i++) {
                     p[i] = Integer.parseInt(parts[i].trim());
                     if (p[i] < 1 || p[i] > 65535) {
                         throw new NumberFormatException(parts[i]);
                     }
                 }
-                return new StackConfig.MetricsPorts(p[0], p[1], p[2]);
+                return new StackConfig.MetricsPorts(p[0], p[1], p[2], p[3]);
             } catch (NumberFormatException e) {
                 usage("--metrics-ports: not a port: " + e.getMessage());
             }
         }
-        usage("--metrics-ports takes three ports F,E,C, got '" + spec + "'");
+        usage("--metrics-ports takes four ports F,E,C,P, got '" + spec + "'");
         return null;
     }
 

@@ -373,6 +373,7 @@ public final class BehaviorProfilerJob {
         Set<String> names = new HashSet<>(JobArguments.COMMON);
         names.add("checkpoint-dir");
         names.add("parallelism");
+        names.add("metrics-port");
         return names;
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -31,7 +32,7 @@ public final class LocalJobRunner {
                     "usage: LocalJobRunner --bootstrap HOST:PORT --checkpoint-dir DIR"
                             + " [--window-ms N] [--checkpoint-interval-ms N] [--parallelism N]"
                             + " [--group-id ID] [--forecaster lstm|ewma] [--model-dir DIR]"
-                            + " [--profiler.KEY VALUE ...]",
+                            + " [--metrics-port N] [--profiler.KEY VALUE ...]",
                     "",
                     "Runs Augur's behavioural profiler on a local Flink MiniCluster in this JVM.",
                     "  --bootstrap HOST:PORT       Kafka bootstrap servers (required)",
@@ -44,6 +45,9 @@ public final class LocalJobRunner {
                     "  --model-dir DIR             LSTM model versions (default models/forecaster,"
                             + " relative to the working directory); a newer version is picked up"
                             + " while the job runs",
+                    "  --metrics-port N            serve the job's Flink metrics (live forecast"
+                            + " coverage, unknown tasks, model fallbacks, ...) for Prometheus at"
+                            + " http://HOST:N/metrics (default: none)",
                     "  --profiler.KEY VALUE        any other profiler option by its full key",
                     "Prints 'JOB RUNNING <jobId>' on stdout when the job is submitted; SIGTERM"
                             + " cancels it.");
@@ -55,6 +59,7 @@ public final class LocalJobRunner {
         ProfilerSettings settings;
         Path checkpointDir;
         int parallelism;
+        Integer metricsPort;
         try {
             arguments = JobArguments.parse(args, BehaviorProfilerJob.localOptions());
             if (arguments.help()) {
@@ -67,6 +72,10 @@ public final class LocalJobRunner {
                     arguments.get("parallelism") == null
                             ? 1
                             : Math.toIntExact(arguments.positiveLong("parallelism"));
+            metricsPort =
+                    arguments.get("metrics-port") == null
+                            ? null
+                            : Math.toIntExact(arguments.positiveLong("metrics-port"));
             settings = JobArguments.settings(arguments.profilerConfiguration());
         } catch (JobArguments.UsageException | ArithmeticException e) {
             System.err.println("LocalJobRunner: " + e.getMessage());
@@ -76,9 +85,12 @@ public final class LocalJobRunner {
         }
         Files.createDirectories(checkpointDir);
 
+        Configuration cluster = clusterConfiguration(checkpointDir);
+        if (metricsPort != null) {
+            cluster.addAll(prometheusReporter(metricsPort));
+        }
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(
-                        parallelism, clusterConfiguration(checkpointDir));
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, cluster);
         BehaviorProfilerJob.withKafka(settings, Clock.systemUTC()).build(env);
         JobClient client = env.executeAsync(BehaviorProfilerJob.JOB_NAME);
         JobID jobId = client.getJobID();
@@ -118,6 +130,23 @@ public final class LocalJobRunner {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        return conf;
+    }
+
+    /**
+     * Flink's Prometheus reporter on {@code port}: every Flink and job metric as {@code
+     * flink_<scope>_<name>}, e.g. {@code flink_taskmanager_job_task_operator_liveCoverage}.
+     */
+    public static Configuration prometheusReporter(int port) {
+        Configuration conf = new Configuration();
+        conf.set(
+                ConfigOptions.key("metrics.reporter.prom.factory.class")
+                        .stringType()
+                        .noDefaultValue(),
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.set(
+                ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
+                Integer.toString(port));
         return conf;
     }
 

@@ -86,6 +86,10 @@ class LocalJobRunnerIT {
                                 KafkaClients.idempotentProducer(kafka.bootstrapServers()));
                 TopicProbe<RiskAssessment> risk =
                         new TopicProbe<>(kafka.bootstrapServers(), Topics.RISK)) {
+            int metricsPort;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                metricsPort = free.getLocalPort();
+            }
             JavaProcess runner =
                     start(
                             "runner",
@@ -100,7 +104,9 @@ class LocalJobRunnerIT {
                             "--model-dir",
                             io.augur.jobs.forecast.TestModels.shipped().toString(),
                             "--profiler.watermark.idleness",
-                            "1s");
+                            "1s",
+                            "--metrics-port",
+                            Integer.toString(metricsPort));
             try {
                 String ready =
                         runner.awaitLogLine(
@@ -130,11 +136,29 @@ class LocalJobRunnerIT {
                 List<RiskAssessment> out =
                         risk.awaitUntil(l -> !l.isEmpty(), Duration.ofMinutes(3));
                 assertThat(out.get(0).getTaskId()).isEqualTo("runner-task");
+
+                // The job's metrics for Prometheus, under the names the alerting rules use.
+                String metrics = scrape(metricsPort);
+                assertThat(metrics)
+                        .contains("flink_taskmanager_job_task_operator_liveCoverage{")
+                        .contains("flink_taskmanager_job_task_operator_unknownTaskWindows{")
+                        .contains("flink_taskmanager_job_task_operator_modelFallbacks{")
+                        .contains("flink_taskmanager_job_task_operator_modelForecasts{");
             } finally {
                 runner.close();
             }
             assertThat(runner.isAlive()).isFalse();
             assertThat(Files.readString(runner.log())).contains("cancelled job");
         }
+    }
+
+    private static String scrape(int port) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var request =
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build();
+        return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 }

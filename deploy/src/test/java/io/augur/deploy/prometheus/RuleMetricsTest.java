@@ -36,6 +36,30 @@ class RuleMetricsTest {
                     "(Counter|Gauge|Histogram|Summary)\\.build\\(\\)\\s*\\.name\\(\"([^\"]+)\"\\)");
     private static final Pattern AUGUR_METRIC = Pattern.compile("\\baugur_[a-z0-9_]+");
 
+    /** Operator metrics of the profiler job, as Flink's Prometheus reporter names them. */
+    static final String FLINK_OPERATOR = "flink_taskmanager_job_task_operator_";
+
+    private static final Pattern FLINK_OPERATOR_METRIC =
+            Pattern.compile("\\b" + FLINK_OPERATOR + "([A-Za-z0-9_]+)");
+    private static final Pattern FLINK_REGISTERED =
+            Pattern.compile("\\.(?:counter|gauge)\\(\\s*\"([A-Za-z0-9_]+)\"");
+
+    /** The metric names the profiler job's functions register on their operator groups. */
+    static Set<String> jobMetricNames() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Path sources = AugurHome.resolve().resolve("jobs/src/main/java");
+        try (var files = Files.walk(sources)) {
+            for (Path f :
+                    (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                Matcher m = FLINK_REGISTERED.matcher(Files.readString(f));
+                while (m.find()) {
+                    names.add(m.group(1));
+                }
+            }
+        }
+        return names;
+    }
+
     /** Every series name the Java code makes Prometheus see. */
     static Set<String> exposedNames() throws IOException {
         Set<String> names = new TreeSet<>();
@@ -86,6 +110,32 @@ class RuleMetricsTest {
     }
 
     @Test
+    void readsTheProfilerJobsMetrics() throws IOException {
+        assertThat(jobMetricNames())
+                .contains("liveCoverage", "unknownTaskWindows", "modelFallbacks", "modelForecasts");
+    }
+
+    @Test
+    void everyJobMetricInTheRulesAndTheirTestsExists() throws IOException {
+        Set<String> registered = jobMetricNames();
+        List<Path> files = new java.util.ArrayList<>(PrometheusFiles.rules());
+        files.addAll(PrometheusFiles.ruleTests());
+        for (Path file : files) {
+            Matcher m = FLINK_OPERATOR_METRIC.matcher(Files.readString(file));
+            while (m.find()) {
+                assertThat(registered)
+                        .as(
+                                file.getFileName()
+                                        + " uses "
+                                        + m.group()
+                                        + "; the job registers "
+                                        + registered)
+                        .contains(m.group(1));
+            }
+        }
+    }
+
+    @Test
     void everyMetricInTheRulesAndTheirTestsExists() throws IOException {
         Set<String> exposed = exposedNames();
         List<Path> files = new java.util.ArrayList<>(PrometheusFiles.rules());
@@ -118,7 +168,7 @@ class RuleMetricsTest {
                 Matcher name = selector.matcher(e.group(1));
                 while (name.find()) {
                     String metric = name.group(1);
-                    if (!metric.startsWith("augur_")) {
+                    if (!metric.startsWith("augur_") && !metric.startsWith(FLINK_OPERATOR)) {
                         assertThat(PROMETHEUS_OWN).as(metric + " in " + file).contains(metric);
                     }
                 }
