@@ -5,11 +5,14 @@ import io.augur.schema.DeadLetters;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.SchemaDecodeException;
 import io.augur.schema.TaskEvent;
+import io.augur.schema.Topic;
 import io.augur.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -82,47 +85,40 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
      */
     public static void check(RawRecord raw, Instant now, Duration maxFutureSkew) {
         if (Topics.TASKS.name().equals(raw.topic)) {
-            checkTaskEvent(raw, now, maxFutureSkew);
+            TaskEvent event =
+                    decodeAndValidate(raw, Topics.TASKS, e -> validate(e, now, maxFutureSkew));
+            if (event != null) {
+                raw.taskEvent = event;
+                raw.eventTimeMs = event.getTimestamp().toEpochMilli();
+            }
             return;
         }
-        ResourceSample sample;
-        try {
-            sample =
-                    Topics.RESOURCES
-                            .codec()
-                            .decode(raw.value, raw.topic, raw.partition, raw.offset);
-        } catch (SchemaDecodeException e) {
-            raw.errorType = "decode." + e.kind().name();
-            raw.error = String.valueOf(e.getMessage());
-            return;
+        ResourceSample sample =
+                decodeAndValidate(raw, Topics.RESOURCES, s -> validate(s, now, maxFutureSkew));
+        if (sample != null) {
+            raw.sample = sample;
+            raw.eventTimeMs = sample.getTimestamp().toEpochMilli();
         }
-        Optional<Violation> violation = validate(sample, now, maxFutureSkew);
-        if (violation.isPresent()) {
-            raw.errorType = "validation." + violation.get().kind();
-            raw.error = violation.get().message();
-            return;
-        }
-        raw.sample = sample;
-        raw.eventTimeMs = sample.getTimestamp().toEpochMilli();
     }
 
-    private static void checkTaskEvent(RawRecord raw, Instant now, Duration maxFutureSkew) {
-        TaskEvent event;
+    /** The record decoded as {@code topic}'s type if it decodes and is valid, else null and why. */
+    private static <T extends SpecificRecordBase> T decodeAndValidate(
+            RawRecord raw, Topic<T> topic, Function<T, Optional<Violation>> validation) {
+        T value;
         try {
-            event = Topics.TASKS.codec().decode(raw.value, raw.topic, raw.partition, raw.offset);
+            value = topic.codec().decode(raw.value, raw.topic, raw.partition, raw.offset);
         } catch (SchemaDecodeException e) {
             raw.errorType = "decode." + e.kind().name();
             raw.error = String.valueOf(e.getMessage());
-            return;
+            return null;
         }
-        Optional<Violation> violation = validate(event, now, maxFutureSkew);
+        Optional<Violation> violation = validation.apply(value);
         if (violation.isPresent()) {
             raw.errorType = "validation." + violation.get().kind();
             raw.error = violation.get().message();
-            return;
+            return null;
         }
-        raw.taskEvent = event;
-        raw.eventTimeMs = event.getTimestamp().toEpochMilli();
+        return value;
     }
 
     /** Checks one decoded task event; empty if it is plausible. Pure. */
