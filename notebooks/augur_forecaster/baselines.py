@@ -236,6 +236,28 @@ class VpaP90(Forecaster):
 BASELINES = {c.name: c for c in (Last, Ewma, VpaP90, CraneP99)}
 
 
+class HorizonMedianOracle(Forecaster):
+    """Not a forecaster: it is told the future. Its point forecast for every step is the median
+    of the H actual future values (the best constant forecast for MAE), its intervals and limit
+    that same value. Its MAE is a floor for any forecast that cannot foresee the path within the
+    horizon: how far the data lets MAE fall (docs/benchmarks.md)."""
+    name = "oracle-horizon-median"
+
+    def forecast(self, values, origins):
+        H = self.horizon
+        future = values[origins[:, None] + np.arange(1, H + 1)[None, :]]   # [N, H, F]
+        with np.errstate(all="ignore"):
+            med = np.nanmedian(future, axis=1, keepdims=True)
+        point = np.repeat(med, H, axis=1)
+        fc = from_intervals(point, point, point, point, point, None)
+        fc.limit = point.copy()
+        return fc
+
+
+# Selectable by name in evaluate.py, never in the default set, never a baseline.
+ANALYSIS = {HorizonMedianOracle.name: HorizonMedianOracle}
+
+
 def make_baselines(window: int = WINDOW, horizon: int = HORIZON,
                    names: Sequence[str] = tuple(BASELINES)) -> Dict[str, Forecaster]:
     return {n: BASELINES[n](window, horizon) for n in names}

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from . import FEATURES, FLOORS, HORIZON, WINDOW
-from .baselines import BASELINES, Forecast, Forecaster
+from .baselines import ANALYSIS, BASELINES, Forecast, Forecaster
 from .data import Trace, default_data_dir, origins_for, read_traces
 from .metrics import MetricAccumulator, trace_scale
 from .model import normalise
@@ -194,7 +194,7 @@ def goals(res: dict) -> dict:
     f = res["forecasters"]
     if "lstm" not in f:
         return {}
-    base = {n: m for n, m in f.items() if n != "lstm"}
+    base = {n: m for n, m in f.items() if n != "lstm" and n not in ANALYSIS}
     lstm = f["lstm"]
     out = {}
     if base:
@@ -229,7 +229,8 @@ def main(argv=None) -> int:
                         "test / validation / train: the metadata's testTraces / "
                         "validationTraces / trainTraces; all")
     p.add_argument("--forecasters", default="lstm,last,ewma,vpa-p90,crane-p99",
-                   help="comma-separated subset")
+                   help="comma-separated subset; also oracle-horizon-median, an analysis that "
+                        "is told the future (the MAE floor of a flat forecast)")
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
@@ -257,8 +258,11 @@ def main(argv=None) -> int:
                 fcs["lstm"] = lstm
         elif n in BASELINES:
             fcs[n] = BASELINES[n](window, horizon)
+        elif n in ANALYSIS:
+            fcs[n] = ANALYSIS[n](window, horizon)
         else:
-            print(f"error: unknown forecaster {n} (known: lstm, {', '.join(BASELINES)})",
+            print(f"error: unknown forecaster {n} (known: lstm, {', '.join(BASELINES)},"
+                  f" {', '.join(ANALYSIS)})",
                   file=sys.stderr)
             return 2
     chosen = held_out(traces, meta, a.traces)

@@ -5,7 +5,8 @@ non-decreasing along the last axis by construction: the head emits, per (step, f
 median as a residual on the last observed (normalised) value plus Q-1 raw deltas; the deltas go
 through softplus and are summed outwards from the median (cumulative sums), so
 q_0 <= ... <= q_median <= ... <= q_{Q-1}. Only nn.LSTM, Linear, softplus, cumsum, flip,
-cat, reshape, sort (the window's order statistics), relu: scriptable with torch.jit.script and loadable by libtorch 2.x (DJL).
+cat, reshape, sort (the window's order statistics), relu (and with the options a slice of the
+window, clamp, log1p): scriptable with torch.jit.script and loadable by libtorch 2.x (DJL).
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class QuantileLSTM(nn.Module):
     def __init__(self, n_features: int = len(FEATURES), window: int = WINDOW,
                  horizon: int = HORIZON, quantiles: Sequence[float] = QUANTILES,
                  hidden: int = 64, layers: int = 1, dropout: float = 0.0,
-                 sorted_window: bool = True, mlp: int = 128):
+                 sorted_window: bool = True, mlp: int = 128, lstm_steps: int = 0,
+                 log_inputs: bool = False):
         super().__init__()
         qs = list(quantiles)
         if sorted(qs) != qs or 0.5 not in qs:
@@ -86,6 +88,12 @@ class QuantileLSTM(nn.Module):
         self.layers = layers
         self.sorted_window = sorted_window
         self.mlp = mlp
+        # the LSTM reads only the last lstm_steps steps (0: the whole window); the order
+        # statistics still see the whole window, so a long window costs little time
+        self.lstm_steps = lstm_steps if 0 < lstm_steps < window else window
+        # log_inputs: the LSTM and the order statistics see log1p(x) (spiky inputs compressed);
+        # the median stays a residual on the last step in normalised units
+        self.log_inputs = log_inputs
         self.lstm = nn.LSTM(n_features, hidden, num_layers=layers, batch_first=True,
                             dropout=dropout if layers > 1 else 0.0)
         # the head sees the last hidden state, the last observed step and (sorted_window) the
@@ -109,8 +117,13 @@ class QuantileLSTM(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b = x.size(0)
-        out, _state = self.lstm(x)
         last_x = x[:, -1, :]
+        if self.log_inputs:
+            x = torch.log1p(torch.clamp(x, min=0.0))
+        if self.lstm_steps < self.window:
+            out, _state = self.lstm(x[:, self.window - self.lstm_steps:, :])
+        else:
+            out, _state = self.lstm(x)
         if self.sorted_window:
             ordered, _order = torch.sort(x, dim=1)
             z = torch.cat([out[:, -1, :], last_x, ordered.reshape(b, -1)], dim=1)
@@ -126,6 +139,10 @@ class QuantileLSTM(nn.Module):
 
     def describe(self) -> str:
         extra = " + sorted window" if self.sorted_window else ""
+        if self.lstm_steps < self.window:
+            extra = f" over the last {self.lstm_steps} steps" + extra
+        if self.log_inputs:
+            extra = " on log1p(x)" + extra
         body = f" -> relu(linear({self.mlp}))" if self.mlp > 0 else ""
         return (f"lstm(hidden={self.hidden}, layers={self.layers}){extra}{body} -> "
                 f"linear(H*F*Q), monotone quantiles")

@@ -43,6 +43,9 @@ class TrainConfig:
     layers: int = 1
     sorted_window: bool = True             # feed the window's order statistics to the head
     mlp: int = 128                         # hidden ReLU layer before the head (0: none)
+    lstm_steps: int = 0                    # the LSTM reads the last N steps of the window (0: all)
+    log_inputs: bool = False               # LSTM and order statistics on log1p(x)
+    feature_weights: Optional[List[float]] = None   # training-loss weight per feature (None: 1)
     epochs: int = 25
     patience: int = 5                      # early stopping: epochs without validation gain
     stride: int = 1                        # training windows every `stride` steps
@@ -153,6 +156,8 @@ def predict(model, x: np.ndarray, batch: int = 4096) -> np.ndarray:
 
 def fit(model: QuantileLSTM, train: dict, val: dict, cfg: TrainConfig) -> tuple:
     q = torch.tensor(cfg.quantiles, dtype=torch.float32)
+    fw = (None if cfg.feature_weights is None else
+          torch.tensor(cfg.feature_weights, dtype=torch.float32).reshape(1, 1, -1))
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     gen = torch.Generator().manual_seed(cfg.seed)
     n = train["x"].shape[0]
@@ -166,6 +171,8 @@ def fit(model: QuantileLSTM, train: dict, val: dict, cfg: TrainConfig) -> tuple:
         for i in range(0, n, cfg.batch_size):
             idx = perm[i:i + cfg.batch_size]
             w = train["weight"][idx].unsqueeze(1) if cfg.weighting == "trace" else None
+            if fw is not None:
+                w = fw if w is None else w * fw
             loss = pinball_loss(model(train["x"][idx]), train["y"][idx], q, train["mask"][idx], w)
             opt.zero_grad()
             loss.backward()
@@ -310,7 +317,8 @@ def run(cfg: TrainConfig, traces: Optional[List[Trace]] = None) -> TrainResult:
         f"{val_w['x'].shape[0]} (stride {cfg.val_stride}); read in {time.time() - t0:.1f}s")
 
     model = QuantileLSTM(len(FEATURES), cfg.window, cfg.horizon, cfg.quantiles, cfg.hidden,
-                         cfg.layers, sorted_window=cfg.sorted_window, mlp=cfg.mlp)
+                         cfg.layers, sorted_window=cfg.sorted_window, mlp=cfg.mlp,
+                         lstm_steps=cfg.lstm_steps, log_inputs=cfg.log_inputs)
     best_epoch, best_val, history = fit(model, train_w, val_w, cfg)
     model.eval()
     calib, raw_cov, n_cal = calibrate(model, [by_name[n] for n in val_names], cfg, floors)
@@ -374,8 +382,8 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true",
                    help="reduced run: 8 train / 3 validation traces, 2 epochs, stride 12")
     d = TrainConfig()
-    for name, typ in (("epochs", int), ("patience", int), ("stride", int), ("val-stride", int),
-                      ("calib-stride", int), ("batch-size", int), ("lr", float), ("hidden", int),
+    for name, typ in (("window", int), ("lstm-steps", int), ("epochs", int), ("patience", int),
+                      ("stride", int), ("val-stride", int), ("calib-stride", int), ("batch-size", int), ("lr", float), ("hidden", int),
                       ("layers", int), ("mlp", int), ("seed", int), ("split-seed", int), ("threads", int),
                       ("max-train-traces", int), ("max-validation-traces", int)):
         p.add_argument(f"--{name}", type=typ, default=None,
@@ -383,6 +391,11 @@ def main(argv=None) -> int:
     p.add_argument("--weighting", choices=["trace", "none"], default=None)
     p.add_argument("--no-sorted-window", dest="sorted_window", action="store_false", default=None,
                    help="plain LSTM head (no order statistics of the window)")
+    p.add_argument("--log-inputs", dest="log_inputs", action="store_true", default=None,
+                   help="feed log1p(x) to the LSTM and the order statistics")
+    p.add_argument("--feature-weights", type=lambda v: [float(x) for x in v.split(",")],
+                   default=None, help="training-loss weight per feature, comma-separated "
+                                      "(default: all 1)")
     p.add_argument("--version", help="version directory name (default lstm-YYYYMMDD-HHMM, UTC)")
     a = p.parse_args(argv)
     cfg = TrainConfig.quick_config() if a.quick else TrainConfig()

@@ -161,3 +161,18 @@ class BaselineTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OracleTest(unittest.TestCase):
+    def test_horizon_median_oracle_forecasts_the_median_of_the_actual_future(self):
+        from augur_forecaster.baselines import ANALYSIS, HorizonMedianOracle
+        self.assertIn("oracle-horizon-median", ANALYSIS)
+        values = np.zeros((40, 6))
+        values[:, 0] = np.arange(40, dtype=float)       # a ramp: the oracle lags nothing
+        values[30:, 1] = 5.0                           # a step after the origin
+        o = HorizonMedianOracle(window=24, horizon=5)
+        fc = o.forecast(values, np.array([24, 27]))
+        self.assertEqual(fc.point.shape, (2, 5, 6))
+        np.testing.assert_allclose(fc.point[0, :, 0], 27.0)   # median of 25..29
+        np.testing.assert_allclose(fc.point[1, :, 1], 5.0)    # median of 0,0,5,5,5
+        np.testing.assert_allclose(fc.limit, fc.point)

@@ -67,6 +67,20 @@ class ModelTest(unittest.TestCase):
         self.assertEqual(tuple(y.shape), (64, HORIZON, 6, len(QUANTILES)))
         self.assertTrue(bool((y[..., 1:] >= y[..., :-1]).all()))
 
+    def test_options_script_and_stay_monotone(self):
+        torch.manual_seed(2)
+        for kw in ({"log_inputs": True}, {"window": 36, "lstm_steps": 12},
+                   {"window": 36, "lstm_steps": 12, "log_inputs": True}):
+            m = QuantileLSTM(hidden=8, **kw).eval()
+            x = torch.rand(5, m.window, 6) * 20
+            with torch.no_grad():
+                y = m(x)
+                torch.testing.assert_close(torch.jit.script(m)(x), y)
+            self.assertEqual(tuple(y.shape), (5, HORIZON, 6, len(QUANTILES)))
+            self.assertTrue(bool((y[..., 1:] >= y[..., :-1]).all()))
+        self.assertIn("log1p", QuantileLSTM(hidden=8, log_inputs=True).describe())
+        self.assertIn("last 12 steps", QuantileLSTM(hidden=8, window=36, lstm_steps=12).describe())
+
     def test_pinball_loss(self):
         q = torch.tensor([0.1, 0.5, 0.9])
         pred = torch.tensor([[[[1.0, 2.0, 3.0]]]])       # [1, 1, 1, 3]
