@@ -16,7 +16,6 @@ import io.augur.schema.ResourceSample;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -449,7 +448,12 @@ public final class ForecasterBench {
     static double kafkaThroughput(Path model, int tasks, int seconds) throws Exception {
         try (KafkaJob k = KafkaJob.start(model, "bench-kafka-throughput", 1)) {
             Thread.sleep(5000); // the job is up and reading
-            Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+            // On a window boundary (windows are aligned to the epoch): the expected count below
+            // assumes the first window holds seconds 0 and 1. Started at an odd second, the first
+            // two windows held the warm-up and every task came out one window short.
+            long windowMs = ProfilerOptions.WINDOW_SIZE.defaultValue().toMillis();
+            long hourAgo = Instant.now().minus(Duration.ofHours(1)).toEpochMilli();
+            Instant t0 = Instant.ofEpochMilli(hourAgo - Math.floorMod(hourAgo, windowMs));
             long start = System.nanoTime();
             for (int t = 0; t < tasks; t++) {
                 k.send(started("k", t, t0));
@@ -482,6 +486,17 @@ public final class ForecasterBench {
                     count,
                     expected,
                     (lastSeen - start) / 1e9);
+            if (count < expected) {
+                // Which windows are missing, by window end (seconds after the first sample).
+                java.util.Map<Long, Long> byEnd = new java.util.TreeMap<>();
+                for (io.augur.schema.RiskAssessment a : k.risk.seen()) {
+                    byEnd.merge(
+                            (a.getWindowEnd().toEpochMilli() - t0.toEpochMilli()) / 1000,
+                            1L,
+                            Long::sum);
+                }
+                System.out.println("via Kafka:   assessments per window end (s): " + byEnd);
+            }
             return (double) tasks * seconds / ((lastSeen - start) / 1e9);
         }
     }
