@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * out, exactly once.
  *
  * <pre>
- * source (samples and task events, checked as read; watermarks per partition)
- *   → DecodeSamplesFn ─(dead letters)→ dead-letter sink; ─(task events)→ ProfileTaskFn
+ * source (samples, checked as read; watermarks per partition)
+ *   → DecodeSamplesFn ─(dead letters)→ dead-letter sink
+ * task source (augur.tasks, no event time) → DecodeSamplesFn ─(task events)→ ProfileTaskFn
  *   → keyBy taskId → tumbling event-time window → WindowMeansFn + WindowEndFn ─(late)→ DLQ
  *   → keyBy taskId, connected with the task events → ProfileTaskFn ─(unknown task)→ DLQ
  *   → ForecastFn (async, batched LSTM) → keyBy taskId → ScoreTaskFn
@@ -71,13 +72,15 @@ public final class BehaviorProfilerJob {
 
     private final ProfilerSettings settings;
     private final Source<RawRecord, ?, ?> source;
+    private final Source<RawRecord, ?, ?> taskSource;
     private final Sink<RiskAssessment> riskSink;
     private final Sink<DeadLetter> deadLetterSink;
     private final Clock clock;
 
     /**
      * @param settings the profiler's settings
-     * @param source raw records of the resource-sample and task topics
+     * @param source raw records of the resource-sample topic
+     * @param taskSource raw records of the task topic
      * @param riskSink where assessments go
      * @param deadLetterSink where rejected records go
      * @param clock wall clock for validation and dead-letter timestamps (never for windows)
@@ -85,11 +88,13 @@ public final class BehaviorProfilerJob {
     public BehaviorProfilerJob(
             ProfilerSettings settings,
             Source<RawRecord, ?, ?> source,
+            Source<RawRecord, ?, ?> taskSource,
             Sink<RiskAssessment> riskSink,
             Sink<DeadLetter> deadLetterSink,
             Clock clock) {
         this.settings = settings;
         this.source = source;
+        this.taskSource = taskSource;
         this.riskSink = riskSink;
         this.deadLetterSink = deadLetterSink;
         this.clock = clock;
@@ -100,21 +105,39 @@ public final class BehaviorProfilerJob {
         return new BehaviorProfilerJob(
                 settings,
                 kafkaSource(settings, clock),
+                kafkaTaskSource(settings, clock),
                 kafkaRiskSink(settings),
                 kafkaDeadLetterSink(settings),
                 clock);
     }
 
     /**
-     * Reads augur.telemetry.resources and augur.tasks read_committed, from the group's committed
-     * offsets; checks each record as it reads it (its event time drives the watermarks).
+     * Reads augur.telemetry.resources read_committed, from the group's committed offsets; checks
+     * each record as it reads it (its event time drives the watermarks).
      */
     public static KafkaSource<RawRecord> kafkaSource(ProfilerSettings s, Clock clock) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers())
-                .setTopics(Topics.RESOURCES.name(), Topics.TASKS.name())
+                .setTopics(Topics.RESOURCES.name())
                 .setGroupId(s.groupId())
                 // A new group starts at the beginning: no sample of a running task is skipped.
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer(clock, s.maxFutureSkew()))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    /**
+     * Reads augur.tasks read_committed from the beginning of what the group has not committed
+     * (group {@code <group-id>-tasks}): the compacted topic tells every task's latest event.
+     */
+    public static KafkaSource<RawRecord> kafkaTaskSource(ProfilerSettings s, Clock clock) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setTopics(Topics.TASKS.name())
+                .setGroupId(s.groupId() + "-tasks")
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer(clock, s.maxFutureSkew()))
@@ -184,25 +207,35 @@ public final class BehaviorProfilerJob {
         SingleOutputStreamOperator<ResourceSample> samples =
                 env.fromSource(source, watermarks, "resource-samples")
                         .uid("resource-samples-source")
-                        .name("augur.telemetry.resources + augur.tasks source")
+                        .name("augur.telemetry.resources source")
                         .process(new DecodeSamplesFn(clock, settings.maxFutureSkew()))
                         .uid("decode-samples")
                         .name("DecodeSamplesFn");
 
+        // Task events in a source of their own, without event time: they say who a task is and
+        // must not move (or hold back) the samples' watermarks.
+        SingleOutputStreamOperator<ResourceSample> tasks =
+                env.fromSource(taskSource, WatermarkStrategy.noWatermarks(), "task-events")
+                        .uid("task-events-source")
+                        .name("augur.tasks source")
+                        .process(new DecodeSamplesFn(clock, settings.maxFutureSkew()))
+                        .uid("decode-task-events")
+                        .name("DecodeSamplesFn (task events)");
+
         SingleOutputStreamOperator<WindowSummary> windows = windowTasks(samples, settings);
         SingleOutputStreamOperator<ForecastRequest> requests =
                 profileTasks(
-                        windows,
-                        samples.getSideOutput(DecodeSamplesFn.TASK_EVENTS),
-                        settings,
-                        clock);
+                        windows, tasks.getSideOutput(DecodeSamplesFn.TASK_EVENTS), settings, clock);
         DataStream<DeadLetter> late =
                 windows.getSideOutput(LateSampleFn.LATE_SAMPLES)
                         .map(new LateSampleFn(clock))
                         .uid("late-samples")
                         .name("LateSampleFn");
         samples.getSideOutput(DecodeSamplesFn.DEAD_LETTERS)
-                .union(late, requests.getSideOutput(ProfileTaskFn.DEAD_LETTERS))
+                .union(
+                        late,
+                        tasks.getSideOutput(DecodeSamplesFn.DEAD_LETTERS),
+                        requests.getSideOutput(ProfileTaskFn.DEAD_LETTERS))
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
                 .name("augur.dlq sink");
