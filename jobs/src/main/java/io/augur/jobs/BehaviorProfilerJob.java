@@ -116,28 +116,25 @@ public final class BehaviorProfilerJob {
      * each record as it reads it (its event time drives the watermarks).
      */
     public static KafkaSource<RawRecord> kafkaSource(ProfilerSettings s, Clock clock) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(s.bootstrapServers())
-                .setTopics(Topics.RESOURCES.name())
-                .setGroupId(s.groupId())
-                // A new group starts at the beginning: no sample of a running task is skipped.
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer(clock, s.maxFutureSkew()))
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+        return checkedSource(s, clock, Topics.RESOURCES.name(), s.groupId());
     }
 
     /**
-     * Reads augur.tasks read_committed from the beginning of what the group has not committed
-     * (group {@code <group-id>-tasks}): the compacted topic tells every task's latest event.
+     * Reads augur.tasks read_committed from the group's committed offsets (group {@code
+     * <group-id>-tasks}): the compacted topic tells every task's latest event.
      */
     public static KafkaSource<RawRecord> kafkaTaskSource(ProfilerSettings s, Clock clock) {
+        return checkedSource(s, clock, Topics.TASKS.name(), s.groupId() + "-tasks");
+    }
+
+    private static KafkaSource<RawRecord> checkedSource(
+            ProfilerSettings s, Clock clock, String topic, String groupId) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers())
-                .setTopics(Topics.TASKS.name())
-                .setGroupId(s.groupId() + "-tasks")
+                .setTopics(topic)
+                .setGroupId(groupId)
+                // A new group starts at the beginning: no sample or task of a running task is
+                // skipped.
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer(clock, s.maxFutureSkew()))
