@@ -1,7 +1,6 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskCgroups;
-import io.augur.cgroup.TaskIds;
 import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
 import io.augur.schema.ResourceSample;
@@ -9,9 +8,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,7 +174,7 @@ public final class CollectorMain {
     static void print(CollectorOptions o, PrintStream out) {
         Clock clock = Clock.systemUTC();
         TaskCgroups cgroups = TaskCgroups.detect(o.cgroupRoot(), TaskCgroups.DEFAULT_MOUNT, clock);
-        String node = o.node() != null ? o.node() : localNode();
+        String node = o.node() != null ? o.node() : LocalNode.id();
         Sampler sampler =
                 new Sampler(UsageSource.of(cgroups), new TaskDirectory(), new SampleBuilder(node));
         // A sample is the difference of two readings: the first round only reads.
@@ -235,17 +232,6 @@ public final class CollectorMain {
         }
         out.flush();
         return !out.checkError();
-    }
-
-    /** This host's short name as a node id, or "local" when it is not a valid one. */
-    private static String localNode() {
-        try {
-            String host = InetAddress.getLocalHost().getHostName();
-            String shortName = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
-            return TaskIds.isValid(shortName) ? shortName : "local";
-        } catch (UnknownHostException e) {
-            return "local";
-        }
     }
 
     /** Only SIGTERM ends the collector; an interrupt is kept for after the orderly stop. */

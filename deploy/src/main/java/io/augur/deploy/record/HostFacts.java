@@ -1,9 +1,7 @@
 package io.augur.deploy.record;
 
-import io.augur.cgroup.TaskIds;
+import io.augur.collector.LocalNode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,15 +12,9 @@ import java.util.Map;
 final class HostFacts {
     private HostFacts() {}
 
-    /** This host's short name as a node id, or "local" when it is not a valid one. */
+    /** This host's node id, as the collector names it. */
     static String node() {
-        try {
-            String host = InetAddress.getLocalHost().getHostName();
-            String shortName = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
-            return TaskIds.isValid(shortName) ? shortName : "local";
-        } catch (UnknownHostException e) {
-            return "local";
-        }
+        return LocalNode.id();
     }
 
     static Map<String, Object> collect() {
