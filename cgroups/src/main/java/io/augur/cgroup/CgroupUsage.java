@@ -18,6 +18,14 @@ import java.time.Instant;
  * @param diskReadBytes cumulative bytes read from block devices
  * @param diskWriteBytes cumulative bytes written to block devices
  * @param pids processes and threads in the group now
+ * @param cpuThrottledNanos cumulative time the group was throttled by its CPU quota (v1 cpu.stat
+ *     throttled_time, v2 throttled_usec)
+ * @param memoryFailcnt cumulative times the memory limit was hit (v1 memory.failcnt, v2
+ *     memory.events max)
+ * @param oomKills cumulative processes killed by the OOM killer in the group (v1 memory.oom_control
+ *     oom_kill, v2 memory.events oom_kill)
+ * @param diskReadOps cumulative read requests to block devices
+ * @param diskWriteOps cumulative write requests to block devices
  */
 public record CgroupUsage(
         String taskId,
@@ -29,9 +37,16 @@ public record CgroupUsage(
         Long memoryCacheBytes,
         Long diskReadBytes,
         Long diskWriteBytes,
-        Long pids) {
+        Long pids,
+        Long cpuThrottledNanos,
+        Long memoryFailcnt,
+        Long oomKills,
+        Long diskReadOps,
+        Long diskWriteOps) {
 
     public static CgroupUsage absent(String taskId, Instant timestamp) {
-        return new CgroupUsage(taskId, timestamp, false, null, null, null, null, null, null, null);
+        return new CgroupUsage(
+                taskId, timestamp, false, null, null, null, null, null, null, null, null, null,
+                null, null, null);
     }
 }

@@ -28,8 +28,11 @@ final class CgroupValues {
         return null;
     }
 
-    /** Sum of "MAJ:MIN Read N" / "MAJ:MIN Write N" lines (v1 blkio io_service_bytes). */
-    static Long v1BlkioBytes(String content, String op) {
+    /**
+     * Sum of "MAJ:MIN Read N" / "MAJ:MIN Write N" lines (v1 blkio io_service_bytes and
+     * io_serviced).
+     */
+    static Long v1BlkioSum(String content, String op) {
         if (content == null) {
             return null;
         }
@@ -43,8 +46,8 @@ final class CgroupValues {
         return sum;
     }
 
-    /** Sum of "key=N" over "MAJ:MIN rbytes=.. wbytes=.." lines (v2 io.stat). */
-    static Long v2IoBytes(String content, String key) {
+    /** Sum of "key=N" over "MAJ:MIN rbytes=.. wbytes=.. rios=.. wios=.." lines (v2 io.stat). */
+    static Long v2IoSum(String content, String key) {
         if (content == null) {
             return null;
         }

@@ -180,23 +180,36 @@ public final class V1TaskCgroups extends ManagedRoot {
                         first(
                                 CgroupValues.keyed(stat, "total_cache"),
                                 CgroupValues.keyed(stat, "cache"));
+                Long failcnt = CgroupValues.parseLongOrNull(readOptional(memDir, "memory.failcnt"));
+                // oom_kill is in memory.oom_control since Linux 4.13.
+                Long oomKills =
+                        CgroupValues.keyed(readOptional(memDir, "memory.oom_control"), "oom_kill");
+                Long throttled =
+                        CgroupValues.keyed(
+                                readOptional(in(mounts.cpu()), "cpu.stat"), "throttled_time");
                 Long read = null;
                 Long write = null;
+                Long readOps = null;
+                Long writeOps = null;
                 if (mounts.blkio() != null) {
                     Path blkio = in(mounts.blkio());
                     // Without a throttle rule the kernel does not account: not measured, not 0.
                     String rules = readOptional(blkio, "blkio.throttle.read_bps_device");
                     if (rules != null && !rules.isBlank()) {
                         String io = readOptional(blkio, "blkio.throttle.io_service_bytes");
-                        read = CgroupValues.v1BlkioBytes(io, "Read");
-                        write = CgroupValues.v1BlkioBytes(io, "Write");
+                        read = CgroupValues.v1BlkioSum(io, "Read");
+                        write = CgroupValues.v1BlkioSum(io, "Write");
+                        String ops = readOptional(blkio, "blkio.throttle.io_serviced");
+                        readOps = CgroupValues.v1BlkioSum(ops, "Read");
+                        writeOps = CgroupValues.v1BlkioSum(ops, "Write");
                     }
                 }
                 Long pids =
                         CgroupValues.parseLongOrNull(
                                 readOptional(in(mounts.pids()), "pids.current"));
                 return new CgroupUsage(
-                        taskId, at, true, cpu, memory, rss, cache, read, write, pids);
+                        taskId, at, true, cpu, memory, rss, cache, read, write, pids, throttled,
+                        failcnt, oomKills, readOps, writeOps);
             } catch (GroupVanishedException e) {
                 return CgroupUsage.absent(taskId, at);
             }

@@ -194,7 +194,11 @@ public final class V2TaskCgroups extends ManagedRoot {
             try {
                 Path dir = dir();
                 // cpu.stat's usage_usec is kept even without the cpu controller.
-                Long usec = CgroupValues.keyed(readOptional(dir, "cpu.stat"), "usage_usec");
+                String cpuStat = readOptional(dir, "cpu.stat");
+                Long usec = CgroupValues.keyed(cpuStat, "usage_usec");
+                // throttled_usec is there only when the cpu controller is enabled for the group.
+                Long throttledUsec = CgroupValues.keyed(cpuStat, "throttled_usec");
+                String events = readOptional(dir, "memory.events");
                 Long memory = CgroupValues.parseLongOrNull(readOptional(dir, "memory.current"));
                 String stat = readOptional(dir, "memory.stat");
                 String io = readOptional(dir, "io.stat");
@@ -207,9 +211,14 @@ public final class V2TaskCgroups extends ManagedRoot {
                         memory,
                         CgroupValues.keyed(stat, "anon"),
                         CgroupValues.keyed(stat, "file"),
-                        CgroupValues.v2IoBytes(io, "rbytes"),
-                        CgroupValues.v2IoBytes(io, "wbytes"),
-                        pids);
+                        CgroupValues.v2IoSum(io, "rbytes"),
+                        CgroupValues.v2IoSum(io, "wbytes"),
+                        pids,
+                        throttledUsec == null ? null : throttledUsec * 1000,
+                        CgroupValues.keyed(events, "max"),
+                        CgroupValues.keyed(events, "oom_kill"),
+                        CgroupValues.v2IoSum(io, "rios"),
+                        CgroupValues.v2IoSum(io, "wios"));
             } catch (GroupVanishedException e) {
                 return CgroupUsage.absent(taskId, at);
             }

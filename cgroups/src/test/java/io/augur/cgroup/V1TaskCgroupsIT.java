@@ -96,8 +96,47 @@ class V1TaskCgroupsIT {
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
         assertThat(p.waitFor()).isZero();
-        Long written = group.readUsage().diskWriteBytes();
-        assertThat(written).isNotNull().isGreaterThanOrEqualTo(16L << 20);
+        CgroupUsage usage = group.readUsage();
+        assertThat(usage.diskWriteBytes()).isNotNull().isGreaterThanOrEqualTo(16L << 20);
+        // 16 direct writes of 1 MiB: at least 16 requests (the block layer may split them).
+        assertThat(usage.diskWriteOps()).isNotNull().isGreaterThanOrEqualTo(16L);
+    }
+
+    @Test
+    void aBurnerBeyondItsQuotaIsThrottled() {
+        TaskCgroup group = cgroups.create("throttled");
+        group.setCpuCores(0.2);
+        workloads.start(group, "sh -c 'while :; do :; done'");
+
+        // At 0.2 of a core, a burner is throttled for most of each 100 ms period.
+        Await.until(
+                "throttled for 200 ms",
+                Duration.ofSeconds(30),
+                () -> {
+                    Long ns = group.readUsage().cpuThrottledNanos();
+                    return ns != null && ns > 200_000_000L;
+                });
+        assertThat(group.readUsage().cpuThrottledNanos()).isGreaterThan(200_000_000L);
+    }
+
+    @Test
+    void anAllocatorAtItsMemoryLimitCountsFailures() {
+        TaskCgroup group = cgroups.create("failcnt");
+        group.setMemoryBytes(16L << 20);
+        // 64 MB through a pipe into a shell variable: the group hits its 16 MiB limit (reclaim,
+        // swap or the OOM killer follow; any of them counts a failure first).
+        workloads.start(group, "sh -c 'x=$(head -c 64000000 /dev/zero | tr \"\\0\" a); sleep 300'");
+
+        Await.until(
+                "the limit hit",
+                Duration.ofSeconds(30),
+                () -> {
+                    Long failures = group.readUsage().memoryFailcnt();
+                    return failures != null && failures > 0;
+                });
+        CgroupUsage usage = group.readUsage();
+        assertThat(usage.memoryFailcnt()).isPositive();
+        assertThat(usage.oomKills()).isNotNull();
     }
 
     @Test

@@ -112,7 +112,17 @@ class V1TaskCgroupsTest {
         FakeKernel.put(
                 base.resolve("blkio").resolve(t).resolve("blkio.throttle.io_service_bytes"),
                 "8:0 Read 10\n8:0 Write 20\n8:16 Read 5\n8:16 Write 1\nTotal 36");
+        FakeKernel.put(
+                base.resolve("blkio").resolve(t).resolve("blkio.throttle.io_serviced"),
+                "8:0 Read 2\n8:0 Write 4\n8:16 Read 1\n8:16 Write 1\nTotal 8");
         FakeKernel.put(base.resolve("pids").resolve(t).resolve("pids.current"), "3");
+        FakeKernel.put(
+                base.resolve("cpu").resolve(t).resolve("cpu.stat"),
+                "nr_periods 40\nnr_throttled 12\nthrottled_time 700000000");
+        FakeKernel.put(base.resolve("memory").resolve(t).resolve("memory.failcnt"), "9");
+        FakeKernel.put(
+                base.resolve("memory").resolve(t).resolve("memory.oom_control"),
+                "oom_kill_disable 0\nunder_oom 0\noom_kill 2");
 
         CgroupUsage usage = cgroups.find("task-1").orElseThrow().readUsage();
 
@@ -128,7 +138,12 @@ class V1TaskCgroupsTest {
                                 1000L,
                                 15L,
                                 21L,
-                                3L));
+                                3L,
+                                700_000_000L,
+                                9L,
+                                2L,
+                                3L,
+                                5L));
     }
 
     @Test

@@ -63,7 +63,10 @@ class V2TaskCgroupsTest {
         FakeKernel kernel = FakeKernel.v2(base, "cpu memory pids io");
         TaskCgroup group = cgroups(kernel).create("task-1");
         Path dir = base.resolve("augur/task-1");
-        FakeKernel.put(dir.resolve("cpu.stat"), "usage_usec 2500000\nuser_usec 2000000");
+        FakeKernel.put(
+                dir.resolve("cpu.stat"),
+                "usage_usec 2500000\nuser_usec 2000000\nnr_throttled 3\nthrottled_usec 40000");
+        FakeKernel.put(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1");
         FakeKernel.put(dir.resolve("memory.current"), "8192");
         FakeKernel.put(dir.resolve("memory.stat"), "anon 4096\nfile 2048\nkernel 10");
         FakeKernel.put(
@@ -83,7 +86,12 @@ class V2TaskCgroupsTest {
                                 2048L,
                                 101L,
                                 202L,
-                                2L));
+                                2L,
+                                40_000_000L,
+                                7L,
+                                1L,
+                                2L,
+                                3L));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskCgroups;
+import io.augur.collector.proc.ProcessTable;
 import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
 import io.augur.schema.ResourceSample;
@@ -99,8 +100,15 @@ public final class CollectorMain {
                                     "following augur.tasks failed; users and roles are frozen", e));
             following.start();
 
+            ProcessTable processes = ProcessTable.system();
             Sampler sampler =
-                    new Sampler(UsageSource.of(cgroups), directory, new SampleBuilder(o.node()));
+                    new Sampler(
+                            UsageSource.of(cgroups, processes),
+                            directory,
+                            new SampleBuilder(
+                                    o.node(),
+                                    ProcessTable.clockTicksPerSecond(),
+                                    o.topProcesses()));
             Instant start = clock.instant();
             long intervalMs = o.interval().toMillis();
             Runnable round =
@@ -120,6 +128,7 @@ public final class CollectorMain {
                                                                 .toMillis())
                                                 / 1000.0,
                                         samples.size());
+                                metrics.readErrors(processes.readErrors());
                                 delivery.offer(samples.stream().map(KeyedRecord::of).toList());
                                 delivery.reportDrops();
                             } catch (RuntimeException e) {
@@ -176,7 +185,11 @@ public final class CollectorMain {
         TaskCgroups cgroups = TaskCgroups.detect(o.cgroupRoot(), TaskCgroups.DEFAULT_MOUNT, clock);
         String node = o.node() != null ? o.node() : LocalNode.id();
         Sampler sampler =
-                new Sampler(UsageSource.of(cgroups), new TaskDirectory(), new SampleBuilder(node));
+                new Sampler(
+                        UsageSource.of(cgroups, ProcessTable.system()),
+                        new TaskDirectory(),
+                        new SampleBuilder(
+                                node, ProcessTable.clockTicksPerSecond(), o.topProcesses()));
         // A sample is the difference of two readings: the first round only reads.
         sampler.sampleOnce();
         long intervalMs = o.interval().toMillis();

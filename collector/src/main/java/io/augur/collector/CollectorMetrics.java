@@ -14,6 +14,8 @@ public final class CollectorMetrics {
     private final Gauge spoolBytes;
     private final Gauge lag;
     private final Gauge tasks;
+    private final Counter readErrors;
+    private long readErrorsSeen;
 
     public CollectorMetrics(CollectorRegistry registry) {
         samples =
@@ -58,6 +60,21 @@ public final class CollectorMetrics {
                         .name("augur_collector_tasks")
                         .help("Task groups sampled in the last round.")
                         .register(registry);
+        readErrors =
+                Counter.build()
+                        .name("augur_collector_read_errors_total")
+                        .help(
+                                "Files of a task (cgroup or /proc) that existed but could not be"
+                                        + " read; the field is reported as unknown.")
+                        .register(registry);
+    }
+
+    /** Brings the read-error counter up to {@code total}, the reader's count since start. */
+    public synchronized void readErrors(long total) {
+        if (total > readErrorsSeen) {
+            readErrors.inc(total - readErrorsSeen);
+            readErrorsSeen = total;
+        }
     }
 
     public void emitted(long n) {

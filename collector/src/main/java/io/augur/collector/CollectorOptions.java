@@ -23,6 +23,7 @@ import java.util.Set;
  * @param spoolDir where unsent samples wait (null when printing)
  * @param spoolBound how much the spool holds before dropping the oldest
  * @param sendTimeout how long a send may take before its sample is spooled
+ * @param topProcesses how many of a task's busiest processes each sample lists
  */
 public record CollectorOptions(
         Mode mode,
@@ -33,7 +34,8 @@ public record CollectorOptions(
         Integer metricsPort,
         Path spoolDir,
         SpoolBound spoolBound,
-        Duration sendTimeout) {
+        Duration sendTimeout,
+        int topProcesses) {
 
     /** What the collector does. */
     public enum Mode {
@@ -48,15 +50,16 @@ public record CollectorOptions(
     public static final String DEFAULT_SPOOL_PARENT = "/var/lib/augur/collector-spool";
     public static final SpoolBound DEFAULT_BOUND = new SpoolBound(64L << 20, 1_000_000);
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
+    public static final int MAX_TOP_PROCESSES = 64;
 
     public static final String USAGE =
             """
             Usage: CollectorMain --bootstrap HOST:PORT --node NODE --cgroup-root NAME
                                  [--interval-ms 1000] [--metrics-port PORT] [--spool-dir DIR]
                                  [--spool-max-bytes 67108864] [--spool-max-records 1000000]
-                                 [--send-timeout-ms 5000]
+                                 [--send-timeout-ms 5000] [--top-processes 5]
                    CollectorMain --once|--follow [--format json] [--cgroup-root augur]
-                                 [--node NODE] [--interval-ms 1000]
+                                 [--node NODE] [--interval-ms 1000] [--top-processes 5]
 
             Augur's node telemetry agent: every interval reads every task cgroup under the
             managed root NAME and sends one ResourceSample per task to augur.telemetry.resources
@@ -76,6 +79,8 @@ public record CollectorOptions(
               --spool-max-records N     spool bound in samples (default 1000000)
               --send-timeout-ms MS      a send not acknowledged within MS is spooled
                                         (default 5000, at least 1000)
+              --top-processes N         list each task's N busiest processes (CPU, I/O,
+                                        descriptors) in its samples (default 5, 0 to 64)
               --once                    print one round of samples and exit: one JSON object
                                         per task and line, timestamps ISO-8601; the first round
                                         needs two readings, so this takes one interval. No Kafka.
@@ -98,6 +103,7 @@ public record CollectorOptions(
                     "spool-max-bytes",
                     "spool-max-records",
                     "send-timeout-ms",
+                    "top-processes",
                     "format");
     private static final Set<String> FLAGS = Set.of("--once", "--follow");
     private static final Set<String> AGENT_ONLY =
@@ -160,9 +166,23 @@ public record CollectorOptions(
                             + "'");
         }
         long interval = opts.longAtLeast("interval-ms", 1000, 100);
+        long top = opts.longAtLeast("top-processes", SampleBuilder.DEFAULT_TOP_PROCESSES, 0);
+        if (top > MAX_TOP_PROCESSES) {
+            throw UsageException.bad(
+                    "--top-processes must be at most " + MAX_TOP_PROCESSES + ", got " + top);
+        }
         if (printing) {
             return new CollectorOptions(
-                    mode, null, node, root, Duration.ofMillis(interval), null, null, null, null);
+                    mode,
+                    null,
+                    node,
+                    root,
+                    Duration.ofMillis(interval),
+                    null,
+                    null,
+                    null,
+                    null,
+                    (int) top);
         }
         Integer port = opts.port("metrics-port");
         Path spoolDir =
@@ -182,7 +202,8 @@ public record CollectorOptions(
                 port,
                 spoolDir,
                 new SpoolBound(maxBytes, maxRecords),
-                Duration.ofMillis(sendTimeout));
+                Duration.ofMillis(sendTimeout),
+                (int) top);
     }
 
     /** Options of the agent with the default spool and timeouts (for tests and embedders). */
@@ -197,6 +218,7 @@ public record CollectorOptions(
                 port,
                 Path.of(DEFAULT_SPOOL_PARENT, node),
                 DEFAULT_BOUND,
-                DEFAULT_SEND_TIMEOUT);
+                DEFAULT_SEND_TIMEOUT,
+                SampleBuilder.DEFAULT_TOP_PROCESSES);
     }
 }

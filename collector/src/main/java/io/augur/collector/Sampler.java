@@ -35,12 +35,7 @@ public final class Sampler {
             current.put(taskId, reading.get());
             TaskReading before = previous.get(taskId);
             if (before != null) {
-                builder.build(
-                                taskId,
-                                directory.infoOf(taskId),
-                                before.usage(),
-                                reading.get().usage(),
-                                reading.get().limits())
+                builder.build(taskId, directory.infoOf(taskId), before, reading.get())
                         .ifPresent(samples::add);
             }
         }

@@ -36,7 +36,22 @@ class SamplerTest {
     final Sampler sampler = new Sampler(source, directory, new SampleBuilder("node-1"));
 
     static CgroupUsage at(String task, int second, long cpuNs) {
-        return new CgroupUsage(task, T0.plusSeconds(second), true, cpuNs, 10L, 5L, 5L, 0L, 0L, 1L);
+        return new CgroupUsage(
+                task,
+                T0.plusSeconds(second),
+                true,
+                cpuNs,
+                10L,
+                5L,
+                5L,
+                0L,
+                0L,
+                1L,
+                0L,
+                0L,
+                0L,
+                0L,
+                0L);
     }
 
     @Test
