@@ -4,7 +4,10 @@ import io.augur.cgroup.TaskCgroups;
 import io.augur.collector.proc.ProcessTable;
 import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
+import io.augur.schema.EnforcementDecision;
 import io.augur.schema.ResourceSample;
+import io.augur.schema.TaskEvent;
+import io.augur.schema.Topics;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +44,12 @@ public final class CollectorMain {
 
     /** Pause after a failed send before the spool is tried again. */
     static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
+    /**
+     * How far back augur.decisions is read at start, for the monitoring intervals of tasks already
+     * running.
+     */
+    static final Duration DECISION_LOOKBACK = Duration.ofHours(1);
 
     /** The spool's drops are logged at most this often. */
     static final Duration DROP_REPORT_INTERVAL = Duration.ofSeconds(10);
@@ -68,14 +78,15 @@ public final class CollectorMain {
         CollectorRegistry registry = new CollectorRegistry();
         CollectorMetrics metrics = new CollectorMetrics(registry);
         TaskDirectory directory = new TaskDirectory();
+        SamplingSchedule schedule = new SamplingSchedule(o.interval());
         CountDownLatch stopped = new CountDownLatch(1);
-        ScheduledExecutorService scheduler =
-                Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sampler"));
         // The longest a send may stay unanswered: Kafka answers within delivery.timeout.ms.
         Duration ackTimeout = o.sendTimeout().plusSeconds(5);
         try (DiskSpool spool = DiskSpool.open(o.spoolDir(), o.spoolBound());
                 HTTPServer http = metricsServer(o.metricsPort(), registry);
                 KafkaConsumer<byte[], byte[]> tasks =
+                        new KafkaConsumer<>(KafkaClients.readCommittedReader(o.bootstrap()));
+                KafkaConsumer<byte[], byte[]> decisionReader =
                         new KafkaConsumer<>(KafkaClients.readCommittedReader(o.bootstrap()));
                 KafkaRecordSink sink = new KafkaRecordSink(o.bootstrap(), o.sendTimeout())) {
             SampleDelivery delivery =
@@ -91,14 +102,19 @@ public final class CollectorMain {
             Thread delivering = new Thread(loop, "delivery");
             delivering.start();
 
-            TaskEventFollower follower = new TaskEventFollower(tasks, directory);
-            follower.catchUp(Duration.ofSeconds(30));
-            Thread following = new Thread(follower, "task-events");
-            following.setUncaughtExceptionHandler(
-                    (t, e) ->
-                            LOG.error(
-                                    "following augur.tasks failed; users and roles are frozen", e));
-            following.start();
+            TopicFollower<TaskEvent> taskEvents =
+                    new TopicFollower<>(tasks, Topics.TASKS, null, clock, directory::learn);
+            taskEvents.catchUp(Duration.ofSeconds(30));
+            Thread following = follow(taskEvents, "task-events", "users and roles are frozen");
+            TopicFollower<EnforcementDecision> decisions =
+                    new TopicFollower<>(
+                            decisionReader,
+                            Topics.DECISIONS,
+                            DECISION_LOOKBACK,
+                            clock,
+                            d -> takeInterval(d, o.node(), schedule));
+            decisions.catchUp(Duration.ofSeconds(10));
+            Thread deciding = follow(decisions, "decisions", "monitoring intervals are frozen");
 
             ProcessTable processes = ProcessTable.system();
             Sampler sampler =
@@ -106,37 +122,16 @@ public final class CollectorMain {
                             UsageSource.of(cgroups, processes),
                             directory,
                             new SampleBuilder(
-                                    o.node(),
-                                    ProcessTable.clockTicksPerSecond(),
-                                    o.topProcesses()));
-            Instant start = clock.instant();
-            long intervalMs = o.interval().toMillis();
-            Runnable round =
-                    new Runnable() {
-                        long n;
-
-                        @Override
-                        public void run() {
-                            n++;
-                            Instant due = start.plusMillis(n * intervalMs);
-                            try {
-                                List<ResourceSample> samples = sampler.sampleOnce();
-                                metrics.round(
-                                        Math.max(
-                                                        0,
-                                                        Duration.between(due, clock.instant())
-                                                                .toMillis())
-                                                / 1000.0,
-                                        samples.size());
-                                metrics.readErrors(processes.readErrors());
-                                delivery.offer(samples.stream().map(KeyedRecord::of).toList());
-                                delivery.reportDrops();
-                            } catch (RuntimeException e) {
-                                // A failed round must not cancel the schedule: log it and go on.
-                                LOG.error("sampling round {} failed", n, e);
-                            }
-                        }
-                    };
+                                    o.node(), ProcessTable.clockTicksPerSecond(), o.topProcesses()),
+                            schedule);
+            AtomicBoolean stopping = new AtomicBoolean();
+            Thread sampling =
+                    new Thread(
+                            () ->
+                                    sampleUntilStopped(
+                                            sampler, schedule, delivery, metrics, processes, clock,
+                                            stopping),
+                            "sampler");
             CountDownLatch stopRequested = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(
@@ -147,9 +142,10 @@ public final class CollectorMain {
                                         awaitQuietly(stopped);
                                     },
                                     "collector-shutdown"));
-            scheduler.scheduleAtFixedRate(round, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+            sampling.start();
             LOG.info(
-                    "sampling cgroup {} root '{}' every {} for node {}; spool {}",
+                    "sampling cgroup {} root '{}' every {} (or as decisions say) for node {};"
+                            + " spool {}",
                     cgroups.version(),
                     o.cgroupRoot(),
                     o.interval(),
@@ -159,20 +155,89 @@ public final class CollectorMain {
             System.out.flush();
             awaitUninterruptibly(stopRequested);
             // Stop in order: no new rounds, the current one finished, then delivery (it sends or
-            // spools what is queued) and the task follower, so no client or the spool is closed
+            // spools what is queued) and the followers, so no client or the spool is closed
             // while another thread still uses it.
-            scheduler.shutdown();
-            awaitScheduler(scheduler);
+            stopping.set(true);
+            schedule.wakeUp();
+            joinQuietly(sampling, Duration.ofSeconds(10));
             loop.stop();
             joinQuietly(delivering, ackTimeout.multipliedBy(2).plus(o.sendTimeout()));
-            follower.stop();
+            taskEvents.stop();
+            decisions.stop();
             joinQuietly(following, Duration.ofSeconds(10));
+            joinQuietly(deciding, Duration.ofSeconds(10));
         } finally {
-            scheduler.shutdownNow();
             // Log before releasing the SIGTERM hook: once it returns, the JVM exits.
             LOG.info("collector stopped");
             stopped.countDown();
         }
+    }
+
+    /**
+     * The sampling thread: reads the tasks that are due, hands their samples to delivery, sleeps
+     * until the next reading is due (or an interval request moves it), until {@code stopping}.
+     */
+    private static void sampleUntilStopped(
+            Sampler sampler,
+            SamplingSchedule schedule,
+            SampleDelivery delivery,
+            CollectorMetrics metrics,
+            ProcessTable processes,
+            Clock clock,
+            AtomicBoolean stopping) {
+        Instant planned = clock.instant();
+        while (!stopping.get()) {
+            Instant now = clock.instant();
+            try {
+                List<ResourceSample> samples = sampler.sampleDue(now);
+                metrics.round(
+                        Math.max(0, Duration.between(planned, now).toMillis()) / 1000.0,
+                        sampler.tasks());
+                metrics.readErrors(processes.readErrors());
+                if (!samples.isEmpty()) {
+                    delivery.offer(samples.stream().map(KeyedRecord::of).toList());
+                }
+                delivery.reportDrops();
+            } catch (RuntimeException e) {
+                // A failed round must not stop sampling: log it and go on.
+                LOG.error("sampling round failed", e);
+            }
+            planned = schedule.nextWake(clock.instant());
+            try {
+                schedule.sleepUntil(planned, clock);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Takes a decision's monitoring interval for a task of this node. */
+    static void takeInterval(EnforcementDecision d, String node, SamplingSchedule schedule) {
+        if (!node.equals(d.getNodeId())) {
+            return;
+        }
+        Duration before = schedule.intervalOf(d.getTaskId());
+        if (schedule.request(
+                        d.getTaskId(),
+                        Duration.ofMillis(d.getMonitoringIntervalMs()),
+                        d.getSequence())
+                && !before.equals(schedule.intervalOf(d.getTaskId()))) {
+            LOG.info(
+                    "task {}: sampling every {} (was {}) by decision {}",
+                    d.getTaskId(),
+                    schedule.intervalOf(d.getTaskId()),
+                    before,
+                    d.getDecisionId());
+        }
+    }
+
+    private static Thread follow(TopicFollower<?> follower, String name, String ifItFails) {
+        Thread thread = new Thread(follower, name);
+        thread.setUncaughtExceptionHandler(
+                (t, e) -> LOG.error("following {} failed; {}", name, ifItFails, e));
+        thread.start();
+        return thread;
     }
 
     /**
@@ -189,7 +254,8 @@ public final class CollectorMain {
                         UsageSource.of(cgroups, ProcessTable.system()),
                         new TaskDirectory(),
                         new SampleBuilder(
-                                node, ProcessTable.clockTicksPerSecond(), o.topProcesses()));
+                                node, ProcessTable.clockTicksPerSecond(), o.topProcesses()),
+                        new SamplingSchedule(o.interval()));
         // A sample is the difference of two readings: the first round only reads.
         sampler.sampleOnce();
         long intervalMs = o.interval().toMillis();

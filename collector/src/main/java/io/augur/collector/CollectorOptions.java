@@ -66,7 +66,12 @@ public record CollectorOptions(
             (idempotent producer, key taskId, per-task order kept), with the user and role learnt
             from augur.tasks. While Kafka cannot be reached, samples go to an on-disk spool and are
             replayed in order once it can, also after a restart; past the spool's bound the oldest
-            are dropped, counted and logged.
+            are dropped, counted and logged. Besides the cgroup's counters a sample carries what
+            /proc tells of the task's processes (I/O characters, descriptors, the busiest ones)
+            and, when its processes run in a network namespace of their own, that namespace's
+            traffic (never the node's). A task is read every interval, or as often as the newest
+            decision for it on augur.decisions asks (monitoringIntervalMs, clamped to 100 ms ..
+            60 s; a faster rate starts at once); decisions of the last hour are read at start.
 
               --bootstrap HOST:PORT     Kafka bootstrap servers (required)
               --node NODE               this node's id (required; when printing: the host name)

@@ -14,6 +14,7 @@ import io.augur.launch.FreePorts;
 import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
 import io.augur.launch.TopicProbe;
+import io.augur.schema.EnforcementDecision;
 import io.augur.schema.Fixtures;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.TaskEvent;
@@ -168,6 +169,84 @@ class CollectorIT {
         collector.close();
         assertThat(collector.process().exitValue()).isIn(0, 143);
         assertThat(Files.readString(collector.log())).contains("collector stopped");
+    }
+
+    @Test
+    void aDecisionsFasterIntervalTakesEffectWithinOneOldInterval() throws Exception {
+        start("watched", "sleep 600");
+        start("other", "sleep 600");
+        Duration old = Duration.ofSeconds(2);
+        collector =
+                JavaProcess.builder("collector", CollectorMain.class.getName())
+                        .args(
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--node",
+                                "node-c",
+                                "--cgroup-root",
+                                root,
+                                "--interval-ms",
+                                Long.toString(old.toMillis()),
+                                "--spool-dir",
+                                dir.resolve("spool").toString())
+                        .log(dir.resolve("collector.log"))
+                        .start();
+        collector.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+
+        try (TopicProbe<ResourceSample> probe =
+                        new TopicProbe<>(kafka.bootstrapServers(), Topics.RESOURCES);
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(
+                                KafkaClients.idempotentProducer(kafka.bootstrapServers()))) {
+            probe.awaitUntil(s -> of(s, "watched").size() >= 2, Duration.ofSeconds(60));
+            // A decision for the same task on another node is not this collector's business.
+            send(producer, decision("watched", "node-elsewhere", 1, 100));
+            EnforcementDecision faster = decision("watched", "node-c", 2, 250);
+            send(producer, faster);
+            Instant decided = Instant.now();
+
+            List<ResourceSample> all =
+                    probe.awaitUntil(
+                            s ->
+                                    of(s, "watched").stream()
+                                                    .filter(x -> x.getTimestamp().isAfter(decided))
+                                                    .count()
+                                            >= 8,
+                            Duration.ofSeconds(60));
+
+            List<ResourceSample> after =
+                    of(all, "watched").stream()
+                            .filter(x -> x.getTimestamp().isAfter(decided))
+                            .sorted(Comparator.comparing(ResourceSample::getTimestamp))
+                            .toList();
+            // The first reading after the decision comes sooner than the old schedule's next.
+            assertThat(Duration.between(decided, after.get(0).getTimestamp()))
+                    .isLessThanOrEqualTo(old);
+            // From then on every 250 ms (not the other node's 100 ms), never every 2 s.
+            assertThat(after.subList(1, after.size()))
+                    .allSatisfy(x -> assertThat(x.getIntervalMs()).isBetween(200L, 450L));
+            // The other task keeps the old interval.
+            assertThat(of(all, "other"))
+                    .allSatisfy(x -> assertThat(x.getIntervalMs()).isBetween(1500L, 2600L));
+        }
+        assertThat(Files.readString(collector.log())).contains("task watched: sampling every");
+    }
+
+    static EnforcementDecision decision(String taskId, String node, long sequence, long everyMs) {
+        EnforcementDecision d = Fixtures.decision(taskId, sequence, 1.0);
+        d.setNodeId(node);
+        d.setMonitoringIntervalMs(everyMs);
+        return d;
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> producer, EnforcementDecision d)
+            throws Exception {
+        producer.send(
+                        new ProducerRecord<>(
+                                Topics.DECISIONS.name(),
+                                Topic.keyBytes(d.getTaskId()),
+                                Topics.DECISIONS.codec().encode(d)))
+                .get();
     }
 
     /** Starts the agent with its spool under the test's directory and metrics on a free port. */

@@ -107,6 +107,16 @@ class CollectorOptionsTest {
     }
 
     @Test
+    void listsAsManyBusiestProcessesAsAsked() throws Exception {
+        assertThat(CollectorOptions.parse(new String[] {"--once"}).topProcesses())
+                .isEqualTo(SampleBuilder.DEFAULT_TOP_PROCESSES);
+        assertThat(
+                        CollectorOptions.parse(new String[] {"--follow", "--top-processes", "0"})
+                                .topProcesses())
+                .isZero();
+    }
+
+    @Test
     void explainsBadArguments() {
         assertThatThrownBy(() -> CollectorOptions.parse(new String[] {"--bootstrap", "b"}))
                 .isInstanceOf(UsageException.class)
@@ -125,6 +135,16 @@ class CollectorOptionsTest {
                                             "5"
                                         }))
                 .hasMessageContaining("at least 100");
+        assertThatThrownBy(
+                        () ->
+                                CollectorOptions.parse(
+                                        new String[] {"--once", "--top-processes", "65"}))
+                .hasMessage("--top-processes must be at most 64, got 65");
+        assertThatThrownBy(
+                        () ->
+                                CollectorOptions.parse(
+                                        new String[] {"--once", "--top-processes", "-1"}))
+                .hasMessageContaining("at least 0");
         assertThatThrownBy(() -> CollectorOptions.parse(new String[] {"stray"}))
                 .hasMessage("unknown argument: stray");
         assertThatThrownBy(() -> CollectorOptions.parse(new String[] {"--help"}))

@@ -33,7 +33,8 @@ class SamplerTest {
 
     final ScriptedSource source = new ScriptedSource();
     final TaskDirectory directory = new TaskDirectory();
-    final Sampler sampler = new Sampler(source, directory, new SampleBuilder("node-1"));
+    final SamplingSchedule schedule = new SamplingSchedule(java.time.Duration.ofSeconds(1));
+    final Sampler sampler = new Sampler(source, directory, new SampleBuilder("node-1"), schedule);
 
     static CgroupUsage at(String task, int second, long cpuNs) {
         return new CgroupUsage(
@@ -96,5 +97,34 @@ class SamplerTest {
         assertThat(sampler.sampleOnce()).isEmpty();
         source.now.put("task-1", at("task-1", 3, 200));
         assertThat(sampler.sampleOnce()).hasSize(1);
+    }
+
+    @Test
+    void onlyDueTasksAreReadAndAFasterTaskGivesShorterSamples() {
+        source.now.put("slow", at("slow", 0, 0));
+        source.now.put("fast", at("fast", 0, 0));
+        assertThat(sampler.sampleDue(T0)).isEmpty();
+        schedule.request("fast", java.time.Duration.ofMillis(500), 1);
+
+        source.now.put("fast", usageAt("fast", T0.plusMillis(500), 250_000_000L));
+        source.now.put("slow", usageAt("slow", T0.plusMillis(500), 999_000_000L));
+        List<ResourceSample> half = sampler.sampleDue(T0.plusMillis(500));
+
+        assertThat(half)
+                .extracting(ResourceSample::getTaskId, ResourceSample::getIntervalMs)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("fast", 500L));
+        assertThat(half.get(0).getCpuCores()).isEqualTo(0.5);
+
+        source.now.put("fast", usageAt("fast", T0.plusMillis(1000), 500_000_000L));
+        source.now.put("slow", usageAt("slow", T0.plusMillis(1000), 1_000_000_000L));
+        assertThat(sampler.sampleDue(T0.plusMillis(1000)))
+                .extracting(ResourceSample::getTaskId, ResourceSample::getIntervalMs)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("fast", 500L),
+                        org.assertj.core.groups.Tuple.tuple("slow", 1000L));
+    }
+
+    static CgroupUsage usageAt(String task, java.time.Instant at, long cpuNs) {
+        return new CgroupUsage(task, at, true, cpuNs, 10L, 5L, 5L, 0L, 0L, 1L, 0L, 0L, 0L, 0L, 0L);
     }
 }

@@ -51,7 +51,8 @@ class TaskTelemetryIT {
                 new Sampler(
                         UsageSource.of(cgroups, ProcessTable.system()),
                         new TaskDirectory(),
-                        new SampleBuilder("node-it", ProcessTable.clockTicksPerSecond(), 3));
+                        new SampleBuilder("node-it", ProcessTable.clockTicksPerSecond(), 3),
+                        new SamplingSchedule(Duration.ofSeconds(1)));
     }
 
     @AfterEach

@@ -6,8 +6,10 @@ import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.collector.SampleBuilder;
 import io.augur.collector.Sampler;
+import io.augur.collector.SamplingSchedule;
 import io.augur.collector.TaskDirectory;
 import io.augur.collector.UsageSource;
+import io.augur.collector.proc.ProcessTable;
 import io.augur.deploy.demo.TaskProcess;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.ResourceSample;
@@ -294,7 +296,13 @@ public final class Recorder implements AutoCloseable {
         directory = new TaskDirectory();
         sampler =
                 new Sampler(
-                        UsageSource.of(cgroups), directory, new SampleBuilder(HostFacts.node()));
+                        UsageSource.of(cgroups, ProcessTable.system()),
+                        directory,
+                        new SampleBuilder(
+                                HostFacts.node(),
+                                ProcessTable.clockTicksPerSecond(),
+                                SampleBuilder.DEFAULT_TOP_PROCESSES),
+                        new SamplingSchedule(options.interval()));
         started = clock.instant();
     }
 
