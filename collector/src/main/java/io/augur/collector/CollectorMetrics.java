@@ -5,7 +5,7 @@ import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 
 /** The collector's Prometheus metrics, registered in the registry it is given. */
-public final class CollectorMetrics {
+public final class CollectorMetrics implements DeliveryMetrics {
     private final Counter samples;
     private final Counter sendFailures;
     private final Counter spooled;
@@ -77,22 +77,27 @@ public final class CollectorMetrics {
         }
     }
 
+    @Override
     public void emitted(long n) {
         samples.inc(n);
     }
 
+    @Override
     public void sendFailed(long n) {
         sendFailures.inc(n);
     }
 
+    @Override
     public void spooled(long n) {
         spooled.inc(n);
     }
 
+    @Override
     public void dropped(long n) {
         dropped.inc(n);
     }
 
+    @Override
     public void spoolDepth(long records, long bytes) {
         spoolRecords.set(records);
         spoolBytes.set(bytes);

@@ -10,10 +10,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Sends records to augur.telemetry.resources with Augur's idempotent producer, bounded in time: a
- * send is answered within {@code sendTimeout} ({@code delivery.timeout.ms}) and never blocks longer
- * than that for metadata or buffer space ({@code max.block.ms}), so an unreachable broker turns
- * into a failed future rather than a stuck thread.
+ * Sends records to augur.telemetry.resources (or, through {@link #to}, another topic) with Augur's
+ * idempotent producer, bounded in time: a send is answered within {@code sendTimeout} ({@code
+ * delivery.timeout.ms}) and never blocks longer than that for metadata or buffer space ({@code
+ * max.block.ms}), so an unreachable broker turns into a failed future rather than a stuck thread.
  */
 public final class KafkaRecordSink implements RecordSink, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
@@ -34,9 +34,18 @@ public final class KafkaRecordSink implements RecordSink, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> send(KeyedRecord record) {
+        return send(Topics.RESOURCES.name(), record);
+    }
+
+    /** A sink to another topic through the same producer. */
+    public RecordSink to(String topic) {
+        return record -> send(topic, record);
+    }
+
+    private CompletableFuture<Void> send(String topic, KeyedRecord record) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         producer.send(
-                new ProducerRecord<>(Topics.RESOURCES.name(), record.key(), record.value()),
+                new ProducerRecord<>(topic, record.key(), record.value()),
                 (meta, error) -> {
                     if (error != null) {
                         done.completeExceptionally(error);

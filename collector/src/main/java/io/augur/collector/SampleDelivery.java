@@ -61,7 +61,7 @@ public final class SampleDelivery {
 
     private final Spool spool;
     private final RecordSink sink;
-    private final CollectorMetrics metrics;
+    private final DeliveryMetrics metrics;
     private final Clock clock;
     private final Duration ackTimeout;
     private final int window;
@@ -82,7 +82,7 @@ public final class SampleDelivery {
     public SampleDelivery(
             Spool spool,
             RecordSink sink,
-            CollectorMetrics metrics,
+            DeliveryMetrics metrics,
             Clock clock,
             Duration ackTimeout,
             int window,
