@@ -56,7 +56,7 @@ public interface CgroupFs {
         @Override
         public String read(Path file) {
             try {
-                return Files.readString(file, StandardCharsets.US_ASCII).trim();
+                return KernelFiles.read(file).trim();
             } catch (NoSuchFileException e) {
                 throw new GroupVanishedException(file);
             } catch (FileSystemException e) {

@@ -39,6 +39,15 @@ public interface TaskCgroup {
     /** Processes in the group now (empty when it vanished). */
     List<Long> pids();
 
+    /**
+     * Processes in the group now as one hierarchy lists them (v1: cpuacct's, v2: the group's): one
+     * read instead of one per controller, for sampling. A process being moved into the group may
+     * show in {@link #pids()} a moment earlier.
+     */
+    default List<Long> processes() {
+        return pids();
+    }
+
     /** CPU quota: v1 {@code cpu.cfs_quota_us = cores × cpu.cfs_period_us}, v2 {@code cpu.max}. */
     void setCpuCores(double cores);
 

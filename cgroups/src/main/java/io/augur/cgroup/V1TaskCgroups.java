@@ -73,12 +73,15 @@ public final class V1TaskCgroups extends ManagedRoot {
 
     /** One task's directories in every v1 hierarchy. */
     final class V1Group extends Group {
+        /** The group's directory in each hierarchy, resolved once (the collector reads often). */
+        private final java.util.Map<Path, Path> dirs = new java.util.HashMap<>();
+
         V1Group(String taskId) {
             super(taskId);
         }
 
         private Path in(Path hierarchy) {
-            return child(hierarchy.resolve(rootName), taskId);
+            return dirs.computeIfAbsent(hierarchy, h -> child(h.resolve(rootName), taskId));
         }
 
         @Override
@@ -115,6 +118,11 @@ public final class V1TaskCgroups extends ManagedRoot {
                             e.getMessage());
                 }
             }
+        }
+
+        @Override
+        public List<Long> processes() {
+            return readPids(List.of(in(mounts.cpuacct()).resolve("cgroup.procs")));
         }
 
         @Override

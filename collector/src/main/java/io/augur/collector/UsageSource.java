@@ -36,7 +36,7 @@ public interface UsageSource {
                         new TaskReading(
                                 group.get().readUsage(),
                                 group.get().readLimits(),
-                                processes.readTask(group.get().pids()));
+                                processes.readTask(group.get().processes()));
                 return reading.usage().present() ? Optional.of(reading) : Optional.empty();
             }
         };

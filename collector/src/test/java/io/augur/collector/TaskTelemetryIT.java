@@ -191,6 +191,38 @@ class TaskTelemetryIT {
         assertThat(p.isAlive()).isTrue();
     }
 
+    @Test
+    void theSameSamplerReadsTasksOnTheUnifiedHierarchy() throws Exception {
+        Path unified = Path.of("/sys/fs/cgroup/unified");
+        assumeTrue(
+                Files.isWritable(unified.resolve("cgroup.procs")),
+                "needs root and a cgroup2 mount at " + unified);
+        TaskCgroups v2 = TaskCgroups.detect(root + "-v2", unified, java.time.Clock.systemUTC());
+        try {
+            assertThat(v2.version()).isEqualTo(io.augur.cgroup.CgroupVersion.V2);
+            Sampler onV2 =
+                    new Sampler(
+                            UsageSource.of(v2, ProcessTable.system()),
+                            new TaskDirectory(),
+                            new SampleBuilder("node-it", ProcessTable.clockTicksPerSecond(), 3),
+                            new SamplingSchedule(Duration.ofSeconds(1)));
+            workloads.start(v2.create("burner"), "sh -c 'while :; do :; done'");
+            onV2.sampleOnce();
+            Thread.sleep(1000);
+
+            ResourceSample s = byTask(onV2.sampleOnce()).get("burner");
+
+            // cpu.stat's usage is kept whatever controllers are delegated; /proc works the same.
+            assertThat(s.getCpuCores()).isGreaterThan(0.3);
+            assertThat(s.getProcesses()).extracting(ProcessUsage::getCommand).contains("sh");
+            assertThat(s.getOpenFds()).isPositive();
+            assertThat(s.getNetTxBytes()).isNull();
+        } finally {
+            workloads.close();
+            v2.destroyRoot();
+        }
+    }
+
     static Map<String, ResourceSample> byTask(List<ResourceSample> samples) {
         return samples.stream()
                 .collect(Collectors.toMap(ResourceSample::getTaskId, Function.identity()));

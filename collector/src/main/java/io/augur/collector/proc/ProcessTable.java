@@ -1,5 +1,6 @@
 package io.augur.collector.proc;
 
+import io.augur.cgroup.KernelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -94,7 +95,7 @@ public final class ProcessTable {
     public Optional<ProcessReading> read(long pid) {
         Path dir = proc.resolve(Long.toString(pid));
         try {
-            String stat = Files.readString(dir.resolve("stat"));
+            String stat = KernelFiles.read(dir.resolve("stat"));
             int close = stat.lastIndexOf(')');
             // comm may hold spaces and parentheses: the fields start after the last ')'.
             String[] fields = stat.substring(close + 2).trim().split("\\s+");
@@ -166,7 +167,7 @@ public final class ProcessTable {
     private Map<String, Long> keyed(Path file) throws NoSuchFileException {
         Map<String, Long> values = new HashMap<>();
         try {
-            for (String line : Files.readAllLines(file)) {
+            for (String line : KernelFiles.read(file).split("\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
                     values.put(
