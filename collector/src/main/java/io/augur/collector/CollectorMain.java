@@ -1,7 +1,10 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskCgroups;
+import io.augur.collector.invocation.InvocationBuffer;
+import io.augur.collector.invocation.InvocationStamper;
 import io.augur.collector.proc.ProcessTable;
+import io.augur.collector.syscall.SyscallCapture;
 import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
 import io.augur.schema.EnforcementDecision;
@@ -16,12 +19,15 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,12 @@ public final class CollectorMain {
      * running.
      */
     static final Duration DECISION_LOOKBACK = Duration.ofHours(1);
+
+    /** How often captured invocations are stamped and handed to delivery. */
+    static final Duration INVOCATION_FLUSH = Duration.ofMillis(200);
+
+    /** How often system-call tracing is brought in line with the tasks' processes. */
+    static final Duration TRACE_SYNC = Duration.ofMillis(500);
 
     /** The spool's drops are logged at most this often. */
     static final Duration DROP_REPORT_INTERVAL = Duration.ofSeconds(10);
@@ -82,7 +94,12 @@ public final class CollectorMain {
         CountDownLatch stopped = new CountDownLatch(1);
         // The longest a send may stay unanswered: Kafka answers within delivery.timeout.ms.
         Duration ackTimeout = o.sendTimeout().plusSeconds(5);
+        InvocationMetrics invocationMetrics = new InvocationMetrics(registry);
         try (DiskSpool spool = DiskSpool.open(o.spoolDir(), o.spoolBound());
+                DiskSpool invocationSpool =
+                        DiskSpool.open(
+                                o.spoolDir().resolve("invocations"),
+                                new SpoolBound(o.invocationSpoolMaxBytes(), Long.MAX_VALUE));
                 HTTPServer http = metricsServer(o.metricsPort(), registry);
                 KafkaConsumer<byte[], byte[]> tasks =
                         new KafkaConsumer<>(KafkaClients.readCommittedReader(o.bootstrap()));
@@ -101,6 +118,30 @@ public final class CollectorMain {
             DeliveryLoop loop = new DeliveryLoop(delivery, clock, RETRY_BACKOFF, o.sendTimeout());
             Thread delivering = new Thread(loop, "delivery");
             delivering.start();
+            SampleDelivery invocationDelivery =
+                    new SampleDelivery(
+                            invocationSpool,
+                            sink.to(Topics.INVOCATIONS.name()),
+                            invocationMetrics,
+                            clock,
+                            ackTimeout,
+                            REPLAY_WINDOW,
+                            DROP_REPORT_INTERVAL);
+            DeliveryLoop invocationLoop =
+                    new DeliveryLoop(invocationDelivery, clock, RETRY_BACKOFF, o.sendTimeout());
+            Thread deliveringInvocations = new Thread(invocationLoop, "invocation-delivery");
+            deliveringInvocations.start();
+            InvocationPipeline invocations =
+                    new InvocationPipeline(
+                            new InvocationBuffer(o.invocationBuffer()),
+                            new InvocationStamper(
+                                    o.node(), directory, clock, ZoneId.systemDefault()),
+                            invocationDelivery,
+                            invocationMetrics,
+                            INVOCATION_FLUSH,
+                            cgroups::taskIds);
+            Thread flushing = new Thread(invocations, "invocation-flush");
+            flushing.start();
 
             TopicFollower<TaskEvent> taskEvents =
                     new TopicFollower<>(tasks, Topics.TASKS, null, clock, directory::learn);
@@ -125,13 +166,39 @@ public final class CollectorMain {
                                     o.node(), ProcessTable.clockTicksPerSecond(), o.topProcesses()),
                             schedule);
             AtomicBoolean stopping = new AtomicBoolean();
+            AtomicReference<Map<String, List<Long>>> taskProcesses =
+                    new AtomicReference<>(Map.of());
             Thread sampling =
                     new Thread(
                             () ->
                                     sampleUntilStopped(
-                                            sampler, schedule, delivery, metrics, processes, clock,
-                                            stopping),
+                                            sampler,
+                                            schedule,
+                                            delivery,
+                                            metrics,
+                                            processes,
+                                            clock,
+                                            stopping,
+                                            taskProcesses),
                             "sampler");
+            SyscallCapture syscalls =
+                    o.traceSyscalls().isNone()
+                            ? null
+                            : SyscallCapture.withStrace(
+                                    o.traceSyscalls(),
+                                    task -> directory.infoOf(task).role(),
+                                    invocations);
+            Thread tracing =
+                    syscalls == null
+                            ? null
+                            : new Thread(
+                                    () ->
+                                            traceUntilStopped(
+                                                    syscalls,
+                                                    taskProcesses,
+                                                    invocationMetrics,
+                                                    stopping),
+                                    "syscall-sync");
             CountDownLatch stopRequested = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(
@@ -143,6 +210,9 @@ public final class CollectorMain {
                                     },
                                     "collector-shutdown"));
             sampling.start();
+            if (tracing != null) {
+                tracing.start();
+            }
             LOG.info(
                     "sampling cgroup {} root '{}' every {} (or as decisions say) for node {};"
                             + " spool {}",
@@ -160,8 +230,16 @@ public final class CollectorMain {
             stopping.set(true);
             schedule.wakeUp();
             joinQuietly(sampling, Duration.ofSeconds(10));
+            if (tracing != null) {
+                joinQuietly(tracing, Duration.ofSeconds(10));
+                syscalls.close(); // detaches: the traced tasks go on untraced
+            }
+            invocations.stop();
+            joinQuietly(flushing, Duration.ofSeconds(10));
             loop.stop();
+            invocationLoop.stop();
             joinQuietly(delivering, ackTimeout.multipliedBy(2).plus(o.sendTimeout()));
+            joinQuietly(deliveringInvocations, ackTimeout.multipliedBy(2).plus(o.sendTimeout()));
             taskEvents.stop();
             decisions.stop();
             joinQuietly(following, Duration.ofSeconds(10));
@@ -184,7 +262,8 @@ public final class CollectorMain {
             CollectorMetrics metrics,
             ProcessTable processes,
             Clock clock,
-            AtomicBoolean stopping) {
+            AtomicBoolean stopping,
+            AtomicReference<Map<String, List<Long>>> taskProcesses) {
         Instant planned = clock.instant();
         while (!stopping.get()) {
             Instant now = clock.instant();
@@ -194,6 +273,7 @@ public final class CollectorMain {
                         Math.max(0, Duration.between(planned, now).toMillis()) / 1000.0,
                         sampler.tasks());
                 metrics.readErrors(processes.readErrors());
+                taskProcesses.set(sampler.processes());
                 if (!samples.isEmpty()) {
                     delivery.offer(samples.stream().map(KeyedRecord::of).toList());
                 }
@@ -205,6 +285,33 @@ public final class CollectorMain {
             planned = schedule.nextWake(clock.instant());
             try {
                 schedule.sleepUntil(planned, clock);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * The tracing thread: every {@link #TRACE_SYNC} brings system-call tracing in line with the
+     * tasks' processes as the sampler last saw them (a tracer's start or stop may take seconds, so
+     * not on the sampling thread).
+     */
+    private static void traceUntilStopped(
+            SyscallCapture syscalls,
+            AtomicReference<Map<String, List<Long>>> taskProcesses,
+            InvocationMetrics metrics,
+            AtomicBoolean stopping) {
+        while (!stopping.get()) {
+            try {
+                syscalls.sync(taskProcesses.get());
+                metrics.tracedTasks(syscalls.tasksTraced());
+                metrics.droppedTotal(InvocationMetrics.Drop.TRACER, syscalls.eventsDropped());
+            } catch (RuntimeException e) {
+                LOG.error("system-call tracing round failed", e);
+            }
+            try {
+                Thread.sleep(TRACE_SYNC.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

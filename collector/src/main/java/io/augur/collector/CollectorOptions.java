@@ -1,6 +1,7 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskIds;
+import io.augur.collector.syscall.SyscallSelection;
 import io.augur.launch.Arguments;
 import io.augur.launch.CommandLine;
 import io.augur.launch.UsageException;
@@ -24,6 +25,10 @@ import java.util.Set;
  * @param spoolBound how much the spool holds before dropping the oldest
  * @param sendTimeout how long a send may take before its sample is spooled
  * @param topProcesses how many of a task's busiest processes each sample lists
+ * @param traceSyscalls which tasks' system calls are traced with strace
+ * @param invocationSocket where JVM agents connect, or null for no agent receiver
+ * @param invocationBuffer invocations held in memory before the oldest are dropped
+ * @param invocationSpoolMaxBytes bound of the invocation spool
  */
 public record CollectorOptions(
         Mode mode,
@@ -35,7 +40,11 @@ public record CollectorOptions(
         Path spoolDir,
         SpoolBound spoolBound,
         Duration sendTimeout,
-        int topProcesses) {
+        int topProcesses,
+        SyscallSelection traceSyscalls,
+        Path invocationSocket,
+        int invocationBuffer,
+        long invocationSpoolMaxBytes) {
 
     /** What the collector does. */
     public enum Mode {
@@ -51,6 +60,8 @@ public record CollectorOptions(
     public static final SpoolBound DEFAULT_BOUND = new SpoolBound(64L << 20, 1_000_000);
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
     public static final int MAX_TOP_PROCESSES = 64;
+    public static final int DEFAULT_INVOCATION_BUFFER = 100_000;
+    public static final long DEFAULT_INVOCATION_SPOOL_BYTES = 256L << 20;
 
     public static final String USAGE =
             """
@@ -58,6 +69,9 @@ public record CollectorOptions(
                                  [--interval-ms 1000] [--metrics-port PORT] [--spool-dir DIR]
                                  [--spool-max-bytes 67108864] [--spool-max-records 1000000]
                                  [--send-timeout-ms 5000] [--top-processes 5]
+                                 [--trace-syscalls none] [--invocation-socket none]
+                                 [--invocation-buffer 100000]
+                                 [--invocation-spool-max-bytes 268435456]
                    CollectorMain --once|--follow [--format json] [--cgroup-root augur]
                                  [--node NODE] [--interval-ms 1000] [--top-processes 5]
 
@@ -86,6 +100,20 @@ public record CollectorOptions(
                                         (default 5000, at least 1000)
               --top-processes N         list each task's N busiest processes (CPU, I/O,
                                         descriptors) in its samples (default 5, 0 to 64)
+              --trace-syscalls SPEC     trace the system calls of these tasks with strace
+                                        and send them to augur.telemetry.invocations:
+                                        none (default), all, or role:NAME / task:ID,
+                                        comma-separated. strace slows a traced task many
+                                        times over (docs/benchmarks.md)
+              --invocation-socket PATH  accept JVM agents (augur-agent.jar) on this Unix socket
+                                        and send their method invocations to
+                                        augur.telemetry.invocations; none (default) = off.
+                                        The agent's default is /run/augur/invocations.sock
+              --invocation-buffer N     invocations held in memory between flushes before the
+                                        oldest are dropped and counted (default 100000)
+              --invocation-spool-max-bytes N
+                                        bound of the invocations' spool, DIR/invocations under
+                                        the spool directory (default 268435456)
               --once                    print one round of samples and exit: one JSON object
                                         per task and line, timestamps ISO-8601; the first round
                                         needs two readings, so this takes one interval. No Kafka.
@@ -109,6 +137,10 @@ public record CollectorOptions(
                     "spool-max-records",
                     "send-timeout-ms",
                     "top-processes",
+                    "trace-syscalls",
+                    "invocation-socket",
+                    "invocation-buffer",
+                    "invocation-spool-max-bytes",
                     "format");
     private static final Set<String> FLAGS = Set.of("--once", "--follow");
     private static final Set<String> AGENT_ONLY =
@@ -118,7 +150,11 @@ public record CollectorOptions(
                     "spool-dir",
                     "spool-max-bytes",
                     "spool-max-records",
-                    "send-timeout-ms");
+                    "send-timeout-ms",
+                    "trace-syscalls",
+                    "invocation-socket",
+                    "invocation-buffer",
+                    "invocation-spool-max-bytes");
 
     public static CollectorOptions parse(String[] args) throws UsageException {
         // --once and --follow take no value, unlike every other option: take them out first.
@@ -187,7 +223,11 @@ public record CollectorOptions(
                     null,
                     null,
                     null,
-                    (int) top);
+                    (int) top,
+                    SyscallSelection.NONE,
+                    null,
+                    DEFAULT_INVOCATION_BUFFER,
+                    DEFAULT_INVOCATION_SPOOL_BYTES);
         }
         Integer port = opts.port("metrics-port");
         Path spoolDir =
@@ -198,6 +238,18 @@ public record CollectorOptions(
         long maxRecords = opts.longAtLeast("spool-max-records", DEFAULT_BOUND.maxRecords(), 1);
         long sendTimeout =
                 opts.longAtLeast("send-timeout-ms", DEFAULT_SEND_TIMEOUT.toMillis(), 1000);
+        SyscallSelection trace;
+        try {
+            trace = SyscallSelection.parse(opts.getOrDefault("trace-syscalls", "none"));
+        } catch (IllegalArgumentException e) {
+            throw UsageException.bad("--trace-syscalls: " + e.getMessage());
+        }
+        String socket = opts.getOrDefault("invocation-socket", "none");
+        long invocationBuffer =
+                opts.longAtLeast("invocation-buffer", DEFAULT_INVOCATION_BUFFER, 1000);
+        long invocationSpool =
+                opts.longAtLeast(
+                        "invocation-spool-max-bytes", DEFAULT_INVOCATION_SPOOL_BYTES, 1 << 20);
         return new CollectorOptions(
                 mode,
                 bootstrap,
@@ -208,7 +260,11 @@ public record CollectorOptions(
                 spoolDir,
                 new SpoolBound(maxBytes, maxRecords),
                 Duration.ofMillis(sendTimeout),
-                (int) top);
+                (int) top,
+                trace,
+                socket.equals("none") ? null : Path.of(socket),
+                (int) Math.min(Integer.MAX_VALUE, invocationBuffer),
+                invocationSpool);
     }
 
     /** Options of the agent with the default spool and timeouts (for tests and embedders). */
@@ -224,6 +280,10 @@ public record CollectorOptions(
                 Path.of(DEFAULT_SPOOL_PARENT, node),
                 DEFAULT_BOUND,
                 DEFAULT_SEND_TIMEOUT,
-                SampleBuilder.DEFAULT_TOP_PROCESSES);
+                SampleBuilder.DEFAULT_TOP_PROCESSES,
+                SyscallSelection.NONE,
+                null,
+                DEFAULT_INVOCATION_BUFFER,
+                DEFAULT_INVOCATION_SPOOL_BYTES);
     }
 }

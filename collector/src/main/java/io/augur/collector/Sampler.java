@@ -1,5 +1,6 @@
 package io.augur.collector;
 
+import io.augur.collector.proc.ProcessReading;
 import io.augur.schema.ResourceSample;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,19 @@ public final class Sampler {
     /** Tasks with a reading kept (those a sample can come from). */
     public int tasks() {
         return previous.size();
+    }
+
+    /** Each task's processes at its latest reading. */
+    public Map<String, List<Long>> processes() {
+        Map<String, List<Long>> pids = new HashMap<>();
+        previous.forEach(
+                (task, reading) ->
+                        pids.put(
+                                task,
+                                reading.processes().processes().stream()
+                                        .map(ProcessReading::pid)
+                                        .toList()));
+        return pids;
     }
 
     /** Reads every task at once, whatever its schedule. */

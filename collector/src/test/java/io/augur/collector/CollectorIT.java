@@ -16,6 +16,8 @@ import io.augur.launch.KafkaClients;
 import io.augur.launch.TopicProbe;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.Fixtures;
+import io.augur.schema.InvocationEvent;
+import io.augur.schema.InvocationKind;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.TaskEvent;
 import io.augur.schema.Topic;
@@ -230,6 +232,87 @@ class CollectorIT {
                     .allSatisfy(x -> assertThat(x.getIntervalMs()).isBetween(1500L, 2600L));
         }
         assertThat(Files.readString(collector.log())).contains("task watched: sampling every");
+    }
+
+    @Test
+    void aTracedTasksSystemCallsReachKafkaStampedWithItsUserRoleAndTimeOfDay() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()))) {
+            for (TaskEvent e :
+                    List.of(
+                            Fixtures.taskStarted("native", "user-n", "traced"),
+                            Fixtures.taskStarted("plain", "user-p", "batch"))) {
+                producer.send(
+                                new ProducerRecord<>(
+                                        Topics.TASKS.name(),
+                                        Topic.keyBytes(e.getTaskId()),
+                                        Topics.TASKS.codec().encode(e)))
+                        .get();
+            }
+        }
+        String loop = "sh -c 'while :; do cat /etc/hostname >/dev/null; sleep 0.2; done'";
+        start("native", loop);
+        start("plain", loop);
+        int port = FreePorts.next();
+        collector =
+                JavaProcess.builder("collector", CollectorMain.class.getName())
+                        .args(
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--node",
+                                "node-c",
+                                "--cgroup-root",
+                                root,
+                                "--trace-syscalls",
+                                "role:traced",
+                                "--spool-dir",
+                                dir.resolve("spool").toString(),
+                                "--metrics-port",
+                                Integer.toString(port))
+                        .log(dir.resolve("collector.log"))
+                        .start();
+        collector.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+
+        try (TopicProbe<InvocationEvent> probe =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.INVOCATIONS)) {
+            List<InvocationEvent> all =
+                    probe.awaitUntil(
+                            events ->
+                                    events.stream()
+                                                    .filter(e -> e.getName().equals("execve"))
+                                                    .count()
+                                            >= 3,
+                            Duration.ofSeconds(90));
+
+            // Every cat the loop forks is followed: execve, then it opens and reads the file.
+            assertThat(all)
+                    .extracting(InvocationEvent::getName)
+                    .contains("execve", "openat", "read");
+            assertThat(all)
+                    .allSatisfy(
+                            e -> {
+                                assertThat(e.getTaskId()).isEqualTo("native");
+                                assertThat(e.getUserId()).isEqualTo("user-n");
+                                assertThat(e.getRole()).isEqualTo("traced");
+                                assertThat(e.getNodeId()).isEqualTo("node-c");
+                                assertThat(e.getKind()).isEqualTo(InvocationKind.SYSCALL);
+                                assertThat(e.getPid()).isPositive();
+                                assertThat(e.getLocalTimeOfDaySeconds()).isBetween(0, 86_399);
+                            });
+            // One partition per task: the order read is the order sent, by sequence.
+            assertThat(all)
+                    .extracting(InvocationEvent::getSequence)
+                    .isSortedAccordingTo(Comparator.naturalOrder())
+                    .doesNotHaveDuplicates();
+        }
+        Await.until(
+                "invocations counted",
+                Duration.ofSeconds(30),
+                () -> metric(port, "augur_collector_invocations_emitted_total") > 0);
+        assertThat(metric(port, "augur_collector_traced_tasks")).isEqualTo(1.0);
+
+        collector.close();
+        assertThat(Files.readString(collector.log())).contains("collector stopped");
     }
 
     static EnforcementDecision decision(String taskId, String node, long sequence, long everyMs) {

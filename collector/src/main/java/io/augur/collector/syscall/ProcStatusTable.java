@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * {@link ProcessTable} on a proc file system: the {@code Tgid:} and {@code TracerPid:} lines of
+ * {@link ProcStatus} on a proc file system: the {@code Tgid:} and {@code TracerPid:} lines of
  * {@code ROOT/ID/status}. A thread's directory is there even though {@code /proc} does not list it.
  */
-public final class ProcStatusTable implements ProcessTable {
+public final class ProcStatusTable implements ProcStatus {
     private final Path procRoot;
 
     public ProcStatusTable(Path procRoot) {

@@ -27,7 +27,7 @@ public final class SyscallCapture implements AutoCloseable {
     private final SyscallSelection selection;
     private final Function<String, String> roleOfTask;
     private final TraceLauncher launcher;
-    private final ProcessTable processes;
+    private final ProcStatus processes;
     private final SyscallCaptureConfig config;
     private final SyscallCounters counters = new SyscallCounters();
     private final InvocationBatcher outlet;
@@ -40,14 +40,14 @@ public final class SyscallCapture implements AutoCloseable {
      * @param roleOfTask a task's role, as far as the collector knows it (roles may arrive after a
      *     task's group: a task is picked up in the first round its role selects it)
      * @param launcher starts tracers ({@link TraceLauncher#strace})
-     * @param processes {@link ProcessTable#proc()}
+     * @param processes {@link ProcStatus#proc()}
      * @param sink where the calls go
      */
     public SyscallCapture(
             SyscallSelection selection,
             Function<String, String> roleOfTask,
             TraceLauncher launcher,
-            ProcessTable processes,
+            ProcStatus processes,
             InvocationSink sink,
             SyscallCaptureConfig config) {
         this.selection = Objects.requireNonNull(selection, "selection");
@@ -71,7 +71,7 @@ public final class SyscallCapture implements AutoCloseable {
                 selection,
                 roleOfTask,
                 TraceLauncher.strace(StraceCommand.defaults()),
-                ProcessTable.proc(),
+                ProcStatus.proc(),
                 sink,
                 SyscallCaptureConfig.defaults());
     }

@@ -44,7 +44,7 @@ public final class SyscallTracer implements AutoCloseable {
 
     private final String taskId;
     private final TraceLauncher launcher;
-    private final ProcessTable processes;
+    private final ProcStatus processes;
     private final InvocationBatcher outlet;
     private final SyscallCounters counters;
     private final Duration detachTimeout;
@@ -64,7 +64,7 @@ public final class SyscallTracer implements AutoCloseable {
     SyscallTracer(
             String taskId,
             TraceLauncher launcher,
-            ProcessTable processes,
+            ProcStatus processes,
             InvocationBatcher outlet,
             SyscallCounters counters,
             Duration detachTimeout) {

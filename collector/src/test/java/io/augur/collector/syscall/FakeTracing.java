@@ -162,7 +162,7 @@ final class FakeTracing {
     }
 
     /** Threads, their processes and tracers; ids in {@code unreadable} fail to read. */
-    static final class Processes implements ProcessTable {
+    static final class Processes implements ProcStatus {
         final Map<Long, Long> processOfThread = new ConcurrentHashMap<>();
         final Map<Long, Long> tracerOfProcess = new ConcurrentHashMap<>();
         final Set<Long> unreadable = ConcurrentHashMap.newKeySet();

@@ -148,14 +148,14 @@ public final class StraceOverheadBench {
                                 id -> "default",
                                 TraceLauncher.strace(
                                         new StraceCommand(StraceCommand.DEBIAN_STRACE, set)),
-                                ProcessTable.proc(),
+                                ProcStatus.proc(),
                                 batch -> sunk.addAndGet(batch.size()),
                                 SyscallCaptureConfig.defaults());
                 capture.sync(Map.of("bench", group.pids()));
             }
         }
         if (mode != Mode.UNTRACED) {
-            await(() -> ProcessTable.proc().tracerOf(p.pid()).orElse(0) > 0, "strace attached");
+            await(() -> ProcStatus.proc().tracerOf(p.pid()).orElse(0) > 0, "strace attached");
         }
         long start = System.nanoTime();
         p.getOutputStream().close();

@@ -134,7 +134,7 @@ class SyscallCaptureIT {
     }
 
     static long tracerOf(long pid) {
-        return ProcessTable.proc().tracerOf(pid).orElse(-1);
+        return ProcStatus.proc().tracerOf(pid).orElse(-1);
     }
 
     static void assertRunningUntraced(long pid) throws IOException {

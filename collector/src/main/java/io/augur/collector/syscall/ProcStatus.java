@@ -7,7 +7,7 @@ import java.util.OptionalLong;
  * What the tracer asks the kernel about processes and threads. Real: {@link #proc()}, reading
  * {@code /proc/ID/status}.
  */
-public interface ProcessTable {
+public interface ProcStatus {
 
     /**
      * The process (thread group) a thread belongs to; empty when the thread is gone.
@@ -24,7 +24,7 @@ public interface ProcessTable {
     OptionalLong tracerOf(long pid);
 
     /** This machine's {@code /proc}. */
-    static ProcessTable proc() {
+    static ProcStatus proc() {
         return new ProcStatusTable(Path.of("/proc"));
     }
 }
