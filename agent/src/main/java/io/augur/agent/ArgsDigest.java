@@ -31,12 +31,15 @@ public final class ArgsDigest {
 
     private final MessageDigest sha;
     private final byte[] salt;
-    private final byte[] buf = new byte[512];
+    // Starts with the salt, so a short argument list is one update() call; canonical bytes follow.
+    private final byte[] buf;
     private final byte[] out = new byte[32];
     private int pos;
+    private boolean saltInBuffer;
 
     public ArgsDigest(byte[] salt) {
         this.salt = salt.clone();
+        this.buf = new byte[salt.length + 512];
         try {
             this.sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -46,8 +49,11 @@ public final class ArgsDigest {
 
     /** The digest of an argument list; null stands for none (a method without parameters). */
     public long digest(Object[] args) {
-        sha.update(salt);
-        pos = 0;
+        if (!saltInBuffer) {
+            System.arraycopy(salt, 0, buf, 0, salt.length);
+            saltInBuffer = true;
+        }
+        pos = salt.length;
         if (args == null) {
             putInt(0);
         } else {
@@ -178,5 +184,6 @@ public final class ArgsDigest {
     private void spill() {
         sha.update(buf, 0, pos);
         pos = 0;
+        saltInBuffer = false;
     }
 }

@@ -36,14 +36,15 @@ public final class AugurAgent {
     private AugurAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, false);
     }
 
+    /** Attached to a running JVM: classes of the packages loaded already are retransformed. */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, true);
     }
 
-    static void start(String args, Instrumentation inst) {
+    static void start(String args, Instrumentation inst, boolean retransform) {
         AgentOptions options;
         try {
             options = AgentOptions.parse(args);
@@ -56,7 +57,7 @@ public final class AugurAgent {
             return;
         }
         try {
-            install(options, inst);
+            install(options, inst, retransform);
         } catch (Throwable t) {
             InvocationDispatch.install(null);
             System.err.println(
@@ -66,7 +67,7 @@ public final class AugurAgent {
         }
     }
 
-    private static void install(AgentOptions options, Instrumentation inst) {
+    private static void install(AgentOptions options, Instrumentation inst, boolean retransform) {
         SecureRandom random = new SecureRandom();
         EventRing ring = new EventRing(options.buffer());
         InvocationRecorder recorder =
@@ -121,7 +122,11 @@ public final class AugurAgent {
         }
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // At premain no application class is loaded yet: skip the scan of loaded classes.
+                .with(
+                        retransform
+                                ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+                                : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(new ErrorListener())
                 .ignore(excluded.or(isSynthetic()))
                 .assureReadEdgeTo(inst, InvocationDispatch.class)

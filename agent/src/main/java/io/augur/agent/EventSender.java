@@ -108,7 +108,9 @@ public final class EventSender implements Runnable {
                 return false;
             }
             return true;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // A RuntimeException would be a bug of the agent: losing the batch and the connection
+            // is better than a dead sender thread, after which every event would be dropped.
             ring.addDropped(batch.size());
             batch.clear();
             disconnect(now);
@@ -150,7 +152,7 @@ public final class EventSender implements Runnable {
             }
             writer.writeDrops(ring.dropped());
             writer.flush();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             ring.addDropped(batch.size());
             batch.clear();
         }
@@ -165,7 +167,7 @@ public final class EventSender implements Runnable {
             backoff = MIN_BACKOFF_NANOS;
             dropsSent = 0;
             dropsSentAt = now - DROPS_EVERY_NANOS;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             disconnect(now);
         }
     }

@@ -35,18 +35,37 @@ public final class InvocationRecorder {
 
     /** Records an invocation of {@code name} ({@code Class#method}) by the current thread. */
     public void record(String name, Object[] args) {
+        Object thread = begin();
+        if (thread != null) {
+            record(thread, name, args);
+        }
+    }
+
+    /**
+     * The first half of {@link #record(String, Object[])}, before the arguments are boxed: the
+     * calling thread's state when this invocation is to be recorded, null when not (the thread is
+     * inside the recorder or excluded, sampling skips it, or the ring is full: counted as dropped
+     * without digesting).
+     */
+    Object begin() {
         PerThread t = perThread.get();
         if (t.busy) {
-            return;
+            return null;
         }
         if (rate > 1 && ++t.skipped < rate) {
-            return;
+            return null;
         }
         t.skipped = 0;
         if (ring.isFull()) {
             ring.addDropped(1);
-            return;
+            return null;
         }
+        return t;
+    }
+
+    /** The second half: digests and offers. {@code thread} is what {@link #begin()} returned. */
+    void record(Object thread, String name, Object[] args) {
+        PerThread t = (PerThread) thread;
         t.busy = true;
         try {
             long digest = t.digest.digest(args);

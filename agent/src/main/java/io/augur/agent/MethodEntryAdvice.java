@@ -15,6 +15,10 @@ public final class MethodEntryAdvice {
     public static void enter(
             @Advice.Origin("#t\\##m") String name,
             @Advice.AllArguments(nullIfEmpty = true) Object[] args) {
-        InvocationDispatch.enter(name, args);
+        // The argument array is built where it is read, so only for recorded invocations.
+        Object token = InvocationDispatch.begin();
+        if (token != null) {
+            InvocationDispatch.record(token, name, args);
+        }
     }
 }

@@ -21,11 +21,10 @@ public final class Wire {
     public static final byte DROPS = 3;
 
     /**
-     * Longest payload a decoder accepts. An EVENTS frame of {@link #MAX_BATCH} events with two
-     * distinct strings each of {@link #MAX_STRING_CHARS} characters (at most 3 bytes each) stays
-     * below it, so a well-behaved writer can never exceed it.
+     * Longest payload a reader accepts; a writer splits a batch whose frame would be longer. Also
+     * what one connection can make the collector hold at most (its read buffer).
      */
-    public static final int MAX_FRAME_BYTES = 16 << 20;
+    public static final int MAX_FRAME_BYTES = 1 << 20;
 
     /** Most events in one EVENTS frame. */
     public static final int MAX_BATCH = 4096;

@@ -86,6 +86,42 @@ class FrameCodecTest {
     }
 
     @Test
+    void nonAsciiNamesRoundTrip() throws IOException {
+        List<Event> events = List.of(new Event(T0, "Arbeiter-ü-\u20ac-\u0000", "ça.Été#grüßen", 5));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new FrameWriter(bytes).writeEvents(EventBatch.of(events));
+        assertThat(readAll(bytes.toByteArray())).containsExactly(new Frame.Events(events));
+        // The same bytes DataOutputStream.writeUTF produces for the dictionary.
+        ByteArrayOutputStream utf = new ByteArrayOutputStream();
+        new DataOutputStream(utf).writeUTF("Arbeiter-ü-\u20ac-\u0000");
+        assertThat(new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains(
+                        new String(
+                                utf.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aBatchTooBigForOneFrameGoesOutAsSeveral() throws IOException {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < Wire.MAX_BATCH; i++) {
+            // Every event with two distinct 512-character names: about 4 MB in all.
+            String pad = String.format("%0" + (Wire.MAX_STRING_CHARS - 8) + "d", 0);
+            events.add(
+                    new Event(
+                            T0 + i,
+                            String.format("t%07d", i) + pad,
+                            String.format("n%07d", i) + pad,
+                            i));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new FrameWriter(bytes).writeEvents(EventBatch.of(events));
+        List<Frame> frames = readAll(bytes.toByteArray());
+        assertThat(frames).hasSizeGreaterThan(1);
+        assertThat(frames.stream().flatMap(f -> ((Frame.Events) f).events().stream()).toList())
+                .isEqualTo(events);
+    }
+
+    @Test
     void digestHexHasSixteenDigits() {
         assertThat(new Event(0, "t", "a#b", 0xabcL).digestHex()).isEqualTo("0000000000000abc");
         assertThat(new Event(0, "t", "a#b", -1L).digestHex()).isEqualTo("ffffffffffffffff");
@@ -138,6 +174,9 @@ class FrameCodecTest {
         assertThatThrownBy(() -> readAll(shortLength))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("past the end");
+        assertThatThrownBy(() -> readAll(frame(Wire.DROPS, new byte[7])))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("past the end");
     }
 
     @Test
@@ -174,7 +213,7 @@ class FrameCodecTest {
         out.writeInt(0);
         assertThatThrownBy(() -> readAll(frame(Wire.EVENTS, p.toByteArray())))
                 .isInstanceOf(WireFormatException.class)
-                .hasMessageContaining("a string of " + (Wire.MAX_STRING_CHARS + 1));
+                .hasMessageContaining("longer than " + Wire.MAX_STRING_CHARS);
     }
 
     @Test

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * another task) and be believed. Verifying it needs the peer's credentials: {@code SO_PEERCRED}
  * gives the connecting process's pid, but Java exposes only its uid and gid ({@code
  * jdk.net.ExtendedSocketOptions.SO_PEERCRED}), so the pid cannot be checked from Java. What would
- * fix it: reading {@code SO_PEERCRED} natively (JNI or the Foreign Function API, a preview in Java
- * 17), or one socket per task bind-mounted into that task only, so the socket itself names the
+ * fix it: reading {@code SO_PEERCRED} natively (JNI, or the Foreign Function API: incubating in
+ * Java 17), or one socket per task bind-mounted into that task only, so the socket itself names the
  * task. Until then treat a task's invocations as claims of that task (or of a task on the node
  * posing as it), never as evidence against another.
  *
