@@ -1,8 +1,11 @@
 package io.augur.collector;
 
 import io.augur.cgroup.TaskCgroups;
+import io.augur.collector.invocation.AgentReceiver;
 import io.augur.collector.invocation.InvocationBuffer;
+import io.augur.collector.invocation.InvocationSink;
 import io.augur.collector.invocation.InvocationStamper;
+import io.augur.collector.invocation.ProcTaskResolver;
 import io.augur.collector.proc.ProcessTable;
 import io.augur.collector.syscall.SyscallCapture;
 import io.augur.launch.CommandLine;
@@ -168,6 +171,7 @@ public final class CollectorMain {
             AtomicBoolean stopping = new AtomicBoolean();
             AtomicReference<Map<String, List<Long>>> taskProcesses =
                     new AtomicReference<>(Map.of());
+            AgentReceiver agents = startAgentReceiver(o, invocations);
             Thread sampling =
                     new Thread(
                             () ->
@@ -179,7 +183,10 @@ public final class CollectorMain {
                                             processes,
                                             clock,
                                             stopping,
-                                            taskProcesses),
+                                            () -> {
+                                                taskProcesses.set(sampler.processes());
+                                                agentMetrics(agents, invocationMetrics);
+                                            }),
                             "sampler");
             SyscallCapture syscalls =
                     o.traceSyscalls().isNone()
@@ -234,6 +241,7 @@ public final class CollectorMain {
                 joinQuietly(tracing, Duration.ofSeconds(10));
                 syscalls.close(); // detaches: the traced tasks go on untraced
             }
+            closeQuietly(agents); // agents buffer, then drop and count, until it is back
             invocations.stop();
             joinQuietly(flushing, Duration.ofSeconds(10));
             loop.stop();
@@ -263,7 +271,7 @@ public final class CollectorMain {
             ProcessTable processes,
             Clock clock,
             AtomicBoolean stopping,
-            AtomicReference<Map<String, List<Long>>> taskProcesses) {
+            Runnable afterRound) {
         Instant planned = clock.instant();
         while (!stopping.get()) {
             Instant now = clock.instant();
@@ -273,7 +281,7 @@ public final class CollectorMain {
                         Math.max(0, Duration.between(planned, now).toMillis()) / 1000.0,
                         sampler.tasks());
                 metrics.readErrors(processes.readErrors());
-                taskProcesses.set(sampler.processes());
+                afterRound.run();
                 if (!samples.isEmpty()) {
                     delivery.offer(samples.stream().map(KeyedRecord::of).toList());
                 }
@@ -316,6 +324,46 @@ public final class CollectorMain {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** The JVM agents' receiver on {@code --invocation-socket}; null when it is off. */
+    private static AgentReceiver startAgentReceiver(CollectorOptions o, InvocationSink sink) {
+        if (o.invocationSocket() == null) {
+            return null;
+        }
+        try {
+            AgentReceiver receiver =
+                    AgentReceiver.start(
+                            o.invocationSocket(),
+                            new ProcTaskResolver(ProcTaskResolver.PROC, o.cgroupRoot()),
+                            sink);
+            LOG.info("accepting JVM agents on {}", o.invocationSocket());
+            return receiver;
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot accept JVM agents on " + o.invocationSocket() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void agentMetrics(AgentReceiver agents, InvocationMetrics metrics) {
+        if (agents != null) {
+            metrics.agentConnections(agents.openConnections());
+            metrics.droppedTotal(
+                    InvocationMetrics.Drop.AGENT,
+                    agents.droppedByTask().values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    private static void closeQuietly(AgentReceiver agents) {
+        if (agents == null) {
+            return;
+        }
+        try {
+            agents.close();
+        } catch (IOException e) {
+            LOG.warn("closing the agents' socket: {}", e.toString());
         }
     }
 

@@ -315,6 +315,84 @@ class CollectorIT {
         assertThat(Files.readString(collector.log())).contains("collector stopped");
     }
 
+    @Test
+    void aJvmTaskUnderTheAgentHasItsMethodSequenceInKafka() throws Exception {
+        Path home = Path.of(System.getProperty("augur.home", "..")).toAbsolutePath();
+        Path agentJar = home.resolve("agent/target/augur-agent.jar");
+        assertThat(agentJar).as("the agent module's shaded jar (mvn package)").exists();
+        Path socket = dir.resolve("agents.sock");
+        collector =
+                JavaProcess.builder("collector", CollectorMain.class.getName())
+                        .args(
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--node",
+                                "node-c",
+                                "--cgroup-root",
+                                root,
+                                "--invocation-socket",
+                                socket.toString(),
+                                "--spool-dir",
+                                dir.resolve("spool").toString())
+                        .log(dir.resolve("collector.log"))
+                        .start();
+        collector.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process app =
+                new ProcessBuilder(
+                                cgroups.create("jvm")
+                                        .commandInside(
+                                                javaBin
+                                                        + " -javaagent:"
+                                                        + agentJar
+                                                        + "=packages=io.augur.workload.orders\\;socket="
+                                                        + socket
+                                                        + " -cp "
+                                                        + home.resolve(
+                                                                "collector/target/test-classes")
+                                                        + " io.augur.workload.orders.OrderService"))
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("app.out").toFile())
+                        .start();
+        assertThat(app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(app.exitValue()).as(Files.readString(dir.resolve("app.out"))).isZero();
+
+        try (TopicProbe<InvocationEvent> probe =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.INVOCATIONS)) {
+            List<InvocationEvent> all =
+                    probe.awaitUntil(
+                            events ->
+                                    events.stream()
+                                                    .filter(e -> e.getName().endsWith("#ship"))
+                                                    .count()
+                                            >= 2,
+                            Duration.ofSeconds(60));
+
+            List<InvocationEvent> main =
+                    all.stream().filter(e -> "main".equals(e.getThread())).toList();
+            assertThat(main)
+                    .extracting(InvocationEvent::getName)
+                    .containsExactly(
+                            "io.augur.workload.orders.OrderService#main",
+                            "io.augur.workload.orders.OrderService#placeOrder",
+                            "io.augur.workload.orders.OrderService#validate",
+                            "io.augur.workload.orders.PaymentGateway#charge",
+                            "io.augur.workload.orders.Shipping#ship");
+            assertThat(all)
+                    .allSatisfy(
+                            e -> {
+                                assertThat(e.getTaskId()).isEqualTo("jvm");
+                                assertThat(e.getKind()).isEqualTo(InvocationKind.METHOD);
+                                assertThat(e.getUserId()).isEqualTo("unknown");
+                                assertThat(e.getArgsDigest()).doesNotContain("4111111111111111");
+                            });
+            assertThat(all)
+                    .extracting(InvocationEvent::getSequence)
+                    .isSortedAccordingTo(Comparator.naturalOrder());
+        }
+    }
+
     static EnforcementDecision decision(String taskId, String node, long sequence, long everyMs) {
         EnforcementDecision d = Fixtures.decision(taskId, sequence, 1.0);
         d.setNodeId(node);
