@@ -43,8 +43,9 @@
  *
  * <h2>Overhead (measured, stated as measured)</h2>
  *
- * {@code StraceOverheadBench} (test sources) on this development machine: 2 cores shared with other
- * builds, load average 4.4 to 4.8 during the run, 7 runs per mode alternating, median wall time:
+ * {@code StraceOverhead} ({@code ./augur bench collector}) on this development machine: 2 cores
+ * shared with other builds, load average 4.4 to 4.8 during the run, 7 runs per mode alternating,
+ * median wall time:
  *
  * <table>
  *   <caption>slowdown of the traced workload, median of 7 runs</caption>

@@ -1,4 +1,4 @@
-package io.augur.workload.spin;
+package io.augur.collector.bench;
 
 /**
  * CPU work of a chosen size inside the benchmark's methods; outside the recorded package, so it is

@@ -1,6 +1,6 @@
-package io.augur.workload.bench;
+package io.augur.collector.bench.shop;
 
-import io.augur.workload.spin.Spin;
+import io.augur.collector.bench.Spin;
 
 /**
  * The agent benchmark's workload: orders through a small shop, 18 invocations of recorded methods

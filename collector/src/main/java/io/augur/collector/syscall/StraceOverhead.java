@@ -15,25 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How much strace-based capture slows a native task down: each workload runs in a task group {@code
- * --runs} times in every mode, modes alternating, and the median wall time of each mode is printed
- * with its ratio to the untraced run. Needs root and cgroup v1. Run after {@code mvn -o -pl
- * collector test-compile}:
+ * runs} times in every mode, modes alternating, and the median wall time of each mode is printed
+ * with its ratio to the untraced run. Needs root. Part of {@code ./augur bench collector}.
  *
- * <pre>
- * java -cp collector/target/test-classes:collector/target/classes:$(cat collector/target/classpath.txt) \
- *   io.augur.collector.syscall.StraceOverheadBench [--runs 5] [--dd-bytes 100000]
- * </pre>
- *
- * Modes: {@code untraced}; {@code strace>null} (strace with the collector's flags writing to
+ * <p>Modes: {@code untraced}; {@code strace>null} (strace with the collector's flags writing to
  * /dev/null: strace's own cost); {@code capture all} and {@code capture file,net,proc} (the
  * production path: {@link SyscallCapture} reading strace, parsing, queueing to a counting sink).
  * Each process waits on its standard input until the tracer has attached, so only the workload is
  * timed, from releasing it to its exit.
  */
-public final class StraceOverheadBench {
+public final class StraceOverhead {
     private static final String REDUCED = "%file,%network,%process";
 
-    private StraceOverheadBench() {}
+    private StraceOverhead() {}
 
     record Workload(String name, String script) {}
 
@@ -50,13 +44,8 @@ public final class StraceOverheadBench {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        int runs = Integer.parseInt(opts.getOrDefault("runs", "5"));
-        long ddBytes = Long.parseLong(opts.getOrDefault("dd-bytes", "100000"));
+    /** Runs every workload in every mode {@code runs} times and prints the medians. */
+    public static void run(int runs, long ddBytes) throws IOException, InterruptedException {
         List<Workload> workloads =
                 List.of(
                         new Workload(
@@ -75,7 +64,7 @@ public final class StraceOverheadBench {
         TaskCgroups cgroups =
                 TaskCgroups.detect("augur-bench-" + UUID.randomUUID().toString().substring(0, 8));
         System.out.printf(
-                "strace overhead, %d runs per mode, %d cpus, load %.2f%n",
+                "strace: %d runs per mode, %d cpus, load %.2f%n",
                 runs,
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -93,7 +82,7 @@ public final class StraceOverheadBench {
                     }
                 }
                 double base = median(seconds.get(Mode.UNTRACED));
-                System.out.printf("%n%s%n", w.name());
+                System.out.printf("strace: %s%n", w.name());
                 for (Mode mode : Mode.values()) {
                     double m = median(seconds.get(mode));
                     long[] e = events.get(mode);

@@ -1,4 +1,4 @@
-package io.augur.agent.bench;
+package io.augur.collector.bench;
 
 import io.augur.agent.wire.Frame;
 import io.augur.agent.wire.FrameReader;
@@ -19,19 +19,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The agent's overhead on {@code io.augur.workload.bench.MethodHeavyWorkload}: forked JVMs with and
- * without the agent, alternating, {@code --runs} each; the workload's own time (every round but the
- * first, which warms up) and the whole process's; medians and the slowdown. While the agent runs,
- * this process drains its socket and counts the events and drops, so nothing is measured that was
- * silently not recorded.
- *
- * <pre>
- * mvn -B -o -q -pl agent package -DskipTests
- * java -cp agent/target/test-classes:agent/target/classes io.augur.agent.bench.AgentOverheadBench \
- *   [--runs 5] [--orders 400000] [--rounds 4] [--work 0] [--agent "rate=1"]
- * </pre>
+ * The JVM agent's overhead on {@link io.augur.collector.bench.shop.MethodHeavyWorkload}: forked
+ * JVMs with and without the agent, alternating, {@code runs} each; the workload's own time (every
+ * round but the first, which warms up) and the whole process's; medians and the slowdown. While the
+ * agent runs, this process drains its socket and counts the events and drops, so nothing is
+ * measured that was silently not recorded. Part of {@code ./augur bench collector}.
  */
-public final class AgentOverheadBench {
+final class AgentOverhead {
+    private AgentOverhead() {}
 
     record Run(
             boolean agent,
@@ -41,28 +36,34 @@ public final class AgentOverheadBench {
             long events,
             long drops) {}
 
-    public static void main(String[] args) throws Exception {
-        int runs = 5;
-        int orders = 400_000;
-        int rounds = 4;
-        int work = 0;
-        String extra = "";
-        Path home = Path.of(System.getProperty("augur.home", ".")).toAbsolutePath();
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-                case "--orders" -> orders = Integer.parseInt(args[i + 1]);
-                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-                case "--work" -> work = Integer.parseInt(args[i + 1]);
-                case "--agent" -> extra = args[i + 1];
-                case "--home" -> home = Path.of(args[i + 1]).toAbsolutePath();
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+    /**
+     * The figures of one configuration.
+     *
+     * @param work spin iterations per call
+     * @param agentArgs extra agent arguments (e.g. {@code rate=4})
+     * @param baselineNanosPerCall median workload time per recorded-method call without the agent
+     * @param slowdownPercent median workload time with the agent against without, in percent
+     * @param addedNanosPerCall what the agent adds per call
+     * @param processSlowdownPercent the same over whole processes (start-up included)
+     */
+    record Result(
+            int work,
+            String agentArgs,
+            double baselineNanosPerCall,
+            double slowdownPercent,
+            double addedNanosPerCall,
+            double processSlowdownPercent) {}
+
+    /**
+     * @param home the Augur checkout (agent/target/augur-agent.jar and collector/target/classes)
+     * @param extra agent arguments beyond packages and socket, empty for none
+     */
+    static Result run(Path home, int runs, int orders, int rounds, int work, String extra)
+            throws IOException, InterruptedException {
         Path jar = home.resolve("agent/target/augur-agent.jar");
-        Path classes = home.resolve("agent/target/test-classes");
+        Path classes = home.resolve("collector/target/classes");
         if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " missing: mvn -B -o -pl agent package");
+            throw new IllegalStateException(jar + " missing: ./augur build");
         }
         Path dir = Files.createTempDirectory("augur-bench");
         Path socket = dir.resolve("invocations.sock");
@@ -70,7 +71,7 @@ public final class AgentOverheadBench {
         drain.start();
 
         String agentArgs =
-                "packages=io.augur.workload.bench;socket="
+                "packages=io.augur.collector.bench.shop;socket="
                         + socket
                         + (extra.isEmpty() ? "" : ";" + extra);
         List<Run> results = new ArrayList<>();
@@ -87,7 +88,7 @@ public final class AgentOverheadBench {
                         List.of(
                                 "-cp",
                                 classes.toString(),
-                                "io.augur.workload.bench.MethodHeavyWorkload",
+                                "io.augur.collector.bench.shop.MethodHeavyWorkload",
                                 Integer.toString(orders),
                                 Integer.toString(rounds),
                                 Integer.toString(work)));
@@ -131,8 +132,8 @@ public final class AgentOverheadBench {
                 }
                 Run run = new Run(agent, workNanos, processNanos, invocations, events, drops);
                 results.add(run);
-                System.out.printf(
-                        "run %d %-8s workload %7.1f ms  process %7.1f ms%s%n",
+                System.err.printf(
+                        "  agent run %d %-8s workload %7.1f ms  process %7.1f ms%s%n",
                         r + 1,
                         agent ? "agent" : "baseline",
                         workNanos / 1e6,
@@ -150,20 +151,26 @@ public final class AgentOverheadBench {
         double baseP = median(results, false, false);
         double withP = median(results, true, false);
         long invocations = results.get(0).invocations() * (rounds - 1) / rounds;
-        System.out.printf(
-                "%nworkload: %d orders × %d rounds (first is warm-up), work %d, agent args '%s'%n",
-                orders, rounds, work, agentArgs.replace(socket.toString(), "…"));
-        System.out.printf(
-                "median workload time: baseline %.1f ms, agent %.1f ms, slowdown %.1f %% (%.0f ns per"
-                        + " recorded-method call; baseline %.0f ns per call)%n",
-                base / 1e6,
-                with / 1e6,
+        return new Result(
+                work,
+                extra,
+                base / invocations,
                 (with / base - 1) * 100,
                 (with - base) / invocations,
-                base / invocations);
-        System.out.printf(
-                "median process time:  baseline %.1f ms, agent %.1f ms, slowdown %.1f %%%n",
-                baseP / 1e6, withP / 1e6, (withP / baseP - 1) * 100);
+                (withP / baseP - 1) * 100);
+    }
+
+    static String line(Result r) {
+        return String.format(
+                java.util.Locale.ROOT,
+                "agent: work %d, args '%s': %.0f ns per call without the agent, slowdown %.1f %%"
+                        + " (+%.0f ns per call); whole process %.1f %%",
+                r.work(),
+                r.agentArgs(),
+                r.baselineNanosPerCall(),
+                r.slowdownPercent(),
+                r.addedNanosPerCall(),
+                r.processSlowdownPercent());
     }
 
     static double median(List<Run> runs, boolean agent, boolean workload) {
