@@ -25,6 +25,7 @@ class RuleMetricsTest {
             List.of(
                     "actuator/src/main/java/io/augur/actuator/EnforcerMetrics.java",
                     "collector/src/main/java/io/augur/collector/CollectorMetrics.java",
+                    "collector/src/main/java/io/augur/collector/InvocationMetrics.java",
                     "statefun-functions/src/main/java/io/augur/functions/http/"
                             + "PrometheusDecisionObserver.java");
 
