@@ -10,11 +10,13 @@ import java.nio.file.StandardOpenOption;
 /**
  * Reads small pseudo-files (cgroup and {@code /proc} files) with one open, as few reads as the
  * content needs, and a per-thread buffer: the collector reads tens of them per task and second, and
- * {@link java.nio.file.Files#readString} costs about a third more per file. Missing files throw
- * {@link java.nio.file.NoSuchFileException}, like {@code Files}.
+ * {@link java.nio.file.Files#readString} costs about a third more per file. For procfs, sysfs and
+ * cgroupfs files only: a read shorter than asked and than a page is taken as the end of the file.
+ * Missing files throw {@link java.nio.file.NoSuchFileException}, like {@code Files}.
  */
 public final class KernelFiles {
     private static final int INITIAL = 16 << 10;
+    private static final int PAGE = 4096;
     private static final ThreadLocal<ByteBuffer> BUFFER =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(INITIAL));
 
@@ -25,7 +27,15 @@ public final class KernelFiles {
         ByteBuffer buffer = BUFFER.get();
         buffer.clear();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (channel.read(buffer) > 0) {
+            while (true) {
+                int asked = buffer.remaining();
+                int n = channel.read(buffer);
+                // The kernel hands a pseudo-file's content over in one read when the buffer
+                // holds it; reads of a page at most are the only partial ones. A short read below
+                // a page is therefore the end: no further read() only to be told so.
+                if (n <= 0 || (n < asked && n < PAGE)) {
+                    break;
+                }
                 if (!buffer.hasRemaining()) {
                     ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2);
                     buffer.flip();

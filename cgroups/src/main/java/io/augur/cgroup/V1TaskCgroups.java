@@ -73,6 +73,9 @@ public final class V1TaskCgroups extends ManagedRoot {
 
     /** One task's directories in every v1 hierarchy. */
     final class V1Group extends Group {
+        /** Whether blkio accounts this group's I/O (it has a throttle rule). */
+        private boolean diskAccounted;
+
         /** The group's directory in each hierarchy, resolved once (the collector reads often). */
         private final java.util.Map<Path, Path> dirs = new java.util.HashMap<>();
 
@@ -202,8 +205,13 @@ public final class V1TaskCgroups extends ManagedRoot {
                 if (mounts.blkio() != null) {
                     Path blkio = in(mounts.blkio());
                     // Without a throttle rule the kernel does not account: not measured, not 0.
-                    String rules = readOptional(blkio, "blkio.throttle.read_bps_device");
-                    if (rules != null && !rules.isBlank()) {
+                    // Rules are only ever added (prepare(), the enforcer's limits): once seen,
+                    // this group object does not look again.
+                    if (!diskAccounted) {
+                        String rules = readOptional(blkio, "blkio.throttle.read_bps_device");
+                        diskAccounted = rules != null && !rules.isBlank();
+                    }
+                    if (diskAccounted) {
                         String io = readOptional(blkio, "blkio.throttle.io_service_bytes");
                         read = CgroupValues.v1BlkioSum(io, "Read");
                         write = CgroupValues.v1BlkioSum(io, "Write");

@@ -1,12 +1,19 @@
 package io.augur.collector;
 
+import io.augur.cgroup.CgroupUsage;
 import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.collector.proc.ProcessTable;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Where the collector reads task groups from. Real: {@link #of(TaskCgroups, ProcessTable)}. */
+/**
+ * Where the collector reads task groups from. Real: {@link #of(TaskCgroups, ProcessTable)}. Called
+ * from one thread.
+ */
 public interface UsageSource {
 
     /** Tasks present now. */
@@ -21,23 +28,36 @@ public interface UsageSource {
      */
     static UsageSource of(TaskCgroups cgroups, ProcessTable processes) {
         return new UsageSource() {
+            // The groups of the tasks present, kept between rounds: a group's paths are
+            // resolved once, and a present task's group needs no existence check.
+            private final Map<String, TaskCgroup> groups = new HashMap<>();
+
             @Override
             public List<String> taskIds() {
-                return cgroups.taskIds();
+                List<String> ids = cgroups.taskIds();
+                groups.keySet().retainAll(new HashSet<>(ids));
+                return ids;
             }
 
             @Override
             public Optional<TaskReading> read(String taskId) {
-                Optional<TaskCgroup> group = cgroups.find(taskId);
-                if (group.isEmpty()) {
+                TaskCgroup group = groups.get(taskId);
+                if (group == null) {
+                    Optional<TaskCgroup> found = cgroups.find(taskId);
+                    if (found.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    group = found.get();
+                    groups.put(taskId, group);
+                }
+                CgroupUsage usage = group.readUsage();
+                if (!usage.present()) {
+                    groups.remove(taskId);
                     return Optional.empty();
                 }
-                TaskReading reading =
+                return Optional.of(
                         new TaskReading(
-                                group.get().readUsage(),
-                                group.get().readLimits(),
-                                processes.readTask(group.get().processes()));
-                return reading.usage().present() ? Optional.of(reading) : Optional.empty();
+                                usage, group.readLimits(), processes.readTask(group.processes())));
             }
         };
     }

@@ -33,9 +33,10 @@ final class SamplingBench {
      * @param tasks tasks sampled
      * @param rounds sampling rounds
      * @param cores CPU of the sampling thread over the run, in cores
+     * @param userShare the share of that CPU spent in user space (the rest is the kernel's)
      * @param medianRoundMs median wall time of one round
      */
-    record Result(int tasks, int rounds, double cores, double medianRoundMs) {
+    record Result(int tasks, int rounds, double cores, double userShare, double medianRoundMs) {
         double coresPer100Tasks() {
             return cores * 100.0 / tasks;
         }
@@ -71,6 +72,7 @@ final class SamplingBench {
             sampler.sampleOnce();
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long cpuStart = threads.getCurrentThreadCpuTime();
+            long userStart = threads.getCurrentThreadUserTime();
             long wallStart = System.nanoTime();
             double[] roundMs = new double[rounds];
             long encoded = 0;
@@ -93,12 +95,13 @@ final class SamplingBench {
                 }
             }
             double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            double user = (threads.getCurrentThreadUserTime() - userStart) / 1e9;
             double wall = (System.nanoTime() - wallStart) / 1e9;
             Arrays.sort(roundMs);
             if (encoded == 0) {
                 throw new IllegalStateException("no samples were taken");
             }
-            return new Result(tasks, rounds, cpu / wall, roundMs[rounds / 2]);
+            return new Result(tasks, rounds, cpu / wall, user / cpu, roundMs[rounds / 2]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -116,12 +119,13 @@ final class SamplingBench {
     static String line(Result r) {
         return String.format(
                 Locale.ROOT,
-                "sampling: %d tasks, %d rounds: %.4f cores (%.2f %% of a core per 100 tasks),"
-                        + " median round %.1f ms",
+                "sampling: %d tasks, %d rounds: %.4f cores (%.2f %% of a core per 100 tasks,"
+                        + " %.0f %% of it in user space), median round %.1f ms",
                 r.tasks(),
                 r.rounds(),
                 r.cores(),
                 r.coresPer100Tasks() * 100,
+                r.userShare() * 100,
                 r.medianRoundMs());
     }
 }
