@@ -163,7 +163,7 @@ public final class CollectorMain {
             ProcessTable processes = ProcessTable.system();
             Sampler sampler =
                     new Sampler(
-                            UsageSource.of(cgroups, processes),
+                            UsageSource.of(cgroups, o.procStats() ? processes : null),
                             directory,
                             new SampleBuilder(
                                     o.node(), ProcessTable.clockTicksPerSecond(), o.topProcesses()),
@@ -406,7 +406,7 @@ public final class CollectorMain {
         String node = o.node() != null ? o.node() : LocalNode.id();
         Sampler sampler =
                 new Sampler(
-                        UsageSource.of(cgroups, ProcessTable.system()),
+                        UsageSource.of(cgroups, o.procStats() ? ProcessTable.system() : null),
                         new TaskDirectory(),
                         new SampleBuilder(
                                 node, ProcessTable.clockTicksPerSecond(), o.topProcesses()),

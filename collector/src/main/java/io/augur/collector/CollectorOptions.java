@@ -25,6 +25,8 @@ import java.util.Set;
  * @param spoolBound how much the spool holds before dropping the oldest
  * @param sendTimeout how long a send may take before its sample is spooled
  * @param topProcesses how many of a task's busiest processes each sample lists
+ * @param procStats whether the task's processes are read in /proc (I/O characters, descriptors,
+ *     busiest processes, network namespace)
  * @param traceSyscalls which tasks' system calls are traced with strace
  * @param invocationSocket where JVM agents connect, or null for no agent receiver
  * @param invocationBuffer invocations held in memory before the oldest are dropped
@@ -41,6 +43,7 @@ public record CollectorOptions(
         SpoolBound spoolBound,
         Duration sendTimeout,
         int topProcesses,
+        boolean procStats,
         SyscallSelection traceSyscalls,
         Path invocationSocket,
         int invocationBuffer,
@@ -69,11 +72,13 @@ public record CollectorOptions(
                                  [--interval-ms 1000] [--metrics-port PORT] [--spool-dir DIR]
                                  [--spool-max-bytes 67108864] [--spool-max-records 1000000]
                                  [--send-timeout-ms 5000] [--top-processes 5]
+                                 [--proc-stats on]
                                  [--trace-syscalls none] [--invocation-socket none]
                                  [--invocation-buffer 100000]
                                  [--invocation-spool-max-bytes 268435456]
                    CollectorMain --once|--follow [--format json] [--cgroup-root augur]
                                  [--node NODE] [--interval-ms 1000] [--top-processes 5]
+                                 [--proc-stats on]
 
             Augur's node telemetry agent: every interval reads every task cgroup under the
             managed root NAME and sends one ResourceSample per task to augur.telemetry.resources
@@ -98,6 +103,10 @@ public record CollectorOptions(
               --spool-max-records N     spool bound in samples (default 1000000)
               --send-timeout-ms MS      a send not acknowledged within MS is spooled
                                         (default 5000, at least 1000)
+              --proc-stats on|off       read each task's processes in /proc (default on);
+                                        off: cgroup counters only, at about half the CPU,
+                                        without I/O characters, descriptors, busiest
+                                        processes and network counters (null)
               --top-processes N         list each task's N busiest processes (CPU, I/O,
                                         descriptors) in its samples (default 5, 0 to 64)
               --trace-syscalls SPEC     trace the system calls of these tasks with strace
@@ -137,6 +146,7 @@ public record CollectorOptions(
                     "spool-max-records",
                     "send-timeout-ms",
                     "top-processes",
+                    "proc-stats",
                     "trace-syscalls",
                     "invocation-socket",
                     "invocation-buffer",
@@ -212,6 +222,11 @@ public record CollectorOptions(
             throw UsageException.bad(
                     "--top-processes must be at most " + MAX_TOP_PROCESSES + ", got " + top);
         }
+        String proc = opts.getOrDefault("proc-stats", "on");
+        if (!proc.equals("on") && !proc.equals("off")) {
+            throw UsageException.bad("--proc-stats must be on or off, got '" + proc + "'");
+        }
+        boolean procStats = proc.equals("on");
         if (printing) {
             return new CollectorOptions(
                     mode,
@@ -224,6 +239,7 @@ public record CollectorOptions(
                     null,
                     null,
                     (int) top,
+                    procStats,
                     SyscallSelection.NONE,
                     null,
                     DEFAULT_INVOCATION_BUFFER,
@@ -261,6 +277,7 @@ public record CollectorOptions(
                 new SpoolBound(maxBytes, maxRecords),
                 Duration.ofMillis(sendTimeout),
                 (int) top,
+                procStats,
                 trace,
                 socket.equals("none") ? null : Path.of(socket),
                 (int) Math.min(Integer.MAX_VALUE, invocationBuffer),
@@ -281,6 +298,7 @@ public record CollectorOptions(
                 DEFAULT_BOUND,
                 DEFAULT_SEND_TIMEOUT,
                 SampleBuilder.DEFAULT_TOP_PROCESSES,
+                true,
                 SyscallSelection.NONE,
                 null,
                 DEFAULT_INVOCATION_BUFFER,

@@ -114,6 +114,11 @@ class CollectorOptionsTest {
                         CollectorOptions.parse(new String[] {"--follow", "--top-processes", "0"})
                                 .topProcesses())
                 .isZero();
+        assertThat(CollectorOptions.parse(new String[] {"--once"}).procStats()).isTrue();
+        assertThat(
+                        CollectorOptions.parse(new String[] {"--once", "--proc-stats", "off"})
+                                .procStats())
+                .isFalse();
     }
 
     @Test
@@ -145,6 +150,23 @@ class CollectorOptionsTest {
                                 CollectorOptions.parse(
                                         new String[] {"--once", "--top-processes", "-1"}))
                 .hasMessageContaining("at least 0");
+        assertThatThrownBy(
+                        () -> CollectorOptions.parse(new String[] {"--once", "--proc-stats", "no"}))
+                .hasMessage("--proc-stats must be on or off, got 'no'");
+        assertThatThrownBy(
+                        () ->
+                                CollectorOptions.parse(
+                                        new String[] {
+                                            "--bootstrap",
+                                            "b",
+                                            "--node",
+                                            "n",
+                                            "--cgroup-root",
+                                            "r",
+                                            "--trace-syscalls",
+                                            "role:"
+                                        }))
+                .hasMessageStartingWith("--trace-syscalls: ");
         assertThatThrownBy(() -> CollectorOptions.parse(new String[] {"stray"}))
                 .hasMessage("unknown argument: stray");
         assertThatThrownBy(() -> CollectorOptions.parse(new String[] {"--help"}))

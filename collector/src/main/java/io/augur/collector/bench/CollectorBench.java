@@ -27,6 +27,7 @@ public final class CollectorBench {
             """
             usage: augur bench collector [--stages sampling,agent,strace] [--runs 3]
                                          [--tasks 100] [--processes 3] [--interval-ms 1000]
+                                         [--proc-stats on]
                                          [--rounds 30] [--agent-work 0,500] [--agent-args rate=1]
                                          [--agent-orders 400000] [--dd-bytes 50000]
 
@@ -35,6 +36,7 @@ public final class CollectorBench {
                         Avro-encoded; Kafka's producer excluded) for --tasks tasks of --processes
                         sleeping processes each, one round every --interval-ms, --rounds rounds;
                         per 100 tasks (goal: at most 2 % of a core). Median of --runs runs.
+                        --proc-stats off measures the collector's --proc-stats off.
               agent     a method-heavy JVM workload (18 recorded calls per order, --agent-orders
                         orders a round, 4 rounds, the first a warm-up) with and without
                         augur-agent.jar (--agent-args, e.g. rate=4 records one call in 4),
@@ -59,7 +61,8 @@ public final class CollectorBench {
             List<Integer> agentWork,
             String agentArgs,
             int agentOrders,
-            long ddBytes) {
+            long ddBytes,
+            boolean procStats) {
         static Options parse(String[] args) throws UsageException {
             Arguments a =
                     CommandLine.arguments(
@@ -74,7 +77,8 @@ public final class CollectorBench {
                                     "agent-work",
                                     "agent-args",
                                     "agent-orders",
-                                    "dd-bytes"));
+                                    "dd-bytes",
+                                    "proc-stats"));
             Set<String> stages =
                     new LinkedHashSet<>(
                             Arrays.asList(
@@ -103,7 +107,8 @@ public final class CollectorBench {
                     work,
                     a.getOrDefault("agent-args", "rate=1"),
                     (int) a.longAtLeast("agent-orders", 400_000, 1000),
-                    a.longAtLeast("dd-bytes", 50_000, 1000));
+                    a.longAtLeast("dd-bytes", 50_000, 1000),
+                    !a.getOrDefault("proc-stats", "on").equals("off"));
         }
     }
 
@@ -133,7 +138,8 @@ public final class CollectorBench {
         for (int i = 0; i < o.runs(); i++) {
             System.err.printf("sampling run %d/%d%n", i + 1, o.runs());
             SamplingBench.Result r =
-                    SamplingBench.run(o.tasks(), o.processes(), o.interval(), o.rounds());
+                    SamplingBench.run(
+                            o.tasks(), o.processes(), o.interval(), o.rounds(), o.procStats());
             System.out.println(SamplingBench.line(r));
             runs.add(r);
         }
@@ -146,11 +152,13 @@ public final class CollectorBench {
         System.out.println(
                 String.format(
                         Locale.ROOT,
-                        "{\"sampling\":{\"tasks\":%d,\"processesPerTask\":%d,\"intervalMs\":%d,"
+                        "{\"sampling\":{\"tasks\":%d,\"processesPerTask\":%d,\"procStats\":%b,"
+                                + "\"intervalMs\":%d,"
                                 + "\"cores\":%.5f,\"percentOfCorePer100Tasks\":%.3f,"
                                 + "\"medianRoundMs\":%.2f}}",
                         median.tasks(),
                         o.processes(),
+                        o.procStats(),
                         o.interval().toMillis(),
                         median.cores(),
                         median.coresPer100Tasks() * 100,

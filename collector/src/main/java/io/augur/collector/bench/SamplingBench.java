@@ -44,7 +44,8 @@ final class SamplingBench {
 
     private SamplingBench() {}
 
-    static Result run(int tasks, int processesPerTask, Duration interval, int rounds) {
+    static Result run(
+            int tasks, int processesPerTask, Duration interval, int rounds, boolean procStats) {
         String root = "augur-bench-" + UUID.randomUUID().toString().substring(0, 8);
         TaskCgroups cgroups = TaskCgroups.detect(root);
         List<Process> started = new ArrayList<>();
@@ -62,7 +63,7 @@ final class SamplingBench {
             Thread.sleep(1000); // let every shell fork its sleepers
             Sampler sampler =
                     new Sampler(
-                            UsageSource.of(cgroups, ProcessTable.system()),
+                            UsageSource.of(cgroups, procStats ? ProcessTable.system() : null),
                             new TaskDirectory(),
                             new SampleBuilder(
                                     "bench",
