@@ -85,35 +85,9 @@ class CollectorIT {
         workloads.start(cgroups.create(taskId), shellCommand);
     }
 
-    static List<ResourceSample> of(List<ResourceSample> samples, String taskId) {
-        return samples.stream().filter(s -> s.getTaskId().equals(taskId)).toList();
-    }
-
-    @Test
-    void samplesABurnerAtAboutOneCoreAndAnAllocatorsMemory() throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()))) {
-            for (TaskEvent e :
-                    List.of(
-                            Fixtures.taskStarted("burner", "user-b", "batch"),
-                            Fixtures.taskStarted("allocator", "user-a", "service"))) {
-                producer.send(
-                                new ProducerRecord<>(
-                                        Topics.TASKS.name(),
-                                        Topic.keyBytes(e.getTaskId()),
-                                        Topics.TASKS.codec().encode(e)))
-                        .get();
-            }
-        }
-        start("burner", "sh -c 'while :; do :; done'");
-        start("allocator", "sh -c 'x=$(head -c 40000000 /dev/zero | tr \"\\0\" a); sleep 600'");
-        start("stranger", "sleep 600");
-        cgroups.find("burner").orElseThrow().setMemoryBytes(128L << 20);
-        // A quota makes the burner's true use known (half a core) whatever else competes for
-        // the two cores; an unthrottled burner reads "one core" only on an idle machine.
-        cgroups.find("burner").orElseThrow().setCpuCores(0.5);
-
-        collector =
+    /** Starts CollectorMain as the node "node-c" with its spool in the test's directory. */
+    JavaProcess runCollector(String... extra) {
+        JavaProcess p =
                 JavaProcess.builder("collector", CollectorMain.class.getName())
                         .args(
                                 "--bootstrap",
@@ -122,13 +96,48 @@ class CollectorIT {
                                 "node-c",
                                 "--cgroup-root",
                                 root,
-                                "--interval-ms",
-                                "1000",
                                 "--spool-dir",
                                 dir.resolve("spool").toString())
+                        .args(extra)
                         .log(dir.resolve("collector.log"))
                         .start();
-        collector.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+        p.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+        return p;
+    }
+
+    /** Writes task events to augur.tasks. */
+    void announce(TaskEvent... events) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()))) {
+            for (TaskEvent e : events) {
+                producer.send(
+                                new ProducerRecord<>(
+                                        Topics.TASKS.name(),
+                                        Topic.keyBytes(e.getTaskId()),
+                                        Topics.TASKS.codec().encode(e)))
+                        .get();
+            }
+        }
+    }
+
+    static List<ResourceSample> of(List<ResourceSample> samples, String taskId) {
+        return samples.stream().filter(s -> s.getTaskId().equals(taskId)).toList();
+    }
+
+    @Test
+    void samplesABurnerAtAboutOneCoreAndAnAllocatorsMemory() throws Exception {
+        announce(
+                Fixtures.taskStarted("burner", "user-b", "batch"),
+                Fixtures.taskStarted("allocator", "user-a", "service"));
+        start("burner", "sh -c 'while :; do :; done'");
+        start("allocator", "sh -c 'x=$(head -c 40000000 /dev/zero | tr \"\\0\" a); sleep 600'");
+        start("stranger", "sleep 600");
+        cgroups.find("burner").orElseThrow().setMemoryBytes(128L << 20);
+        // A quota makes the burner's true use known (half a core) whatever else competes for
+        // the two cores; an unthrottled burner reads "one core" only on an idle machine.
+        cgroups.find("burner").orElseThrow().setCpuCores(0.5);
+
+        collector = runCollector("--interval-ms", "1000");
 
         try (TopicProbe<ResourceSample> probe =
                 new TopicProbe<>(kafka.bootstrapServers(), Topics.RESOURCES)) {
@@ -178,22 +187,7 @@ class CollectorIT {
         start("watched", "sleep 600");
         start("other", "sleep 600");
         Duration old = Duration.ofSeconds(2);
-        collector =
-                JavaProcess.builder("collector", CollectorMain.class.getName())
-                        .args(
-                                "--bootstrap",
-                                kafka.bootstrapServers(),
-                                "--node",
-                                "node-c",
-                                "--cgroup-root",
-                                root,
-                                "--interval-ms",
-                                Long.toString(old.toMillis()),
-                                "--spool-dir",
-                                dir.resolve("spool").toString())
-                        .log(dir.resolve("collector.log"))
-                        .start();
-        collector.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+        collector = runCollector("--interval-ms", Long.toString(old.toMillis()));
 
         try (TopicProbe<ResourceSample> probe =
                         new TopicProbe<>(kafka.bootstrapServers(), Topics.RESOURCES);
@@ -236,42 +230,19 @@ class CollectorIT {
 
     @Test
     void aTracedTasksSystemCallsReachKafkaStampedWithItsUserRoleAndTimeOfDay() throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()))) {
-            for (TaskEvent e :
-                    List.of(
-                            Fixtures.taskStarted("native", "user-n", "traced"),
-                            Fixtures.taskStarted("plain", "user-p", "batch"))) {
-                producer.send(
-                                new ProducerRecord<>(
-                                        Topics.TASKS.name(),
-                                        Topic.keyBytes(e.getTaskId()),
-                                        Topics.TASKS.codec().encode(e)))
-                        .get();
-            }
-        }
+        announce(
+                Fixtures.taskStarted("native", "user-n", "traced"),
+                Fixtures.taskStarted("plain", "user-p", "batch"));
         String loop = "sh -c 'while :; do cat /etc/hostname >/dev/null; sleep 0.2; done'";
         start("native", loop);
         start("plain", loop);
         int port = FreePorts.next();
         collector =
-                JavaProcess.builder("collector", CollectorMain.class.getName())
-                        .args(
-                                "--bootstrap",
-                                kafka.bootstrapServers(),
-                                "--node",
-                                "node-c",
-                                "--cgroup-root",
-                                root,
-                                "--trace-syscalls",
-                                "role:traced",
-                                "--spool-dir",
-                                dir.resolve("spool").toString(),
-                                "--metrics-port",
-                                Integer.toString(port))
-                        .log(dir.resolve("collector.log"))
-                        .start();
-        collector.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+                runCollector(
+                        "--trace-syscalls",
+                        "role:traced",
+                        "--metrics-port",
+                        Integer.toString(port));
 
         try (TopicProbe<InvocationEvent> probe =
                 new TopicProbe<>(kafka.bootstrapServers(), Topics.INVOCATIONS)) {
@@ -321,22 +292,7 @@ class CollectorIT {
         Path agentJar = home.resolve("agent/target/augur-agent.jar");
         assertThat(agentJar).as("the agent module's shaded jar (mvn package)").exists();
         Path socket = dir.resolve("agents.sock");
-        collector =
-                JavaProcess.builder("collector", CollectorMain.class.getName())
-                        .args(
-                                "--bootstrap",
-                                kafka.bootstrapServers(),
-                                "--node",
-                                "node-c",
-                                "--cgroup-root",
-                                root,
-                                "--invocation-socket",
-                                socket.toString(),
-                                "--spool-dir",
-                                dir.resolve("spool").toString())
-                        .log(dir.resolve("collector.log"))
-                        .start();
-        collector.awaitLogLine(CollectorMain.READY::equals, Duration.ofSeconds(120));
+        collector = runCollector("--invocation-socket", socket.toString());
 
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process app =
