@@ -1,9 +1,11 @@
 package io.augur.collector;
 
 import io.augur.cgroup.CgroupUsage;
+import io.augur.cgroup.ResourceLimitsReading;
 import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.collector.proc.ProcessTable;
+import io.augur.collector.proc.TaskProcesses;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +26,8 @@ public interface UsageSource {
 
     /**
      * Reads the task groups under a managed root, and each group's processes from {@code /proc}
-     * (after the group's counters: a process that joins in between is counted from the next round).
+     * (after the group's counters: a process that joins in between is counted from the next round);
+     * with {@code processes} null, the groups only (the collector's {@code --proc-stats off}).
      */
     static UsageSource of(TaskCgroups cgroups, ProcessTable processes) {
         return new UsageSource() {
@@ -50,6 +53,9 @@ public interface UsageSource {
                     group = found.get();
                     groups.put(taskId, group);
                 }
+                // Limits before counters: a group that vanishes in between reads as absent
+                // (no sample), never as a sample whose limits are missing.
+                ResourceLimitsReading limits = group.readLimits();
                 CgroupUsage usage = group.readUsage();
                 if (!usage.present()) {
                     groups.remove(taskId);
@@ -57,7 +63,11 @@ public interface UsageSource {
                 }
                 return Optional.of(
                         new TaskReading(
-                                usage, group.readLimits(), processes.readTask(group.processes())));
+                                usage,
+                                limits,
+                                processes == null
+                                        ? TaskProcesses.NONE
+                                        : processes.readTask(group.processes())));
             }
         };
     }

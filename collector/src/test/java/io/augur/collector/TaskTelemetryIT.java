@@ -98,6 +98,28 @@ class TaskTelemetryIT {
     }
 
     @Test
+    void withoutProcStatsOnlyTheGroupsCountersAreRead() throws Exception {
+        Sampler groupsOnly =
+                new Sampler(
+                        UsageSource.of(cgroups, null),
+                        new TaskDirectory(),
+                        new SampleBuilder("node-it", ProcessTable.clockTicksPerSecond(), 3),
+                        new SamplingSchedule(Duration.ofSeconds(1)));
+        workloads.start(cgroups.create("plain"), "sh -c 'while :; do :; done'");
+        groupsOnly.sampleOnce();
+        Thread.sleep(500);
+
+        ResourceSample s = byTask(groupsOnly.sampleOnce()).get("plain");
+
+        assertThat(s.getCpuCores()).isPositive();
+        assertThat(s.getPids()).isPositive();
+        assertThat(s.getOpenFds()).isNull();
+        assertThat(s.getIoReadChars()).isNull();
+        assertThat(s.getProcesses()).isEmpty();
+        assertThat(groupsOnly.processes().get("plain")).isEmpty();
+    }
+
+    @Test
     void aSenderInItsOwnNamespaceShowsItsTrafficAndTheNodesTrafficIsNobodys() throws Exception {
         String ns = root; // unique per run
         namespaces.add(ns);
