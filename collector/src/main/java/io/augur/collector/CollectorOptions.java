@@ -104,7 +104,7 @@ public record CollectorOptions(
               --send-timeout-ms MS      a send not acknowledged within MS is spooled
                                         (default 5000, at least 1000)
               --proc-stats on|off       read each task's processes in /proc (default on);
-                                        off: cgroup counters only, at about half the CPU,
+                                        off: cgroup counters only, at about 60 % of the CPU,
                                         without I/O characters, descriptors, busiest
                                         processes and network counters (null)
               --top-processes N         list each task's N busiest processes (CPU, I/O,

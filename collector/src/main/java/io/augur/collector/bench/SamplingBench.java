@@ -51,7 +51,9 @@ final class SamplingBench {
         List<Process> started = new ArrayList<>();
         try {
             System.err.printf("starting %d tasks of %d processes%n", tasks, processesPerTask);
-            String sleepers = "sleep 3600 & ".repeat(Math.max(0, processesPerTask - 1)) + "wait";
+            // P-1 sleepers in the background, then the shell becomes the last one: P processes.
+            String sleepers =
+                    "sleep 3600 & ".repeat(Math.max(0, processesPerTask - 1)) + "exec sleep 3600";
             for (int t = 0; t < tasks; t++) {
                 TaskCgroup group = cgroups.create(String.format("bench-%05d", t));
                 started.add(
