@@ -3,6 +3,7 @@ package io.augur.deploy;
 import io.augur.launch.ForkedKafka;
 import io.augur.launch.FreePorts;
 import io.augur.launch.JavaProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,10 +19,15 @@ import org.slf4j.LoggerFactory;
  * Augur on one machine: a Kafka broker, the StateFun function server, the StateFun runtime (Flink
  * 1.16), the behaviour profiler job (Flink 2.2 on a MiniCluster), the enforcer and the collector,
  * each in its own JVM with its own module's classpath. Started in dependency order, each awaited
- * until it says it is ready; closed in reverse order.
+ * until it says it is ready; closed in reverse order. The collector also captures invocations: the
+ * system calls of the tasks {@link StackConfig#traceSyscalls()} selects, and the method calls of
+ * JVM tasks whose agent connects to {@link StackConfig#agentSocket()}.
  */
 public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    /** Linux's limit on a Unix socket's path (sun_path holds 108 bytes with the final NUL). */
+    private static final int MAX_SOCKET_PATH = 107;
 
     private final StackConfig config;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -50,6 +56,16 @@ public final class LocalStack implements AutoCloseable {
     private void startAll(Consumer<String> progress) {
         Path work = config.workDir();
         Duration ready = config.readyTimeout();
+        Path agentSocket = config.agentSocket().toAbsolutePath();
+        // Checked before anything starts: the collector could only fail minutes later.
+        if (agentSocket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new IllegalArgumentException(
+                    "the JVM agents' socket "
+                            + agentSocket
+                            + " is longer than a Unix socket path may be ("
+                            + MAX_SOCKET_PATH
+                            + " bytes): choose a shorter working directory");
+        }
 
         progress.accept("starting Kafka broker (KRaft)");
         kafka = ForkedKafka.start(work.resolve("kafka"));
@@ -127,7 +143,12 @@ public final class LocalStack implements AutoCloseable {
                                 .args(metricsArgs(m -> m.enforcer())))
                 .awaitLogLine(l -> l.startsWith("ENFORCER READY"), ready);
 
-        progress.accept("starting collector");
+        progress.accept(
+                "starting collector (--trace-syscalls "
+                        + config.traceSyscalls()
+                        + ", JVM agents on "
+                        + agentSocket
+                        + ")");
         launch(
                         "collector",
                         JavaProcess.builder("collector", "io.augur.collector.CollectorMain")
@@ -138,7 +159,9 @@ public final class LocalStack implements AutoCloseable {
                                         "--cgroup-root", config.cgroupRoot(),
                                         "--interval-ms",
                                                 Long.toString(config.sampleInterval().toMillis()),
-                                        "--spool-dir", work.resolve("collector-spool").toString())
+                                        "--spool-dir", work.resolve("collector-spool").toString(),
+                                        "--trace-syscalls", config.traceSyscalls().toString(),
+                                        "--invocation-socket", agentSocket.toString())
                                 .args(metricsArgs(m -> m.collector())))
                 .awaitLogLine(l -> l.startsWith("COLLECTOR READY"), ready);
         progress.accept("stack ready");

@@ -1,12 +1,15 @@
 package io.augur.deploy;
 
+import io.augur.collector.syscall.SyscallSelection;
 import io.augur.launch.AugurHome;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * How the local stack is laid out: its working directory (broker data, checkpoints, journals,
- * logs), the node it plays, the cgroup root its tasks live under, and the timings of the loop.
+ * How the local stack is laid out: its working directory (broker data, checkpoints, journals, logs,
+ * the JVM agents' socket), the node it plays, the cgroup root its tasks live under, the timings of
+ * the loop, and whose invocations the collector captures.
  *
  * @param workDir every process's data and log folder
  * @param nodeId the node this machine plays
@@ -20,6 +23,9 @@ import java.time.Duration;
  * @param readyTimeout how long each process may take to become ready
  * @param metrics where the daemons serve /metrics, or null for nowhere
  * @param modelDir the forecaster's model versions (docs/forecaster-model.md)
+ * @param traceSyscalls the tasks whose system calls the collector traces with strace ({@code
+ *     --trace-syscalls}; {@link SyscallSelection#ALL} by default: strace slows a traced task that
+ *     makes many calls many times over, see the collector's README)
  */
 public record StackConfig(
         Path workDir,
@@ -32,7 +38,12 @@ public record StackConfig(
         Duration checkpointInterval,
         Duration readyTimeout,
         MetricsPorts metrics,
-        Path modelDir) {
+        Path modelDir,
+        SyscallSelection traceSyscalls) {
+
+    public StackConfig {
+        Objects.requireNonNull(traceSyscalls, "traceSyscalls");
+    }
 
     /**
      * Ports of the daemons' Prometheus endpoints.
@@ -59,20 +70,26 @@ public record StackConfig(
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(3),
                 null,
-                AugurHome.resolve().resolve("models").resolve("forecaster"));
+                AugurHome.resolve().resolve("models").resolve("forecaster"),
+                SyscallSelection.ALL);
     }
 
     /** The same stack serving /metrics on {@code ports}. */
     public StackConfig withMetrics(MetricsPorts ports) {
-        return with(ports, modelDir);
+        return with(ports, modelDir, traceSyscalls);
     }
 
     /** The same stack serving the forecaster versions of {@code dir}. */
     public StackConfig withModelDir(Path dir) {
-        return with(metrics, dir);
+        return with(metrics, dir, traceSyscalls);
     }
 
-    private StackConfig with(MetricsPorts ports, Path dir) {
+    /** The same stack tracing the system calls of the tasks {@code selection} selects. */
+    public StackConfig withTraceSyscalls(SyscallSelection selection) {
+        return with(metrics, modelDir, selection);
+    }
+
+    private StackConfig with(MetricsPorts ports, Path dir, SyscallSelection selection) {
         return new StackConfig(
                 workDir,
                 nodeId,
@@ -84,10 +101,19 @@ public record StackConfig(
                 checkpointInterval,
                 readyTimeout,
                 ports,
-                dir);
+                dir,
+                selection);
     }
 
     public Path logs() {
         return workDir.resolve("logs");
+    }
+
+    /**
+     * The Unix socket on which the collector accepts JVM agents: a task started with {@code
+     * -javaagent:agent/target/augur-agent.jar=packages=PKG;socket=THIS} sends its method calls.
+     */
+    public Path agentSocket() {
+        return workDir.resolve("agents.sock");
     }
 }

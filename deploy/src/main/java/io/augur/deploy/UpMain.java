@@ -1,5 +1,6 @@
 package io.augur.deploy;
 
+import io.augur.collector.syscall.SyscallSelection;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -10,6 +11,7 @@ public final class UpMain {
     static final String USAGE =
             """
             usage: augur up [--dir DIR] [--cgroup-root NAME] [--metrics-ports F,E,C,P]
+                            [--trace-syscalls SPEC]
 
             Starts the local stack on this machine — Kafka (KRaft), the StateFun function server,
             the StateFun runtime, the behaviour profiler job, the enforcer and the collector — each
@@ -17,6 +19,10 @@ public final class UpMain {
             running until Ctrl-C, which stops them all.
             Tasks are the child cgroups of NAME: start a process in one (e.g. under
             /sys/fs/cgroup/cpu/NAME/TASK, ...) and register it on augur.tasks to see it assessed.
+            The collector sends each task's invocations to augur.telemetry.invocations: the system
+            calls of the tasks SPEC selects (traced with strace, which slows a task that makes
+            many calls many times over), and the method calls of JVM tasks started with
+            -javaagent:agent/target/augur-agent.jar=packages=PKG;socket=DIR/agents.sock
 
               --dir DIR           data and logs (default target/augur-stack)
               --cgroup-root NAME  managed cgroup root (default augur)
@@ -24,12 +30,15 @@ public final class UpMain {
                                   the collector and the profiler job (default
                                   9401,9402,9403,9404: the ports
                                   deploy/prometheus/prometheus.yml scrapes)
+              --trace-syscalls SPEC  whose system calls are traced: all (default), none, or
+                                  role:NAME / task:ID, comma-separated
             """;
 
     public static void main(String[] args) throws InterruptedException {
         Path dir = Path.of("target", "augur-stack");
         String root = "augur";
         StackConfig.MetricsPorts metrics = StackConfig.MetricsPorts.SCRAPED;
+        SyscallSelection traced = SyscallSelection.ALL;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -39,10 +48,14 @@ public final class UpMain {
                 case "--dir" -> dir = Path.of(next(args, ++i, "--dir"));
                 case "--cgroup-root" -> root = next(args, ++i, "--cgroup-root");
                 case "--metrics-ports" -> metrics = ports(next(args, ++i, "--metrics-ports"));
+                case "--trace-syscalls" -> traced = selection(next(args, ++i, "--trace-syscalls"));
                 default -> usage("unknown argument: " + args[i]);
             }
         }
-        StackConfig config = StackConfig.defaults(dir.toAbsolutePath(), root).withMetrics(metrics);
+        StackConfig config =
+                StackConfig.defaults(dir.toAbsolutePath(), root)
+                        .withMetrics(metrics)
+                        .withTraceSyscalls(traced);
         LocalStack stack = LocalStack.start(config, step -> System.out.println("  - " + step));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -65,6 +78,11 @@ public final class UpMain {
                         + ", collector :"
                         + metrics.collector()
                         + " (/metrics)");
+        System.out.println(
+                "  invocations     : system calls of "
+                        + config.traceSyscalls()
+                        + " tasks; JVM agents on "
+                        + config.agentSocket());
         System.out.println("  logs            : " + config.logs());
         System.out.println("Ctrl-C stops everything.");
         stopped.await();
@@ -88,6 +106,15 @@ public final class UpMain {
         }
         usage("--metrics-ports takes four ports F,E,C,P, got '" + spec + "'");
         return null;
+    }
+
+    private static SyscallSelection selection(String spec) {
+        try {
+            return SyscallSelection.parse(spec);
+        } catch (IllegalArgumentException e) {
+            usage("--trace-syscalls: " + e.getMessage());
+            return null;
+        }
     }
 
     private static String next(String[] args, int i, String flag) {

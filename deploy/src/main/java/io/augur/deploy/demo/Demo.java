@@ -3,6 +3,7 @@ package io.augur.deploy.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.augur.cgroup.TaskCgroups;
+import io.augur.collector.syscall.SyscallSelection;
 import io.augur.deploy.LocalStack;
 import io.augur.deploy.StackConfig;
 import io.augur.schema.ResourceLimits;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +40,16 @@ public final class Demo implements AutoCloseable {
      * @param outDir where report.json, the stack's data and every log go
      * @param refresh how often the live table is printed
      * @param ansi redraw the table in place (a terminal) instead of appending it
-     */
-    /**
      * @param modelDir the forecaster's model directory, or null for the shipped models/forecaster
+     * @param traceSyscalls the tasks whose system calls the collector traces
      */
     public record Options(
-            Duration duration, Path outDir, Duration refresh, boolean ansi, Path modelDir) {}
+            Duration duration,
+            Path outDir,
+            Duration refresh,
+            boolean ansi,
+            Path modelDir,
+            SyscallSelection traceSyscalls) {}
 
     private final Options options;
     private final PrintStream out;
@@ -68,7 +74,9 @@ public final class Demo implements AutoCloseable {
     public DemoReport run() {
         Path work = options.outDir().resolve("stack");
         deleteRecursively(work);
-        StackConfig config = StackConfig.defaults(work, "augur-demo-" + runId);
+        StackConfig config =
+                StackConfig.defaults(work, "augur-demo-" + runId)
+                        .withTraceSyscalls(options.traceSyscalls());
         if (options.modelDir() != null) {
             config = config.withModelDir(options.modelDir().toAbsolutePath());
         }
@@ -128,7 +136,8 @@ public final class Demo implements AutoCloseable {
                         workloads,
                         observer.assessments(),
                         observer.decisions(),
-                        observer.acks());
+                        observer.acks(),
+                        observer.invocations());
         write(report, options.outDir().resolve("report.json"));
         out.println(
                 LiveTable.render(
@@ -137,18 +146,35 @@ public final class Demo implements AutoCloseable {
                         workloads,
                         launcher::alive,
                         observer));
+        for (DemoReport.TaskReport t : report.tasks()) {
+            out.println(
+                    "invocations of "
+                            + t.taskId()
+                            + ": "
+                            + t.invocations()
+                            + (t.topInvocations().isEmpty() ? "" : ", most frequent ")
+                            + t.topInvocations().stream()
+                                    .map(n -> n.name() + " " + n.count())
+                                    .collect(Collectors.joining(", ")));
+        }
         out.println("report: " + options.outDir().resolve("report.json").toAbsolutePath());
         return report;
     }
 
-    /** Polls until nothing new arrives for {@code quiet}, at most {@code max}. */
+    /**
+     * Polls until nothing new arrives for {@code quiet}, at most {@code max}: the last acks, and
+     * the invocations the collector still held or the observer had not read yet.
+     */
     private void drain(Duration quiet, Duration max) {
         Instant deadline = clock.instant().plus(max);
-        int last = -1;
+        long last = -1;
         Instant lastChange = clock.instant();
         while (clock.instant().isBefore(deadline)) {
             observer.poll(Duration.ofMillis(250));
-            int now = observer.acks().size() + observer.decisions().size();
+            long now =
+                    observer.acks().size()
+                            + observer.decisions().size()
+                            + observer.invocationRecords();
             if (now != last) {
                 last = now;
                 lastChange = clock.instant();

@@ -1,5 +1,6 @@
 package io.augur.deploy.demo;
 
+import io.augur.collector.syscall.SyscallSelection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,11 +12,15 @@ public final class DemoMain {
     static final String USAGE =
             """
             usage: augur demo [--duration SECONDS] [--out DIR] [--refresh SECONDS] [--model-dir DIR]
+                              [--trace-syscalls SPEC]
 
             Starts Kafka, the behaviour profiler (Flink 2.2), the StateFun runtime and functions,
             the enforcer and the collector on this machine, runs one benign and two hostile
-            workloads each in its own cgroup, shows a live table of risk, actions and limits,
-            then stops everything and writes DIR/report.json.
+            workloads each in its own cgroup, shows a live table of risk, actions, limits and
+            invocations, then stops everything and writes DIR/report.json. The collector traces
+            the workloads' system calls with strace and accepts JVM agents on
+            DIR/stack/agents.sock (augur.telemetry.invocations); the report counts each task's
+            invocations and lists its most frequent ones.
             Needs root (it creates cgroups). Ctrl-C stops it cleanly.
 
               --duration SECONDS  how long the workloads run (default 90)
@@ -23,6 +28,9 @@ public final class DemoMain {
               --refresh SECONDS   how often the table is printed (default 2)
               --model-dir DIR     the forecaster's model versions (default models/forecaster:
                                   the shipped LSTM)
+              --trace-syscalls SPEC  whose system calls the collector traces: all (default),
+                                  none, or role:NAME / task:ID, comma-separated (the
+                                  workloads' role is worker)
             """;
 
     public static void main(String[] args) {
@@ -30,6 +38,7 @@ public final class DemoMain {
         Path out = Path.of("target", "augur-demo");
         long refresh = 2;
         Path modelDir = null;
+        SyscallSelection traced = SyscallSelection.ALL;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -40,6 +49,7 @@ public final class DemoMain {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--refresh" -> refresh = positive(args, ++i, "--refresh");
                 case "--model-dir" -> modelDir = Path.of(value(args, ++i, "--model-dir"));
+                case "--trace-syscalls" -> traced = selection(value(args, ++i, "--trace-syscalls"));
                 default -> fail("unknown argument: " + args[i]);
             }
         }
@@ -51,7 +61,8 @@ public final class DemoMain {
                                 out,
                                 Duration.ofSeconds(refresh),
                                 ansi,
-                                modelDir),
+                                modelDir,
+                                traced),
                         System.out,
                         Clock.systemUTC());
         Thread hook = new Thread(demo::close, "demo-shutdown");
@@ -68,6 +79,15 @@ public final class DemoMain {
             fail(flag + " needs a value");
         }
         return args[i];
+    }
+
+    private static SyscallSelection selection(String spec) {
+        try {
+            return SyscallSelection.parse(spec);
+        } catch (IllegalArgumentException e) {
+            fail("--trace-syscalls: " + e.getMessage());
+            return null;
+        }
     }
 
     private static long positive(String[] args, int i, String flag) {

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * What the demo saw, per task and for the loop as a whole, computed purely from the committed
- * records of augur.risk, augur.decisions and augur.acks. Written as {@code report.json}.
+ * records of augur.risk, augur.decisions and augur.acks and the tallies of each task's
+ * augur.telemetry.invocations. Written as {@code report.json}.
  *
  * @param durationSeconds how long the workloads ran
  * @param tasks one entry per workload
@@ -33,6 +34,9 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
                     EnforcementAction.TERMINATE,
                     EnforcementAction.SPLIT);
 
+    /** How many of a task's most frequent invocation names are reported. */
+    public static final int TOP_INVOCATIONS = 5;
+
     /**
      * One task's outcome.
      *
@@ -47,6 +51,11 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
      * @param duplicatesApplied decisions acked APPLIED more than once (must be 0)
      * @param everRestricted whether any decision for it was restricting
      * @param actions decisions by action
+     * @param invocations invocations captured (system calls, JVM methods), duplicates excluded
+     * @param invocationsByKind invocations by kind (SYSCALL, METHOD)
+     * @param topInvocations its {@link #TOP_INVOCATIONS} most frequent names, most frequent first
+     * @param topInvocationsExact whether those counts are exact ({@link InvocationTally}: when a
+     *     task used more names than are counted, they are upper bounds)
      */
     public record TaskReport(
             String taskId,
@@ -59,7 +68,11 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
             long decisionsApplied,
             long duplicatesApplied,
             boolean everRestricted,
-            Map<String, Long> actions) {}
+            Map<String, Long> actions,
+            long invocations,
+            Map<String, Long> invocationsByKind,
+            List<InvocationTally.NameCount> topInvocations,
+            boolean topInvocationsExact) {}
 
     /**
      * Latency percentiles in milliseconds (nearest rank); -1 when nothing was measured.
@@ -75,7 +88,8 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
             List<Workload> workloads,
             List<RiskAssessment> assessments,
             List<EnforcementDecision> decisions,
-            List<EnforcementAck> acks) {
+            List<EnforcementAck> acks,
+            Map<String, InvocationTally> invocations) {
         List<TaskReport> tasks = new ArrayList<>();
         for (Workload w : workloads) {
             String id = w.taskId();
@@ -97,6 +111,7 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
                     myDecisions.isEmpty() ? null : myDecisions.get(myDecisions.size() - 1);
             Map<String, Long> actions = new TreeMap<>();
             myDecisions.forEach(d -> actions.merge(d.getAction().name(), 1L, Long::sum));
+            InvocationTally calls = invocations.getOrDefault(id, new InvocationTally(1));
             tasks.add(
                     new TaskReport(
                             id,
@@ -112,7 +127,11 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
                             appliedPerDecision.size(),
                             appliedPerDecision.values().stream().filter(n -> n > 1).count(),
                             myDecisions.stream().anyMatch(d -> RESTRICTING.contains(d.getAction())),
-                            actions));
+                            actions,
+                            calls.count(),
+                            new TreeMap<>(calls.byKind()),
+                            calls.top(TOP_INVOCATIONS),
+                            calls.exact()));
         }
         long[] latencies =
                 acks.stream()
@@ -157,6 +176,17 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
             m.put("duplicatesApplied", t.duplicatesApplied());
             m.put("everRestricted", t.everRestricted());
             m.put("actions", t.actions());
+            m.put("invocations", t.invocations());
+            m.put("invocationsByKind", t.invocationsByKind());
+            List<Map<String, Object>> top = new ArrayList<>();
+            for (InvocationTally.NameCount n : t.topInvocations()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("name", n.name());
+                entry.put("count", n.count());
+                top.add(entry);
+            }
+            m.put("topInvocations", top);
+            m.put("topInvocationsExact", t.topInvocationsExact());
             list.add(m);
         }
         root.put("tasks", list);

@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-/** Renders the demo's progress: one row per task with its latest risk, action and limits. */
+/**
+ * Renders the demo's progress: one row per task with its latest risk, action and limits, and how
+ * many of its invocations were captured (CALLS).
+ */
 public final class LiveTable {
     private LiveTable() {}
 
@@ -33,7 +36,7 @@ public final class LiveTable {
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%-22s %-8s %-5s %5s %7s %-9s %-6s %6s %9s %5s %7s%n",
+                        "%-22s %-8s %-5s %5s %7s %-9s %-6s %6s %9s %6s %5s %7s%n",
                         "TASK",
                         "SCENARIO",
                         "STATE",
@@ -43,6 +46,7 @@ public final class LiveTable {
                         "TRUST",
                         "CPU",
                         "MEMORY",
+                        "CALLS",
                         "DECS",
                         "APPLIED"));
         for (Workload w : workloads) {
@@ -67,7 +71,7 @@ public final class LiveTable {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "%-22s %-8s %-5s %5s %7s %-9s %-6s %6s %9s %5d %7d%n",
+                            "%-22s %-8s %-5s %5s %7s %-9s %-6s %6s %9s %6s %5d %7d%n",
                             id,
                             w.scenario(),
                             alive.test(id) ? "run" : "ended",
@@ -85,10 +89,22 @@ public final class LiveTable {
                             decision.map(d -> String.format(Locale.ROOT, "%.2f", d.getCpuCores()))
                                     .orElse("-"),
                             decision.map(d -> mib(d.getMemoryBytes())).orElse("-"),
+                            compact(seen.invocationCount(id)),
                             decisions,
                             applied));
         }
         return sb.toString();
+    }
+
+    /** A count in at most six characters: 999999, 1234k, 12.3M. */
+    static String compact(long n) {
+        if (n < 1_000_000) {
+            return Long.toString(n);
+        }
+        if (n < 10_000_000) {
+            return (n / 1000) + "k";
+        }
+        return String.format(Locale.ROOT, "%.1fM", n / 1e6);
     }
 
     private static String mib(long bytes) {

@@ -3,12 +3,18 @@ package io.augur.deploy.demo;
 import io.augur.launch.KafkaClients;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementDecision;
+import io.augur.schema.InvocationEvent;
 import io.augur.schema.RiskAssessment;
 import io.augur.schema.SchemaDecodeException;
 import io.augur.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -18,22 +24,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the loop from outside, the way any Kafka consumer could: every committed assessment,
- * decision and ack ({@code read_committed}). Not thread-safe: one thread polls and reads.
+ * decision and ack ({@code read_committed}), and each task's invocations, which are only tallied
+ * ({@link InvocationTally}: a traced task emits thousands a second). Not thread-safe: one thread
+ * polls and reads.
  */
 public final class LoopObserver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopObserver.class);
+
+    /** Names counted per task: system calls fit (a task uses a few dozen), methods may not. */
+    static final int NAMES_PER_TASK = 256;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<RiskAssessment> assessments = new ArrayList<>();
     private final List<EnforcementDecision> decisions = new ArrayList<>();
     private final List<EnforcementAck> acks = new ArrayList<>();
+    private final Map<String, InvocationTally> invocations = new HashMap<>();
+    private long invocationRecords;
     private long undecodable;
 
     public LoopObserver(String bootstrap) {
-        consumer = new KafkaConsumer<>(KafkaClients.readCommittedReader(bootstrap));
+        Properties props = KafkaClients.readCommittedReader(bootstrap);
+        // Invocations come by the thousand a second: larger polls keep the observer up to date.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        consumer = new KafkaConsumer<>(props);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic :
-                List.of(Topics.RISK.name(), Topics.DECISIONS.name(), Topics.ACKS.name())) {
+                List.of(
+                        Topics.RISK.name(),
+                        Topics.DECISIONS.name(),
+                        Topics.ACKS.name(),
+                        Topics.INVOCATIONS.name())) {
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
@@ -56,6 +76,16 @@ public final class LoopObserver implements AutoCloseable {
                             Topics.DECISIONS
                                     .codec()
                                     .decode(r.value(), r.topic(), r.partition(), r.offset()));
+                } else if (r.topic().equals(Topics.INVOCATIONS.name())) {
+                    InvocationEvent e =
+                            Topics.INVOCATIONS
+                                    .codec()
+                                    .decode(r.value(), r.topic(), r.partition(), r.offset());
+                    invocations
+                            .computeIfAbsent(
+                                    e.getTaskId(), t -> new InvocationTally(NAMES_PER_TASK))
+                            .add(e);
+                    invocationRecords++;
                 } else {
                     acks.add(
                             Topics.ACKS
@@ -79,6 +109,22 @@ public final class LoopObserver implements AutoCloseable {
 
     public List<EnforcementAck> acks() {
         return acks;
+    }
+
+    /** Each task's invocations so far, by task id. */
+    public Map<String, InvocationTally> invocations() {
+        return Collections.unmodifiableMap(invocations);
+    }
+
+    /** Invocation records read so far, every task's, duplicates included. */
+    public long invocationRecords() {
+        return invocationRecords;
+    }
+
+    /** How many invocations of {@code taskId} were seen so far. */
+    public long invocationCount(String taskId) {
+        InvocationTally tally = invocations.get(taskId);
+        return tally == null ? 0 : tally.count();
     }
 
     public long undecodable() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.augur.collector.syscall.SyscallSelection;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,21 +21,27 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo scenario, shortened, end to end through every real component: real workloads in real
  * cgroups, the real broker, the Flink job, the StateFun runtime and functions, the enforcer and the
- * collector. Needs root.
+ * collector, which traces every workload's system calls. Needs root (and strace).
  */
 class DemoIT {
 
     @TempDir Path out;
 
     @Test
-    void hostileTasksEndRestrictedTheBenignOneNeverAndNothingIsAppliedTwice() throws Exception {
+    void hostileTasksEndRestrictedTheBenignOneNeverNothingIsAppliedTwiceAndEveryCallIsSeen()
+            throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream tee =
                 new PrintStream(new TeeStream(console, System.out), true, StandardCharsets.UTF_8);
         Demo demo =
                 new Demo(
                         new Demo.Options(
-                                Duration.ofSeconds(75), out, Duration.ofSeconds(5), false, null),
+                                Duration.ofSeconds(75),
+                                out,
+                                Duration.ofSeconds(5),
+                                false,
+                                null,
+                                SyscallSelection.ALL),
                         tee,
                         Clock.systemUTC());
         try {
@@ -57,9 +66,31 @@ class DemoIT {
                         .isFalse();
             }
         }
+        // Every task's system calls were captured. The workloads are JVMs: every one parks
+        // threads on futexes (sleeps, the VM's periodic tasks); BurstyCompute also reads its
+        // thread's CPU clock between slices of work, a real system call (the vDSO serves only
+        // the wall clocks).
+        for (JsonNode task : report.get("tasks")) {
+            String id = task.get("taskId").asText();
+            assertThat(task.get("invocations").asLong()).as("%s invocations", id).isPositive();
+            assertThat(task.at("/invocationsByKind/SYSCALL").asLong())
+                    .as("%s system calls", id)
+                    .isPositive();
+            List<String> top = new ArrayList<>();
+            task.get("topInvocations").forEach(n -> top.add(n.get("name").asText()));
+            assertThat(top)
+                    .as("%s most frequent invocations", id)
+                    .isNotEmpty()
+                    .allMatch(n -> n.matches("[a-z0-9_]+"), "a system call's name")
+                    .contains("futex");
+            if (id.startsWith("bursty-")) {
+                assertThat(top).as("%s most frequent invocations", id).contains("clock_gettime");
+            }
+        }
         assertThat(report.at("/loopLatencyMs/count").asLong()).isPositive();
         assertThat(report.at("/loopLatencyMs/p50").asLong()).isPositive();
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("TASK", "SCENARIO", "ACTION");
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .contains("TASK", "SCENARIO", "ACTION", "CALLS");
 
         // Nothing left behind: no demo cgroup under any controller.
         for (String controller : new String[] {"cpu", "memory", "pids"}) {

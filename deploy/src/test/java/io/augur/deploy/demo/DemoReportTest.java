@@ -7,7 +7,9 @@ import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.Fixtures;
+import io.augur.schema.InvocationEvent;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DemoReportTest {
@@ -39,7 +41,8 @@ class DemoReportTest {
                         List.of(
                                 decision("h", 2, EnforcementAction.RESTRICT),
                                 decision("h", 1, EnforcementAction.ALLOCATE)),
-                        List.of());
+                        List.of(),
+                        Map.of());
         var task = report.tasks().get(0);
         assertThat(task.finalAction()).isEqualTo("RESTRICT");
         assertThat(task.everRestricted()).isTrue();
@@ -61,7 +64,8 @@ class DemoReportTest {
                                 ack("b", 1, AckOutcome.APPLIED, 100),
                                 ack("b", 1, AckOutcome.DUPLICATE, 100),
                                 ack("b", 2, AckOutcome.APPLIED, 300),
-                                ack("b", 2, AckOutcome.APPLIED, 300)));
+                                ack("b", 2, AckOutcome.APPLIED, 300)),
+                        Map.of());
         var task = report.tasks().get(0);
         assertThat(task.decisionsIssued()).isEqualTo(2);
         assertThat(task.decisionsApplied()).isEqualTo(2);
@@ -78,17 +82,64 @@ class DemoReportTest {
                         ack("b", 3, AckOutcome.APPLIED, 300),
                         ack("b", 4, AckOutcome.APPLIED, 4000),
                         ack("b", 5, AckOutcome.STALE, 99999));
-        var report = DemoReport.compute(10, List.of(BENIGN), List.of(), List.of(), acks);
+        var report = DemoReport.compute(10, List.of(BENIGN), List.of(), List.of(), acks, Map.of());
         assertThat(report.loopLatencyMs().p50()).isEqualTo(200);
         assertThat(report.loopLatencyMs().p99()).isEqualTo(4000);
         assertThat(report.loopLatencyMs().count()).isEqualTo(4);
     }
 
     @Test
-    void aTaskWithNothingObservedReportsNoActionAndNoLatency() {
-        var report = DemoReport.compute(10, List.of(BENIGN), List.of(), List.of(), List.of());
-        assertThat(report.tasks().get(0).finalAction()).isNull();
+    void aTaskWithNothingObservedReportsNoActionNoLatencyAndNoInvocations() {
+        var report =
+                DemoReport.compute(10, List.of(BENIGN), List.of(), List.of(), List.of(), Map.of());
+        var task = report.tasks().get(0);
+        assertThat(task.finalAction()).isNull();
+        assertThat(task.invocations()).isZero();
+        assertThat(task.topInvocations()).isEmpty();
         assertThat(report.loopLatencyMs().p50()).isEqualTo(-1);
         assertThat(report.toJson()).containsKeys("tasks", "loopLatencyMs", "durationSeconds");
+    }
+
+    @Test
+    void eachTaskReportsItsInvocationCountAndItsFiveMostFrequentNames() {
+        InvocationTally calls = new InvocationTally(16);
+        long seq = 1;
+        String[] names = {"futex", "read", "write", "openat", "close", "mmap"};
+        for (int n = 0; n < names.length; n++) {
+            for (int i = 0; i <= 10 - n; i++) {
+                InvocationEvent e = Fixtures.invocation(seq++, names[n]);
+                e.setTaskId("h");
+                calls.add(e);
+            }
+        }
+        var report =
+                DemoReport.compute(
+                        10,
+                        List.of(BENIGN, HOSTILE),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        Map.of("h", calls));
+
+        assertThat(report.tasks().get(0).invocations()).isZero();
+        var hostile = report.tasks().get(1);
+        assertThat(hostile.invocations()).isEqualTo(11 + 10 + 9 + 8 + 7 + 6);
+        assertThat(hostile.invocationsByKind()).containsExactly(Map.entry("SYSCALL", 51L));
+        assertThat(hostile.topInvocations())
+                .extracting(InvocationTally.NameCount::name)
+                .containsExactly("futex", "read", "write", "openat", "close");
+        assertThat(hostile.topInvocationsExact()).isTrue();
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json =
+                ((List<Map<String, Object>>) report.toJson().get("tasks")).get(1);
+        assertThat(json)
+                .containsEntry("invocations", 51L)
+                .containsEntry("invocationsByKind", Map.of("SYSCALL", 51L))
+                .containsEntry("topInvocationsExact", true);
+        assertThat((List<?>) json.get("topInvocations"))
+                .hasSize(5)
+                .first()
+                .isEqualTo(Map.of("name", "futex", "count", 11L));
     }
 }
