@@ -184,12 +184,6 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
             String kind = cpu.isNaN() ? "NAN" : cpu.isInfinite() ? "INFINITE" : "NEGATIVE";
             return Optional.of(new Violation(kind, "cpuCores " + cpu));
         }
-        Double throttled = s.getCpuThrottledSeconds();
-        if (throttled != null && (throttled.isNaN() || throttled.isInfinite() || throttled < 0)) {
-            String kind =
-                    throttled.isNaN() ? "NAN" : throttled.isInfinite() ? "INFINITE" : "NEGATIVE";
-            return Optional.of(new Violation(kind, "cpuThrottledSeconds " + throttled));
-        }
         String[] names = {
             "memoryBytes", "diskReadBytes", "diskWriteBytes", "netRxBytes", "netTxBytes", "pids"
         };

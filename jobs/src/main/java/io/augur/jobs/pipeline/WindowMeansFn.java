@@ -73,17 +73,11 @@ public final class WindowMeansFn
         return m;
     }
 
-    /**
-     * One sample as a vector: CPU demand in cores, memory bytes, I/O in bytes per second, pids. CPU
-     * demand is the cores used plus the time the task's CPU quota held it back per second of the
-     * interval: a hog throttled to half a core wants a whole one, and is profiled as wanting it
-     * (used cores alone would make a throttled hog look as modest as its quota). Without a
-     * throttling figure (older collectors, no quota) it is the cores used.
-     */
+    /** One sample as a vector: CPU cores, memory bytes, I/O in bytes per second, pids. */
     static double[] observation(ResourceSample s) {
         double[] v = ResourceVector.unknown();
         double perSecond = 1000.0 / s.getIntervalMs();
-        set(v, Resource.CPU, cpuDemand(s, perSecond), 1);
+        set(v, Resource.CPU, s.getCpuCores(), 1);
         set(v, Resource.MEMORY, s.getMemoryBytes(), 1);
         set(v, Resource.DISK_READ, s.getDiskReadBytes(), perSecond);
         set(v, Resource.DISK_WRITE, s.getDiskWriteBytes(), perSecond);
@@ -91,15 +85,6 @@ public final class WindowMeansFn
         set(v, Resource.NET_TX, s.getNetTxBytes(), perSecond);
         set(v, Resource.PIDS, s.getPids(), 1);
         return v;
-    }
-
-    private static Double cpuDemand(ResourceSample s, double perSecond) {
-        Double used = s.getCpuCores();
-        Double throttled = s.getCpuThrottledSeconds();
-        if (used == null || throttled == null) {
-            return used;
-        }
-        return used + throttled * perSecond;
     }
 
     private static void set(double[] v, Resource r, Number value, double scale) {

@@ -202,9 +202,6 @@ class DecodeSamplesFnTest {
         feed(2, encode(negative));
         feed(3, encode(noTask));
         feed(4, encode(future));
-        ResourceSample throttled = Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.1, 1L);
-        throttled.setCpuThrottledSeconds(-0.5);
-        feed(5, encode(throttled));
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(deadLetters())
@@ -213,9 +210,7 @@ class DecodeSamplesFnTest {
                         "validation.NAN",
                         "validation.NEGATIVE",
                         "validation.MISSING_TASK_ID",
-                        "validation.FUTURE_TIMESTAMP",
-                        "validation.NEGATIVE");
+                        "validation.FUTURE_TIMESTAMP");
         assertThat(deadLetters().get(1).getError()).contains("memoryBytes -5");
-        assertThat(deadLetters().get(4).getError()).contains("cpuThrottledSeconds -0.5");
     }
 }
