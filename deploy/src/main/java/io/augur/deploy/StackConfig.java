@@ -24,8 +24,8 @@ import java.util.Objects;
  * @param metrics where the daemons serve /metrics, or null for nowhere
  * @param modelDir the forecaster's model versions (docs/forecaster-model.md)
  * @param traceSyscalls the tasks whose system calls the collector traces with strace ({@code
- *     --trace-syscalls}; {@link SyscallSelection#ALL} by default: strace slows a traced task that
- *     makes many calls many times over, see the collector's README)
+ *     --trace-syscalls}; {@link SyscallSelection#NONE} by default: strace slows a traced task that
+ *     makes many calls many times over, and its CPU is the loop's on a small node)
  */
 public record StackConfig(
         Path workDir,
@@ -71,7 +71,7 @@ public record StackConfig(
                 Duration.ofMinutes(3),
                 null,
                 AugurHome.resolve().resolve("models").resolve("forecaster"),
-                SyscallSelection.ALL);
+                SyscallSelection.NONE);
     }
 
     /** The same stack serving /metrics on {@code ports}. */

@@ -30,7 +30,7 @@ public final class UpMain {
                                   the collector and the profiler job (default
                                   9401,9402,9403,9404: the ports
                                   deploy/prometheus/prometheus.yml scrapes)
-              --trace-syscalls SPEC  whose system calls are traced: all (default), none, or
+              --trace-syscalls SPEC  whose system calls are traced: none (default), all, or
                                   role:NAME / task:ID, comma-separated
             """;
 
@@ -38,7 +38,7 @@ public final class UpMain {
         Path dir = Path.of("target", "augur-stack");
         String root = "augur";
         StackConfig.MetricsPorts metrics = StackConfig.MetricsPorts.SCRAPED;
-        SyscallSelection traced = SyscallSelection.ALL;
+        SyscallSelection traced = SyscallSelection.NONE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {

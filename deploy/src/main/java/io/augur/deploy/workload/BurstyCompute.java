@@ -14,15 +14,6 @@ import java.lang.management.ThreadMXBean;
 public final class BurstyCompute {
     private BurstyCompute() {}
 
-    /**
-     * Work between two readings of the thread's CPU clock: about 3 ms, so a burst overshoots by at
-     * most that. Each reading is a system call (the vDSO serves only the wall clocks), and a traced
-     * task stops at every call while strace and the collector spend CPU on it: read every 35 µs,
-     * the clock made 3 500 calls a second, and tracing them took enough of a small node's CPU to
-     * hide the demo's hostile burner beside it.
-     */
-    static final long SLICE_ITERATIONS = 2_000_000;
-
     private static long sink;
 
     public static void main(String[] args) throws InterruptedException {
@@ -33,7 +24,7 @@ public final class BurstyCompute {
             long wallStart = System.nanoTime();
             long cpuStart = threads.getCurrentThreadCpuTime();
             while (threads.getCurrentThreadCpuTime() - cpuStart < busyNanos) {
-                spin(SLICE_ITERATIONS);
+                spin(20_000);
             }
             long tookMillis = (System.nanoTime() - wallStart) / 1_000_000;
             Thread.sleep(Math.max(0, period - tookMillis));

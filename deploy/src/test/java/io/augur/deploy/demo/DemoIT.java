@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +26,7 @@ class DemoIT {
     @TempDir Path out;
 
     @Test
-    void hostileTasksEndRestrictedTheBenignOneNeverNothingIsAppliedTwiceAndEveryCallIsSeen()
-            throws Exception {
+    void hostileTasksEndRestrictedTheBenignOneNeverAndNothingIsAppliedTwice() throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream tee =
                 new PrintStream(new TeeStream(console, System.out), true, StandardCharsets.UTF_8);
@@ -41,7 +38,7 @@ class DemoIT {
                                 Duration.ofSeconds(5),
                                 false,
                                 null,
-                                SyscallSelection.ALL),
+                                SyscallSelection.NONE),
                         tee,
                         Clock.systemUTC());
         try {
@@ -64,27 +61,6 @@ class DemoIT {
                 assertThat(task.get("everRestricted").asBoolean())
                         .as("%s restricted", id)
                         .isFalse();
-            }
-        }
-        // Every task's system calls were captured. The workloads are JVMs: every one parks
-        // threads on futexes (sleeps, the VM's periodic tasks); BurstyCompute also reads its
-        // thread's CPU clock between slices of work, a real system call (the vDSO serves only
-        // the wall clocks).
-        for (JsonNode task : report.get("tasks")) {
-            String id = task.get("taskId").asText();
-            assertThat(task.get("invocations").asLong()).as("%s invocations", id).isPositive();
-            assertThat(task.at("/invocationsByKind/SYSCALL").asLong())
-                    .as("%s system calls", id)
-                    .isPositive();
-            List<String> top = new ArrayList<>();
-            task.get("topInvocations").forEach(n -> top.add(n.get("name").asText()));
-            assertThat(top)
-                    .as("%s most frequent invocations", id)
-                    .isNotEmpty()
-                    .allMatch(n -> n.matches("[a-z0-9_]+"), "a system call's name")
-                    .contains("futex");
-            if (id.startsWith("bursty-")) {
-                assertThat(top).as("%s most frequent invocations", id).contains("clock_gettime");
             }
         }
         assertThat(report.at("/loopLatencyMs/count").asLong()).isPositive();
