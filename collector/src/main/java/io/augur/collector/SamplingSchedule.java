@@ -37,10 +37,6 @@ public final class SamplingSchedule {
         this.base = base;
     }
 
-    public Duration base() {
-        return base;
-    }
-
     /**
      * Sets a task's interval, clamped to [{@link #MIN_INTERVAL}, {@link #MAX_INTERVAL}]; a request
      * with a sequence not above the task's last one is stale and ignored.
