@@ -52,11 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BehaviorProfilerJobIT {
     /**
-     * The parallelism the local stack runs (LocalJobRunner's default). At 2 this IT stalls now and
-     * then (session 1: 2 runs in 12; session 2: 1 in 3, with watermarks made per partition in the
-     * source): after a quiet spell some tasks' windows arrive and others do not, while checkpoints
-     * keep completing. Watermark placement was not the cause; suspected now: an open sink
-     * transaction holding back read_committed readers of one partition. Under investigation; see
+     * The parallelism the local stack runs (LocalJobRunner's default). At 2, the unknown task's
+     * windows never reach the dead-letter topic in 2 runs of 3 (session 5): ProfileTaskFn's
+     * event-time grace timer stops seeing the watermark advance after a quiet spell. Flink's idle
+     * handling has open and recent bugs of this shape (FLINK-40504, FLINK-40475); see
      * jobs/README.md, "Known issue".
      */
     private static final int PARALLELISM = 1;
@@ -110,7 +109,18 @@ class BehaviorProfilerJobIT {
 
     @BeforeAll
     static void startKafkaAndJob() throws Exception {
-        kafka = ForkedKafka.start(dir.resolve("kafka")).createAugurTopics();
+        // The broker's retention check every second (not 30 s after start, then every 5 minutes):
+        // the job writes assessments and dead letters stamped with the scenario's event time,
+        // months
+        // old; only the topics' LogAppendTime keeps the check from deleting them before they are
+        // read (this IT lost windows that way, now and then, for four sessions).
+        kafka =
+                ForkedKafka.start(
+                                dir.resolve("kafka"),
+                                Map.of(
+                                        "log.initial.task.delay.ms", "1000",
+                                        "log.retention.check.interval.ms", "1000"))
+                        .createAugurTopics();
         producer = new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()));
         // The launcher announces each task (the ghost is never announced).
         for (String task : CPU.keySet()) {
@@ -324,9 +334,15 @@ class BehaviorProfilerJobIT {
                                                                     .equals(
                                                                             "validation.UNKNOWN_TASK")),
                             AWAIT);
-            DeadLetter d = letters.get(0);
+            assertThat(letters)
+                    .filteredOn(l -> l.getErrorType().equals("decode.NOT_SINGLE_OBJECT"))
+                    .hasSize(1);
+            DeadLetter d =
+                    letters.stream()
+                            .filter(l -> l.getErrorType().equals("decode.NOT_SINGLE_OBJECT"))
+                            .findFirst()
+                            .orElseThrow();
             assertThat(d.getSourceTopic()).isEqualTo(Topics.RESOURCES.name());
-            assertThat(d.getErrorType()).isEqualTo("decode.NOT_SINGLE_OBJECT");
             assertThat(d.getRawBytes().array()).isEqualTo(garbage);
             assertThat(d.getKey().array()).isEqualTo(Topic.keyBytes("it-garbage"));
             assertThat(letters)

@@ -21,6 +21,14 @@ import org.apache.kafka.common.utils.Time;
  * rebalance delay, a small cleaner buffer). Formats its directory on first start and keeps it, so a
  * restart on the same directory keeps every topic and committed offset.
  *
+ * <p>Every record is stamped with the time it reached the broker ({@code LogAppendTime}), and
+ * retention counts from there. Augur's records carry event times that may lie far in the past (a
+ * collector replaying its spool, a job catching up, a recorded scenario, the tests' fixed clock);
+ * stamped with those ({@code CreateTime}), the broker's retention check deletes them minutes after
+ * they were written, before any reader sees them.
+ *
+ * <p>{@code --set KEY=VALUE} (repeatable) overrides any broker property.
+ *
  * <p>Prints {@code READY <bootstrap>} on stdout once it serves requests, and shuts down cleanly on
  * SIGTERM.
  */
@@ -29,12 +37,14 @@ public final class LocalKafkaBroker {
     private LocalKafkaBroker() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = parse(args);
+        Map<String, String> overrides = new TreeMap<>();
+        Map<String, String> opts = parse(args, overrides);
         Path dir = Path.of(require(opts, "dir")).toAbsolutePath();
         int port = Integer.parseInt(require(opts, "port"));
         int controllerPort = Integer.parseInt(require(opts, "controller-port"));
 
         Properties props = properties(dir, port, controllerPort);
+        props.putAll(overrides);
         Files.createDirectories(dir);
         Path config = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(config)) {
@@ -78,6 +88,8 @@ public final class LocalKafkaBroker {
         p.put("log.cleaner.dedupe.buffer.size", "2097152");
         p.put("transaction.max.timeout.ms", "900000");
         p.put("auto.create.topics.enable", "true");
+        // Retention from arrival, not from the records' own (event) time: see the class comment.
+        p.put("log.message.timestamp.type", "LogAppendTime");
         return p;
     }
 
@@ -106,14 +118,28 @@ public final class LocalKafkaBroker {
         }
     }
 
-    private static Map<String, String> parse(String[] args) {
+    private static final String USAGE =
+            "usage: LocalKafkaBroker --dir DIR --port PORT --controller-port PORT"
+                    + " [--set BROKER-PROPERTY=VALUE ...]";
+
+    static Map<String, String> parse(String[] args, Map<String, String> overrides) {
         Map<String, String> opts = new TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException(
-                        "usage: LocalKafkaBroker --dir DIR --port PORT --controller-port PORT");
+                throw new IllegalArgumentException(USAGE);
             }
-            opts.put(args[i].substring(2), args[++i]);
+            String name = args[i].substring(2);
+            String value = args[++i];
+            if (name.equals("set")) {
+                int eq = value.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(
+                            "--set takes BROKER-PROPERTY=VALUE, got '" + value + "'");
+                }
+                overrides.put(value.substring(0, eq), value.substring(eq + 1));
+            } else {
+                opts.put(name, value);
+            }
         }
         return opts;
     }

@@ -29,12 +29,14 @@ public final class ForkedKafka implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    private final Map<String, String> brokerConfig;
     private JavaProcess process;
 
-    private ForkedKafka(Path dir, int port, int controllerPort) {
+    private ForkedKafka(Path dir, int port, int controllerPort, Map<String, String> brokerConfig) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.brokerConfig = Map.copyOf(brokerConfig);
     }
 
     /** Starts a broker on free ports with its data under {@code dir}, and waits until it serves. */
@@ -43,7 +45,20 @@ public final class ForkedKafka implements AutoCloseable {
     }
 
     public static ForkedKafka start(Path dir, int port, int controllerPort) {
-        ForkedKafka kafka = new ForkedKafka(dir, port, controllerPort);
+        return start(dir, port, controllerPort, Map.of());
+    }
+
+    /**
+     * Starts a broker on free ports with some of its properties overridden (e.g. a test's short
+     * {@code log.retention.check.interval.ms}).
+     */
+    public static ForkedKafka start(Path dir, Map<String, String> brokerConfig) {
+        return start(dir, FreePorts.next(), FreePorts.next(), brokerConfig);
+    }
+
+    public static ForkedKafka start(
+            Path dir, int port, int controllerPort, Map<String, String> brokerConfig) {
+        ForkedKafka kafka = new ForkedKafka(dir, port, controllerPort, brokerConfig);
         kafka.start();
         return kafka;
     }
@@ -58,14 +73,23 @@ public final class ForkedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "--dir", dir.toString(),
+                                "--port", Integer.toString(port),
+                                "--controller-port", Integer.toString(controllerPort)));
+        new java.util.TreeMap<>(brokerConfig)
+                .forEach(
+                        (key, value) -> {
+                            args.add("--set");
+                            args.add(key + "=" + value);
+                        });
         process =
                 JavaProcess.builder("kafka-broker", "io.augur.broker.LocalKafkaBroker")
                         .name("kafka")
                         .jvmArg("-Xmx768m")
-                        .args(
-                                "--dir", dir.toString(),
-                                "--port", Integer.toString(port),
-                                "--controller-port", Integer.toString(controllerPort))
+                        .args(args.toArray(String[]::new))
                         .log(dir.resolve("broker.log"))
                         .start();
         try {
@@ -119,7 +143,13 @@ public final class ForkedKafka implements AutoCloseable {
         createTopics(bootstrapServers(), topics);
     }
 
-    /** Creates the given catalogue topics on any cluster; existing ones are left alone. */
+    /**
+     * Creates the given catalogue topics on any cluster; existing ones are left alone. Each gets
+     * the catalogue's cleanup policy and {@code message.timestamp.type=LogAppendTime}: retention
+     * counts from a record's arrival, never from the event time it carries (a replayed spool or a
+     * job catching up writes records whose own time is long past; stamped with it, they would be
+     * deleted at the broker's next retention check).
+     */
     public static void createTopics(String bootstrap, Collection<? extends Topic<?>> topics) {
         List<NewTopic> wanted =
                 topics.stream()
@@ -129,7 +159,9 @@ public final class ForkedKafka implements AutoCloseable {
                                                 .configs(
                                                         Map.of(
                                                                 "cleanup.policy",
-                                                                t.cleanupPolicy())))
+                                                                t.cleanupPolicy(),
+                                                                "message.timestamp.type",
+                                                                "LogAppendTime")))
                         .collect(Collectors.toList());
         createRaw(bootstrap, wanted);
     }
