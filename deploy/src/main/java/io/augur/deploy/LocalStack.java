@@ -86,7 +86,8 @@ public final class LocalStack implements AutoCloseable {
                                         "--port", Integer.toString(functionsPort),
                                         "--node-cpu-cores", fmt(config.nodeCpuCores()),
                                         "--node-memory-bytes",
-                                                Long.toString(config.nodeMemoryBytes()))
+                                                Long.toString(config.nodeMemoryBytes()),
+                                        "--policy", config.policy().toString())
                                 .args(metricsArgs(m -> m.functions())));
         functionsUrl =
                 functions

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param traceSyscalls the tasks whose system calls the collector traces with strace ({@code
  *     --trace-syscalls}; {@link SyscallSelection#NONE} by default: strace slows a traced task that
  *     makes many calls many times over, and its CPU is the loop's on a small node)
+ * @param policy the decision policy file the function server runs and rereads when it changes
+ *     ({@code deploy/policies/default.yaml} by default)
  */
 public record StackConfig(
         Path workDir,
@@ -39,10 +41,12 @@ public record StackConfig(
         Duration readyTimeout,
         MetricsPorts metrics,
         Path modelDir,
-        SyscallSelection traceSyscalls) {
+        SyscallSelection traceSyscalls,
+        Path policy) {
 
     public StackConfig {
         Objects.requireNonNull(traceSyscalls, "traceSyscalls");
+        Objects.requireNonNull(policy, "policy");
     }
 
     /**
@@ -71,25 +75,32 @@ public record StackConfig(
                 Duration.ofMinutes(3),
                 null,
                 AugurHome.resolve().resolve("models").resolve("forecaster"),
-                SyscallSelection.NONE);
+                SyscallSelection.NONE,
+                AugurHome.resolve().resolve("deploy").resolve("policies").resolve("default.yaml"));
     }
 
     /** The same stack serving /metrics on {@code ports}. */
     public StackConfig withMetrics(MetricsPorts ports) {
-        return with(ports, modelDir, traceSyscalls);
+        return with(ports, modelDir, traceSyscalls, policy);
     }
 
     /** The same stack serving the forecaster versions of {@code dir}. */
     public StackConfig withModelDir(Path dir) {
-        return with(metrics, dir, traceSyscalls);
+        return with(metrics, dir, traceSyscalls, policy);
     }
 
     /** The same stack tracing the system calls of the tasks {@code selection} selects. */
     public StackConfig withTraceSyscalls(SyscallSelection selection) {
-        return with(metrics, modelDir, selection);
+        return with(metrics, modelDir, selection, policy);
     }
 
-    private StackConfig with(MetricsPorts ports, Path dir, SyscallSelection selection) {
+    /** The same stack deciding by the policy in {@code file}. */
+    public StackConfig withPolicy(Path file) {
+        return with(metrics, modelDir, traceSyscalls, file);
+    }
+
+    private StackConfig with(
+            MetricsPorts ports, Path dir, SyscallSelection selection, Path policyFile) {
         return new StackConfig(
                 workDir,
                 nodeId,
@@ -102,7 +113,8 @@ public record StackConfig(
                 readyTimeout,
                 ports,
                 dir,
-                selection);
+                selection,
+                policyFile);
     }
 
     public Path logs() {

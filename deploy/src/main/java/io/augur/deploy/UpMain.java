@@ -11,7 +11,7 @@ public final class UpMain {
     static final String USAGE =
             """
             usage: augur up [--dir DIR] [--cgroup-root NAME] [--metrics-ports F,E,C,P]
-                            [--trace-syscalls SPEC]
+                            [--trace-syscalls SPEC] [--policy FILE]
 
             Starts the local stack on this machine — Kafka (KRaft), the StateFun function server,
             the StateFun runtime, the behaviour profiler job, the enforcer and the collector — each
@@ -32,6 +32,10 @@ public final class UpMain {
                                   deploy/prometheus/prometheus.yml scrapes)
               --trace-syscalls SPEC  whose system calls are traced: none (default), all, or
                                   role:NAME / task:ID, comma-separated
+              --policy FILE       the decision policy (default deploy/policies/default.yaml;
+                                  format: deploy/policies/README.md); edit it while the stack
+                                  runs and the functions take the change within a second (an
+                                  invalid change is logged and refused)
             """;
 
     public static void main(String[] args) throws InterruptedException {
@@ -39,6 +43,7 @@ public final class UpMain {
         String root = "augur";
         StackConfig.MetricsPorts metrics = StackConfig.MetricsPorts.SCRAPED;
         SyscallSelection traced = SyscallSelection.NONE;
+        Path policy = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -49,6 +54,7 @@ public final class UpMain {
                 case "--cgroup-root" -> root = next(args, ++i, "--cgroup-root");
                 case "--metrics-ports" -> metrics = ports(next(args, ++i, "--metrics-ports"));
                 case "--trace-syscalls" -> traced = selection(next(args, ++i, "--trace-syscalls"));
+                case "--policy" -> policy = Path.of(next(args, ++i, "--policy"));
                 default -> usage("unknown argument: " + args[i]);
             }
         }
@@ -56,6 +62,12 @@ public final class UpMain {
                 StackConfig.defaults(dir.toAbsolutePath(), root)
                         .withMetrics(metrics)
                         .withTraceSyscalls(traced);
+        if (policy != null) {
+            if (!java.nio.file.Files.isRegularFile(policy)) {
+                usage("--policy: no such file: " + policy);
+            }
+            config = config.withPolicy(policy.toAbsolutePath());
+        }
         LocalStack stack = LocalStack.start(config, step -> System.out.println("  - " + step));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -83,6 +95,7 @@ public final class UpMain {
                         + config.traceSyscalls()
                         + " tasks; JVM agents on "
                         + config.agentSocket());
+        System.out.println("  policy          : " + config.policy() + " (reread on change)");
         System.out.println("  logs            : " + config.logs());
         System.out.println("Ctrl-C stops everything.");
         stopped.await();

@@ -12,6 +12,9 @@ public interface DecisionObserver {
     /** A decision was sent to the decisions egress. */
     void decisionIssued(EnforcementDecision decision);
 
+    /** A decision made under a monitor-only policy: logged, never sent. */
+    default void decisionWithheld(EnforcementDecision decision) {}
+
     /** An assessment led to no decision, and why (e.g. the task had ended). */
     void assessmentSkipped(String taskId, String reason);
 

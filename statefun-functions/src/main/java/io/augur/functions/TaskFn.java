@@ -6,6 +6,7 @@ import io.augur.functions.allocation.ForecastSummary;
 import io.augur.functions.allocation.Proposal;
 import io.augur.functions.allocation.RiskInput;
 import io.augur.functions.allocation.TrustRecovery;
+import io.augur.functions.policy.Policy;
 import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
 import io.augur.functions.wire.Limits;
@@ -106,21 +107,34 @@ public final class TaskFn implements StatefulFunction {
     /** With default settings; the server uses {@link #spec(FunctionsConfig)}. */
     public static final StatefulFunctionSpec SPEC = spec(FunctionsConfig.DEFAULTS);
 
+    private final Policy rules;
     private final AllocationPolicy policy;
     private final Clock clock;
     private final DecisionObserver observer;
 
-    public TaskFn(AllocationPolicy policy, Clock clock, DecisionObserver observer) {
-        this.policy = policy;
+    /**
+     * @param rules the decision policy in force for this request batch
+     * @param clock source of {@code issuedAt}
+     * @param observer metrics sink
+     */
+    public TaskFn(Policy rules, Clock clock, DecisionObserver observer) {
+        this.rules = rules;
+        this.policy = rules.allocationPolicy();
         this.clock = clock;
         this.observer = observer;
+    }
+
+    /** An enforced policy of {@code policy}'s settings. */
+    public TaskFn(AllocationPolicy policy, Clock clock, DecisionObserver observer) {
+        this(Policy.of(policy.settings(), "settings"), clock, observer);
     }
 
     public static StatefulFunctionSpec spec(FunctionsConfig config) {
         return StatefulFunctionSpec.builder(TYPE)
                 .withValueSpecs(
                         PROFILE, ALLOCATION, SEQUENCE, PENDING, LAST_ACK, TRUST, CALM_STREAK)
-                .withSupplier(() -> new TaskFn(config.policy(), config.clock(), config.observer()))
+                .withSupplier(
+                        () -> new TaskFn(config.currentPolicy(), config.clock(), config.observer()))
                 .build();
     }
 
@@ -287,6 +301,10 @@ public final class TaskFn implements StatefulFunction {
         }
         List<String> reasons = new ArrayList<>(pending.getReasons());
         reasons.addAll(grant.getReasons());
+        reasons.add(
+                "policy "
+                        + rules.version()
+                        + (rules.monitorOnly() ? " (monitor only: not sent)" : ""));
         Limits granted = grant.getGranted();
         EnforcementDecision decision =
                 EnforcementDecision.newBuilder()
@@ -309,6 +327,22 @@ public final class TaskFn implements StatefulFunction {
                         .setIssuedAt(clock.instant())
                         .setReasons(reasons)
                         .build();
+        if (rules.monitorOnly()) {
+            // A dry run: the decision is made (and the state follows it) but never reaches a node.
+            observer.decisionWithheld(decision);
+            LOG.info(
+                    "monitor-only policy {}: decision {} {} for task {} not sent: cpu {} memory {}"
+                            + " network {}; {}",
+                    rules.version(),
+                    decision.getDecisionId(),
+                    decision.getAction(),
+                    taskId,
+                    decision.getCpuCores(),
+                    decision.getMemoryBytes(),
+                    decision.getNetworkEnabled(),
+                    String.join("; ", reasons));
+            return;
+        }
         context.send(decisionMessage(decision));
         observer.decisionIssued(decision);
         LOG.debug(

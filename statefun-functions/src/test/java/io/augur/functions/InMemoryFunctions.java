@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.flink.statefun.sdk.egress.generated.KafkaProducerRecord;
 import org.apache.flink.statefun.sdk.java.Address;
 import org.apache.flink.statefun.sdk.java.StatefulFunction;
@@ -28,7 +29,7 @@ import org.apache.flink.statefun.sdk.java.testing.TestContext;
  */
 final class InMemoryFunctions {
 
-    private final Map<TypeName, StatefulFunction> functions = new HashMap<>();
+    private final Map<TypeName, Supplier<? extends StatefulFunction>> functions = new HashMap<>();
     private final Map<Address, TestContext> contexts = new HashMap<>();
     private final Map<Address, Integer> routed = new HashMap<>();
     private final Map<Address, Integer> egressed = new HashMap<>();
@@ -37,7 +38,7 @@ final class InMemoryFunctions {
 
     InMemoryFunctions(FunctionsConfig config) {
         StatefulFunctions all = AugurFunctions.create(config);
-        all.functionSpecs().forEach((type, spec) -> functions.put(type, spec.supplier().get()));
+        all.functionSpecs().forEach((type, spec) -> functions.put(type, spec.supplier()));
     }
 
     /** Sends {@code value} of {@code type} to {@code taskId}'s TaskFn, as the ingress would. */
@@ -54,7 +55,9 @@ final class InMemoryFunctions {
             Address target = message.targetAddress();
             TestContext context = context(target);
             try {
-                functions.get(target.type()).apply(context, message).join();
+                // A new instance per message, as the SDK makes one per request batch: what an
+                // instance takes from the config at creation (the policy in force) is current.
+                functions.get(target.type()).get().apply(context, message).join();
             } catch (Throwable t) {
                 throw new AssertionError("function " + target + " failed", t);
             }

@@ -8,12 +8,18 @@ import java.util.List;
 /** In-memory {@link DecisionObserver} for tests. */
 final class RecordingObserver implements DecisionObserver {
     final List<EnforcementDecision> decisions = new ArrayList<>();
+    final List<EnforcementDecision> withheld = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
     final List<DeadLetter> deadLetters = new ArrayList<>();
 
     @Override
     public void decisionIssued(EnforcementDecision decision) {
         decisions.add(decision);
+    }
+
+    @Override
+    public void decisionWithheld(EnforcementDecision decision) {
+        withheld.add(decision);
     }
 
     @Override

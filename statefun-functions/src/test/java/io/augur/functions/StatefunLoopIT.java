@@ -58,7 +58,7 @@ class StatefunLoopIT {
     private static KafkaProducer<byte[], byte[]> producer;
 
     @BeforeAll
-    static void startLoop() throws IOException {
+    static void startLoop() throws Exception {
         dir = Path.of("target", "it", "StatefunLoopIT").toAbsolutePath();
         deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -70,7 +70,11 @@ class StatefunLoopIT {
                                 0,
                                 OptionalInt.empty(),
                                 CAPACITY,
-                                AllocationSettings.DEFAULTS),
+                                AllocationSettings.DEFAULTS,
+                                // The shipped default policy file, as an operator runs it.
+                                java.util.Optional.of(
+                                        io.augur.launch.AugurHome.resolve()
+                                                .resolve("deploy/policies/default.yaml"))),
                         Clock.systemUTC());
         runtime = startRuntime(1);
         producer = new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()));

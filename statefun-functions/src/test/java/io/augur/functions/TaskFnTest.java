@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.NodeResources;
+import io.augur.functions.policy.Policy;
+import io.augur.functions.policy.PolicyMode;
 import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
 import io.augur.functions.wire.Limits;
@@ -96,6 +98,50 @@ class TaskFnTest {
         assertThat(d.getIssuedAt()).isEqualTo(NOW);
         assertThat(d.getReasons()).anyMatch(r -> r.contains("> high threshold 0.700"));
         assertThat(observer.decisions).containsExactly(d);
+    }
+
+    @Test
+    void aMonitorOnlyPolicyDecidesAndCountsButSendsNothingAndAReloadedPolicyTakesOverAtOnce() {
+        java.util.concurrent.atomic.AtomicReference<Policy> inForce =
+                new java.util.concurrent.atomic.AtomicReference<>(
+                        new Policy("dry-run-1", PolicyMode.MONITOR, AllocationSettings.DEFAULTS));
+        InMemoryFunctions dryRun =
+                new InMemoryFunctions(
+                        new FunctionsConfig(
+                                inForce::get, new NodeResources(4.0, 8L << 30), CLOCK, observer));
+        dryRun.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
+
+        dryRun.toTask(TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.9, T0, 0.5, 256 * MIB));
+
+        assertThat(dryRun.decisions()).isEmpty();
+        assertThat(observer.decisions).isEmpty();
+        assertThat(observer.withheld).hasSize(1);
+        EnforcementDecision withheld = observer.withheld.get(0);
+        assertThat(withheld.getAction()).isEqualTo(EnforcementAction.RESTRICT);
+        assertThat(withheld.getReasons()).contains("policy dry-run-1 (monitor only: not sent)");
+
+        // The operator switches to enforcing, with a lower high threshold: the next assessment
+        // (0.65 for another task: moderate under the old policy) is decided by the new one, sent.
+        inForce.set(
+                new Policy(
+                        "enforce-2",
+                        PolicyMode.ENFORCE,
+                        AllocationSettings.DEFAULTS.withThresholds(0.6, 0.3)));
+        String other = TASK + "-b";
+        dryRun.toTask(other, Types.TASK_EVENT, started(other, NODE, 2.0, 2048 * MIB));
+        dryRun.toTask(
+                other,
+                Types.RISK_ASSESSMENT,
+                assessment(other, NODE, 0.65, T0.plusSeconds(5), 0.5, 256 * MIB));
+
+        assertThat(dryRun.decisions()).hasSize(1);
+        EnforcementDecision sent = dryRun.decisions().get(0);
+        assertThat(sent.getTaskId()).isEqualTo(other);
+        assertThat(sent.getAction()).isEqualTo(EnforcementAction.RESTRICT);
+        assertThat(sent.getReasons())
+                .contains("policy enforce-2")
+                .anyMatch(r -> r.contains("> high threshold 0.600"));
+        assertThat(observer.decisions).containsExactly(sent);
     }
 
     @Test

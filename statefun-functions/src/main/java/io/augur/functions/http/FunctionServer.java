@@ -5,6 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.augur.functions.AugurFunctions;
 import io.augur.functions.DecisionObserver;
 import io.augur.functions.FunctionsConfig;
+import io.augur.functions.policy.Policy;
+import io.augur.functions.policy.PolicyCheckMain;
+import io.augur.functions.policy.PolicyException;
+import io.augur.functions.policy.PolicyFile;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +16,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.flink.statefun.sdk.java.handler.RequestReplyHandler;
 import org.apache.flink.statefun.sdk.java.slice.Slice;
 import org.apache.flink.statefun.sdk.java.slice.Slices;
@@ -34,25 +41,62 @@ public final class FunctionServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final io.prometheus.client.exporter.HTTPServer metrics;
+    private final ScheduledExecutorService policyWatch;
+    private final Supplier<Policy> policies;
 
     private FunctionServer(
             HttpServer server,
             ExecutorService executor,
-            io.prometheus.client.exporter.HTTPServer metrics) {
+            io.prometheus.client.exporter.HTTPServer metrics,
+            ScheduledExecutorService policyWatch,
+            Supplier<Policy> policies) {
         this.server = server;
         this.executor = executor;
         this.metrics = metrics;
+        this.policyWatch = policyWatch;
+        this.policies = policies;
     }
 
-    /** Starts serving the functions of {@code config} as {@code options} say. */
-    public static FunctionServer start(ServerOptions options, Clock clock) throws IOException {
+    /** How often a policy file is checked for changes. */
+    static final Duration POLICY_CHECK = Duration.ofSeconds(1);
+
+    /**
+     * Starts serving the functions of {@code config} as {@code options} say.
+     *
+     * @throws PolicyException when the policy file is invalid
+     */
+    public static FunctionServer start(ServerOptions options, Clock clock)
+            throws IOException, PolicyException {
         CollectorRegistry registry = new CollectorRegistry();
         DecisionObserver observer =
                 options.metricsPort().isPresent()
                         ? new PrometheusDecisionObserver(registry)
                         : DecisionObserver.NONE;
+        Supplier<Policy> policies;
+        ScheduledExecutorService policyWatch = null;
+        if (options.policyFile().isPresent()) {
+            PolicyFile file = PolicyFile.open(options.policyFile().get());
+            PolicyMetrics policyMetrics = new PolicyMetrics(registry);
+            policyMetrics.inForce(file.get());
+            policyWatch =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "policy-watch");
+                                t.setDaemon(true);
+                                return t;
+                            });
+            policyWatch.scheduleWithFixedDelay(
+                    () -> policyMetrics.reloaded(file.refresh(), file.get()),
+                    POLICY_CHECK.toMillis(),
+                    POLICY_CHECK.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            policies = file;
+        } else {
+            Policy fixed = Policy.of(options.settings(), "command-line");
+            policies = () -> fixed;
+        }
         FunctionsConfig config =
-                new FunctionsConfig(options.settings(), options.nodeCapacity(), clock, observer);
+                new FunctionsConfig(policies, options.nodeCapacity(), clock, observer);
         io.prometheus.client.exporter.HTTPServer metrics = null;
         if (options.metricsPort().isPresent()) {
             metrics =
@@ -69,7 +113,12 @@ public final class FunctionServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext(PATH, exchange -> serve(handler, exchange));
         server.start();
-        return new FunctionServer(server, executor, metrics);
+        return new FunctionServer(server, executor, metrics, policyWatch, policies);
+    }
+
+    /** The policy in force now. */
+    public Policy policy() {
+        return policies.get();
     }
 
     public int port() {
@@ -112,6 +161,9 @@ public final class FunctionServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (policyWatch != null) {
+            policyWatch.shutdownNow();
+        }
         server.stop(1);
         executor.shutdown();
         try {
@@ -143,6 +195,11 @@ public final class FunctionServer implements AutoCloseable {
         FunctionServer server;
         try {
             server = start(options.get(), Clock.systemUTC());
+        } catch (PolicyException e) {
+            System.err.println("error: invalid policy:");
+            e.problems().forEach(System.err::println);
+            System.exit(2);
+            return;
         } catch (IOException e) {
             LOG.error("cannot start the function server", e);
             System.exit(1);
@@ -157,9 +214,8 @@ public final class FunctionServer implements AutoCloseable {
                                 },
                                 "functions-shutdown"));
         LOG.info(
-                "serving augur.fn/* with thresholds high {} medium {}, node capacity {}",
-                options.get().settings().highThreshold(),
-                options.get().settings().mediumThreshold(),
+                "serving augur.fn/* with policy {}, node capacity {}",
+                PolicyCheckMain.describe(server.policy()),
                 options.get().nodeCapacity());
         System.out.println("FUNCTIONS READY " + server.url());
         System.out.flush();

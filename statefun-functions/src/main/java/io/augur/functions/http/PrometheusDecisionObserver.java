@@ -14,6 +14,7 @@ import io.prometheus.client.Counter;
 public final class PrometheusDecisionObserver implements DecisionObserver {
 
     private final Counter decisions;
+    private final Counter withheld;
     private final Counter skipped;
     private final Counter deadLetters;
 
@@ -30,6 +31,14 @@ public final class PrometheusDecisionObserver implements DecisionObserver {
                         .help("Risk assessments that led to no decision, by reason.")
                         .labelNames("reason")
                         .register(registry);
+        withheld =
+                Counter.build()
+                        .name("augur_decisions_withheld_total")
+                        .help(
+                                "Decisions made under a monitor-only policy and not sent, by"
+                                        + " action.")
+                        .labelNames("action")
+                        .register(registry);
         deadLetters =
                 Counter.build()
                         .name("augur_functions_dead_letters_total")
@@ -41,6 +50,11 @@ public final class PrometheusDecisionObserver implements DecisionObserver {
     @Override
     public void decisionIssued(EnforcementDecision decision) {
         decisions.labels(decision.getAction().name()).inc();
+    }
+
+    @Override
+    public void decisionWithheld(EnforcementDecision decision) {
+        withheld.labels(decision.getAction().name()).inc();
     }
 
     @Override

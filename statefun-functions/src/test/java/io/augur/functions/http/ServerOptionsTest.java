@@ -50,5 +50,20 @@ class ServerOptionsTest {
                 .hasMessageContaining("positive");
         assertThatThrownBy(() -> ServerOptions.parse("--bogus", "1"))
                 .hasMessageContaining("unknown");
+        assertThatThrownBy(
+                        () ->
+                                ServerOptions.parse(
+                                        "--port",
+                                        "1",
+                                        "--policy",
+                                        "p.yaml",
+                                        "--high-threshold",
+                                        "0.8"))
+                .hasMessageContaining("exclude each other");
+        assertThat(
+                        ServerOptions.parse("--port", "1", "--policy", "p.yaml")
+                                .orElseThrow()
+                                .policyFile())
+                .contains(java.nio.file.Path.of("p.yaml"));
     }
 }

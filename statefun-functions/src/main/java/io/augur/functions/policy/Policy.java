@@ -1,0 +1,42 @@
+package io.augur.functions.policy;
+
+import io.augur.functions.allocation.AllocationPolicy;
+import io.augur.functions.allocation.AllocationSettings;
+import java.util.Objects;
+
+/**
+ * A validated decision policy: the values every decision rule reads, its version (which travels in
+ * every decision's reasons) and its mode.
+ *
+ * @param version the policy's own version string, e.g. {@code default-1}
+ * @param mode enforce, or monitor only
+ * @param allocation the allocator's thresholds, allocations and intervals
+ */
+public record Policy(String version, PolicyMode mode, AllocationSettings allocation) {
+
+    /** The specifications' values, enforced: what runs when no policy file is given. */
+    public static final Policy DEFAULTS =
+            new Policy("builtin-defaults", PolicyMode.ENFORCE, AllocationSettings.DEFAULTS);
+
+    public Policy {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(allocation, "allocation");
+        if (version.isBlank()) {
+            throw new IllegalArgumentException("version must not be blank");
+        }
+    }
+
+    /** A policy of these allocation settings, enforced, versioned by where they came from. */
+    public static Policy of(AllocationSettings allocation, String version) {
+        return new Policy(version, PolicyMode.ENFORCE, allocation);
+    }
+
+    public AllocationPolicy allocationPolicy() {
+        return new AllocationPolicy(allocation);
+    }
+
+    public boolean monitorOnly() {
+        return mode == PolicyMode.MONITOR;
+    }
+}

@@ -1,0 +1,432 @@
+package io.augur.functions.policy;
+
+import io.augur.functions.allocation.Allocation;
+import io.augur.functions.allocation.AllocationSettings;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.DoublePredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Reads a decision policy from YAML and validates all of it before anything runs on it. Every
+ * problem is reported, each as {@code SOURCE:LINE: what is wrong}: unknown keys (a typo must not
+ * silently fall back to a default), wrong types, values out of range, thresholds in the wrong
+ * order. A key left out takes the specifications' value ({@link AllocationSettings#DEFAULTS}).
+ *
+ * <p>The format is documented in {@code deploy/policies/README.md}.
+ */
+public final class PolicyLoader {
+
+    private static final Pattern SIZE =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|KiB|MiB|GiB|TiB)?", Pattern.CASE_INSENSITIVE);
+
+    private PolicyLoader() {}
+
+    /** Loads and validates the policy in {@code file}. */
+    public static Policy load(Path file) throws IOException, PolicyException {
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /**
+     * Validates the policy in {@code text}.
+     *
+     * @param source how problems name the text (a file name)
+     */
+    public static Policy parse(String text, String source) throws PolicyException {
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported below, with both lines
+            options.setMaxAliasesForCollections(10);
+            root = new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            int line = mark == null ? 1 : mark.getLine() + 1;
+            throw new PolicyException(
+                    List.of(source + ":" + line + ": not valid YAML: " + e.getProblem()));
+        } catch (YAMLException e) {
+            throw new PolicyException(List.of(source + ": not valid YAML: " + e.getMessage()));
+        }
+        Reader reader = new Reader(source);
+        Policy policy = reader.policy(root);
+        if (!reader.problems.isEmpty()) {
+            throw new PolicyException(reader.problems);
+        }
+        return policy;
+    }
+
+    /** One pass over the node tree, collecting problems. */
+    private static final class Reader {
+        private final String source;
+        final List<String> problems = new ArrayList<>();
+
+        Reader(String source) {
+            this.source = source;
+        }
+
+        void problem(Node at, String message) {
+            problems.add(source + ":" + line(at) + ": " + message);
+        }
+
+        static int line(Node node) {
+            return node == null ? 1 : node.getStartMark().getLine() + 1;
+        }
+
+        Policy policy(Node root) {
+            if (root == null) {
+                problems.add(source + ":1: the policy is empty (it needs at least 'version')");
+                return null;
+            }
+            Section top =
+                    section(
+                            root,
+                            "the policy",
+                            Set.of("version", "mode", "risk", "allocation", "monitoring", "trust"));
+            if (top == null) {
+                return null;
+            }
+            String version = top.string("version", null);
+            if (version == null && top.node("version") == null) {
+                problem(root, "'version' is missing: name this policy (e.g. version: default-1)");
+            } else if (version != null && version.isBlank()) {
+                problem(top.node("version"), "'version' must not be blank");
+            }
+            PolicyMode mode = PolicyMode.ENFORCE;
+            String modeText = top.string("mode", "enforce");
+            if (modeText != null) {
+                switch (modeText.toLowerCase(Locale.ROOT)) {
+                    case "enforce" -> mode = PolicyMode.ENFORCE;
+                    case "monitor" -> mode = PolicyMode.MONITOR;
+                    default ->
+                            problem(
+                                    top.node("mode"),
+                                    "mode must be 'enforce' or 'monitor', got '" + modeText + "'");
+                }
+            }
+            AllocationSettings d = AllocationSettings.DEFAULTS;
+
+            Section risk = top.child("risk", Set.of("high-threshold", "medium-threshold"));
+            double high =
+                    risk.number(
+                            "high-threshold",
+                            d.highThreshold(),
+                            v -> v >= 0 && v <= 1,
+                            "in [0, 1]");
+            double medium =
+                    risk.number(
+                            "medium-threshold",
+                            d.mediumThreshold(),
+                            v -> v >= 0 && v <= 1,
+                            "in [0, 1]");
+            if (medium > high) {
+                problem(
+                        risk.nodeOr("medium-threshold", risk.at),
+                        String.format(
+                                Locale.ROOT,
+                                "risk.medium-threshold %s must not be above risk.high-threshold %s",
+                                medium,
+                                high));
+            }
+
+            Section alloc =
+                    top.child(
+                            "allocation",
+                            Set.of(
+                                    "restricted",
+                                    "default",
+                                    "throttle-factor",
+                                    "headroom",
+                                    "min-cpu-cores",
+                                    "min-memory",
+                                    "memory-usage-factor",
+                                    "saturation",
+                                    "saturation-growth"));
+            Allocation restricted = allocation(alloc, "restricted", d.restricted());
+            Allocation fallback = allocation(alloc, "default", d.defaultAllocation());
+            double throttle =
+                    alloc.number(
+                            "throttle-factor",
+                            d.throttleFactor(),
+                            v -> v > 0 && v <= 1,
+                            "in (0, 1]");
+            double headroom = alloc.number("headroom", d.headroom(), v -> v >= 0, ">= 0");
+            double minCpu = alloc.number("min-cpu-cores", d.minCpuCores(), v -> v > 0, "> 0");
+            long minMemory = alloc.size("min-memory", d.minMemoryBytes());
+            double usageFactor =
+                    alloc.number("memory-usage-factor", d.memoryUsageFactor(), v -> v >= 1, ">= 1");
+            double saturation =
+                    alloc.number("saturation", d.saturation(), v -> v > 0 && v <= 1, "in (0, 1]");
+            double growth =
+                    alloc.number("saturation-growth", d.saturationGrowth(), v -> v >= 1, ">= 1");
+
+            Section monitoring =
+                    top.child("monitoring", Set.of("base-interval-ms", "elevated-interval-ms"));
+            long base = monitoring.integer("base-interval-ms", d.baseMonitoringIntervalMs(), 1);
+            long elevated =
+                    monitoring.integer("elevated-interval-ms", d.elevatedMonitoringIntervalMs(), 1);
+
+            Section trust = top.child("trust", Set.of("calm-assessments-to-recover"));
+            long calm =
+                    trust.integer("calm-assessments-to-recover", d.calmAssessmentsToRecover(), 1);
+            if (calm > Integer.MAX_VALUE) {
+                problem(
+                        trust.node("calm-assessments-to-recover"),
+                        "calm-assessments-to-recover is too large");
+            }
+
+            if (!problems.isEmpty()) {
+                return null;
+            }
+            try {
+                AllocationSettings settings =
+                        new AllocationSettings(
+                                high,
+                                medium,
+                                restricted,
+                                throttle,
+                                headroom,
+                                minCpu,
+                                minMemory,
+                                usageFactor,
+                                base,
+                                elevated,
+                                fallback,
+                                saturation,
+                                growth,
+                                (int) calm);
+                return new Policy(version, mode, settings);
+            } catch (IllegalArgumentException e) {
+                problem(root, e.getMessage());
+                return null;
+            }
+        }
+
+        private Allocation allocation(Section parent, String key, Allocation fallback) {
+            Section s = parent.child(key, Set.of("cpu-cores", "memory", "network"));
+            if (s.at == null) {
+                return fallback;
+            }
+            double cpu = s.number("cpu-cores", fallback.cpuCores(), v -> v > 0, "> 0");
+            long memory = s.size("memory", fallback.memoryBytes());
+            boolean network = s.bool("network", fallback.networkEnabled());
+            return new Allocation(cpu, memory, network);
+        }
+
+        /** The mapping at {@code node}, or null (and a problem) when it is not one. */
+        private Section section(Node node, String path, Set<String> known) {
+            if (!(node instanceof MappingNode mapping)) {
+                problem(node, path + " must be a mapping of keys to values");
+                return null;
+            }
+            Map<String, NodeTuple> entries = new LinkedHashMap<>();
+            for (NodeTuple t : mapping.getValue()) {
+                if (!(t.getKeyNode() instanceof ScalarNode k)) {
+                    problem(t.getKeyNode(), "keys of " + path + " must be plain names");
+                    continue;
+                }
+                String key = k.getValue();
+                NodeTuple earlier = entries.get(key);
+                if (earlier != null) {
+                    problem(
+                            k,
+                            "'"
+                                    + key
+                                    + "' is given twice in "
+                                    + path
+                                    + " (first on line "
+                                    + line(earlier.getKeyNode())
+                                    + ")");
+                    continue;
+                }
+                if (!known.contains(key)) {
+                    problem(
+                            k,
+                            "unknown key '"
+                                    + key
+                                    + "' in "
+                                    + path
+                                    + " (known: "
+                                    + String.join(", ", known.stream().sorted().toList())
+                                    + ")");
+                    continue;
+                }
+                entries.put(key, t);
+            }
+            return new Section(node, path, entries);
+        }
+
+        /** A mapping of the policy; an absent one ({@code at == null}) yields every default. */
+        private final class Section {
+            final Node at;
+            final String path;
+            final Map<String, NodeTuple> entries;
+
+            Section(Node at, String path, Map<String, NodeTuple> entries) {
+                this.at = at;
+                this.path = path;
+                this.entries = entries;
+            }
+
+            Node node(String key) {
+                NodeTuple t = entries.get(key);
+                return t == null ? null : t.getValueNode();
+            }
+
+            Node nodeOr(String key, Node fallback) {
+                Node n = node(key);
+                return n != null ? n : fallback;
+            }
+
+            String name(String key) {
+                return path.equals("the policy") ? key : path + "." + key;
+            }
+
+            Section child(String key, Set<String> known) {
+                Node n = node(key);
+                if (n == null) {
+                    return new Section(null, name(key), Map.of());
+                }
+                Section s = section(n, name(key), known);
+                return s != null ? s : new Section(null, name(key), Map.of());
+            }
+
+            private String scalar(String key) {
+                Node n = node(key);
+                if (n == null) {
+                    return null;
+                }
+                if (!(n instanceof ScalarNode s)) {
+                    problem(n, name(key) + " must be a single value");
+                    return null;
+                }
+                return s.getValue().trim();
+            }
+
+            String string(String key, String fallback) {
+                Node n = node(key);
+                if (n == null) {
+                    return fallback;
+                }
+                return scalar(key);
+            }
+
+            double number(String key, double fallback, DoublePredicate ok, String range) {
+                String text = scalar(key);
+                if (text == null) {
+                    return fallback;
+                }
+                double v;
+                try {
+                    v = Double.parseDouble(text);
+                } catch (NumberFormatException e) {
+                    problem(node(key), name(key) + " must be a number, got '" + text + "'");
+                    return fallback;
+                }
+                if (!Double.isFinite(v) || !ok.test(v)) {
+                    problem(node(key), name(key) + " must be " + range + ", got " + text);
+                    return fallback;
+                }
+                return v;
+            }
+
+            long integer(String key, long fallback, long min) {
+                String text = scalar(key);
+                if (text == null) {
+                    return fallback;
+                }
+                long v;
+                try {
+                    v = Long.parseLong(text.replace("_", ""));
+                } catch (NumberFormatException e) {
+                    problem(node(key), name(key) + " must be a whole number, got '" + text + "'");
+                    return fallback;
+                }
+                if (v < min) {
+                    problem(node(key), name(key) + " must be >= " + min + ", got " + text);
+                    return fallback;
+                }
+                return v;
+            }
+
+            boolean bool(String key, boolean fallback) {
+                String text = scalar(key);
+                if (text == null) {
+                    return fallback;
+                }
+                switch (text.toLowerCase(Locale.ROOT)) {
+                    case "true", "on", "yes" -> {
+                        return true;
+                    }
+                    case "false", "off", "no" -> {
+                        return false;
+                    }
+                    default -> {
+                        problem(
+                                node(key),
+                                name(key) + " must be true or false, got '" + text + "'");
+                        return fallback;
+                    }
+                }
+            }
+
+            /** Bytes: a whole number, or a number with KiB, MiB, GiB or TiB. */
+            long size(String key, long fallback) {
+                String text = scalar(key);
+                if (text == null) {
+                    return fallback;
+                }
+                Matcher m = SIZE.matcher(text);
+                if (!m.matches()) {
+                    problem(
+                            node(key),
+                            name(key)
+                                    + " must be a size in bytes, or with a unit KiB, MiB, GiB or"
+                                    + " TiB (e.g. 512MiB), got '"
+                                    + text
+                                    + "'");
+                    return fallback;
+                }
+                double n = Double.parseDouble(m.group(1));
+                String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+                double factor =
+                        switch (unit) {
+                            case "kib" -> 1L << 10;
+                            case "mib" -> 1L << 20;
+                            case "gib" -> 1L << 30;
+                            case "tib" -> 1L << 40;
+                            default -> 1;
+                        };
+                double bytes = n * factor;
+                if (bytes < 1 || bytes > Long.MAX_VALUE / 2 || bytes != Math.rint(bytes)) {
+                    problem(
+                            node(key),
+                            name(key)
+                                    + " must be a whole, positive number of bytes, got '"
+                                    + text
+                                    + "'");
+                    return fallback;
+                }
+                return (long) bytes;
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.augur.functions.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.augur.functions.allocation.Allocation;
+import io.augur.functions.allocation.AllocationSettings;
+import io.augur.launch.AugurHome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class PolicyLoaderTest {
+
+    static Path shippedPolicies() {
+        return AugurHome.resolve().resolve("deploy").resolve("policies");
+    }
+
+    private static List<String> problems(String yaml) {
+        try {
+            PolicyLoader.parse(yaml, "p.yaml");
+        } catch (PolicyException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected the policy to be rejected:\n" + yaml);
+    }
+
+    @Test
+    void everyPolicyShippedInTheRepoLoads() throws Exception {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(shippedPolicies())) {
+            files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).extracting(p -> p.getFileName().toString()).contains("default.yaml");
+        for (Path file : files) {
+            Policy p = PolicyLoader.load(file);
+            assertThat(p.version()).as(file.toString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void theShippedDefaultPolicyIsExactlyTheSpecificationsValues() throws Exception {
+        Policy p = PolicyLoader.load(shippedPolicies().resolve("default.yaml"));
+
+        assertThat(p.allocation()).isEqualTo(AllocationSettings.DEFAULTS);
+        assertThat(p.mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(p.version()).isEqualTo("default-1");
+    }
+
+    @Test
+    void keysLeftOutTakeTheDefaultsAndGivenOnesWin() throws Exception {
+        Policy p =
+                PolicyLoader.parse(
+                        String.join(
+                                "\n",
+                                "version: mine-7",
+                                "mode: monitor",
+                                "risk: {high-threshold: 0.8}",
+                                "allocation:",
+                                "  restricted: {memory: 256MiB}",
+                                "  headroom: 0.5",
+                                "trust:",
+                                "  calm-assessments-to-recover: 5"),
+                        "p.yaml");
+
+        AllocationSettings d = AllocationSettings.DEFAULTS;
+        assertThat(p.version()).isEqualTo("mine-7");
+        assertThat(p.monitorOnly()).isTrue();
+        assertThat(p.allocation().highThreshold()).isEqualTo(0.8);
+        assertThat(p.allocation().mediumThreshold()).isEqualTo(d.mediumThreshold());
+        assertThat(p.allocation().restricted())
+                .isEqualTo(new Allocation(1.0, 256 * Allocation.MIB, false));
+        assertThat(p.allocation().headroom()).isEqualTo(0.5);
+        assertThat(p.allocation().throttleFactor()).isEqualTo(d.throttleFactor());
+        assertThat(p.allocation().calmAssessmentsToRecover()).isEqualTo(5);
+        assertThat(p.allocation().defaultAllocation()).isEqualTo(d.defaultAllocation());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsLine() {
+        List<String> problems =
+                problems(
+                        String.join(
+                                "\n",
+                                "version: broken-1", // 1
+                                "mode: enforcing", // 2
+                                "risk:", // 3
+                                "  high-threshold: 1.5", // 4
+                                "  medium-treshold: 0.3", // 5: a typo
+                                "allocation:", // 6
+                                "  headroom: lots", // 7
+                                "  min-memory: 12 MB", // 8
+                                "  restricted:", // 9
+                                "    network: maybe", // 10
+                                "monitoring:", // 11
+                                "  base-interval-ms: 0")); // 12
+
+        assertThat(problems)
+                .containsExactly(
+                        "p.yaml:2: mode must be 'enforce' or 'monitor', got 'enforcing'",
+                        "p.yaml:5: unknown key 'medium-treshold' in risk (known: high-threshold,"
+                                + " medium-threshold)",
+                        "p.yaml:4: risk.high-threshold must be in [0, 1], got 1.5",
+                        "p.yaml:10: allocation.restricted.network must be true or false, got"
+                                + " 'maybe'",
+                        "p.yaml:7: allocation.headroom must be a number, got 'lots'",
+                        "p.yaml:8: allocation.min-memory must be a size in bytes, or with a unit"
+                                + " KiB, MiB, GiB or TiB (e.g. 512MiB), got '12 MB'",
+                        "p.yaml:12: monitoring.base-interval-ms must be >= 1, got 0");
+    }
+
+    @Test
+    void thresholdsInTheWrongOrderPointAtTheMediumOne() {
+        assertThat(
+                        problems(
+                                "version: x\nrisk:\n  high-threshold: 0.3\n  medium-threshold:"
+                                        + " 0.5\n"))
+                .containsExactly(
+                        "p.yaml:4: risk.medium-threshold 0.5 must not be above"
+                                + " risk.high-threshold 0.3");
+    }
+
+    @Test
+    void aKeyGivenTwiceNamesBothLines() {
+        assertThat(problems("version: a\nrisk:\n  high-threshold: 0.8\n  high-threshold: 0.9\n"))
+                .containsExactly(
+                        "p.yaml:4: 'high-threshold' is given twice in risk (first on line 3)");
+    }
+
+    @Test
+    void emptyMissingVersionNotAMappingAndBadYamlAreClearErrors() {
+        assertThat(problems(""))
+                .containsExactly("p.yaml:1: the policy is empty (it needs at least 'version')");
+        assertThat(problems("mode: monitor\n"))
+                .containsExactly(
+                        "p.yaml:1: 'version' is missing: name this policy (e.g. version:"
+                                + " default-1)");
+        assertThat(problems("- just\n- a list\n"))
+                .containsExactly("p.yaml:1: the policy must be a mapping of keys to values");
+        assertThat(problems("version: a\nrisk: [0.7, 0.4]\n"))
+                .containsExactly("p.yaml:2: risk must be a mapping of keys to values");
+        assertThat(problems("version: a\nrisk:\n  high-threshold: 0.7\n bad-indent: 1\n"))
+                .singleElement()
+                .asString()
+                .startsWith("p.yaml:4: not valid YAML:");
+    }
+
+    @Test
+    void sizesTakeBinaryUnitsOrBytes() throws Exception {
+        Policy p =
+                PolicyLoader.parse(
+                        "version: s\nallocation:\n  min-memory: 1048576\n  default: {memory:"
+                                + " 1.5GiB}\n",
+                        "p.yaml");
+        assertThat(p.allocation().minMemoryBytes()).isEqualTo(1L << 20);
+        assertThat(p.allocation().defaultAllocation().memoryBytes()).isEqualTo(3L << 29);
+        assertThat(problems("version: s\nallocation:\n  min-memory: 0.5\n"))
+                .containsExactly(
+                        "p.yaml:3: allocation.min-memory must be a whole, positive number of bytes,"
+                                + " got '0.5'");
+    }
+
+    @Test
+    void aMissingFileIsAnIoErrorNotAPolicyProblem() {
+        assertThatThrownBy(() -> PolicyLoader.load(Path.of("/nonexistent/policy.yaml")))
+                .isInstanceOf(java.io.IOException.class);
+    }
+}
