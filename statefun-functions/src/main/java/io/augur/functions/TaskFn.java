@@ -12,6 +12,7 @@ import io.augur.functions.wire.AllocationRequest;
 import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.PendingDecision;
 import io.augur.functions.wire.PendingDecisions;
+import io.augur.functions.wire.QuarantineExpiry;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
 import io.augur.schema.AckOutcome;
@@ -97,6 +98,14 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Long> LAST_ACK =
             ValueSpec.named("lastAck").thatExpiresAfterCall(STATE_TTL).withLongType();
 
+    /** The sequence of the QUARANTINE decision in force, while the task is quarantined. */
+    static final ValueSpec<Long> QUARANTINED =
+            ValueSpec.named("quarantined").thatExpiresAfterCall(STATE_TTL).withLongType();
+
+    /** Set once the task was terminated by decision: nothing more is decided for it. */
+    static final ValueSpec<Boolean> TERMINATED =
+            ValueSpec.named("terminated").thatExpiresAfterCall(STATE_TTL).withBooleanType();
+
     /** The held trust level and its calm streak ({@link TrustRecovery}). */
     static final ValueSpec<String> TRUST =
             ValueSpec.named("trust").thatExpiresAfterCall(STATE_TTL).withUtf8StringType();
@@ -132,7 +141,15 @@ public final class TaskFn implements StatefulFunction {
     public static StatefulFunctionSpec spec(FunctionsConfig config) {
         return StatefulFunctionSpec.builder(TYPE)
                 .withValueSpecs(
-                        PROFILE, ALLOCATION, SEQUENCE, PENDING, LAST_ACK, TRUST, CALM_STREAK)
+                        PROFILE,
+                        ALLOCATION,
+                        SEQUENCE,
+                        PENDING,
+                        LAST_ACK,
+                        TRUST,
+                        CALM_STREAK,
+                        QUARANTINED,
+                        TERMINATED)
                 .withSupplier(
                         () -> new TaskFn(config.currentPolicy(), config.clock(), config.observer()))
                 .build();
@@ -156,6 +173,8 @@ public final class TaskFn implements StatefulFunction {
         } else if (message.is(Types.ENFORCEMENT_ACK)) {
             decode(context, message, Topics.ACKS.name(), EnforcementAck.class)
                     .ifPresent(a -> onAck(context, a));
+        } else if (message.is(Types.QUARANTINE_EXPIRY)) {
+            onQuarantineExpiry(context, message.as(Types.QUARANTINE_EXPIRY));
         } else {
             deadLetter(
                     context,
@@ -178,6 +197,17 @@ public final class TaskFn implements StatefulFunction {
                     taskId,
                     assessment.getWindowEnd());
             observer.assessmentSkipped(taskId, "task-ended");
+            return;
+        }
+        if (storage.get(TERMINATED).orElse(false)) {
+            observer.assessmentSkipped(taskId, "task-terminated");
+            return;
+        }
+        if (storage.get(QUARANTINED).isPresent()) {
+            // Frozen and kept for inspection: any decision now would release it (the enforcer
+            // thaws a quarantined task on its next ALLOCATE / THROTTLE / RESTRICT). Windows that
+            // close after the freeze only show the task standing still.
+            observer.assessmentSkipped(taskId, "task-quarantined");
             return;
         }
         List<String> notes = new ArrayList<>();
@@ -224,6 +254,24 @@ public final class TaskFn implements StatefulFunction {
 
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
         storage.set(SEQUENCE, sequence);
+        if (proposal.action() == EnforcementAction.QUARANTINE) {
+            // From the proposal on, not the grant: an assessment arriving before the grant must
+            // not decide anything that would release the quarantine.
+            storage.set(QUARANTINED, sequence);
+            long after = policy.settings().terminateAfterMs();
+            if (after > 0) {
+                context.sendAfter(
+                        Duration.ofMillis(after),
+                        MessageBuilder.forAddress(TYPE, taskId)
+                                .withCustomType(
+                                        Types.QUARANTINE_EXPIRY,
+                                        QuarantineExpiry.newBuilder()
+                                                .setTaskId(taskId)
+                                                .setSequence(sequence)
+                                                .build())
+                                .build());
+            }
+        }
         List<String> reasons = new ArrayList<>(notes);
         reasons.add(
                 String.format(
@@ -327,6 +375,12 @@ public final class TaskFn implements StatefulFunction {
                         .setIssuedAt(clock.instant())
                         .setReasons(reasons)
                         .build();
+        emit(context, decision, taskId, reasons);
+    }
+
+    /** Sends a decision to the enforcers, or under a monitor-only policy logs it instead. */
+    private void emit(
+            Context context, EnforcementDecision decision, String taskId, List<String> reasons) {
         if (rules.monitorOnly()) {
             // A dry run: the decision is made (and the state follows it) but never reaches a node.
             observer.decisionWithheld(decision);
@@ -352,10 +406,93 @@ public final class TaskFn implements StatefulFunction {
                 taskId);
     }
 
+    /**
+     * The quarantine time of decision {@code expiry.sequence} has passed. If that quarantine still
+     * holds (no later decision released it, the task did not end), the task is terminated:
+     * "isolate, then terminate" (adaptive-trust-zones.md, Critical). The TERMINATE decision goes
+     * straight to the enforcer, and the task's grant back to its node's pool.
+     */
+    private void onQuarantineExpiry(Context context, QuarantineExpiry expiry) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        Optional<Long> quarantined = storage.get(QUARANTINED);
+        boolean ended = storage.get(PROFILE).map(TaskProfile::getEnded).orElse(false);
+        if (quarantined.isEmpty()
+                || quarantined.get() != expiry.getSequence()
+                || ended
+                || storage.get(TERMINATED).orElse(false)) {
+            LOG.debug(
+                    "quarantine expiry of decision {} for task {} is moot",
+                    expiry.getSequence(),
+                    taskId);
+            return;
+        }
+        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
+        storage.set(SEQUENCE, sequence);
+        storage.remove(QUARANTINED);
+        storage.set(TERMINATED, true);
+        Limits current =
+                storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+        String nodeId =
+                storage.get(PROFILE)
+                        .map(TaskProfile::getNodeId)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "quarantined task without profile"));
+        List<String> reasons = new ArrayList<>();
+        reasons.add(
+                "quarantined by decision #"
+                        + expiry.getSequence()
+                        + " and not released within "
+                        + Duration.ofMillis(policy.settings().terminateAfterMs()).toSeconds()
+                        + " s: terminate (critical anomaly: isolate, then terminate)");
+        reasons.add(
+                "policy "
+                        + rules.version()
+                        + (rules.monitorOnly() ? " (monitor only: not sent)" : ""));
+        EnforcementDecision decision =
+                EnforcementDecision.newBuilder()
+                        .setDecisionId(decisionId(taskId, sequence))
+                        .setTaskId(taskId)
+                        .setNodeId(nodeId)
+                        .setSequence(sequence)
+                        .setAction(EnforcementAction.TERMINATE)
+                        .setTrustLevel(TrustLevel.LOW)
+                        .setCpuCores(current.getCpuCores())
+                        .setMemoryBytes(current.getMemoryBytes())
+                        .setNetworkEnabled(false)
+                        .setNetworkBandwidthBps(null)
+                        .setDiskReadBps(null)
+                        .setDiskWriteBps(null)
+                        .setPidsMax(null)
+                        .setSandboxProfile(AllocationPolicy.PROFILE_RESTRICTED)
+                        .setMonitoringIntervalMs(policy.settings().elevatedMonitoringIntervalMs())
+                        .setCauseTimestamp(clock.instant())
+                        .setIssuedAt(clock.instant())
+                        .setReasons(reasons)
+                        .build();
+        emit(context, decision, taskId, reasons);
+        context.send(
+                MessageBuilder.forAddress(NodeFn.TYPE, nodeId)
+                        .withCustomType(
+                                Types.RELEASE_REQUEST,
+                                ReleaseRequest.newBuilder()
+                                        .setTaskId(taskId)
+                                        .setNodeId(nodeId)
+                                        .build())
+                        .build());
+    }
+
     private void onTaskEvent(Context context, TaskEvent event) {
         AddressScopedStorage storage = context.storage();
         String taskId = context.self().id();
         if (event.getType() == TaskEventType.STARTED) {
+            if (storage.get(PROFILE).map(TaskProfile::getEnded).orElse(false)) {
+                // The id is reused by a new task: the old one's quarantine or end is not its.
+                storage.remove(QUARANTINED);
+                storage.remove(TERMINATED);
+            }
             storage.set(
                     PROFILE,
                     TaskProfile.newBuilder()

@@ -5,6 +5,7 @@ import io.augur.functions.wire.AllocationRequest;
 import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.NodeGrants;
 import io.augur.functions.wire.PendingDecisions;
+import io.augur.functions.wire.QuarantineExpiry;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
 import io.augur.schema.AvroCodec;
@@ -40,6 +41,8 @@ public final class Types {
             avro("AllocationGrant", AllocationGrant.class);
     public static final Type<ReleaseRequest> RELEASE_REQUEST =
             avro("ReleaseRequest", ReleaseRequest.class);
+    public static final Type<QuarantineExpiry> QUARANTINE_EXPIRY =
+            avro("QuarantineExpiry", QuarantineExpiry.class);
 
     public static final Type<TaskProfile> TASK_PROFILE = avro("TaskProfile", TaskProfile.class);
     public static final Type<Limits> LIMITS = avro("Limits", Limits.class);

@@ -71,10 +71,9 @@ class StatefunLoopIT {
                                 OptionalInt.empty(),
                                 CAPACITY,
                                 AllocationSettings.DEFAULTS,
-                                // The shipped default policy file, as an operator runs it.
-                                java.util.Optional.of(
-                                        io.augur.launch.AugurHome.resolve()
-                                                .resolve("deploy/policies/default.yaml"))),
+                                // The shipped default policy, as an operator runs it, but with a
+                                // quarantine of 3 s (not 60) before termination.
+                                java.util.Optional.of(policy())),
                         Clock.systemUTC());
         runtime = startRuntime(1);
         producer = new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()));
@@ -201,6 +200,59 @@ class StatefunLoopIT {
             assertThat(burst)
                     .anyMatch(
                             d -> d.getReasons().stream().anyMatch(r -> r.startsWith("capped cpu")));
+        }
+    }
+
+    /** deploy/policies/default.yaml with a 3 s quarantine. */
+    private static Path policy() throws IOException {
+        String shipped =
+                Files.readString(
+                        io.augur.launch.AugurHome.resolve()
+                                .resolve("deploy/policies/default.yaml"));
+        String quick = shipped.replace("terminate-after-ms: 60000", "terminate-after-ms: 3000");
+        assertThat(quick).isNotEqualTo(shipped);
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, quick);
+        return file;
+    }
+
+    @Test
+    @Order(3)
+    void aCriticalTaskIsQuarantinedThenTerminatedByTheRuntimesDelayedMessage() {
+        String task = "critical-task";
+        send(Topics.TASKS, task, TaskFnTest.started(task, "node-1", 1.0, 512 * MIB));
+        send(
+                Topics.RISK,
+                task,
+                assessment(task, "node-1", 0.97, T0.plusSeconds(200), 0.5, 256 * MIB));
+        // Frozen: a later window decides nothing.
+        send(
+                Topics.RISK,
+                task,
+                assessment(task, "node-1", 0.05, T0.plusSeconds(202), 0.0, 256 * MIB));
+
+        try (TopicProbe<EnforcementDecision> probe = decisions()) {
+            List<EnforcementDecision> got =
+                    forTask(
+                            probe.awaitUntil(
+                                    d ->
+                                            forTask(d, task).stream()
+                                                    .anyMatch(
+                                                            x ->
+                                                                    x.getAction()
+                                                                            == EnforcementAction
+                                                                                    .TERMINATE),
+                                    AWAIT),
+                            task);
+            assertThat(got)
+                    .extracting(EnforcementDecision::getAction)
+                    .containsExactly(EnforcementAction.QUARANTINE, EnforcementAction.TERMINATE);
+            assertThat(got).extracting(EnforcementDecision::getSequence).containsExactly(1L, 2L);
+            Duration kept = Duration.between(got.get(0).getIssuedAt(), got.get(1).getIssuedAt());
+            // The 3 s run from the proposal; the QUARANTINE is issued at the node's grant, a
+            // moment later.
+            assertThat(kept).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(60));
+            assertThat(got).allMatch(d -> !d.getNetworkEnabled());
         }
     }
 

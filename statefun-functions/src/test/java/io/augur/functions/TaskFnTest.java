@@ -145,6 +145,115 @@ class TaskFnTest {
     }
 
     @Test
+    void aCriticalTaskIsQuarantinedKeptFrozenAndTerminatedWhenItsQuarantineExpires()
+            throws Throwable {
+        TaskFn fn = new TaskFn(config.policy(), CLOCK, observer);
+        TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
+        fn.apply(context, message(Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB))).join();
+
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.97, T0, 0.5, 256 * MIB)))
+                .join();
+
+        // The node is asked for the quarantine (current limits, network off), and the expiry is
+        // scheduled at the policy's 60 s.
+        AllocationRequest request =
+                context.getSentMessages().get(0).message().as(Types.ALLOCATION_REQUEST);
+        assertThat(request.getRequested()).isEqualTo(new Limits(2.0, 2048 * MIB, false));
+        assertThat(context.getSentDelayedMessages()).hasSize(1);
+        var delayed = context.getSentDelayedMessages().get(0);
+        assertThat(delayed.duration()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(delayed.message().targetAddress()).isEqualTo(new Address(TaskFn.TYPE, TASK));
+
+        fn.apply(context, message(Types.ALLOCATION_GRANT, grant(request))).join();
+        EnforcementDecision quarantine = decisionAt(context, 0);
+        assertThat(quarantine.getAction()).isEqualTo(EnforcementAction.QUARANTINE);
+        assertThat(quarantine.getSequence()).isEqualTo(1);
+        assertThat(quarantine.getNetworkEnabled()).isFalse();
+
+        // Windows that close while it is frozen decide nothing (a decision would release it).
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.1, T0.plusSeconds(2), 0.0, 256 * MIB)))
+                .join();
+        assertThat(context.getSentMessages()).hasSize(1);
+        assertThat(observer.skipped).containsExactly(TASK + ":task-quarantined");
+
+        // The quarantine expires: TERMINATE, sequence 2, straight to the enforcer; the grant
+        // goes back to the pool.
+        fn.apply(context, delayed.message()).join();
+        EnforcementDecision terminate = decisionAt(context, 1);
+        assertThat(terminate.getAction()).isEqualTo(EnforcementAction.TERMINATE);
+        assertThat(terminate.getSequence()).isEqualTo(2);
+        assertThat(terminate.getDecisionId()).isEqualTo(TASK + "/2");
+        assertThat(terminate.getNetworkEnabled()).isFalse();
+        assertThat(terminate.getReasons())
+                .anyMatch(
+                        r ->
+                                r.startsWith(
+                                        "quarantined by decision #1 and not released within 60 s"));
+        assertThat(context.getSentMessages().get(1).message().is(Types.RELEASE_REQUEST)).isTrue();
+
+        // Terminated: nothing more is decided, and a second expiry changes nothing.
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.99, T0.plusSeconds(4), 0.0, 256 * MIB)))
+                .join();
+        fn.apply(context, delayed.message()).join();
+        assertThat(context.getSentEgressMessages()).hasSize(2);
+        assertThat(context.getSentMessages()).hasSize(2);
+        assertThat(observer.skipped).endsWith(TASK + ":task-terminated");
+    }
+
+    @Test
+    void anExpiryOfAQuarantineThatEndedWithTheTaskChangesNothing() throws Throwable {
+        TaskFn fn = new TaskFn(config.policy(), CLOCK, observer);
+        TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
+        fn.apply(context, message(Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB))).join();
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.97, T0, 0.5, 256 * MIB)))
+                .join();
+        TaskEvent ended = started(TASK, NODE, 2.0, 2048 * MIB);
+        ended.setType(TaskEventType.ENDED);
+        fn.apply(context, message(Types.TASK_EVENT, ended)).join();
+        int sent = context.getSentMessages().size();
+
+        fn.apply(context, context.getSentDelayedMessages().get(0).message()).join();
+
+        assertThat(context.getSentEgressMessages()).isEmpty();
+        assertThat(context.getSentMessages()).hasSize(sent);
+    }
+
+    private static AllocationGrant grant(AllocationRequest request) {
+        return AllocationGrant.newBuilder()
+                .setTaskId(request.getTaskId())
+                .setNodeId(request.getNodeId())
+                .setSequence(request.getSequence())
+                .setGranted(request.getRequested())
+                .setAvailableCpuCores(4.0)
+                .setAvailableMemoryBytes(8L << 30)
+                .setReasons(List.of())
+                .build();
+    }
+
+    private static EnforcementDecision decisionAt(TestContext context, int i)
+            throws io.augur.schema.SchemaDecodeException {
+        KafkaProducerRecord record =
+                InMemoryFunctions.kafkaRecord(context.getSentEgressMessages().get(i).message());
+        return Topics.DECISIONS.codec().decode(record.getValueBytes().toByteArray());
+    }
+
+    @Test
     void lowMediumHighGiveAllocateThrottleRestrictWithIncreasingSequences() {
         functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
         functions.toTask(

@@ -59,6 +59,32 @@ public final class AllocationPolicy {
     public Proposal propose(RiskInput input, TrustLevel held) {
         double risk = input.riskScore();
         List<String> reasons = new ArrayList<>();
+        if (risk > settings.criticalThreshold()) {
+            // adaptive-trust-zones.md, Critical: isolate, then terminate. The task is frozen with
+            // its network cut and kept for inspection; TaskFn terminates it when the quarantine
+            // time passes without a release.
+            Allocation isolated =
+                    new Allocation(
+                            input.current().cpuCores(), input.current().memoryBytes(), false);
+            reasons.add(
+                    fmt(
+                            "risk %.3f > critical threshold %.3f: quarantine (frozen, network"
+                                    + " off, kept for inspection), %s",
+                            risk,
+                            settings.criticalThreshold(),
+                            settings.terminateAfterMs() > 0
+                                    ? fmt(
+                                            "terminated after %d s unless released",
+                                            settings.terminateAfterMs() / 1000)
+                                    : "never terminated automatically"));
+            return new Proposal(
+                    EnforcementAction.QUARANTINE,
+                    TrustLevel.LOW,
+                    isolated,
+                    PROFILE_RESTRICTED,
+                    settings.elevatedMonitoringIntervalMs(),
+                    reasons);
+        }
         if (risk <= settings.highThreshold() && held == TrustLevel.LOW) {
             Allocation restricted = settings.restricted();
             reasons.add(

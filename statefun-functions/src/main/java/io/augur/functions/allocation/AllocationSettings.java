@@ -23,6 +23,10 @@ package io.augur.functions.allocation;
  *     current limit, so demand can show
  * @param calmAssessmentsToRecover consecutive low-risk assessments before a task's trust rises one
  *     level (30 windows of 2 s: a minute)
+ * @param criticalThreshold risk strictly above this is critical: the task is quarantined (the
+ *     trust-zone spec's "isolate"); 1 never quarantines
+ * @param terminateAfterMs how long a quarantined task is kept for inspection before it is
+ *     terminated ("isolate, then terminate"); 0 never terminates automatically
  */
 public record AllocationSettings(
         double highThreshold,
@@ -38,10 +42,13 @@ public record AllocationSettings(
         Allocation defaultAllocation,
         double saturation,
         double saturationGrowth,
-        int calmAssessmentsToRecover) {
+        int calmAssessmentsToRecover,
+        double criticalThreshold,
+        long terminateAfterMs) {
 
     public static final double DEFAULT_HIGH_THRESHOLD = 0.7;
     public static final double DEFAULT_MEDIUM_THRESHOLD = 0.4;
+    public static final double DEFAULT_CRITICAL_THRESHOLD = 0.9;
 
     public static final AllocationSettings DEFAULTS =
             new AllocationSettings(
@@ -58,7 +65,9 @@ public record AllocationSettings(
                     new Allocation(1.0, 1024 * Allocation.MIB, true),
                     0.9,
                     1.5,
-                    30);
+                    30,
+                    DEFAULT_CRITICAL_THRESHOLD,
+                    60_000);
 
     public AllocationSettings {
         if (!(0 <= mediumThreshold && mediumThreshold <= highThreshold && highThreshold <= 1)) {
@@ -67,6 +76,17 @@ public record AllocationSettings(
                             + mediumThreshold
                             + ", high "
                             + highThreshold);
+        }
+        if (!(highThreshold <= criticalThreshold && criticalThreshold <= 1)) {
+            throw new IllegalArgumentException(
+                    "thresholds must satisfy high <= critical <= 1, got high "
+                            + highThreshold
+                            + ", critical "
+                            + criticalThreshold);
+        }
+        if (terminateAfterMs < 0) {
+            throw new IllegalArgumentException(
+                    "terminateAfterMs must be >= 0 (0: never): " + terminateAfterMs);
         }
         if (!(throttleFactor > 0 && throttleFactor <= 1)) {
             throw new IllegalArgumentException(
@@ -106,6 +126,8 @@ public record AllocationSettings(
                 defaultAllocation,
                 saturation,
                 saturationGrowth,
-                calmAssessmentsToRecover);
+                calmAssessmentsToRecover,
+                Math.max(high, criticalThreshold),
+                terminateAfterMs);
     }
 }

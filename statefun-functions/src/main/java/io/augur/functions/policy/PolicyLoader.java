@@ -100,7 +100,14 @@ public final class PolicyLoader {
                     section(
                             root,
                             "the policy",
-                            Set.of("version", "mode", "risk", "allocation", "monitoring", "trust"));
+                            Set.of(
+                                    "version",
+                                    "mode",
+                                    "risk",
+                                    "allocation",
+                                    "monitoring",
+                                    "trust",
+                                    "quarantine"));
             if (top == null) {
                 return null;
             }
@@ -124,7 +131,16 @@ public final class PolicyLoader {
             }
             AllocationSettings d = AllocationSettings.DEFAULTS;
 
-            Section risk = top.child("risk", Set.of("high-threshold", "medium-threshold"));
+            Section risk =
+                    top.child(
+                            "risk",
+                            Set.of("critical-threshold", "high-threshold", "medium-threshold"));
+            double critical =
+                    risk.number(
+                            "critical-threshold",
+                            d.criticalThreshold(),
+                            v -> v >= 0 && v <= 1,
+                            "in [0, 1]");
             double high =
                     risk.number(
                             "high-threshold",
@@ -146,6 +162,18 @@ public final class PolicyLoader {
                                 medium,
                                 high));
             }
+
+            if (high > critical) {
+                problem(
+                        risk.nodeOr("high-threshold", risk.nodeOr("critical-threshold", risk.at)),
+                        String.format(
+                                Locale.ROOT,
+                                "risk.high-threshold %s must not be above risk.critical-threshold %s",
+                                high,
+                                critical));
+            }
+            Section quarantine = top.child("quarantine", Set.of("terminate-after-ms"));
+            long terminateAfter = quarantine.integer("terminate-after-ms", d.terminateAfterMs(), 0);
 
             Section alloc =
                     top.child(
@@ -212,7 +240,9 @@ public final class PolicyLoader {
                                 fallback,
                                 saturation,
                                 growth,
-                                (int) calm);
+                                (int) calm,
+                                critical,
+                                terminateAfter);
                 return new Policy(version, mode, settings);
             } catch (IllegalArgumentException e) {
                 problem(root, e.getMessage());

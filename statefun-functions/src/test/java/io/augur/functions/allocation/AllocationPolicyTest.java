@@ -32,6 +32,55 @@ class AllocationPolicyTest {
         assertThat(p.reasons()).anyMatch(r -> r.contains("risk 0.900 > high threshold 0.700"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "0.90, RESTRICT", // at the critical threshold: high, not critical
+        "0.9001, QUARANTINE",
+        "1.0, QUARANTINE"
+    })
+    void criticalRiskQuarantinesWithTheCurrentLimitsAndNoNetwork(
+            double risk, EnforcementAction expected) {
+        Proposal p = policy.propose(new RiskInput(risk, FORECAST, CURRENT), TrustLevel.MEDIUM);
+
+        assertThat(p.action()).isEqualTo(expected);
+        assertThat(p.trustLevel()).isEqualTo(TrustLevel.LOW);
+        if (expected == EnforcementAction.QUARANTINE) {
+            assertThat(p.allocation()).isEqualTo(new Allocation(2.0, 2048 * MIB, false));
+            assertThat(p.sandboxProfile()).isEqualTo(AllocationPolicy.PROFILE_RESTRICTED);
+            assertThat(p.reasons())
+                    .singleElement()
+                    .asString()
+                    .contains("> critical threshold 0.900: quarantine")
+                    .contains("terminated after 60 s unless released");
+        }
+    }
+
+    @Test
+    void aCriticalThresholdOfOneNeverQuarantines() {
+        AllocationSettings d = AllocationSettings.DEFAULTS;
+        AllocationPolicy never =
+                new AllocationPolicy(
+                        new AllocationSettings(
+                                d.highThreshold(),
+                                d.mediumThreshold(),
+                                d.restricted(),
+                                d.throttleFactor(),
+                                d.headroom(),
+                                d.minCpuCores(),
+                                d.minMemoryBytes(),
+                                d.memoryUsageFactor(),
+                                d.baseMonitoringIntervalMs(),
+                                d.elevatedMonitoringIntervalMs(),
+                                d.defaultAllocation(),
+                                d.saturation(),
+                                d.saturationGrowth(),
+                                d.calmAssessmentsToRecover(),
+                                1.0,
+                                0));
+        assertThat(never.propose(new RiskInput(1.0, FORECAST, CURRENT)).action())
+                .isEqualTo(EnforcementAction.RESTRICT);
+    }
+
     @Test
     void moderateRiskThrottlesToThreeQuartersAndMonitorsMoreOften() {
         Proposal p = policy.allocate(new RiskInput(0.5, FORECAST, CURRENT), PLENTY);
@@ -138,7 +187,7 @@ class AllocationPolicyTest {
     void capsEvenTheRestrictedAllocation() {
         Proposal p =
                 policy.allocate(
-                        new RiskInput(0.95, FORECAST, CURRENT), new NodeResources(0.5, 1L << 40));
+                        new RiskInput(0.85, FORECAST, CURRENT), new NodeResources(0.5, 1L << 40));
 
         assertThat(p.action()).isEqualTo(EnforcementAction.RESTRICT);
         assertThat(p.allocation().cpuCores()).isEqualTo(0.5);
@@ -160,7 +209,9 @@ class AllocationPolicyTest {
         "0.41, THROTTLE",
         "0.7, THROTTLE", // at HIGH: not above it
         "0.7000001, RESTRICT",
-        "1.0, RESTRICT"
+        "0.9, RESTRICT", // at CRITICAL: not above it
+        "0.9000001, QUARANTINE",
+        "1.0, QUARANTINE"
     })
     void thresholdsAreStrict(double risk, EnforcementAction expected) {
         assertThat(policy.propose(new RiskInput(risk, FORECAST, CURRENT)).action())
@@ -168,7 +219,13 @@ class AllocationPolicyTest {
     }
 
     @ParameterizedTest(name = "risk {0} with HIGH 0.9 MEDIUM 0.2 -> {1}")
-    @CsvSource({"0.95, RESTRICT", "0.8, THROTTLE", "0.3, THROTTLE", "0.2, ALLOCATE"})
+    @CsvSource({
+        "0.95, QUARANTINE", // critical follows a raised high threshold (max of the two)
+        "0.9, THROTTLE",
+        "0.8, THROTTLE",
+        "0.3, THROTTLE",
+        "0.2, ALLOCATE"
+    })
     void thresholdsAreConfigurable(double risk, EnforcementAction expected) {
         AllocationPolicy custom =
                 new AllocationPolicy(AllocationSettings.DEFAULTS.withThresholds(0.9, 0.2));

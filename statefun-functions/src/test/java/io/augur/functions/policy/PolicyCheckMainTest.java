@@ -39,8 +39,8 @@ class PolicyCheckMainTest {
                 .contains(bad + ": INVALID (1 problem)")
                 .contains(
                         bad
-                                + ":3: unknown key 'high' in risk (known: high-threshold,"
-                                + " medium-threshold)");
+                                + ":3: unknown key 'high' in risk (known: critical-threshold,"
+                                + " high-threshold, medium-threshold)");
     }
 
     @Test

@@ -100,8 +100,8 @@ class PolicyLoaderTest {
         assertThat(problems)
                 .containsExactly(
                         "p.yaml:2: mode must be 'enforce' or 'monitor', got 'enforcing'",
-                        "p.yaml:5: unknown key 'medium-treshold' in risk (known: high-threshold,"
-                                + " medium-threshold)",
+                        "p.yaml:5: unknown key 'medium-treshold' in risk (known:"
+                                + " critical-threshold, high-threshold, medium-threshold)",
                         "p.yaml:4: risk.high-threshold must be in [0, 1], got 1.5",
                         "p.yaml:10: allocation.restricted.network must be true or false, got"
                                 + " 'maybe'",
@@ -120,6 +120,21 @@ class PolicyLoaderTest {
                 .containsExactly(
                         "p.yaml:4: risk.medium-threshold 0.5 must not be above"
                                 + " risk.high-threshold 0.3");
+    }
+
+    @Test
+    void theCriticalThresholdAndTheQuarantineTime() throws Exception {
+        Policy p =
+                PolicyLoader.parse(
+                        "version: q\nrisk: {critical-threshold: 0.95}\nquarantine:"
+                                + " {terminate-after-ms: 0}\n",
+                        "p.yaml");
+        assertThat(p.allocation().criticalThreshold()).isEqualTo(0.95);
+        assertThat(p.allocation().terminateAfterMs()).isZero();
+        assertThat(problems("version: q\nrisk:\n  critical-threshold: 0.6\n"))
+                .containsExactly(
+                        "p.yaml:3: risk.high-threshold 0.7 must not be above"
+                                + " risk.critical-threshold 0.6");
     }
 
     @Test
