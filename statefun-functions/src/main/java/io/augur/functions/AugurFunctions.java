@@ -12,6 +12,7 @@ public final class AugurFunctions {
     public static StatefulFunctions create(FunctionsConfig config) {
         return new StatefulFunctions()
                 .withStatefulFunction(TaskFn.spec(config))
-                .withStatefulFunction(NodeFn.spec(config));
+                .withStatefulFunction(NodeFn.spec(config))
+                .withStatefulFunction(UserFn.spec(config));
     }
 }

@@ -9,12 +9,15 @@ import io.augur.functions.allocation.TrustRecovery;
 import io.augur.functions.policy.Policy;
 import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
+import io.augur.functions.wire.BaselineRequest;
+import io.augur.functions.wire.BaselineTrust;
 import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.PendingDecision;
 import io.augur.functions.wire.PendingDecisions;
 import io.augur.functions.wire.QuarantineExpiry;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
+import io.augur.functions.wire.UserReport;
 import io.augur.schema.AckOutcome;
 import io.augur.schema.AvroCodec;
 import io.augur.schema.Codecs;
@@ -102,6 +105,10 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Long> QUARANTINED =
             ValueSpec.named("quarantined").thatExpiresAfterCall(STATE_TTL).withLongType();
 
+    /** Why the task's trust starts where it does (its user's record), for its next decision. */
+    static final ValueSpec<String> BASELINE_NOTE =
+            ValueSpec.named("baselineNote").thatExpiresAfterCall(STATE_TTL).withUtf8StringType();
+
     /** Set once the task was terminated by decision: nothing more is decided for it. */
     static final ValueSpec<Boolean> TERMINATED =
             ValueSpec.named("terminated").thatExpiresAfterCall(STATE_TTL).withBooleanType();
@@ -149,7 +156,8 @@ public final class TaskFn implements StatefulFunction {
                         TRUST,
                         CALM_STREAK,
                         QUARANTINED,
-                        TERMINATED)
+                        TERMINATED,
+                        BASELINE_NOTE)
                 .withSupplier(
                         () -> new TaskFn(config.currentPolicy(), config.clock(), config.observer()))
                 .build();
@@ -175,6 +183,8 @@ public final class TaskFn implements StatefulFunction {
                     .ifPresent(a -> onAck(context, a));
         } else if (message.is(Types.QUARANTINE_EXPIRY)) {
             onQuarantineExpiry(context, message.as(Types.QUARANTINE_EXPIRY));
+        } else if (message.is(Types.BASELINE_TRUST)) {
+            onBaseline(context, message.as(Types.BASELINE_TRUST));
         } else {
             deadLetter(
                     context,
@@ -211,6 +221,12 @@ public final class TaskFn implements StatefulFunction {
             return;
         }
         List<String> notes = new ArrayList<>();
+        storage.get(BASELINE_NOTE)
+                .ifPresent(
+                        note -> {
+                            notes.add(note);
+                            storage.remove(BASELINE_NOTE);
+                        });
         TaskProfile profile;
         if (known.isPresent()) {
             profile = known.get();
@@ -254,6 +270,20 @@ public final class TaskFn implements StatefulFunction {
 
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
         storage.set(SEQUENCE, sequence);
+        if (profile.getUserId() != null) {
+            context.send(
+                    MessageBuilder.forAddress(UserFn.TYPE, profile.getUserId())
+                            .withCustomType(
+                                    Types.USER_REPORT,
+                                    UserReport.newBuilder()
+                                            .setUserId(profile.getUserId())
+                                            .setTaskId(taskId)
+                                            .setRiskScore(assessment.getRiskScore())
+                                            .setTrustLevel(proposal.trustLevel().name())
+                                            .setAtMs(assessment.getWindowEnd().toEpochMilli())
+                                            .build())
+                            .build());
+        }
         if (proposal.action() == EnforcementAction.QUARANTINE) {
             // From the proposal on, not the grant: an assessment arriving before the grant must
             // not decide anything that would release the quarantine.
@@ -484,14 +514,63 @@ public final class TaskFn implements StatefulFunction {
                         .build());
     }
 
+    /** The user's record allows this task at most {@code baseline.trustLevel}. */
+    private void onBaseline(Context context, BaselineTrust baseline) {
+        AddressScopedStorage storage = context.storage();
+        TrustLevel held = storage.get(TRUST).map(TrustLevel::valueOf).orElse(TrustLevel.HIGH);
+        TrustLevel allowed = TrustLevel.valueOf(baseline.getTrustLevel());
+        TrustLevel next = lower(held, allowed);
+        if (next != held) {
+            storage.set(TRUST, next.name());
+            storage.set(CALM_STREAK, 0);
+        }
+        storage.set(
+                BASELINE_NOTE,
+                "baseline: "
+                        + baseline.getReason()
+                        + (next != held ? "; trust starts at " + next : "; trust stays " + held));
+    }
+
+    /** The less trusted of two levels. */
+    static TrustLevel lower(TrustLevel a, TrustLevel b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
+    }
+
     private void onTaskEvent(Context context, TaskEvent event) {
         AddressScopedStorage storage = context.storage();
         String taskId = context.self().id();
         if (event.getType() == TaskEventType.STARTED) {
-            if (storage.get(PROFILE).map(TaskProfile::getEnded).orElse(false)) {
+            Optional<TaskProfile> before = storage.get(PROFILE);
+            if (before.map(TaskProfile::getEnded).orElse(false)) {
                 // The id is reused by a new task: the old one's quarantine or end is not its.
                 storage.remove(QUARANTINED);
                 storage.remove(TERMINATED);
+                storage.remove(TRUST);
+                storage.remove(CALM_STREAK);
+            }
+            boolean fresh = before.isEmpty() || before.get().getEnded();
+            if (fresh) {
+                // adaptive-trust-zones.md step 1: the task starts at the baseline trust its
+                // source and configuration give it (never above what it already fell to, if
+                // assessments overtook this event), and asks its user's record for the highest
+                // trust the user's reputation allows.
+                TrustLevel baseline =
+                        event.getBaselineTrust() == null
+                                ? TrustLevel.HIGH
+                                : event.getBaselineTrust();
+                TrustLevel held =
+                        storage.get(TRUST).map(TrustLevel::valueOf).orElse(TrustLevel.HIGH);
+                storage.set(TRUST, lower(held, baseline).name());
+                context.send(
+                        MessageBuilder.forAddress(UserFn.TYPE, event.getUserId())
+                                .withCustomType(
+                                        Types.BASELINE_REQUEST,
+                                        BaselineRequest.newBuilder()
+                                                .setUserId(event.getUserId())
+                                                .setTaskId(taskId)
+                                                .setAtMs(event.getTimestamp().toEpochMilli())
+                                                .build())
+                                .build());
             }
             storage.set(
                     PROFILE,

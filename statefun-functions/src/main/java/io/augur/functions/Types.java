@@ -2,12 +2,16 @@ package io.augur.functions;
 
 import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
+import io.augur.functions.wire.BaselineRequest;
+import io.augur.functions.wire.BaselineTrust;
 import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.NodeGrants;
 import io.augur.functions.wire.PendingDecisions;
 import io.augur.functions.wire.QuarantineExpiry;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
+import io.augur.functions.wire.UserRecord;
+import io.augur.functions.wire.UserReport;
 import io.augur.schema.AvroCodec;
 import io.augur.schema.Codecs;
 import io.augur.schema.EnforcementAck;
@@ -43,6 +47,12 @@ public final class Types {
             avro("ReleaseRequest", ReleaseRequest.class);
     public static final Type<QuarantineExpiry> QUARANTINE_EXPIRY =
             avro("QuarantineExpiry", QuarantineExpiry.class);
+    public static final Type<UserReport> USER_REPORT = avro("UserReport", UserReport.class);
+    public static final Type<BaselineRequest> BASELINE_REQUEST =
+            avro("BaselineRequest", BaselineRequest.class);
+    public static final Type<BaselineTrust> BASELINE_TRUST =
+            avro("BaselineTrust", BaselineTrust.class);
+    public static final Type<UserRecord> USER_RECORD = avro("UserRecord", UserRecord.class);
 
     public static final Type<TaskProfile> TASK_PROFILE = avro("TaskProfile", TaskProfile.class);
     public static final Type<Limits> LIMITS = avro("Limits", Limits.class);

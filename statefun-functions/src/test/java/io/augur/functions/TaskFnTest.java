@@ -61,8 +61,17 @@ class TaskFnTest {
         fn.apply(context, message(Types.RISK_ASSESSMENT, high)).join();
 
         assertThat(context.getSentEgressMessages()).isEmpty();
-        assertThat(context.getSentMessages()).hasSize(1);
-        Message toNode = context.getSentMessages().get(0).message();
+        assertThat(toNode(context)).hasSize(1);
+        Message toNode = toNode(context).get(0);
+        // ... and the user's record hears of the decision's risk and trust.
+        assertThat(sent(context, Types.USER_REPORT))
+                .singleElement()
+                .satisfies(
+                        m -> {
+                            assertThat(m.targetAddress())
+                                    .isEqualTo(new Address(UserFn.TYPE, Fixtures.USER));
+                            assertThat(m.as(Types.USER_REPORT).getTrustLevel()).isEqualTo("LOW");
+                        });
         assertThat(toNode.targetAddress()).isEqualTo(new Address(NodeFn.TYPE, NODE));
         AllocationRequest request = toNode.as(Types.ALLOCATION_REQUEST);
         assertThat(request.getSequence()).isEqualTo(1);
@@ -160,8 +169,7 @@ class TaskFnTest {
 
         // The node is asked for the quarantine (current limits, network off), and the expiry is
         // scheduled at the policy's 60 s.
-        AllocationRequest request =
-                context.getSentMessages().get(0).message().as(Types.ALLOCATION_REQUEST);
+        AllocationRequest request = toNode(context).get(0).as(Types.ALLOCATION_REQUEST);
         assertThat(request.getRequested()).isEqualTo(new Limits(2.0, 2048 * MIB, false));
         assertThat(context.getSentDelayedMessages()).hasSize(1);
         var delayed = context.getSentDelayedMessages().get(0);
@@ -181,7 +189,7 @@ class TaskFnTest {
                                 Types.RISK_ASSESSMENT,
                                 assessment(TASK, NODE, 0.1, T0.plusSeconds(2), 0.0, 256 * MIB)))
                 .join();
-        assertThat(context.getSentMessages()).hasSize(1);
+        assertThat(toNode(context)).hasSize(1);
         assertThat(observer.skipped).containsExactly(TASK + ":task-quarantined");
 
         // The quarantine expires: TERMINATE, sequence 2, straight to the enforcer; the grant
@@ -197,7 +205,7 @@ class TaskFnTest {
                         r ->
                                 r.startsWith(
                                         "quarantined by decision #1 and not released within 60 s"));
-        assertThat(context.getSentMessages().get(1).message().is(Types.RELEASE_REQUEST)).isTrue();
+        assertThat(toNode(context).get(1).is(Types.RELEASE_REQUEST)).isTrue();
 
         // Terminated: nothing more is decided, and a second expiry changes nothing.
         fn.apply(
@@ -208,7 +216,7 @@ class TaskFnTest {
                 .join();
         fn.apply(context, delayed.message()).join();
         assertThat(context.getSentEgressMessages()).hasSize(2);
-        assertThat(context.getSentMessages()).hasSize(2);
+        assertThat(toNode(context)).hasSize(2);
         assertThat(observer.skipped).endsWith(TASK + ":task-terminated");
     }
 
@@ -226,12 +234,27 @@ class TaskFnTest {
         TaskEvent ended = started(TASK, NODE, 2.0, 2048 * MIB);
         ended.setType(TaskEventType.ENDED);
         fn.apply(context, message(Types.TASK_EVENT, ended)).join();
-        int sent = context.getSentMessages().size();
+        int sent = toNode(context).size();
 
         fn.apply(context, context.getSentDelayedMessages().get(0).message()).join();
 
         assertThat(context.getSentEgressMessages()).isEmpty();
-        assertThat(context.getSentMessages()).hasSize(sent);
+        assertThat(toNode(context)).hasSize(sent);
+    }
+
+    /** Messages the function sent to node functions. */
+    private static List<Message> toNode(TestContext context) {
+        return context.getSentMessages().stream()
+                .map(m -> m.message())
+                .filter(m -> m.targetAddress().type().equals(NodeFn.TYPE))
+                .toList();
+    }
+
+    private static <T> List<Message> sent(TestContext context, Type<T> type) {
+        return context.getSentMessages().stream()
+                .map(m -> m.message())
+                .filter(m -> m.is(type))
+                .toList();
     }
 
     private static AllocationGrant grant(AllocationRequest request) {
@@ -251,6 +274,68 @@ class TaskFnTest {
         KafkaProducerRecord record =
                 InMemoryFunctions.kafkaRecord(context.getSentEgressMessages().get(i).message());
         return Topics.DECISIONS.codec().decode(record.getValueBytes().toByteArray());
+    }
+
+    @Test
+    void aTaskStartsAtItsBaselineTrustAndAUserWithAnIncidentStartsTheNextTaskLower() {
+        // A MEDIUM source: the first calm window keeps the allocation (held MEDIUM), and the
+        // decision says why.
+        TaskEvent medium = started(TASK, NODE, 2.0, 2048 * MIB);
+        medium.setBaselineTrust(TrustLevel.MEDIUM);
+        functions.toTask(TASK, Types.TASK_EVENT, medium);
+        functions.toTask(
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.1, T0, 0.5, 256 * MIB));
+        EnforcementDecision first = functions.decisions().get(0);
+        assertThat(first.getAction()).isEqualTo(EnforcementAction.THROTTLE);
+        assertThat(first.getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        assertThat(first.getReasons())
+                .anyMatch(r -> r.startsWith("baseline: user reputation 0.90"))
+                .anyMatch(r -> r.contains("trust MEDIUM is held"));
+
+        // The same user's task is restricted: an incident on the user's record.
+        functions.toTask(
+                TASK,
+                Types.RISK_ASSESSMENT,
+                assessment(TASK, NODE, 0.85, T0.plusSeconds(2), 0.5, 256 * MIB));
+        assertThat(functions.decisions().get(1).getTrustLevel()).isEqualTo(TrustLevel.LOW);
+
+        // Their next task, from a HIGH source, starts at MEDIUM: what their record allows.
+        String next = TASK + "-next";
+        functions.toTask(next, Types.TASK_EVENT, started(next, NODE, 1.0, 1024 * MIB));
+        functions.toTask(
+                next,
+                Types.RISK_ASSESSMENT,
+                assessment(next, NODE, 0.1, T0.plusSeconds(4), 0.5, 256 * MIB));
+        EnforcementDecision nextFirst =
+                functions.decisions().stream()
+                        .filter(d -> d.getTaskId().equals(next))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(nextFirst.getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        assertThat(nextFirst.getAction()).isEqualTo(EnforcementAction.THROTTLE);
+        assertThat(nextFirst.getReasons())
+                .anyMatch(
+                        r ->
+                                r.startsWith("baseline: user reputation")
+                                        && r.contains("1 open")
+                                        && r.endsWith("trust starts at MEDIUM"));
+
+        // Another user's task from a HIGH source is unaffected.
+        String stranger = "stranger-task";
+        TaskEvent other = started(stranger, NODE, 1.0, 1024 * MIB);
+        other.setUserId("someone-else");
+        functions.toTask(stranger, Types.TASK_EVENT, other);
+        functions.toTask(
+                stranger,
+                Types.RISK_ASSESSMENT,
+                assessment(stranger, NODE, 0.1, T0.plusSeconds(4), 0.5, 256 * MIB));
+        assertThat(
+                        functions.decisions().stream()
+                                .filter(d -> d.getTaskId().equals(stranger))
+                                .findFirst()
+                                .orElseThrow()
+                                .getAction())
+                .isEqualTo(EnforcementAction.ALLOCATE);
     }
 
     @Test
@@ -465,10 +550,12 @@ class TaskFnTest {
                 .containsExactly(expected);
     }
 
+    /** A task of a trusted source (baseline HIGH), so the allocator's branches show alone. */
     static TaskEvent started(String taskId, String nodeId, double cpu, long memory) {
         return TaskEvent.newBuilder(Fixtures.taskStarted(taskId, Fixtures.USER, "batch"))
                 .setNodeId(nodeId)
                 .setInitialAllocation(Fixtures.limits(cpu, memory))
+                .setBaselineTrust(TrustLevel.HIGH)
                 .build();
     }
 

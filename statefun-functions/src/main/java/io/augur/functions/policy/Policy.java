@@ -2,6 +2,7 @@ package io.augur.functions.policy;
 
 import io.augur.functions.allocation.AllocationPolicy;
 import io.augur.functions.allocation.AllocationSettings;
+import io.augur.functions.allocation.ReputationSettings;
 import java.util.Objects;
 
 /**
@@ -11,17 +12,28 @@ import java.util.Objects;
  * @param version the policy's own version string, e.g. {@code default-1}
  * @param mode enforce, or monitor only
  * @param allocation the allocator's thresholds, allocations and intervals
+ * @param reputation how a user's record sets the baseline trust of their new tasks
  */
-public record Policy(String version, PolicyMode mode, AllocationSettings allocation) {
+public record Policy(
+        String version,
+        PolicyMode mode,
+        AllocationSettings allocation,
+        ReputationSettings reputation) {
 
     /** The specifications' values, enforced: what runs when no policy file is given. */
     public static final Policy DEFAULTS =
             new Policy("builtin-defaults", PolicyMode.ENFORCE, AllocationSettings.DEFAULTS);
 
+    /** A policy with the default reputation settings. */
+    public Policy(String version, PolicyMode mode, AllocationSettings allocation) {
+        this(version, mode, allocation, ReputationSettings.DEFAULTS);
+    }
+
     public Policy {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(allocation, "allocation");
+        Objects.requireNonNull(reputation, "reputation");
         if (version.isBlank()) {
             throw new IllegalArgumentException("version must not be blank");
         }

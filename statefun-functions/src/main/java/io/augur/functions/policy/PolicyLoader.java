@@ -2,6 +2,7 @@ package io.augur.functions.policy;
 
 import io.augur.functions.allocation.Allocation;
 import io.augur.functions.allocation.AllocationSettings;
+import io.augur.functions.allocation.ReputationSettings;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +108,8 @@ public final class PolicyLoader {
                                     "allocation",
                                     "monitoring",
                                     "trust",
-                                    "quarantine"));
+                                    "quarantine",
+                                    "reputation"));
             if (top == null) {
                 return null;
             }
@@ -221,6 +223,44 @@ public final class PolicyLoader {
                         "calm-assessments-to-recover is too large");
             }
 
+            ReputationSettings dr = ReputationSettings.DEFAULTS;
+            Section rep =
+                    top.child(
+                            "reputation",
+                            Set.of(
+                                    "risk-alpha",
+                                    "prior-risk",
+                                    "incident-half-life-ms",
+                                    "high-trust-above",
+                                    "medium-trust-above"));
+            double alpha =
+                    rep.number("risk-alpha", dr.riskAlpha(), v -> v > 0 && v <= 1, "in (0, 1]");
+            double prior =
+                    rep.number("prior-risk", dr.priorRisk(), v -> v >= 0 && v <= 1, "in [0, 1]");
+            long halfLife = rep.integer("incident-half-life-ms", dr.incidentHalfLifeMs(), 1);
+            double highTrust =
+                    rep.number(
+                            "high-trust-above",
+                            dr.highTrustAbove(),
+                            v -> v >= 0 && v <= 1,
+                            "in [0, 1]");
+            double mediumTrust =
+                    rep.number(
+                            "medium-trust-above",
+                            dr.mediumTrustAbove(),
+                            v -> v >= 0 && v <= 1,
+                            "in [0, 1]");
+            if (mediumTrust > highTrust) {
+                problem(
+                        rep.nodeOr("medium-trust-above", rep.nodeOr("high-trust-above", rep.at)),
+                        String.format(
+                                Locale.ROOT,
+                                "reputation.medium-trust-above %s must not be above"
+                                        + " reputation.high-trust-above %s",
+                                mediumTrust,
+                                highTrust));
+            }
+
             if (!problems.isEmpty()) {
                 return null;
             }
@@ -243,7 +283,11 @@ public final class PolicyLoader {
                                 (int) calm,
                                 critical,
                                 terminateAfter);
-                return new Policy(version, mode, settings);
+                return new Policy(
+                        version,
+                        mode,
+                        settings,
+                        new ReputationSettings(alpha, prior, halfLife, highTrust, mediumTrust));
             } catch (IllegalArgumentException e) {
                 problem(root, e.getMessage());
                 return null;

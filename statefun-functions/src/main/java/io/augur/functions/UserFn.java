@@ -1,0 +1,89 @@
+package io.augur.functions;
+
+import io.augur.functions.allocation.Reputation;
+import io.augur.functions.wire.BaselineRequest;
+import io.augur.functions.wire.BaselineTrust;
+import io.augur.functions.wire.UserRecord;
+import io.augur.functions.wire.UserReport;
+import io.augur.schema.TrustLevel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.statefun.sdk.java.Context;
+import org.apache.flink.statefun.sdk.java.StatefulFunction;
+import org.apache.flink.statefun.sdk.java.StatefulFunctionSpec;
+import org.apache.flink.statefun.sdk.java.TypeName;
+import org.apache.flink.statefun.sdk.java.ValueSpec;
+import org.apache.flink.statefun.sdk.java.message.Message;
+import org.apache.flink.statefun.sdk.java.message.MessageBuilder;
+
+/**
+ * One user's record ({@code augur.fn/user}, id = userId): the long-term risk of their tasks'
+ * decisions and their decaying incidents ({@link Reputation}). Every decision {@link TaskFn} makes
+ * about one of the user's tasks is reported here ({@link UserReport}); a new task of the user asks
+ * for its baseline ({@link BaselineRequest}) and gets the highest trust the user's reputation
+ * allows ({@link BaselineTrust}).
+ */
+public final class UserFn implements StatefulFunction {
+
+    public static final TypeName TYPE = TypeName.typeNameOf(AugurFunctions.NAMESPACE, "user");
+
+    /** A user with no task for a year is forgotten. */
+    static final ValueSpec<UserRecord> RECORD =
+            ValueSpec.named("record")
+                    .thatExpiresAfterCall(Duration.ofDays(365))
+                    .withCustomType(Types.USER_RECORD);
+
+    /** With default settings; the server uses {@link #spec(FunctionsConfig)}. */
+    public static final StatefulFunctionSpec SPEC = spec(FunctionsConfig.DEFAULTS);
+
+    private final Reputation reputation;
+
+    public UserFn(Reputation reputation) {
+        this.reputation = reputation;
+    }
+
+    public static StatefulFunctionSpec spec(FunctionsConfig config) {
+        return StatefulFunctionSpec.builder(TYPE)
+                .withValueSpecs(RECORD)
+                .withSupplier(() -> new UserFn(new Reputation(config.currentPolicy().reputation())))
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<Void> apply(Context context, Message message) {
+        if (message.is(Types.USER_REPORT)) {
+            UserReport r = message.as(Types.USER_REPORT);
+            UserRecord record = context.storage().get(RECORD).orElse(reputation.fresh(r.getAtMs()));
+            context.storage()
+                    .set(
+                            RECORD,
+                            reputation.report(
+                                    record,
+                                    r.getTaskId(),
+                                    r.getRiskScore(),
+                                    TrustLevel.valueOf(r.getTrustLevel()),
+                                    r.getAtMs()));
+        } else if (message.is(Types.BASELINE_REQUEST)) {
+            BaselineRequest q = message.as(Types.BASELINE_REQUEST);
+            UserRecord record = context.storage().get(RECORD).orElse(reputation.fresh(q.getAtMs()));
+            record.setTasks(record.getTasks() + 1);
+            context.storage().set(RECORD, record);
+            double rep = reputation.reputation(record, q.getAtMs());
+            context.send(
+                    MessageBuilder.forAddress(TaskFn.TYPE, q.getTaskId())
+                            .withCustomType(
+                                    Types.BASELINE_TRUST,
+                                    BaselineTrust.newBuilder()
+                                            .setTaskId(q.getTaskId())
+                                            .setTrustLevel(reputation.baseline(rep).name())
+                                            .setReputation(rep)
+                                            .setReason(reputation.explain(record, q.getAtMs()))
+                                            .build())
+                            .build());
+        } else {
+            // Only TaskFn talks to UserFn: anything else is a wiring bug, fail loudly.
+            throw new IllegalArgumentException("UserFn does not handle " + message.valueTypeName());
+        }
+        return context.done();
+    }
+}

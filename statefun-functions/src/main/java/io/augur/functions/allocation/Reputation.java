@@ -1,0 +1,84 @@
+package io.augur.functions.allocation;
+
+import io.augur.functions.wire.UserRecord;
+import io.augur.schema.TrustLevel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A user's record on the decision side, and the baseline trust it allows their new tasks (step 1 of
+ * adaptive-trust-zones.md: "initially assigned a baseline trust level based on source and initial
+ * configuration" — and, here, on the user's history). Pure.
+ *
+ * <pre>
+ * longTermRisk' = α·risk + (1 − α)·longTermRisk          (a new user starts at priorRisk)
+ * incidents'    = incidents · 0.5^(Δt / halfLife), + 1 when a task of the user is decided LOW
+ *                 trust (restricted, quarantined, terminated) and its incident is not open yet;
+ *                 it stays open, not counted again, until that task is back at HIGH trust
+ * reputation    = (1 − longTermRisk) / (1 + incidents)
+ * baseline      = HIGH if reputation ≥ highTrustAbove, MEDIUM if ≥ mediumTrustAbove, else LOW
+ * </pre>
+ */
+public final class Reputation {
+    private final ReputationSettings settings;
+
+    public Reputation(ReputationSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The record of a user nobody has reported on. */
+    public UserRecord fresh(long atMs) {
+        return new UserRecord(settings.priorRisk(), 0.0, atMs, new ArrayList<>(), 0L);
+    }
+
+    /** Folds one decision about one of the user's tasks into the record. */
+    public UserRecord report(
+            UserRecord r, String taskId, double risk, TrustLevel trust, long atMs) {
+        double longTerm =
+                settings.riskAlpha() * risk + (1 - settings.riskAlpha()) * r.getLongTermRisk();
+        double incidents = decayed(r, atMs);
+        List<String> open = new ArrayList<>(r.getOpenIncidents());
+        if (trust == TrustLevel.LOW && !open.contains(taskId)) {
+            incidents += 1;
+            open.add(taskId);
+        } else if (trust == TrustLevel.HIGH) {
+            open.remove(taskId);
+        }
+        return new UserRecord(longTerm, incidents, Math.max(r.getAtMs(), atMs), open, r.getTasks());
+    }
+
+    /** The user's reputation at {@code atMs}, in [0, 1] (1: spotless). */
+    public double reputation(UserRecord r, long atMs) {
+        return (1 - r.getLongTermRisk()) / (1 + decayed(r, atMs));
+    }
+
+    /** The highest trust a new task of this user may start at. */
+    public TrustLevel baseline(double reputation) {
+        if (reputation >= settings.highTrustAbove()) {
+            return TrustLevel.HIGH;
+        }
+        return reputation >= settings.mediumTrustAbove() ? TrustLevel.MEDIUM : TrustLevel.LOW;
+    }
+
+    /** Why {@link #baseline} said what it said, for the task's next decision. */
+    public String explain(UserRecord r, long atMs) {
+        double rep = reputation(r, atMs);
+        return String.format(
+                Locale.ROOT,
+                "user reputation %.2f (long-term risk %.3f, %.2f decayed incidents, %d open)"
+                        + " allows at most %s trust (HIGH from %.2f, MEDIUM from %.2f)",
+                rep,
+                r.getLongTermRisk(),
+                decayed(r, atMs),
+                r.getOpenIncidents().size(),
+                baseline(rep),
+                settings.highTrustAbove(),
+                settings.mediumTrustAbove());
+    }
+
+    private double decayed(UserRecord r, long atMs) {
+        long dt = Math.max(0, atMs - r.getAtMs());
+        return r.getIncidents() * Math.pow(0.5, (double) dt / settings.incidentHalfLifeMs());
+    }
+}
