@@ -63,7 +63,7 @@ class V1TaskCgroupsTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(base.resolve("cpu/etc")).doesNotExist();
-        assertThatThrownBy(() -> ManagedRoot.child(base, "../x"))
+        assertThatThrownBy(() -> ManagedRoot.childDir(base, "../x"))
                 .hasMessageContaining("leaves the managed root");
     }
 
