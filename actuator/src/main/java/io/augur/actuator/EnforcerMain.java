@@ -67,6 +67,11 @@ public final class EnforcerMain {
                             new CgroupEffector(cgroups, OBSERVE_WINDOW),
                             journal,
                             clock);
+            // Before reading decisions: a restart must not leave a quarantined task thawed or a
+            // terminated one running.
+            int reasserted = enforcer.reassert();
+            metrics.tasks(enforcer.taskCounts());
+            LOG.info("re-asserted quarantine/termination on {} task(s)", reasserted);
             EnforcementLoop loop =
                     new EnforcementLoop(
                             o.node(),
