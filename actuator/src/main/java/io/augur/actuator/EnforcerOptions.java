@@ -34,13 +34,19 @@ public record EnforcerOptions(
             augur-enforcer-NODE), applies each decision for NODE to the task's cgroup under the
             managed root NAME, and writes one ack per decision to augur.acks in the same Kafka
             transaction as the consumed offset (transactional.id augur-enforcer-NODE).
+            Applies cpu, memory (+ swap where accounted), pids, cpuset and disk bps/IOPS;
+            QUARANTINE freezes the task in place until a later ALLOCATE/THROTTLE/RESTRICT,
+            TERMINATE kills every process (later decisions fail), SPLIT moves a process and its
+            descendants into a child group. Network fields are not enforced. On start, journalled
+            quarantines and terminations (in --state-dir) are re-asserted.
 
               --bootstrap HOST:PORT     Kafka bootstrap servers (required)
               --node NODE               this node's id (required)
               --cgroup-root NAME        managed cgroup root, e.g. augur (required)
               --state-dir DIR           journal of applied decisions (required)
               --metrics-port PORT       serve Prometheus metrics on PORT (default: none)
-              --node-cpu-cores C        largest cpu a decision may give (default: this machine's cores)
+              --node-cpu-cores C        largest cpu a decision may give, and CPUs 0..C-1 a cpuset may
+                                        name (default: this machine's cores)
               --node-memory-bytes B     largest memory a decision may give (default: this machine's memory)
               --help                    this text
 

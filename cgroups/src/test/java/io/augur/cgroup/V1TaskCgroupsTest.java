@@ -240,4 +240,12 @@ class V1TaskCgroupsTest {
         assertThat(mounts.freezer()).isNull();
         assertThat(k).isNotNull();
     }
+
+    @Test
+    void readsTheLowestThrottleRuleAndIgnoresTheAccountingRule() {
+        assertThat(V1TaskCgroups.lowestRule("254:0 9223372036854775807\n253:0 2097152"))
+                .isEqualTo(2097152L);
+        assertThat(V1TaskCgroups.lowestRule("254:0 9223372036854775807")).isNull();
+        assertThat(V1TaskCgroups.lowestRule("")).isNull();
+    }
 }

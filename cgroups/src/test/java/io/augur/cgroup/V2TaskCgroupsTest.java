@@ -106,4 +106,13 @@ class V2TaskCgroupsTest {
         assertThat(kernel.killed).isEmpty();
         assertThat(base.resolve("augur")).doesNotExist();
     }
+
+    @Test
+    void readsTheLowestIoMaxRulePerKeyAndMaxAsNone() {
+        String io =
+                "254:0 rbps=max wbps=2097152 riops=max wiops=100\n8:0 rbps=max wbps=1048576 riops=max wiops=max";
+        assertThat(V2TaskCgroups.lowestIoMax(io, "wbps")).isEqualTo(1048576L);
+        assertThat(V2TaskCgroups.lowestIoMax(io, "wiops")).isEqualTo(100L);
+        assertThat(V2TaskCgroups.lowestIoMax(io, "rbps")).isNull();
+    }
 }
