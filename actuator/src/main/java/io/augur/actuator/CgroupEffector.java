@@ -226,6 +226,15 @@ public final class CgroupEffector implements ResourceEffector {
             return Optional.empty();
         }
         CgroupUsage first = group.get().readUsage();
+        if (observeWindow.isZero()) {
+            return first.present()
+                    ? Optional.of(
+                            ResourceUsage.newBuilder()
+                                    .setMemoryBytes(first.memoryBytes())
+                                    .setPids(first.pids())
+                                    .build())
+                    : Optional.empty();
+        }
         try {
             Thread.sleep(observeWindow.toMillis());
         } catch (InterruptedException e) {
