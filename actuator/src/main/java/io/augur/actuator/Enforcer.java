@@ -204,6 +204,10 @@ public final class Enforcer {
         int n = 0;
         for (JournalEntry e : ledger.snapshot()) {
             AppliedDecision a = e.applied();
+            if (a.state() == TaskEnforcementState.ACTIVE
+                    || effector.limitsInForce(a.taskId()).isEmpty()) {
+                continue; // nothing to hold, or the task's group is gone (the task ended)
+            }
             try {
                 switch (a.state()) {
                     case QUARANTINED -> effector.freeze(a.taskId());

@@ -359,8 +359,8 @@ public final class V1TaskCgroups extends ManagedRoot {
         public boolean setMemory(long memoryBytes, Long swapBytes) {
             CgroupValues.requirePositive(memoryBytes, "memory bytes");
             Path dir = in(mounts.memory());
-            Path memsw = dir.resolve("memory.memsw.limit_in_bytes");
-            boolean accounted = fs.exists(memsw);
+            Path memswFile = dir.resolve("memory.memsw.limit_in_bytes");
+            boolean accounted = fs.exists(memswFile);
             if (swapBytes != null && swapBytes < 0) {
                 throw new IllegalArgumentException("swap bytes must not be negative: " + swapBytes);
             }
@@ -368,15 +368,23 @@ public final class V1TaskCgroups extends ManagedRoot {
                 setMemoryBytes(memoryBytes);
                 return swapBytes == null;
             }
-            // memsw may never be below the memory limit: lift it, set memory, then set it.
-            Long current = CgroupValues.parseLongOrNull(fs.read(memsw));
-            boolean lift = swapBytes != null || (current != null && current < memoryBytes);
-            if (lift) {
-                fs.write(memsw, "-1");
+            // memsw = memory + swap, and may never be below the memory limit: the one that grows
+            // is written first. Without a new swap value, the swap allowed now is kept.
+            Long memsw = CgroupValues.parseLongOrNull(fs.read(memswFile));
+            boolean swapLimited = memsw != null && memsw < CgroupValues.V1_UNLIMITED_THRESHOLD;
+            if (swapBytes == null && !swapLimited) {
+                setMemoryBytes(memoryBytes);
+                return true;
             }
-            setMemoryBytes(memoryBytes);
-            if (swapBytes != null) {
-                fs.write(memsw, Long.toString(memoryBytes + swapBytes));
+            long memoryNow = Long.parseLong(fs.read(dir.resolve("memory.limit_in_bytes")));
+            long swap = swapBytes != null ? swapBytes : Math.max(0, memsw - memoryNow);
+            long target = memoryBytes + swap;
+            if (swapLimited && target > memsw) {
+                fs.write(memswFile, Long.toString(target));
+                setMemoryBytes(memoryBytes);
+            } else {
+                setMemoryBytes(memoryBytes);
+                fs.write(memswFile, Long.toString(target));
             }
             return true;
         }

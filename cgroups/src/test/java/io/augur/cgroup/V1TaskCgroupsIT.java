@@ -254,9 +254,14 @@ class V1TaskCgroupsIT {
         assertThat(swap).isEqualTo(controls.swapAccounted());
         if (controls.swapAccounted()) {
             assertThat(controls.memorySwapBytes()).isZero();
-            // Raising memory above the old memory+swap still works (memsw is lifted first).
+            // Raising memory above the old memory+swap works and keeps the swap allowed (0).
             assertThat(group.setMemory(128L << 20, null)).isTrue();
             assertThat(group.readLimits().memoryBytes()).isEqualTo(128L << 20);
+            assertThat(group.readControls().memorySwapBytes()).isZero();
+            // Lowering it again too (memory is written before memsw then).
+            assertThat(group.setMemory(32L << 20, 16L << 20)).isTrue();
+            assertThat(group.readLimits().memoryBytes()).isEqualTo(32L << 20);
+            assertThat(group.readControls().memorySwapBytes()).isEqualTo(16L << 20);
         }
     }
 
