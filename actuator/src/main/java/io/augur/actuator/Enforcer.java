@@ -96,7 +96,10 @@ public final class Enforcer {
         Optional<AppliedDecision> last = ledger.lastApplied(taskId);
         TaskEnforcementState before =
                 last.map(AppliedDecision::state).orElse(TaskEnforcementState.ACTIVE);
-        if (before == TaskEnforcementState.TERMINATED) {
+        // The terminating decision itself, redelivered after a crash before its ack committed, is
+        // re-applied (idempotently) like any other: it gets its one APPLIED ack.
+        if (before == TaskEnforcementState.TERMINATED
+                && last.orElseThrow().sequence() != d.getSequence()) {
             String reason =
                     "task "
                             + taskId

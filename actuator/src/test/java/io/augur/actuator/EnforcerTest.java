@@ -225,6 +225,17 @@ class EnforcerTest {
     }
 
     @Test
+    void aTerminationRedeliveredBeforeItsAckCommittedIsAppliedAgain() {
+        effector.addProcess("task-1", 100, 1);
+        handle(enforcer, decision(1, EnforcementAction.TERMINATE));
+        // Crash: no commit. After the restart the same decision comes again.
+        Enforcer.Outcome again = handle(restart(), decision(1, EnforcementAction.TERMINATE));
+
+        assertThat(again.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(again.ack().getControls().getState()).isEqualTo(TaskEnforcementState.TERMINATED);
+    }
+
+    @Test
     void splitMovesTheNamedProcessAndItsDescendantsOnly() {
         // 100 ─┬─ 101 ── 103      (named: 101)
         //      └─ 102             (sibling: stays)
