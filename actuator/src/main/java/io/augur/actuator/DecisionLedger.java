@@ -123,6 +123,11 @@ public final class DecisionLedger {
         return e != null && e.acked;
     }
 
+    /** The state the task's last applied decision left it in. */
+    public Optional<AppliedDecision> lastApplied(String taskId) {
+        return Optional.ofNullable(tasks.get(taskId)).map(e -> e.last);
+    }
+
     /** Latest entry per task, for compacting the journal. */
     public List<JournalEntry> snapshot() {
         List<JournalEntry> entries = new ArrayList<>();

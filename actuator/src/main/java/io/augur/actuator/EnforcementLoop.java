@@ -164,6 +164,9 @@ public final class EnforcementLoop implements Runnable {
                         Topics.ACKS.codec().encode(outcome.ack())));
         outcome.deadLetter().ifPresent(this::send);
         metrics.handled(outcome.ack().getOutcome(), (System.nanoTime() - started) / 1e9);
+        if (outcome.ack().getOutcome() == AckOutcome.APPLIED) {
+            metrics.tasks(enforcer.taskCounts());
+        }
         if (outcome.ack().getOutcome() == AckOutcome.APPLIED
                 && decision.getDecisionId().equals(haltAfterApplying)) {
             LOG.error(

@@ -3,15 +3,17 @@ package io.augur.actuator;
 import io.augur.schema.AckOutcome;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.DeadLetters;
+import io.augur.schema.EnforcedControls;
 import io.augur.schema.EnforcementAck;
-import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.ResourceUsage;
+import io.augur.schema.TaskEnforcementState;
 import java.time.Clock;
-import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +28,6 @@ public final class Enforcer {
 
     /** Name in dead letters. */
     public static final String COMPONENT = "enforcer";
-
-    /** Actions of which this skeleton enforces only the resource limits. */
-    static final Set<EnforcementAction> LIMITS_ONLY =
-            EnumSet.of(
-                    EnforcementAction.QUARANTINE,
-                    EnforcementAction.TERMINATE,
-                    EnforcementAction.SPLIT);
 
     /** Where a decision was read from, for the journal and dead letters. */
     public record Source(String topic, int partition, long offset, byte[] key, byte[] value) {}
@@ -77,7 +72,7 @@ public final class Enforcer {
                                 COMPONENT,
                                 clock.instant());
                 yield new Outcome(
-                        ack(d, AckOutcome.REJECTED, reason, null, null), Optional.of(dead));
+                        ack(d, AckOutcome.REJECTED, reason, null, null, null), Optional.of(dead));
             }
             case STALE ->
                     noChange(
@@ -98,9 +93,72 @@ public final class Enforcer {
 
     private Outcome apply(EnforcementDecision d, Source source) {
         String taskId = d.getTaskId();
+        Optional<AppliedDecision> last = ledger.lastApplied(taskId);
+        TaskEnforcementState before =
+                last.map(AppliedDecision::state).orElse(TaskEnforcementState.ACTIVE);
+        // The terminating decision itself, redelivered after a crash before its ack committed, is
+        // re-applied (idempotently) like any other: it gets its one APPLIED ack.
+        if (before == TaskEnforcementState.TERMINATED
+                && last.orElseThrow().sequence() != d.getSequence()) {
+            String reason =
+                    "task "
+                            + taskId
+                            + " was terminated by sequence "
+                            + last.orElseThrow().sequence()
+                            + "; nothing is enforced on it any more";
+            LOG.warn("{}: {}", d.getDecisionId(), reason);
+            return new Outcome(
+                    ack(
+                            d,
+                            AckOutcome.FAILED,
+                            reason,
+                            effector.limitsInForce(taskId).orElse(null),
+                            null,
+                            before),
+                    Optional.empty());
+        }
         ResourceLimits applied;
+        TaskEnforcementState after;
+        String note;
         try {
-            applied = effector.apply(taskId, Allocation.of(d));
+            switch (d.getAction()) {
+                case TERMINATE -> {
+                    effector.terminate(taskId);
+                    applied = effector.limitsInForce(taskId).orElse(null);
+                    after = TaskEnforcementState.TERMINATED;
+                    note = "terminated: every process killed, the task's cgroup is empty";
+                }
+                case QUARANTINE -> {
+                    applied = effector.apply(taskId, Allocation.of(d));
+                    effector.freeze(taskId);
+                    after = TaskEnforcementState.QUARANTINED;
+                    note =
+                            "quarantined: frozen in its cgroup, kept for inspection until a later"
+                                    + " ALLOCATE/THROTTLE/RESTRICT releases it or TERMINATE"
+                                    + " ends it";
+                }
+                case SPLIT -> {
+                    String group = effector.split(taskId, d.getSplitPid(), Allocation.of(d));
+                    applied = effector.limitsInForce(taskId).orElse(null);
+                    after = before;
+                    note =
+                            "split: pid "
+                                    + d.getSplitPid()
+                                    + " and its descendants moved to "
+                                    + group
+                                    + " under the decision's limits; the rest of the task keeps"
+                                    + " its own";
+                }
+                default -> {
+                    applied = effector.apply(taskId, Allocation.of(d));
+                    after = TaskEnforcementState.ACTIVE;
+                    note = null;
+                    if (before == TaskEnforcementState.QUARANTINED) {
+                        effector.thaw(taskId);
+                        note = "released from quarantine: thawed";
+                    }
+                }
+            }
         } catch (EnforcementFailure e) {
             LOG.warn("cannot enforce {}: {}", d.getDecisionId(), e.getMessage());
             return new Outcome(
@@ -109,33 +167,94 @@ public final class Enforcer {
                             AckOutcome.FAILED,
                             e.getMessage(),
                             effector.limitsInForce(taskId).orElse(null),
-                            null),
+                            null,
+                            before),
                     Optional.empty());
         }
         AppliedDecision record =
-                new AppliedDecision(taskId, d.getSequence(), source.partition(), source.offset());
+                new AppliedDecision(
+                        taskId,
+                        d.getSequence(),
+                        source.partition(),
+                        source.offset(),
+                        after,
+                        d.getTrustLevel());
         journal.applied(record);
         ledger.applied(record);
-        String note = null;
-        if (LIMITS_ONLY.contains(d.getAction())) {
-            note = d.getAction() + ": limits applied; the rest of this action is not built yet";
-            LOG.warn("{} for {}: {}", d.getAction(), taskId, note);
-        }
-        ResourceUsage observed = effector.observe(taskId).orElse(null);
+        ResourceUsage observed =
+                after == TaskEnforcementState.ACTIVE ? effector.observe(taskId).orElse(null) : null;
         LOG.info(
-                "applied {} {} cpu={} mem={} pids={}",
+                "applied {} {} -> {} cpu={} mem={} pids={}",
                 d.getDecisionId(),
                 d.getAction(),
-                applied.getCpuCores(),
-                applied.getMemoryBytes(),
-                applied.getPidsMax());
-        return new Outcome(ack(d, AckOutcome.APPLIED, note, applied, observed), Optional.empty());
+                after,
+                applied == null ? null : applied.getCpuCores(),
+                applied == null ? null : applied.getMemoryBytes(),
+                applied == null ? null : applied.getPidsMax());
+        return new Outcome(
+                ack(d, AckOutcome.APPLIED, note, applied, observed, after), Optional.empty());
+    }
+
+    /**
+     * Puts the journalled state back on the node after a restart: a QUARANTINED task is frozen
+     * again, a TERMINATED one is emptied again (a process that reappeared in its group is killed).
+     * The kernel keeps limits and freezer state across an enforcer restart; this covers anything
+     * that changed them meanwhile. Failures are logged, never fatal.
+     *
+     * @return how many tasks were re-asserted
+     */
+    public int reassert() {
+        int n = 0;
+        for (JournalEntry e : ledger.snapshot()) {
+            AppliedDecision a = e.applied();
+            if (a.state() == TaskEnforcementState.ACTIVE
+                    || effector.limitsInForce(a.taskId()).isEmpty()) {
+                continue; // nothing to hold, or the task's group is gone (the task ended)
+            }
+            try {
+                switch (a.state()) {
+                    case QUARANTINED -> effector.freeze(a.taskId());
+                    case TERMINATED -> effector.terminate(a.taskId());
+                    default -> {
+                        continue;
+                    }
+                }
+                n++;
+                LOG.info("re-asserted {} on {}", a.state(), a.taskId());
+            } catch (EnforcementFailure ex) {
+                LOG.warn("cannot re-assert {} on {}: {}", a.state(), a.taskId(), ex.getMessage());
+            }
+        }
+        return n;
+    }
+
+    /** Known tasks by trust level and state (TERMINATED ones excluded), for the tasks gauge. */
+    public Map<List<String>, Integer> taskCounts() {
+        Map<List<String>, Integer> counts = new HashMap<>();
+        for (JournalEntry e : ledger.snapshot()) {
+            AppliedDecision a = e.applied();
+            if (a.state() != TaskEnforcementState.TERMINATED) {
+                String trust = a.trustLevel() == null ? "UNKNOWN" : a.trustLevel().name();
+                counts.merge(List.of(trust, a.state().name()), 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     private Outcome noChange(EnforcementDecision d, AckOutcome outcome, String reason) {
         LOG.info("{} {}: {}", outcome, d.getDecisionId(), reason);
+        TaskEnforcementState state =
+                ledger.lastApplied(d.getTaskId())
+                        .map(AppliedDecision::state)
+                        .orElse(TaskEnforcementState.ACTIVE);
         return new Outcome(
-                ack(d, outcome, reason, effector.limitsInForce(d.getTaskId()).orElse(null), null),
+                ack(
+                        d,
+                        outcome,
+                        reason,
+                        effector.limitsInForce(d.getTaskId()).orElse(null),
+                        null,
+                        state),
                 Optional.empty());
     }
 
@@ -161,8 +280,17 @@ public final class Enforcer {
             AckOutcome outcome,
             String reason,
             ResourceLimits applied,
-            ResourceUsage observed) {
+            ResourceUsage observed,
+            TaskEnforcementState state) {
+        EnforcedControls controls = null;
+        if (state != null) {
+            controls = effector.controlsInForce(d.getTaskId()).orElse(null);
+            if (controls != null) {
+                controls.setState(state);
+            }
+        }
         return EnforcementAck.newBuilder()
+                .setControls(controls)
                 .setDecisionId(d.getDecisionId())
                 .setTaskId(d.getTaskId())
                 .setNodeId(d.getNodeId())

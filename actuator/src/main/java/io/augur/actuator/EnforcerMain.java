@@ -8,7 +8,6 @@ import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,8 +29,6 @@ public final class EnforcerMain {
     public static final String HALT_AFTER_APPLYING = "augur.enforcer.haltAfterApplying";
 
     /** CPU use in acks is measured over this long right after applying. */
-    static final Duration OBSERVE_WINDOW = Duration.ofMillis(200);
-
     private EnforcerMain() {}
 
     public static void main(String[] args) {
@@ -64,9 +61,14 @@ public final class EnforcerMain {
                     new Enforcer(
                             new DecisionValidator(o.bounds()),
                             DecisionLedger.restore(journal.replay()),
-                            new CgroupEffector(cgroups, OBSERVE_WINDOW),
+                            new CgroupEffector(cgroups, o.observeWindow()),
                             journal,
                             clock);
+            // Before reading decisions: a restart must not leave a quarantined task thawed or a
+            // terminated one running.
+            int reasserted = enforcer.reassert();
+            metrics.tasks(enforcer.taskCounts());
+            LOG.info("re-asserted quarantine/termination on {} task(s)", reasserted);
             EnforcementLoop loop =
                     new EnforcementLoop(
                             o.node(),

@@ -3,13 +3,17 @@ package io.augur.actuator;
 import io.augur.schema.AckOutcome;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import java.util.List;
+import java.util.Map;
 
 /** The enforcer's Prometheus metrics, registered in the registry it is given. */
 public final class EnforcerMetrics {
     private final Counter decisions;
     private final Counter deadLetters;
     private final Histogram applyLatency;
+    private final Gauge tasks;
 
     public EnforcerMetrics(CollectorRegistry registry) {
         decisions =
@@ -30,6 +34,15 @@ public final class EnforcerMetrics {
                                 "Time to handle one decision, from reading it to its ack being ready.")
                         .buckets(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
                         .register(registry);
+        tasks =
+                Gauge.build()
+                        .name("augur_enforcer_tasks")
+                        .help(
+                                "Tasks this enforcer applied decisions to (journal included), by"
+                                        + " the trust level and state their last decision left"
+                                        + " them in; terminated tasks are not counted.")
+                        .labelNames("trust_level", "state")
+                        .register(registry);
         for (AckOutcome outcome : AckOutcome.values()) {
             decisions.labels(outcome.name());
         }
@@ -38,6 +51,12 @@ public final class EnforcerMetrics {
     public void handled(AckOutcome outcome, double seconds) {
         decisions.labels(outcome.name()).inc();
         applyLatency.observe(seconds);
+    }
+
+    /** Replaces the task counts: (trust level, state) → tasks. */
+    public void tasks(Map<List<String>, Integer> counts) {
+        tasks.clear();
+        counts.forEach((labels, n) -> tasks.labels(labels.toArray(String[]::new)).set(n));
     }
 
     public void deadLettered() {

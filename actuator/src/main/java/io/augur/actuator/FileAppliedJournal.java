@@ -1,6 +1,8 @@
 package io.augur.actuator;
 
 import io.augur.cgroup.TaskIds;
+import io.augur.schema.TaskEnforcementState;
+import io.augur.schema.TrustLevel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * line torn by a crash mid-write is skipped: the decision it described was never acked, so it is
  * redelivered and applied again.
  *
- * <p>Lines: {@code A|K PARTITION OFFSET SEQUENCE TASK_ID} (A = applied, K = ack committed).
+ * <p>Lines: {@code A|K PARTITION OFFSET SEQUENCE TASK_ID [STATE [TRUST_LEVEL|-]]} (A = applied, K =
+ * ack committed; STATE ACTIVE, QUARANTINED or TERMINATED). Lines without a state, written before it
+ * was kept, read as ACTIVE of unknown trust level.
  */
 public final class FileAppliedJournal implements AppliedJournal {
     private static final Logger LOG = LoggerFactory.getLogger(FileAppliedJournal.class);
@@ -113,6 +117,10 @@ public final class FileAppliedJournal implements AppliedJournal {
                 + d.sequence()
                 + " "
                 + d.taskId()
+                + " "
+                + d.state()
+                + " "
+                + (d.trustLevel() == null ? "-" : d.trustLevel().name())
                 + "\n";
     }
 
@@ -130,7 +138,8 @@ public final class FileAppliedJournal implements AppliedJournal {
         for (int i = 0; i < lines.size(); i++) {
             String[] f = lines.get(i).split(" ");
             try {
-                if (f.length != 5
+                if (f.length < 5
+                        || f.length > 7
                         || !(f[0].equals("A") || f[0].equals("K"))
                         || !TaskIds.isValid(f[4])) {
                     throw new IllegalArgumentException("malformed");
@@ -140,7 +149,13 @@ public final class FileAppliedJournal implements AppliedJournal {
                                 f[4],
                                 Long.parseLong(f[3]),
                                 Integer.parseInt(f[1]),
-                                Long.parseLong(f[2]));
+                                Long.parseLong(f[2]),
+                                f.length > 5
+                                        ? TaskEnforcementState.valueOf(f[5])
+                                        : TaskEnforcementState.ACTIVE,
+                                f.length > 6 && !f[6].equals("-")
+                                        ? TrustLevel.valueOf(f[6])
+                                        : null);
                 entries.add(new JournalEntry(d, f[0].equals("K")));
             } catch (IllegalArgumentException e) {
                 LOG.warn(

@@ -3,6 +3,7 @@ package io.augur.actuator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.augur.cgroup.Await;
 import io.augur.cgroup.CgroupUsage;
 import io.augur.cgroup.CgroupVersion;
 import io.augur.cgroup.TaskCgroup;
@@ -15,8 +16,10 @@ import io.augur.launch.TopicProbe;
 import io.augur.schema.AckOutcome;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.Fixtures;
+import io.augur.schema.TaskEnforcementState;
 import io.augur.schema.Topic;
 import io.augur.schema.Topics;
 import java.nio.file.Files;
@@ -195,6 +198,9 @@ class EnforcerIT {
         startEnforcer(node);
         send(decision(node, "../../etc", 1, 0.5));
         send(decision(node, "absurd", 1, 1000));
+        EnforcementDecision absurdDisk = decision(node, "absurd-disk", 1, 0.5);
+        absurdDisk.setDiskWriteBps(1L << 50);
+        send(absurdDisk);
         producer.send(
                         new ProducerRecord<>(
                                 Topics.DECISIONS.name(),
@@ -211,6 +217,9 @@ class EnforcerIT {
             EnforcementAck absurd = awaitAck(acks, "absurd#1", 1);
             assertThat(absurd.getOutcome()).isEqualTo(AckOutcome.REJECTED);
             assertThat(absurd.getReason()).contains("cpuCores 1000.0");
+            EnforcementAck disk = awaitAck(acks, "absurd-disk#1", 1);
+            assertThat(disk.getOutcome()).isEqualTo(AckOutcome.REJECTED);
+            assertThat(disk.getReason()).contains("diskWriteBps");
             List<DeadLetter> dead =
                     dlq.awaitUntil(
                             d ->
@@ -256,6 +265,256 @@ class EnforcerIT {
             // Re-sent upstream at a new offset after its ack committed: a duplicate.
             send(decision(node, "crashy", 1, 0.5));
             assertThat(awaitAck(acks, "crashy#1", 2).getOutcome()).isEqualTo(AckOutcome.DUPLICATE);
+        }
+    }
+
+    /** A command that waits for {@code trigger} to exist, then runs {@code then}. */
+    static String after(Path trigger, String then) {
+        return "sh -c 'while [ ! -e " + trigger + " ]; do sleep 0.05; done; " + then + "'";
+    }
+
+    static EnforcementDecision decision(
+            String node, String taskId, long seq, EnforcementAction action) {
+        EnforcementDecision d = decision(node, taskId, seq, 0.5);
+        d.setAction(action);
+        return d;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static Path v1(String controller, String taskId) {
+        return TaskCgroups.DEFAULT_MOUNT.resolve(controller).resolve(ROOT).resolve(taskId);
+    }
+
+    @Test
+    void aMemoryBalloonIsStoppedAtItsLimit() throws Exception {
+        String node = "node-balloon";
+        Path go = dir.resolve("balloon-go");
+        TaskCgroup task =
+                taskWith(
+                        "balloon",
+                        after(go, "x=$(head -c 200000000 /dev/zero | tr \"\\0\" a); sleep 600"));
+        startEnforcer(node);
+        try (TopicProbe<EnforcementAck> acks =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+            EnforcementDecision d = decision(node, "balloon", 1, 0.5);
+            d.setMemoryBytes(64L << 20);
+            d.setMemorySwapBytes(0L); // no way around the limit through swap
+            send(d);
+            EnforcementAck ack = awaitAck(acks, "balloon#1", 1);
+            assertThat(ack.getOutcome()).isEqualTo(AckOutcome.APPLIED);
+            assertThat(ack.getApplied().getMemoryBytes()).isEqualTo(64L << 20);
+
+            Files.createFile(go);
+            Await.until(
+                    "the balloon OOM-killed at 64 MiB",
+                    Duration.ofSeconds(60),
+                    () -> {
+                        Long kills = task.readUsage().oomKills();
+                        return kills != null && kills > 0;
+                    });
+            // The peak charge never passed the limit (memory and memory+swap are both 64 MiB).
+            long peak =
+                    Long.parseLong(
+                            Files.readString(
+                                            v1("memory", "balloon")
+                                                    .resolve("memory.max_usage_in_bytes"))
+                                    .trim());
+            assertThat(peak).isLessThanOrEqualTo(64L << 20);
+        }
+    }
+
+    @Test
+    void aForkStormIsStoppedByPidsMax() throws Exception {
+        String node = "node-forks";
+        Path go = dir.resolve("forks-go");
+        TaskCgroup task =
+                taskWith("forker", after(go, "for i in $(seq 1 300); do sleep 600 & done; wait"));
+        startEnforcer(node);
+        try (TopicProbe<EnforcementAck> acks =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+            EnforcementDecision d = decision(node, "forker", 1, 0.5);
+            d.setPidsMax(20L);
+            send(d);
+            assertThat(awaitAck(acks, "forker#1", 1).getApplied().getPidsMax()).isEqualTo(20L);
+
+            Files.createFile(go);
+            Path events = v1("pids", "forker").resolve("pids.events");
+            Await.until(
+                    "forks refused at pids.max",
+                    Duration.ofSeconds(60),
+                    () -> !read(events).equals("max 0"));
+            assertThat(task.readUsage().pids()).isLessThanOrEqualTo(20L);
+            assertThat(task.allPids().size()).isLessThanOrEqualTo(20);
+        }
+    }
+
+    @Test
+    void aDiskWriterIsHeldToItsBandwidth() throws Exception {
+        assumeTrue(Files.isDirectory(TaskCgroups.DEFAULT_MOUNT.resolve("blkio")), "no blkio");
+        String node = "node-disk";
+        Path go = dir.resolve("disk-go");
+        Path done = dir.resolve("disk-done");
+        // 6 MiB past the page cache (O_DIRECT) to a file on this machine's disk.
+        taskWith(
+                "writer",
+                after(
+                        go,
+                        "dd if=/dev/zero of="
+                                + dir.resolve("disk-out")
+                                + " bs=256k count=24 oflag=direct && touch "
+                                + done
+                                + "; sleep 600"));
+        startEnforcer(node);
+        long bps = 2L << 20;
+        try (TopicProbe<EnforcementAck> acks =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+            EnforcementDecision d = decision(node, "writer", 1, 0.5);
+            d.setDiskWriteBps(bps);
+            d.setDiskWriteIops(1000L);
+            send(d);
+            EnforcementAck ack = awaitAck(acks, "writer#1", 1);
+            assertThat(ack.getApplied().getDiskWriteBps()).isEqualTo(bps);
+            assertThat(ack.getControls().getDiskWriteIops()).isEqualTo(1000L);
+
+            long started = System.nanoTime();
+            Files.createFile(go);
+            Await.until("dd done", Duration.ofSeconds(60), () -> Files.exists(done));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            // 6 MiB at 2 MiB/s: about 3 s (a first burst may pass at once); unthrottled, ms.
+            assertThat(seconds).isGreaterThan(2.0);
+            assertThat((6 << 20) / seconds).isLessThan(bps * 1.5);
+        }
+    }
+
+    @Test
+    void quarantineFreezesSurvivesARestartAndAReleaseThaws() throws Exception {
+        String node = "node-quarantine";
+        TaskCgroup task = taskWith("suspect", "sh -c 'while :; do :; done'");
+        Path state = v1("freezer", "suspect").resolve("freezer.state");
+        JavaProcess enforcer = startEnforcer(node);
+        try (TopicProbe<EnforcementAck> acks =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+            EnforcementDecision q = decision(node, "suspect", 1, EnforcementAction.QUARANTINE);
+            q.setCpuCores(0.1);
+            send(q);
+            EnforcementAck ack = awaitAck(acks, "suspect#1", 1);
+            assertThat(ack.getOutcome()).isEqualTo(AckOutcome.APPLIED);
+            assertThat(ack.getReason()).contains("quarantined");
+            assertThat(ack.getControls().getState()).isEqualTo(TaskEnforcementState.QUARANTINED);
+            assertThat(ack.getControls().getFrozen()).isTrue();
+            assertThat(Files.readString(state).trim()).isEqualTo("FROZEN");
+            assertThat(coresOver(task, Duration.ofMillis(500))).isLessThan(0.01);
+            assertThat(task.pids()).isNotEmpty(); // kept for inspection
+
+            // Restart with the task thawed behind the enforcer's back: it is frozen again.
+            enforcer.close();
+            Files.writeString(state, "THAWED");
+            startEnforcer(node);
+            Await.until(
+                    "re-frozen after the restart",
+                    Duration.ofSeconds(60),
+                    () -> read(state).equals("FROZEN"));
+
+            send(decision(node, "suspect", 2, EnforcementAction.THROTTLE));
+            EnforcementAck release = awaitAck(acks, "suspect#2", 1);
+            assertThat(release.getOutcome()).isEqualTo(AckOutcome.APPLIED);
+            assertThat(release.getReason()).contains("released");
+            assertThat(release.getControls().getState()).isEqualTo(TaskEnforcementState.ACTIVE);
+            assertThat(Files.readString(state).trim()).isEqualTo("THAWED");
+            assertThat(coresOver(task, Duration.ofMillis(500))).isGreaterThan(0.1);
+        }
+    }
+
+    @Test
+    void terminateLeavesTheCgroupEmptyEvenWithAForkingTask() throws Exception {
+        String node = "node-terminate";
+        TaskCgroup task = cgroups.create("doomed");
+        task.setPidsMax(400);
+        workloads.start(task, "sh -c 'while :; do sleep 600 & sleep 0.05; done'");
+        Await.until("forking", Duration.ofSeconds(30), () -> task.pids().size() > 10);
+        startEnforcer(node);
+        try (TopicProbe<EnforcementAck> acks =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+            send(decision(node, "doomed", 1, EnforcementAction.TERMINATE));
+            EnforcementAck ack = awaitAck(acks, "doomed#1", 1);
+            assertThat(ack.getOutcome()).isEqualTo(AckOutcome.APPLIED);
+            assertThat(ack.getReason()).contains("cgroup is empty");
+            assertThat(ack.getControls().getState()).isEqualTo(TaskEnforcementState.TERMINATED);
+            assertThat(task.allPids()).isEmpty();
+            assertThat(Files.readString(v1("cpuacct", "doomed").resolve("cgroup.procs"))).isBlank();
+
+            send(decision(node, "doomed", 2, EnforcementAction.ALLOCATE));
+            EnforcementAck later = awaitAck(acks, "doomed#2", 1);
+            assertThat(later.getOutcome()).isEqualTo(AckOutcome.FAILED);
+            assertThat(later.getReason()).contains("terminated by sequence 1");
+        }
+    }
+
+    @Test
+    void splitMovesOnlyTheNamedProcessAndItsDescendants() throws Exception {
+        String node = "node-split";
+        TaskCgroup task = cgroups.create("mixed");
+        // root ─┬─ named: sh ─┬─ sleep
+        //       │             └─ sleep
+        //       └─ sibling: sleep
+        Process root =
+                workloads.start(
+                        task, "sh -c 'sh -c \"sleep 601 & sleep 602 & wait\" & sleep 603 & wait'");
+        Await.until(
+                "the tree started", Duration.ofSeconds(30), () -> root.descendants().count() >= 4);
+        ProcessHandle named =
+                root.children()
+                        .filter(c -> c.children().findAny().isPresent())
+                        .findFirst()
+                        .orElseThrow();
+        List<Long> subtree =
+                java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of(named), named.descendants())
+                        .map(ProcessHandle::pid)
+                        .sorted()
+                        .toList();
+        List<Long> rest =
+                java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of(root.toHandle()), root.descendants())
+                        .map(ProcessHandle::pid)
+                        .filter(p -> !subtree.contains(p))
+                        .sorted()
+                        .toList();
+        assertThat(subtree).hasSize(3);
+        assertThat(rest).hasSize(2);
+        startEnforcer(node);
+        try (TopicProbe<EnforcementAck> acks =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+            EnforcementDecision d = decision(node, "mixed", 1, EnforcementAction.SPLIT);
+            d.setSplitPid(named.pid());
+            d.setCpuCores(0.1);
+            d.setPidsMax(10L);
+            send(d);
+            EnforcementAck ack = awaitAck(acks, "mixed#1", 1);
+            assertThat(ack.getOutcome()).as(ack.getReason()).isEqualTo(AckOutcome.APPLIED);
+            String group = "split-" + named.pid();
+            assertThat(ack.getControls().getSplitGroups()).containsExactly(group);
+
+            TaskCgroup split = task.child(group);
+            assertThat(split.pids()).containsExactlyElementsOf(subtree);
+            assertThat(task.pids()).containsExactlyElementsOf(rest);
+            assertThat(split.readLimits().cpuCores()).isEqualTo(0.1);
+            assertThat(split.readLimits().pidsMax()).isEqualTo(10L);
+            assertThat(task.readLimits().pidsMax()).isNull(); // the rest keeps its own
+
+            EnforcementDecision stranger = decision(node, "mixed", 2, EnforcementAction.SPLIT);
+            stranger.setSplitPid(ProcessHandle.current().pid());
+            send(stranger);
+            EnforcementAck refused = awaitAck(acks, "mixed#2", 1);
+            assertThat(refused.getOutcome()).isEqualTo(AckOutcome.FAILED);
+            assertThat(refused.getReason()).contains("is not a process of task mixed");
         }
     }
 

@@ -8,6 +8,7 @@ import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.Fixtures;
 import io.augur.schema.ResourceUsage;
+import io.augur.schema.TaskEnforcementState;
 import io.augur.schema.Topics;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -149,12 +150,124 @@ class EnforcerTest {
         assertThat(out.ack().getApplied().getCpuCores()).isEqualTo(0.5);
     }
 
+    static EnforcementDecision decision(long sequence, EnforcementAction action) {
+        EnforcementDecision d = Fixtures.decision("task-1", sequence, 0.1);
+        d.setAction(action);
+        return d;
+    }
+
     @Test
-    void actionsBeyondLimitsApplyTheLimitsAndSaySo() {
-        EnforcementDecision d = Fixtures.decision("task-1", 1, 0.1);
-        d.setAction(EnforcementAction.QUARANTINE);
+    void quarantineFreezesAndKeepsTheTaskFrozenUntilAReleasingDecision() {
+        Enforcer.Outcome q = handle(enforcer, decision(1, EnforcementAction.QUARANTINE));
+        enforcer.committed();
+
+        assertThat(q.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(q.ack().getReason()).contains("quarantined");
+        assertThat(q.ack().getControls().getState()).isEqualTo(TaskEnforcementState.QUARANTINED);
+        assertThat(q.ack().getControls().getFrozen()).isTrue();
+        assertThat(q.ack().getApplied().getCpuCores()).isEqualTo(0.1);
+        assertThat(effector.isFrozen("task-1")).isTrue();
+
+        // A split of a quarantined task keeps it quarantined.
+        effector.addProcess("task-1", 100, 1);
+        EnforcementDecision split = decision(2, EnforcementAction.SPLIT);
+        split.setSplitPid(100L);
+        assertThat(handle(enforcer, split).ack().getControls().getState())
+                .isEqualTo(TaskEnforcementState.QUARANTINED);
+        assertThat(effector.isFrozen("task-1")).isTrue();
+
+        Enforcer.Outcome release = handle(enforcer, decision(3, EnforcementAction.THROTTLE));
+        assertThat(release.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(release.ack().getReason()).contains("released");
+        assertThat(release.ack().getControls().getState()).isEqualTo(TaskEnforcementState.ACTIVE);
+        assertThat(effector.isFrozen("task-1")).isFalse();
+    }
+
+    @Test
+    void aRestartReassertsQuarantineAndTermination() {
+        effector.addTask("task-2").addProcess("task-2", 200, 1);
+        handle(enforcer, decision(1, EnforcementAction.QUARANTINE));
+        EnforcementDecision end = Fixtures.decision("task-2", 1, 0.1);
+        end.setAction(EnforcementAction.TERMINATE);
+        handle(enforcer, end);
+        enforcer.committed();
+        // Meanwhile someone thawed task-1 and put a process back into task-2.
+        assertThat(effector.thawQuietly("task-1")).isTrue();
+        effector.addProcess("task-2", 201, 1);
+
+        Enforcer restarted = restart();
+        assertThat(restarted.reassert()).isEqualTo(2);
+
+        assertThat(effector.isFrozen("task-1")).isTrue();
+        assertThat(effector.processes("task-2")).isEmpty();
+        assertThat(restarted.taskCounts())
+                .containsExactly(
+                        java.util.Map.entry(java.util.List.of("MEDIUM", "QUARANTINED"), 1));
+    }
+
+    @Test
+    void terminateEmptiesTheTaskAndLaterDecisionsFailWithAReason() {
+        effector.addProcess("task-1", 100, 1).addProcess("task-1", 101, 100);
+
+        Enforcer.Outcome t = handle(enforcer, decision(1, EnforcementAction.TERMINATE));
+        enforcer.committed();
+
+        assertThat(t.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(t.ack().getReason()).contains("empty");
+        assertThat(t.ack().getControls().getState()).isEqualTo(TaskEnforcementState.TERMINATED);
+        assertThat(effector.processes("task-1")).isEmpty();
+
+        Enforcer.Outcome later = handle(restart(), decision(2, EnforcementAction.ALLOCATE));
+        assertThat(later.ack().getOutcome()).isEqualTo(AckOutcome.FAILED);
+        assertThat(later.ack().getReason()).contains("terminated by sequence 1");
+        assertThat(later.deadLetter()).isEmpty();
+        assertThat(effector.applyCount("task-1")).isZero();
+    }
+
+    @Test
+    void aTerminationRedeliveredBeforeItsAckCommittedIsAppliedAgain() {
+        effector.addProcess("task-1", 100, 1);
+        handle(enforcer, decision(1, EnforcementAction.TERMINATE));
+        // Crash: no commit. After the restart the same decision comes again.
+        Enforcer.Outcome again = handle(restart(), decision(1, EnforcementAction.TERMINATE));
+
+        assertThat(again.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(again.ack().getControls().getState()).isEqualTo(TaskEnforcementState.TERMINATED);
+    }
+
+    @Test
+    void splitMovesTheNamedProcessAndItsDescendantsOnly() {
+        // 100 ─┬─ 101 ── 103      (named: 101)
+        //      └─ 102             (sibling: stays)
+        effector.addProcess("task-1", 100, 1)
+                .addProcess("task-1", 101, 100)
+                .addProcess("task-1", 102, 100)
+                .addProcess("task-1", 103, 101);
+        EnforcementDecision d = decision(1, EnforcementAction.SPLIT);
+        d.setSplitPid(101L);
+        d.setPidsMax(8L);
+
         Enforcer.Outcome out = handle(enforcer, d);
+
         assertThat(out.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
-        assertThat(out.ack().getReason()).contains("QUARANTINE").contains("not built yet");
+        assertThat(out.ack().getReason()).contains("split-101");
+        assertThat(out.ack().getControls().getSplitGroups()).containsExactly("split-101");
+        assertThat(effector.pidsIn("task-1", "split-101")).containsExactly(101L, 103L);
+        assertThat(effector.pidsIn("task-1", "")).containsExactly(100L, 102L);
+        assertThat(effector.splitLimits("task-1", "split-101").orElseThrow().pidsMax())
+                .isEqualTo(8L);
+        assertThat(effector.applyCount("task-1")).isZero(); // the rest keeps its limits
+    }
+
+    @Test
+    void aSplitOfAProcessOutsideTheTaskFails() {
+        effector.addProcess("task-1", 100, 1);
+        EnforcementDecision d = decision(1, EnforcementAction.SPLIT);
+        d.setSplitPid(4242L);
+
+        Enforcer.Outcome out = handle(enforcer, d);
+
+        assertThat(out.ack().getOutcome()).isEqualTo(AckOutcome.FAILED);
+        assertThat(out.ack().getReason()).contains("4242").contains("not a process of task task-1");
     }
 }

@@ -2,6 +2,8 @@ package io.augur.actuator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.augur.schema.TaskEnforcementState;
+import io.augur.schema.TrustLevel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +34,10 @@ class FileAppliedJournalTest {
             assertThat(ledger.isAcked("task-2")).isTrue();
         }
         assertThat(Files.readAllLines(dir.resolve(FileAppliedJournal.FILE_NAME)))
-                .containsExactlyInAnyOrder("A 0 1 2 task-1", "A 3 9 7 task-2", "K 3 9 7 task-2");
+                .containsExactlyInAnyOrder(
+                        "A 0 1 2 task-1 ACTIVE -",
+                        "A 3 9 7 task-2 ACTIVE -",
+                        "K 3 9 7 task-2 ACTIVE -");
     }
 
     @Test
@@ -50,6 +55,30 @@ class FileAppliedJournalTest {
             assertThat(reopened.replay()).hasSize(1);
             assertThat(DecisionLedger.restore(reopened.replay()).lastSequence("task-1"))
                     .contains(1L);
+        }
+    }
+
+    @Test
+    void keepsTheStateAndTrustLevelAndReadsLinesWrittenBeforeThem() throws Exception {
+        Files.writeString(dir.resolve(FileAppliedJournal.FILE_NAME), "A 0 0 1 old-task\n");
+        try (FileAppliedJournal journal = FileAppliedJournal.open(dir)) {
+            journal.applied(
+                    new AppliedDecision(
+                            "task-q", 3, 0, 4, TaskEnforcementState.QUARANTINED, TrustLevel.LOW));
+            journal.applied(
+                    new AppliedDecision(
+                            "task-t", 5, 1, 2, TaskEnforcementState.TERMINATED, TrustLevel.LOW));
+        }
+        try (FileAppliedJournal reopened = FileAppliedJournal.open(dir)) {
+            DecisionLedger ledger = DecisionLedger.restore(reopened.replay());
+            assertThat(ledger.lastApplied("task-q").orElseThrow().state())
+                    .isEqualTo(TaskEnforcementState.QUARANTINED);
+            assertThat(ledger.lastApplied("task-q").orElseThrow().trustLevel())
+                    .isEqualTo(TrustLevel.LOW);
+            assertThat(ledger.lastApplied("task-t").orElseThrow().state())
+                    .isEqualTo(TaskEnforcementState.TERMINATED);
+            assertThat(ledger.lastApplied("old-task").orElseThrow().state())
+                    .isEqualTo(TaskEnforcementState.ACTIVE);
         }
     }
 }

@@ -46,6 +46,9 @@ abstract class ManagedRoot implements TaskCgroups {
     /** A handle on a task's group (existing or not). */
     abstract Group group(String taskId);
 
+    /** A handle on the child group {@code sub} of a task's group (existing or not). */
+    abstract Group group(String taskId, String sub);
+
     /** Kills every process of the group and returns once it is empty. */
     abstract void killAll(Group group);
 
@@ -97,6 +100,11 @@ abstract class ManagedRoot implements TaskCgroups {
             return;
         }
         killAll(group);
+        for (String sub : group.children()) {
+            for (Path dir : group(taskId, sub).dirs()) {
+                removeGroupDir(dir);
+            }
+        }
         for (Path dir : group.dirs()) {
             removeGroupDir(dir);
         }
@@ -120,8 +128,19 @@ abstract class ManagedRoot implements TaskCgroups {
         }
     }
 
+    /** Where the group's {@code cgroup.procs} are, in every hierarchy, its children's included. */
+    List<Path> procsFilesBelow(Group group) {
+        List<Path> files = new ArrayList<>(group.procsFiles());
+        if (group.sub == null) {
+            for (String sub : group.children()) {
+                files.addAll(group(group.taskId, sub).procsFiles());
+            }
+        }
+        return files;
+    }
+
     /** Checks that a task's directory stays directly under its root, whatever the id. */
-    static Path child(Path root, String taskId) {
+    static Path childDir(Path root, String taskId) {
         Path dir = root.resolve(taskId).normalize();
         if (!root.normalize().equals(dir.getParent())) {
             throw new IllegalArgumentException(
@@ -190,8 +209,52 @@ abstract class ManagedRoot implements TaskCgroups {
     abstract class Group implements TaskCgroup {
         protected final String taskId;
 
-        Group(String taskId) {
+        /** The child group's name below the task's group; null for the task's group itself. */
+        protected final String sub;
+
+        Group(String taskId, String sub) {
             this.taskId = taskId;
+            this.sub = sub;
+        }
+
+        /** The group's directory under a task directory of one hierarchy. */
+        Path under(Path taskDir) {
+            return sub == null ? taskDir : childDir(taskDir, sub);
+        }
+
+        @Override
+        public List<Long> allPids() {
+            return readPids(procsFilesBelow(this));
+        }
+
+        @Override
+        public void killAll() {
+            ManagedRoot.this.killAll(this);
+        }
+
+        @Override
+        public TaskCgroup child(String name) {
+            if (sub != null) {
+                throw new IllegalArgumentException(this + " is a child group already");
+            }
+            if (!TaskIds.isValid(name)) {
+                throw new IllegalArgumentException(
+                        "child group name: " + TaskIds.problem(name).replace("task id", "name"));
+            }
+            Group g = group(taskId, name);
+            for (Path dir : g.dirs()) {
+                fs.mkdirs(dir);
+            }
+            g.prepare();
+            return g;
+        }
+
+        @Override
+        public List<String> children() {
+            if (sub != null) {
+                return List.of();
+            }
+            return fs.childDirs(dirs().get(0)).stream().filter(TaskIds::isValid).toList();
         }
 
         /** The group's directory in every hierarchy; the first is the one listed and checked. */
@@ -239,7 +302,7 @@ abstract class ManagedRoot implements TaskCgroups {
 
         @Override
         public String toString() {
-            return rootName + "/" + taskId;
+            return rootName + "/" + taskId + (sub == null ? "" : "/" + sub);
         }
     }
 }

@@ -62,4 +62,69 @@ public interface TaskCgroup {
 
     /** Counters now; {@link CgroupUsage#absent absent} when the group vanished. */
     CgroupUsage readUsage();
+
+    /**
+     * Every process of the group and of the groups below it (split groups), sorted; empty when it
+     * vanished.
+     */
+    List<Long> allPids();
+
+    /**
+     * Freezes every process of the group and of the groups below it and returns once the kernel
+     * reports the group frozen (v1 {@code freezer.state} FROZEN, v2 {@code cgroup.events} frozen
+     * 1). Frozen processes keep their memory and stay listed: they can be inspected.
+     *
+     * @throws CgroupUnavailableException when the node has no freezer
+     * @throws IllegalStateException when the group does not reach the frozen state in time
+     */
+    void freeze();
+
+    /** Thaws the group (and the groups below it); a group that is not frozen stays as it is. */
+    void thaw();
+
+    /**
+     * Kills every process of the group and of the groups below it, robust against fork races
+     * (freeze, SIGKILL every pid, thaw, repeat; v2 {@code cgroup.kill} first), and returns once
+     * they are all gone. The group itself stays (empty).
+     *
+     * @throws IllegalStateException naming the survivors when processes remain after the grace
+     *     period
+     */
+    void killAll();
+
+    /**
+     * Restricts the group to {@code cpus} (kernel list syntax, e.g. {@code 0} or {@code 0-1}): v1
+     * {@code cpuset.cpus} (with {@code cpuset.mems} copied from the parent when empty), v2 {@code
+     * cpuset.cpus}.
+     */
+    void setCpuset(String cpus);
+
+    /**
+     * Throttles disk I/O on every whole disk of the node: v1 {@code blkio.throttle.*_device}, v2
+     * {@code io.max}. Null fields lift that throttle.
+     */
+    void setDiskLimits(DiskLimits limits);
+
+    /**
+     * Limits the memory (as {@link #setMemoryBytes}) and, where the node accounts swap per group,
+     * the swap beyond it (v1 {@code memory.memsw.limit_in_bytes = memory + swap}, v2 {@code
+     * memory.swap.max}). {@code swapBytes} null leaves swap as it is.
+     *
+     * @return false when swap was asked for but the node does not account it (skipped)
+     */
+    boolean setMemory(long memoryBytes, Long swapBytes);
+
+    /**
+     * The child group {@code name} below this one (created in every hierarchy when missing), with
+     * its own limits. Only a task's group has child groups.
+     *
+     * @throws IllegalArgumentException when the name is not a valid group name
+     */
+    TaskCgroup child(String name);
+
+    /** Names of the child groups below this one. */
+    List<String> children();
+
+    /** Freezer, cpuset, disk throttling and swap in force now. */
+    ControlsReading readControls();
 }

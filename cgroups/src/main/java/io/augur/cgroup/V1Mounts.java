@@ -11,10 +11,11 @@ import java.util.Set;
 
 /**
  * Where each cgroup v1 controller Augur uses is mounted. cpu, cpuacct, memory and pids are
- * required; blkio (disk counters) and freezer (race-free kill) are used when present. cpu and
- * cpuacct may be one mount ({@code cpu,cpuacct}) or two.
+ * required; blkio (disk counters and throttling), freezer (race-free kill, quarantine) and cpuset
+ * are used when present. cpu and cpuacct may be one mount ({@code cpu,cpuacct}) or two.
  */
-public record V1Mounts(Path cpu, Path cpuacct, Path memory, Path pids, Path blkio, Path freezer) {
+public record V1Mounts(
+        Path cpu, Path cpuacct, Path memory, Path pids, Path blkio, Path freezer, Path cpuset) {
 
     public V1Mounts {
         require(cpu, "cpu");
@@ -36,14 +37,15 @@ public record V1Mounts(Path cpu, Path cpuacct, Path memory, Path pids, Path blki
                 mount.resolve("memory"),
                 mount.resolve("pids"),
                 optional(mount.resolve("blkio")),
-                optional(mount.resolve("freezer")));
+                optional(mount.resolve("freezer")),
+                optional(mount.resolve("cpuset")));
     }
 
     /** Every distinct hierarchy, each once even when mounted together. */
     public List<Path> hierarchies() {
         Set<Path> seen = new LinkedHashSet<>();
         List<Path> result = new ArrayList<>();
-        for (Path p : new Path[] {cpu, cpuacct, memory, pids, blkio, freezer}) {
+        for (Path p : new Path[] {cpu, cpuacct, memory, pids, blkio, freezer, cpuset}) {
             if (p != null && seen.add(real(p))) {
                 result.add(p);
             }

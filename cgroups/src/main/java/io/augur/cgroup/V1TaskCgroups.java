@@ -15,6 +15,12 @@ import org.slf4j.LoggerFactory;
 public final class V1TaskCgroups extends ManagedRoot {
     private static final Logger LOG = LoggerFactory.getLogger(V1TaskCgroups.class);
 
+    /** How long a freeze may take before it is reported (quarantine) or forced through (kill). */
+    static final java.time.Duration FREEZE_WAIT = java.time.Duration.ofSeconds(5);
+
+    /** v1 reports throttle rules at or above this as "no limit" (the accounting rules). */
+    static final long NO_THROTTLE_THRESHOLD = 1L << 62;
+
     /** The kernel's smallest CFS quota. */
     static final long MIN_QUOTA_US = 1000;
 
@@ -43,31 +49,54 @@ public final class V1TaskCgroups extends ManagedRoot {
         for (Path dir : rootDirs()) {
             fs.mkdirs(dir);
         }
+        if (mounts.cpuset() != null) {
+            inheritCpuset(mounts.cpuset().resolve(rootName));
+        }
+    }
+
+    /**
+     * A new v1 cpuset group has empty {@code cpuset.cpus} and {@code cpuset.mems}, and no process
+     * can join it until both are set: they are copied from the parent when empty.
+     */
+    private void inheritCpuset(Path dir) {
+        for (String file : List.of("cpuset.mems", "cpuset.cpus")) {
+            Path own = dir.resolve(file);
+            if (fs.read(own).isEmpty()) {
+                fs.write(own, fs.read(dir.getParent().resolve(file)));
+            }
+        }
     }
 
     @Override
     V1Group group(String taskId) {
-        return new V1Group(taskId);
+        return new V1Group(taskId, null);
+    }
+
+    @Override
+    V1Group group(String taskId, String sub) {
+        return new V1Group(taskId, sub);
     }
 
     @Override
     void killAll(Group group) {
         V1Group g = (V1Group) group;
         long deadline = System.nanoTime() + KILL_GRACE.toNanos();
-        while (!g.pids().isEmpty()) {
+        while (!g.allPids().isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
-                        "processes " + g.pids() + " of " + g + " survived " + KILL_GRACE);
+                        "processes " + g.allPids() + " of " + g + " survived " + KILL_GRACE);
             }
-            boolean frozen = g.freeze();
-            for (long pid : g.pids()) {
+            // Frozen, no process can fork between listing and killing. A group still FREEZING
+            // after the wait is killed anyway, and the loop goes round again.
+            boolean hasFreezer = mounts.freezer() != null && g.freezeWithin(FREEZE_WAIT);
+            for (long pid : g.allPids()) {
                 signals.kill(pid);
             }
-            if (frozen) {
+            if (mounts.freezer() != null) {
                 g.thaw();
             }
             // Without a freezer a process may fork between listing and killing: go round again.
-            awaitEmpty(g::pids, java.time.Duration.ofMillis(500));
+            awaitEmpty(g::allPids, java.time.Duration.ofMillis(500));
         }
     }
 
@@ -79,17 +108,18 @@ public final class V1TaskCgroups extends ManagedRoot {
         /** The group's directory in each hierarchy, resolved once (the collector reads often). */
         private final java.util.Map<Path, Path> dirs = new java.util.HashMap<>();
 
-        V1Group(String taskId) {
-            super(taskId);
+        V1Group(String taskId, String sub) {
+            super(taskId, sub);
         }
 
         private Path in(Path hierarchy) {
-            return dirs.computeIfAbsent(hierarchy, h -> child(h.resolve(rootName), taskId));
+            return dirs.computeIfAbsent(
+                    hierarchy, h -> under(childDir(h.resolve(rootName), taskId)));
         }
 
         @Override
         List<Path> dirs() {
-            return rootDirs().stream().map(root -> child(root, taskId)).toList();
+            return rootDirs().stream().map(root -> under(childDir(root, taskId))).toList();
         }
 
         /**
@@ -101,6 +131,9 @@ public final class V1TaskCgroups extends ManagedRoot {
          */
         @Override
         void prepare() {
+            if (mounts.cpuset() != null) {
+                inheritCpuset(in(mounts.cpuset()));
+            }
             if (mounts.blkio() == null) {
                 return;
             }
@@ -231,19 +264,16 @@ public final class V1TaskCgroups extends ManagedRoot {
             }
         }
 
-        /** Freezes the group; false when there is no freezer or it would not settle. */
-        boolean freeze() {
-            if (mounts.freezer() == null) {
-                return false;
-            }
+        /** Freezes the group; false when it did not reach FROZEN within {@code wait}. */
+        boolean freezeWithin(java.time.Duration wait) {
             Path state = in(mounts.freezer()).resolve("freezer.state");
             try {
                 fs.write(state, "FROZEN");
-                long deadline = System.nanoTime() + 2_000_000_000L;
+                long deadline = System.nanoTime() + wait.toNanos();
                 while (!fs.read(state).equals("FROZEN")) {
                     if (System.nanoTime() > deadline) {
-                        LOG.warn("{} did not freeze within 2 s; killing it unfrozen", this);
-                        return true;
+                        LOG.warn("{} did not freeze within {}", this, wait);
+                        return false;
                     }
                     pause();
                 }
@@ -253,13 +283,174 @@ public final class V1TaskCgroups extends ManagedRoot {
             }
         }
 
-        void thaw() {
+        private Path freezer() {
+            if (mounts.freezer() == null) {
+                throw new CgroupUnavailableException("no v1 freezer hierarchy is mounted");
+            }
+            return in(mounts.freezer());
+        }
+
+        @Override
+        public void freeze() {
+            freezer();
+            if (!freezeWithin(FREEZE_WAIT)) {
+                throw new IllegalStateException(
+                        this
+                                + " did not reach FROZEN within "
+                                + FREEZE_WAIT
+                                + " (freezer.state "
+                                + fs.read(freezer().resolve("freezer.state"))
+                                + ")");
+            }
+        }
+
+        @Override
+        public void thaw() {
             try {
-                fs.write(in(mounts.freezer()).resolve("freezer.state"), "THAWED");
+                fs.write(freezer().resolve("freezer.state"), "THAWED");
             } catch (GroupVanishedException e) {
                 LOG.debug("{} vanished before it was thawed", this);
             }
         }
+
+        @Override
+        public void setCpuset(String cpus) {
+            if (mounts.cpuset() == null) {
+                throw new CgroupUnavailableException("no v1 cpuset hierarchy is mounted");
+            }
+            Path dir = in(mounts.cpuset());
+            if (!fs.exists(dir)) {
+                // A group made before cpuset was used: join it now, every process of the task.
+                fs.mkdirs(dir);
+                inheritCpuset(dir);
+                for (long pid : pids()) {
+                    fs.write(dir.resolve("cgroup.procs"), Long.toString(pid));
+                }
+            }
+            inheritCpuset(dir);
+            fs.write(dir.resolve("cpuset.cpus"), cpus);
+        }
+
+        @Override
+        public void setDiskLimits(DiskLimits limits) {
+            if (mounts.blkio() == null) {
+                throw new CgroupUnavailableException("no v1 blkio hierarchy is mounted");
+            }
+            Path dir = in(mounts.blkio());
+            for (String device : BlockDevices.wholeDisks(BlockDevices.SYS_BLOCK)) {
+                // Unthrottled bytes keep the never-reached rule: it is what makes blkio account.
+                fs.write(
+                        dir.resolve("blkio.throttle.read_bps_device"),
+                        device + " " + orElse(limits.readBps(), BlockDevices.NO_LIMIT));
+                fs.write(
+                        dir.resolve("blkio.throttle.write_bps_device"),
+                        device + " " + orElse(limits.writeBps(), BlockDevices.NO_LIMIT));
+                // 0 removes an IOPS rule.
+                fs.write(
+                        dir.resolve("blkio.throttle.read_iops_device"),
+                        device + " " + orElse(limits.readIops(), 0L));
+                fs.write(
+                        dir.resolve("blkio.throttle.write_iops_device"),
+                        device + " " + orElse(limits.writeIops(), 0L));
+            }
+        }
+
+        @Override
+        public boolean setMemory(long memoryBytes, Long swapBytes) {
+            CgroupValues.requirePositive(memoryBytes, "memory bytes");
+            Path dir = in(mounts.memory());
+            Path memswFile = dir.resolve("memory.memsw.limit_in_bytes");
+            boolean accounted = fs.exists(memswFile);
+            if (swapBytes != null && swapBytes < 0) {
+                throw new IllegalArgumentException("swap bytes must not be negative: " + swapBytes);
+            }
+            if (!accounted) {
+                setMemoryBytes(memoryBytes);
+                return swapBytes == null;
+            }
+            // memsw = memory + swap, and may never be below the memory limit: the one that grows
+            // is written first. Without a new swap value, the swap allowed now is kept.
+            Long memsw = CgroupValues.parseLongOrNull(fs.read(memswFile));
+            boolean swapLimited = memsw != null && memsw < CgroupValues.V1_UNLIMITED_THRESHOLD;
+            if (swapBytes == null && !swapLimited) {
+                setMemoryBytes(memoryBytes);
+                return true;
+            }
+            long memoryNow = Long.parseLong(fs.read(dir.resolve("memory.limit_in_bytes")));
+            long swap = swapBytes != null ? swapBytes : Math.max(0, memsw - memoryNow);
+            long target = memoryBytes + swap;
+            if (swapLimited && target > memsw) {
+                fs.write(memswFile, Long.toString(target));
+                setMemoryBytes(memoryBytes);
+            } else {
+                setMemoryBytes(memoryBytes);
+                fs.write(memswFile, Long.toString(target));
+            }
+            return true;
+        }
+
+        @Override
+        public ControlsReading readControls() {
+            try {
+                Boolean frozen = null;
+                if (mounts.freezer() != null) {
+                    String state = readOptional(in(mounts.freezer()), "freezer.state");
+                    frozen = state == null ? null : state.equals("FROZEN");
+                }
+                String cpus = null;
+                if (mounts.cpuset() != null && fs.exists(in(mounts.cpuset()))) {
+                    cpus = readOptional(in(mounts.cpuset()), "cpuset.cpus");
+                }
+                DiskLimits disk = DiskLimits.NONE;
+                if (mounts.blkio() != null) {
+                    Path b = in(mounts.blkio());
+                    disk =
+                            new DiskLimits(
+                                    lowestRule(readOptional(b, "blkio.throttle.read_bps_device")),
+                                    lowestRule(readOptional(b, "blkio.throttle.write_bps_device")),
+                                    lowestRule(readOptional(b, "blkio.throttle.read_iops_device")),
+                                    lowestRule(
+                                            readOptional(b, "blkio.throttle.write_iops_device")));
+                }
+                Path mem = in(mounts.memory());
+                String memsw = readOptional(mem, "memory.memsw.limit_in_bytes");
+                Long swap = null;
+                if (memsw != null) {
+                    long both = Long.parseLong(memsw);
+                    Long memory =
+                            CgroupValues.parseLongOrNull(
+                                    fs.read(mem.resolve("memory.limit_in_bytes")));
+                    if (both < CgroupValues.V1_UNLIMITED_THRESHOLD && memory != null) {
+                        swap = Math.max(0, both - memory);
+                    }
+                }
+                return new ControlsReading(frozen, cpus, disk, swap, memsw != null);
+            } catch (GroupVanishedException e) {
+                return ControlsReading.NONE;
+            }
+        }
+    }
+
+    /** The lowest "MAJ:MIN value" rule; null when there is none below the accounting rate. */
+    static Long lowestRule(String rules) {
+        if (rules == null) {
+            return null;
+        }
+        Long lowest = null;
+        for (String line : rules.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2) {
+                long v = Long.parseLong(parts[1]);
+                if (v > 0 && v < NO_THROTTLE_THRESHOLD && (lowest == null || v < lowest)) {
+                    lowest = v;
+                }
+            }
+        }
+        return lowest;
+    }
+
+    private static long orElse(Long value, long otherwise) {
+        return value == null ? otherwise : value;
     }
 
     private static Long first(Long a, Long b) {

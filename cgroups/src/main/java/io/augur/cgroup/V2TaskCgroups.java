@@ -81,8 +81,22 @@ public final class V2TaskCgroups extends ManagedRoot {
 
     @Override
     V2Group group(String taskId) {
-        return new V2Group(taskId);
+        return new V2Group(taskId, null);
     }
+
+    @Override
+    V2Group group(String taskId, String sub) {
+        return new V2Group(taskId, sub);
+    }
+
+    /** How long a freeze may take before it is reported. */
+    static final Duration FREEZE_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * The leaf a task's own processes move to when a child group needs controllers delegated:
+     * cgroup v2 lets only groups without processes give controllers to their children.
+     */
+    public static final String TASK_LEAF = "task";
 
     @Override
     void killAll(Group group) {
@@ -91,39 +105,160 @@ public final class V2TaskCgroups extends ManagedRoot {
         if (fs.exists(kill)) {
             // One write kills every process of the group atomically, forks included.
             fs.write(kill, "1");
-            if (awaitEmpty(g::pids, KILL_GRACE)) {
+            if (awaitEmpty(g::allPids, KILL_GRACE)) {
                 return;
             }
         }
         Path freeze = g.dir().resolve("cgroup.freeze");
         long deadline = System.nanoTime() + KILL_GRACE.toNanos();
-        while (!g.pids().isEmpty()) {
+        while (!g.allPids().isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
-                        "processes " + g.pids() + " of " + g + " survived " + KILL_GRACE);
+                        "processes " + g.allPids() + " of " + g + " survived " + KILL_GRACE);
             }
             boolean frozen = fs.exists(freeze);
             if (frozen) {
                 fs.write(freeze, "1");
             }
-            for (long pid : g.pids()) {
+            for (long pid : g.allPids()) {
                 signals.kill(pid);
             }
             if (frozen) {
                 fs.write(freeze, "0");
             }
-            awaitEmpty(g::pids, Duration.ofMillis(500));
+            awaitEmpty(g::allPids, Duration.ofMillis(500));
         }
     }
 
     /** One task's directory in the unified hierarchy. */
     final class V2Group extends Group {
-        V2Group(String taskId) {
-            super(taskId);
+        V2Group(String taskId, String sub) {
+            super(taskId, sub);
         }
 
         Path dir() {
-            return child(root, taskId);
+            return under(childDir(root, taskId));
+        }
+
+        /**
+         * A child group gets the controllers its task group has. v2 allows that only while the task
+         * group holds no processes itself: they move to the leaf {@link #TASK_LEAF} first.
+         */
+        @Override
+        void prepare() {
+            if (sub == null) {
+                return;
+            }
+            Path taskDir = childDir(root, taskId);
+            List<String> offered = controllers(taskDir);
+            if (offered.stream().noneMatch(WANTED::contains)) {
+                return; // nothing to delegate: processes may stay where they are
+            }
+            if (!sub.equals(TASK_LEAF)) {
+                V2Group leaf = (V2Group) group(taskId).child(TASK_LEAF);
+                for (long pid : readPids(List.of(taskDir.resolve("cgroup.procs")))) {
+                    try {
+                        leaf.addProcess(pid);
+                    } catch (GroupVanishedException | java.io.UncheckedIOException e) {
+                        LOG.debug("pid {} left before it was moved: {}", pid, e.getMessage());
+                    }
+                }
+                delegate(taskDir);
+            }
+        }
+
+        @Override
+        public void freeze() {
+            Path freeze = dir().resolve("cgroup.freeze");
+            if (!fs.exists(freeze)) {
+                throw new CgroupUnavailableException(
+                        "this kernel has no cgroup.freeze in " + dir());
+            }
+            fs.write(freeze, "1");
+            long deadline = System.nanoTime() + FREEZE_WAIT.toNanos();
+            while (!Boolean.TRUE.equals(frozen())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            this + " did not report frozen 1 within " + FREEZE_WAIT);
+                }
+                pause();
+            }
+        }
+
+        private Boolean frozen() {
+            Long frozen = CgroupValues.keyed(readOptional(dir(), "cgroup.events"), "frozen");
+            return frozen == null ? null : frozen == 1;
+        }
+
+        @Override
+        public void thaw() {
+            Path freeze = dir().resolve("cgroup.freeze");
+            if (fs.exists(freeze)) {
+                fs.write(freeze, "0");
+            }
+        }
+
+        @Override
+        public void setCpuset(String cpus) {
+            fs.write(control("cpuset.cpus", "cpuset"), cpus);
+        }
+
+        @Override
+        public void setDiskLimits(DiskLimits limits) {
+            Path ioMax = control("io.max", "io");
+            for (String device : BlockDevices.wholeDisks(BlockDevices.SYS_BLOCK)) {
+                fs.write(
+                        ioMax,
+                        device
+                                + " rbps="
+                                + maxOr(limits.readBps())
+                                + " wbps="
+                                + maxOr(limits.writeBps())
+                                + " riops="
+                                + maxOr(limits.readIops())
+                                + " wiops="
+                                + maxOr(limits.writeIops()));
+            }
+        }
+
+        @Override
+        public boolean setMemory(long memoryBytes, Long swapBytes) {
+            setMemoryBytes(memoryBytes);
+            if (swapBytes == null) {
+                return true;
+            }
+            Path swap = dir().resolve("memory.swap.max");
+            if (!fs.exists(swap)) {
+                return false;
+            }
+            fs.write(swap, Long.toString(swapBytes));
+            return true;
+        }
+
+        @Override
+        public ControlsReading readControls() {
+            try {
+                Long rbps = null;
+                Long wbps = null;
+                Long riops = null;
+                Long wiops = null;
+                String io = readOptional(dir(), "io.max");
+                if (io != null) {
+                    rbps = lowestIoMax(io, "rbps");
+                    wbps = lowestIoMax(io, "wbps");
+                    riops = lowestIoMax(io, "riops");
+                    wiops = lowestIoMax(io, "wiops");
+                }
+                String swap = readOptional(dir(), "memory.swap.max");
+                return new ControlsReading(
+                        frozen(),
+                        readOptional(dir(), "cpuset.cpus"),
+                        new DiskLimits(rbps, wbps, riops, wiops),
+                        CgroupValues.parseLongOrNull(swap),
+                        swap != null);
+            } catch (GroupVanishedException e) {
+                return ControlsReading.NONE;
+            }
         }
 
         @Override
@@ -223,5 +358,23 @@ public final class V2TaskCgroups extends ManagedRoot {
                 return CgroupUsage.absent(taskId, at);
             }
         }
+    }
+
+    private static String maxOr(Long value) {
+        return value == null ? "max" : Long.toString(value);
+    }
+
+    /** The lowest {@code key=N} over io.max lines; null when every device has "max". */
+    static Long lowestIoMax(String content, String key) {
+        Long lowest = null;
+        for (String line : content.split("\n")) {
+            for (String field : line.trim().split("\\s+")) {
+                if (field.startsWith(key + "=") && !field.endsWith("=max")) {
+                    long v = Long.parseLong(field.substring(key.length() + 1));
+                    lowest = lowest == null ? v : Math.min(lowest, v);
+                }
+            }
+        }
+        return lowest;
     }
 }

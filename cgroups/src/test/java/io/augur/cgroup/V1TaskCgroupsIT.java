@@ -184,4 +184,112 @@ class V1TaskCgroupsIT {
                                 .timestamp())
                 .isEqualTo(java.time.Instant.EPOCH);
     }
+
+    /** CPU time the group used over {@code millis}. */
+    static long cpuOver(TaskCgroup group, long millis) throws InterruptedException {
+        long before = group.readUsage().cpuUsageNanos();
+        Thread.sleep(millis); // a measuring window, not synchronisation
+        return group.readUsage().cpuUsageNanos() - before;
+    }
+
+    @Test
+    void aFrozenGroupStopsRunningAndRunsAgainWhenThawed() throws Exception {
+        TaskCgroup group = cgroups.create("frozen");
+        workloads.start(group, "sh -c 'while :; do :; done'");
+        Await.until("burning", Duration.ofSeconds(30), () -> group.readUsage().cpuUsageNanos() > 0);
+
+        group.freeze();
+        assertThat(group.readControls().frozen()).isTrue();
+        assertThat(cpuOver(group, 300)).isLessThan(5_000_000L);
+        assertThat(group.pids()).isNotEmpty(); // still there, for inspection
+
+        group.thaw();
+        assertThat(group.readControls().frozen()).isFalse();
+        assertThat(cpuOver(group, 300)).isGreaterThan(50_000_000L);
+    }
+
+    @Test
+    void killAllEmptiesAForkingGroupAndItsChildGroupButKeepsThem() throws Exception {
+        TaskCgroup group = cgroups.create("killall");
+        group.setPidsMax(400);
+        workloads.start(group, "sh -c 'while :; do sleep 300 & sleep 0.05; done'");
+        TaskCgroup split = group.child("split-1");
+        workloads.start(split, "sh -c 'while :; do sleep 300 & sleep 0.05; done'");
+        Await.until("forks", Duration.ofSeconds(30), () -> group.allPids().size() > 10);
+
+        group.killAll();
+
+        assertThat(group.allPids()).isEmpty();
+        assertThat(group.pids()).isEmpty();
+        assertThat(split.pids()).isEmpty();
+        assertThat(cgroups.find("killall")).isPresent();
+        assertThat(group.children()).containsExactly("split-1");
+    }
+
+    @Test
+    void aChildGroupHasItsOwnLimits() {
+        TaskCgroup group = cgroups.create("parent");
+        group.setCpuCores(1.0);
+        TaskCgroup split = group.child("split-7");
+        split.setCpuCores(0.1);
+        split.setPidsMax(5);
+
+        assertThat(split.readLimits().cpuCores()).isEqualTo(0.1);
+        assertThat(split.readLimits().pidsMax()).isEqualTo(5L);
+        assertThat(group.readLimits().cpuCores()).isEqualTo(1.0);
+        assertThat(MOUNT.resolve("cpu").resolve(root).resolve("parent/split-7")).isDirectory();
+        assertThatThrownBy(() -> group.child("../x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void cpusetAndSwapReadBack() {
+        assumeTrue(Files.isDirectory(MOUNT.resolve("cpuset")), "no cpuset hierarchy");
+        TaskCgroup group = cgroups.create("pinned");
+        group.setCpuset("0");
+        boolean swap = group.setMemory(64L << 20, 0L);
+
+        ControlsReading controls = group.readControls();
+        assertThat(controls.cpusetCpus()).isEqualTo("0");
+        assertThat(group.readLimits().memoryBytes()).isEqualTo(64L << 20);
+        assertThat(swap).isEqualTo(controls.swapAccounted());
+        if (controls.swapAccounted()) {
+            assertThat(controls.memorySwapBytes()).isZero();
+            // Raising memory above the old memory+swap works and keeps the swap allowed (0).
+            assertThat(group.setMemory(128L << 20, null)).isTrue();
+            assertThat(group.readLimits().memoryBytes()).isEqualTo(128L << 20);
+            assertThat(group.readControls().memorySwapBytes()).isZero();
+            // Lowering it again too (memory is written before memsw then).
+            assertThat(group.setMemory(32L << 20, 16L << 20)).isTrue();
+            assertThat(group.readLimits().memoryBytes()).isEqualTo(32L << 20);
+            assertThat(group.readControls().memorySwapBytes()).isEqualTo(16L << 20);
+        }
+    }
+
+    @Test
+    void aDiskWriterIsHeldToItsBandwidth(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        assumeTrue(Files.isDirectory(MOUNT.resolve("blkio")), "no blkio hierarchy");
+        TaskCgroup group = cgroups.create("slowdisk");
+        long bps = 2L << 20;
+        group.setDiskLimits(new DiskLimits(null, bps, null, null));
+        assertThat(group.readControls().disk().writeBps()).isEqualTo(bps);
+
+        long started = System.nanoTime();
+        Process p =
+                new ProcessBuilder(
+                                group.commandInside(
+                                        "dd if=/dev/zero of="
+                                                + dir.resolve("out")
+                                                + " bs=256k count=24 oflag=direct"))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        assertThat(p.waitFor()).isZero();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // 6 MiB at 2 MiB/s: about 3 s (the first burst may pass at once); unthrottled it is
+        // milliseconds.
+        assertThat(seconds).isGreaterThan(2.0);
+        assertThat((6 << 20) / seconds).isLessThan(bps * 1.5);
+        assertThat(group.readUsage().diskWriteBytes()).isGreaterThanOrEqualTo(6L << 20);
+    }
 }

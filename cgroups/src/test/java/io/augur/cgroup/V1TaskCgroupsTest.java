@@ -63,7 +63,7 @@ class V1TaskCgroupsTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(base.resolve("cpu/etc")).doesNotExist();
-        assertThatThrownBy(() -> ManagedRoot.child(base, "../x"))
+        assertThatThrownBy(() -> ManagedRoot.childDir(base, "../x"))
                 .hasMessageContaining("leaves the managed root");
     }
 
@@ -239,5 +239,13 @@ class V1TaskCgroupsTest {
         assertThat(mounts.blkio()).isNull();
         assertThat(mounts.freezer()).isNull();
         assertThat(k).isNotNull();
+    }
+
+    @Test
+    void readsTheLowestThrottleRuleAndIgnoresTheAccountingRule() {
+        assertThat(V1TaskCgroups.lowestRule("254:0 9223372036854775807\n253:0 2097152"))
+                .isEqualTo(2097152L);
+        assertThat(V1TaskCgroups.lowestRule("254:0 9223372036854775807")).isNull();
+        assertThat(V1TaskCgroups.lowestRule("")).isNull();
     }
 }

@@ -97,4 +97,23 @@ class V2TaskCgroupsIT {
                     .isInstanceOf(CgroupUnavailableException.class);
         }
     }
+
+    @Test
+    void freezesThawsAndKillsAForkingTaskWithAChildGroup() throws Exception {
+        TaskCgroup group = cgroups.create("freeze");
+        workloads.start(group, "sh -c 'while :; do :; done'");
+        TaskCgroup split = group.child("split-1");
+        workloads.start(split, "sh -c 'while :; do sleep 300 & sleep 0.05; done'");
+
+        group.freeze();
+        assertThat(group.readControls().frozen()).isTrue();
+        assertThat(V1TaskCgroupsIT.cpuOver(group, 300)).isLessThan(5_000_000L);
+        group.thaw();
+        assertThat(group.readControls().frozen()).isFalse();
+        assertThat(V1TaskCgroupsIT.cpuOver(group, 300)).isGreaterThan(50_000_000L);
+
+        group.killAll();
+        assertThat(group.allPids()).isEmpty();
+        assertThat(cgroups.find("freeze")).isPresent();
+    }
 }

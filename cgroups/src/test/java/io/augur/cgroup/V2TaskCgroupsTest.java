@@ -106,4 +106,44 @@ class V2TaskCgroupsTest {
         assertThat(kernel.killed).isEmpty();
         assertThat(base.resolve("augur")).doesNotExist();
     }
+
+    @Test
+    void readsTheLowestIoMaxRulePerKeyAndMaxAsNone() {
+        String io =
+                "254:0 rbps=max wbps=2097152 riops=max wiops=100\n8:0 rbps=max wbps=1048576 riops=max wiops=max";
+        assertThat(V2TaskCgroups.lowestIoMax(io, "wbps")).isEqualTo(1048576L);
+        assertThat(V2TaskCgroups.lowestIoMax(io, "wiops")).isEqualTo(100L);
+        assertThat(V2TaskCgroups.lowestIoMax(io, "rbps")).isNull();
+    }
+
+    @Test
+    void aChildGroupMovesTheTasksOwnProcessesToALeafBeforeDelegating() {
+        FakeKernel kernel = FakeKernel.v2(base, "cpu memory pids io");
+        TaskCgroup group = cgroups(kernel).create("task-1");
+        group.addProcess(42);
+
+        TaskCgroup split = group.child("split-42");
+        split.setCpuCores(0.1);
+
+        // No internal processes: 42 leaves the task's group for its leaf before the task's
+        // group gives its controllers to its children.
+        int moved = kernel.writes.indexOf("augur/task-1/task/cgroup.procs=42");
+        int delegated = kernel.writes.indexOf("augur/task-1/cgroup.subtree_control=+cpu");
+        assertThat(moved).isNotNegative();
+        assertThat(delegated).isGreaterThan(moved);
+        assertThat(kernel.writes).contains("augur/task-1/split-42/cpu.max=10000 100000");
+        assertThat(group.children()).containsExactly("split-42", "task");
+    }
+
+    @Test
+    void withoutControllersToDelegateProcessesStayInTheTasksGroup() {
+        FakeKernel kernel = FakeKernel.v2(base, "hugetlb");
+        TaskCgroup group = cgroups(kernel).create("task-1");
+        group.addProcess(42);
+
+        group.child("split-42");
+
+        assertThat(group.children()).containsExactly("split-42");
+        assertThat(kernel.writes).noneMatch(w -> w.contains("task-1/task/"));
+    }
 }
