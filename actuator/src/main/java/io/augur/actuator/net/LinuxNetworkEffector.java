@@ -46,20 +46,40 @@ public final class LinuxNetworkEffector implements NetworkEffector {
         } else {
             NetworkFilters.apply(n, policy.allowList());
         }
+        boolean wasUp = linkUp(n);
         SystemCommands.check(
                 List.of(ip, "link", "set", n.hostInterface(), policy.enabled() ? "up" : "down"));
+        if (policy.enabled() && !wasUp) {
+            // Addresses the task tried to reach while off are cached as unreachable (FAILED
+            // neighbours: "No route to host" for a while); forget them on both ends.
+            SystemCommands.check(List.of(ip, "neigh", "flush", "dev", n.hostInterface()));
+            SystemCommands.check(
+                    List.of(
+                            ip,
+                            "-n",
+                            n.namespace(),
+                            "neigh",
+                            "flush",
+                            "dev",
+                            TaskNetNames.TASK_INTERFACE));
+        }
+    }
+
+    private boolean linkUp(TaskNetNames n) {
+        for (JsonNode link : json(List.of(ip, "-j", "link", "show", "dev", n.hostInterface()))) {
+            for (JsonNode flag : link.path("flags")) {
+                if (flag.asText().equals("UP")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
     public NetworkPolicy read(String taskId) {
         TaskNetNames n = existing(taskId);
-        boolean up = false;
-        for (JsonNode link : json(List.of(ip, "-j", "link", "show", "dev", n.hostInterface()))) {
-            for (JsonNode flag : link.path("flags")) {
-                up |= flag.asText().equals("UP");
-            }
-        }
-        return new NetworkPolicy(up, tbfRate(n.hostInterface()), NetworkFilters.read(n));
+        return new NetworkPolicy(linkUp(n), tbfRate(n.hostInterface()), NetworkFilters.read(n));
     }
 
     /** tbf's burst: 40 ms at the rate, at least 16 KiB (several full-size packets). */

@@ -168,7 +168,16 @@ public final class TaskNetworks {
         return Files.exists(Path.of("/sys/class/net", dev));
     }
 
+    /** FileLock is per process: threads of one launcher JVM queue here first. */
+    private static final Object IN_PROCESS = new Object();
+
     private AddressPool.Link assignHostAddress(TaskNetNames n) {
+        synchronized (IN_PROCESS) {
+            return assignHostAddressLocked(n);
+        }
+    }
+
+    private AddressPool.Link assignHostAddressLocked(TaskNetNames n) {
         try {
             Files.createDirectories(lockFile.getParent());
             try (FileChannel ch =

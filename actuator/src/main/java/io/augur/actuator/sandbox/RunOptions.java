@@ -87,6 +87,9 @@ public record RunOptions(
               --node ID              this node's id in TaskEvents (default: local)
               --help                 this text
 
+            The command's environment also has AUGUR_TASK_ID, AUGUR_TASK_ADDRESS (its eth0)
+            and AUGUR_HOST_ADDRESS (the host end: its gateway, where host services are reached).
+
             Exit status: the command's; 2 for bad arguments; 127 when COMMAND is not found; 1
             when the sandbox cannot be set up (the reason on stderr, nothing left behind).
             """;

@@ -34,6 +34,12 @@ public final class SandboxRun {
     /** Exit status when the command is not found (as a shell's). */
     public static final int NOT_FOUND = 127;
 
+    /** Environment the command gets: its task id, its own address and the host end's. */
+    public static final String ENV_TASK_ID = "AUGUR_TASK_ID";
+
+    public static final String ENV_TASK_ADDRESS = "AUGUR_TASK_ADDRESS";
+    public static final String ENV_HOST_ADDRESS = "AUGUR_HOST_ADDRESS";
+
     private final RunOptions o;
     private final SandboxProfile profile;
     private final TaskCgroups cgroups;
@@ -123,7 +129,11 @@ public final class SandboxRun {
                     net.hostAddress(),
                     net.taskAddress(),
                     o.network());
-            process = new ProcessBuilder(argv).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+            pb.environment().put(ENV_TASK_ID, o.taskId());
+            pb.environment().put(ENV_TASK_ADDRESS, net.taskAddress());
+            pb.environment().put(ENV_HOST_ADDRESS, net.hostAddress());
+            process = pb.start();
             int status = process.waitFor();
             if (status == LaunchCommand.CGROUP_JOIN_FAILED && group.pids().isEmpty()) {
                 LOG.warn("exit {}: the command may not have joined cgroup {}", status, o.taskId());
