@@ -74,8 +74,9 @@ public final class TaskNetworks {
                             + n.hostInterface()
                             + ")");
         }
+        // Outside the try: when this fails (another launcher just created it), it is not ours.
+        SystemCommands.check(List.of(ip, "netns", "add", n.namespace()));
         try {
-            SystemCommands.check(List.of(ip, "netns", "add", n.namespace()));
             SystemCommands.check(
                     List.of(
                             ip,

@@ -50,7 +50,8 @@ public final class SandboxRun {
     private final AtomicBoolean cleaned = new AtomicBoolean();
     private volatile Process process;
     private Path programFile;
-    private boolean registered;
+    private volatile boolean registered;
+    private volatile boolean owner;
 
     public SandboxRun(
             RunOptions o,
@@ -94,9 +95,13 @@ public final class SandboxRun {
             throw new SetupException(
                     "task " + o.taskId() + " is already running (its cgroup has processes)");
         }
-        registry.publish(event(TaskEventType.STARTED));
-        registered = true;
         try {
+            // Creating the namespace is the claim on the task id: it fails when another launcher
+            // holds it, and then nothing of that launcher's is touched.
+            TaskNetwork net = networks.create(o.taskId());
+            owner = true;
+            registry.publish(event(TaskEventType.STARTED));
+            registered = true;
             TaskCgroup group = cgroups.create(o.taskId());
             if (o.cpuCores() != null) {
                 group.setCpuCores(o.cpuCores());
@@ -107,7 +112,6 @@ public final class SandboxRun {
             if (o.pidsMax() != null) {
                 group.setPidsMax(o.pidsMax());
             }
-            TaskNetwork net = networks.create(o.taskId());
             if (!o.network().equals(NetworkPolicy.open())) {
                 effector.apply(o.taskId(), o.network());
             }
@@ -184,15 +188,17 @@ public final class SandboxRun {
             return;
         }
         RuntimeException failure = null;
-        try {
-            cgroups.destroy(o.taskId());
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        try {
-            networks.destroy(o.taskId());
-        } catch (RuntimeException e) {
-            failure = add(failure, e);
+        if (owner) { // never touch a sandbox another launcher of the same task id holds
+            try {
+                cgroups.destroy(o.taskId());
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            try {
+                networks.destroy(o.taskId());
+            } catch (RuntimeException e) {
+                failure = add(failure, e);
+            }
         }
         if (programFile != null) {
             try {
