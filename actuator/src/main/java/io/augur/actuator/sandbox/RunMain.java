@@ -39,7 +39,8 @@ public final class RunMain {
         SandboxRun run;
         TaskRegistry registry = null;
         try {
-            TaskCgroups cgroups = TaskCgroups.detect(o.cgroupRoot());
+            TaskCgroups cgroups =
+                    TaskCgroups.detect(o.cgroupRoot(), o.cgroupMount(), Clock.systemUTC());
             TaskNetworks networks = TaskNetworks.onThisHost();
             registry =
                     o.bootstrap() == null ? TaskRegistry.none() : TaskRegistry.kafka(o.bootstrap());

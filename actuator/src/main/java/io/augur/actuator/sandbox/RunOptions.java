@@ -2,6 +2,7 @@ package io.augur.actuator.sandbox;
 
 import io.augur.actuator.net.Destination;
 import io.augur.actuator.net.NetworkPolicy;
+import io.augur.cgroup.TaskCgroups;
 import io.augur.cgroup.TaskIds;
 import io.augur.launch.Arguments;
 import io.augur.launch.CommandLine;
@@ -30,6 +31,8 @@ import java.util.regex.Pattern;
  * @param profilesFile an operator's sandbox profiles file, or null for the shipped ones
  * @param bootstrap Kafka bootstrap servers for TaskEvents, or null for none
  * @param cgroupRoot the managed cgroup root
+ * @param cgroupMount where the cgroup file systems are mounted (v1 when it has a v1 cpu hierarchy,
+ *     else v2 when it is a unified hierarchy)
  * @param node this node's id (TaskEvent.nodeId)
  * @param command the command and its arguments
  */
@@ -45,6 +48,7 @@ public record RunOptions(
         Path profilesFile,
         String bootstrap,
         String cgroupRoot,
+        Path cgroupMount,
         String node,
         List<String> command) {
 
@@ -53,7 +57,8 @@ public record RunOptions(
             Usage: ./augur run --task ID [--user U] [--role R] [--cpu CORES] [--memory SIZE]
                                [--pids N] [--network on|off|RATE] [--allow DEST,...]
                                [--profile NAME] [--profiles FILE] [--bootstrap HOST:PORT]
-                               [--cgroup-root NAME] [--node ID] -- COMMAND [ARG...]
+                               [--cgroup-root NAME] [--cgroup-mount DIR] [--node ID]
+                               -- COMMAND [ARG...]
 
             Runs COMMAND as task ID the way a node runs tasks, in the foreground: in the task's
             own cgroup (joined before the command's first instruction), in its own network
@@ -84,6 +89,10 @@ public record RunOptions(
                                      command starts, ENDED after it ended (default: no Kafka)
               --cgroup-root NAME     managed cgroup root (default: augur, as the enforcer's
                                      and the collector's)
+              --cgroup-mount DIR     where cgroups are mounted: cgroup v1 when DIR/cpu is a v1
+                                     hierarchy, else v2 when DIR is cgroup2 (default:
+                                     /sys/fs/cgroup; e.g. /sys/fs/cgroup/unified for v2 on a
+                                     hybrid node)
               --node ID              this node's id in TaskEvents (default: local)
               --help                 this text
 
@@ -108,6 +117,7 @@ public record RunOptions(
                     "profiles",
                     "bootstrap",
                     "cgroup-root",
+                    "cgroup-mount",
                     "node");
 
     private static final Pattern SIZE =
@@ -169,6 +179,7 @@ public record RunOptions(
                 a.has("profiles") ? Path.of(a.get("profiles")) : null,
                 bootstrap,
                 root,
+                a.has("cgroup-mount") ? Path.of(a.get("cgroup-mount")) : TaskCgroups.DEFAULT_MOUNT,
                 node,
                 command);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.augur.actuator.net.Destination;
 import io.augur.actuator.net.NetworkPolicy;
+import io.augur.cgroup.TaskCgroups;
 import io.augur.launch.UsageException;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ class RunOptionsTest {
         assertThat(o.command()).containsExactly("sleep", "1");
         assertThat(o.profile()).isEqualTo("default");
         assertThat(o.cgroupRoot()).isEqualTo("augur");
+        assertThat(o.cgroupMount()).isEqualTo(TaskCgroups.DEFAULT_MOUNT);
         assertThat(o.network()).isEqualTo(NetworkPolicy.open());
         assertThat(o.bootstrap()).isNull();
         assertThat(o.cpuCores()).isNull();
@@ -55,6 +57,8 @@ class RunOptionsTest {
                         "127.0.0.1:9092",
                         "--cgroup-root",
                         "augur-x",
+                        "--cgroup-mount",
+                        "/sys/fs/cgroup/unified",
                         "--node",
                         "n1",
                         "--",
@@ -72,6 +76,8 @@ class RunOptionsTest {
         assertThat(o.profile()).isEqualTo("restricted");
         assertThat(o.command()).containsExactly("sh", "-c", "--help -- x");
         assertThat(o.userId()).isEqualTo("alice");
+        assertThat(o.cgroupMount()).hasToString("/sys/fs/cgroup/unified");
+        assertThat(o.cgroupMount()).hasToString("/sys/fs/cgroup/unified");
         assertThat(o.role()).isEqualTo("batch");
     }
 

@@ -132,6 +132,68 @@ class SandboxRunIT {
     }
 
     @Test
+    void onCgroupV2TheCommandRunsInTheTasksUnifiedGroup() throws IOException {
+        Path unified = Path.of("/sys/fs/cgroup/unified");
+        assumeTrue(Files.exists(unified.resolve("cgroup.controllers")), "no cgroup2 mount here");
+        String root2 = "augur-sbx-v2-" + UUID.randomUUID().toString().substring(0, 8);
+        TaskCgroups v2 = TaskCgroups.detect(root2, unified, java.time.Clock.systemUTC());
+        try {
+            assertThat(v2.version()).isEqualTo(CgroupVersion.V2);
+            String task = taskId("v2");
+            JavaProcess p =
+                    launch(
+                            task,
+                            List.of("--cgroup-root", root2, "--cgroup-mount", unified.toString()),
+                            "bash",
+                            "-c",
+                            "echo PID $$; exec sleep 60");
+            long pid = pidFrom(p);
+            assertThat(v2.find(task)).isPresent();
+            assertThat(v2.find(task).get().pids()).contains(pid);
+            assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")))
+                    .contains("0::/" + root2 + "/" + task + "\n");
+            p.process().destroy();
+            assertThat(exitStatus(p)).isEqualTo(143);
+            assertThat(v2.find(task)).isEmpty();
+            assertThat(Path.of("/run/netns", TaskNetNames.of(task).namespace())).doesNotExist();
+        } finally {
+            v2.destroyRoot();
+        }
+    }
+
+    @Test
+    void aLimitTheNodeCannotSetIsAClearErrorAndLeavesNothing() throws IOException {
+        Path unified = Path.of("/sys/fs/cgroup/unified");
+        assumeTrue(Files.exists(unified.resolve("cgroup.controllers")), "no cgroup2 mount here");
+        assumeTrue(
+                !Files.readString(unified.resolve("cgroup.controllers")).contains("pids"),
+                "pids is delegated to cgroup2 here");
+        String root2 = "augur-sbx-v2-" + UUID.randomUUID().toString().substring(0, 8);
+        TaskCgroups v2 = TaskCgroups.detect(root2, unified, java.time.Clock.systemUTC());
+        try {
+            String task = taskId("nopids");
+            List<String> opts =
+                    List.of(
+                            "--cgroup-root",
+                            root2,
+                            "--cgroup-mount",
+                            unified.toString(),
+                            "--pids",
+                            "50");
+            JavaProcess p = launch(task, opts, "true");
+            assertThat(exitStatus(p)).isEqualTo(1);
+            assertThat(Files.readString(p.log()))
+                    .contains("augur run: controller 'pids' is not delegated");
+            assertThat(v2.find(task)).isEmpty();
+            assertThat(Path.of("/run/netns", TaskNetNames.of(task).namespace())).doesNotExist();
+            assertThat(Path.of("/sys/class/net", TaskNetNames.of(task).hostInterface()))
+                    .doesNotExist();
+        } finally {
+            v2.destroyRoot();
+        }
+    }
+
+    @Test
     void aKilledCommandIsReportedAs128PlusSignalAndCleanedUp() {
         String task = taskId("killed");
         JavaProcess p = launch(task, List.of(), "bash", "-c", "echo PID $$; exec sleep 60");
