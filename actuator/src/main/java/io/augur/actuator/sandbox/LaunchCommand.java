@@ -1,5 +1,7 @@
 package io.augur.actuator.sandbox;
 
+import io.augur.launch.JavaProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,9 @@ import java.util.List;
  * <ol>
  *   <li>{@code setsid}: a session of its own, so a terminal's Ctrl-C reaches only the launcher,
  *       which forwards it to the command (not to bubblewrap's monitor, which would die);
+ *   <li>{@code setpriv --pdeathsig KILL} (util-linux): the chain is SIGKILLed when the launcher
+ *       dies (even by SIGKILL), and bubblewrap's {@code --die-with-parent} passes that on to the
+ *       command, so a task never outlives its launcher;
  *   <li>{@code sh}: writes its own pid to every cgroup.procs file of the task (exit 97 when it
  *       cannot), so not one instruction runs outside the cgroup;
  *   <li>{@code ip netns exec NS}: joins the task's network namespace;
@@ -28,6 +33,18 @@ public final class LaunchCommand {
 
     private LaunchCommand() {}
 
+    /** {@code setsid} and {@code setpriv --pdeathsig KILL}, where the machine has them. */
+    public static List<String> prefix() {
+        List<String> p = new ArrayList<>(JavaProcess.ownSession());
+        for (String candidate : List.of("/usr/bin/setpriv", "/bin/setpriv")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                p.addAll(List.of(candidate, "--pdeathsig", "KILL"));
+                break;
+            }
+        }
+        return p;
+    }
+
     public static List<String> argv(
             List<String> sessionPrefix,
             List<Path> procsFiles,
@@ -40,9 +57,9 @@ public final class LaunchCommand {
         for (Path procs : procsFiles) {
             s.append(' ').append(quote(procs.toString()));
         }
-        s.append("; do echo $$ > \"$f\" || exit ")
+        s.append("; do echo $$ > \"$f\" || { echo \"augur run: cannot join cgroup $f\" >&2; exit ")
                 .append(CGROUP_JOIN_FAILED)
-                .append("; done; exec ");
+                .append("; }; done; exec ");
         s.append(quote(ip)).append(" netns exec ").append(quote(namespace)).append(' ');
         s.append(quote(bwrap))
                 .append(" --dev-bind / / --die-with-parent --seccomp 3 -- \"$@\" 3< ");

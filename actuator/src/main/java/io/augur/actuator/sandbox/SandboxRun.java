@@ -3,11 +3,11 @@ package io.augur.actuator.sandbox;
 import io.augur.actuator.net.NetworkEffector;
 import io.augur.actuator.net.NetworkPolicy;
 import io.augur.actuator.net.SystemCommands;
+import io.augur.actuator.net.TaskNetNames;
 import io.augur.actuator.net.TaskNetwork;
 import io.augur.actuator.net.TaskNetworks;
 import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
-import io.augur.launch.JavaProcess;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.TaskEvent;
 import io.augur.schema.TaskEventType;
@@ -47,6 +47,7 @@ public final class SandboxRun {
     private final NetworkEffector effector;
     private final TaskRegistry registry;
     private final Clock clock;
+    private final Path claimDir;
     private final AtomicBoolean cleaned = new AtomicBoolean();
     private volatile Process process;
     private Path programFile;
@@ -61,6 +62,19 @@ public final class SandboxRun {
             NetworkEffector effector,
             TaskRegistry registry,
             Clock clock) {
+        this(o, profile, cgroups, networks, effector, registry, clock, TaskClaim.DEFAULT_DIR);
+    }
+
+    SandboxRun(
+            RunOptions o,
+            SandboxProfile profile,
+            TaskCgroups cgroups,
+            TaskNetworks networks,
+            NetworkEffector effector,
+            TaskRegistry registry,
+            Clock clock,
+            Path claimDir) {
+        this.claimDir = claimDir;
         this.o = o;
         this.profile = profile;
         this.cgroups = cgroups;
@@ -90,16 +104,37 @@ public final class SandboxRun {
         }
         String bwrap = SystemCommands.require("bwrap", "bubblewrap").toString();
         String ip = SystemCommands.require("ip", "iproute2").toString();
-        Optional<TaskCgroup> existing = cgroups.find(o.taskId());
-        if (existing.isPresent() && !existing.get().pids().isEmpty()) {
+        Optional<TaskClaim> claim = TaskClaim.tryClaim(claimDir, o.taskId());
+        if (claim.isEmpty()) {
             throw new SetupException(
-                    "task " + o.taskId() + " is already running (its cgroup has processes)");
+                    "task "
+                            + o.taskId()
+                            + " is already running (launcher pid "
+                            + TaskClaim.holder(claimDir, o.taskId())
+                            + ")");
+        }
+        owner = true;
+        try (TaskClaim held = claim.get()) {
+            try {
+                return runClaimed(ip, bwrap);
+            } finally {
+                // Still under the claim (try-with-resources releases it after this block): no
+                // other launcher of this id can start meanwhile.
+                cleanUp();
+            }
+        }
+    }
+
+    private int runClaimed(String ip, String bwrap) {
+        if (cgroups.find(o.taskId()).isPresent()
+                || TaskNetworks.namespaceExists(TaskNetNames.of(o.taskId()))) {
+            // A launcher of this id died without cleaning up (and its command died with it).
+            LOG.warn("task {}: removing what a dead launcher left behind", o.taskId());
+            cgroups.destroy(o.taskId());
+            networks.destroy(o.taskId());
         }
         try {
-            // Creating the namespace is the claim on the task id: it fails when another launcher
-            // holds it, and then nothing of that launcher's is touched.
             TaskNetwork net = networks.create(o.taskId());
-            owner = true;
             registry.publish(event(TaskEventType.STARTED));
             registered = true;
             TaskCgroup group = cgroups.create(o.taskId());
@@ -118,7 +153,7 @@ public final class SandboxRun {
             programFile = writeProgram(profile.program().bytes());
             List<String> argv =
                     LaunchCommand.argv(
-                            JavaProcess.ownSession(),
+                            LaunchCommand.prefix(),
                             group.procsFiles(),
                             ip,
                             net.namespace(),
@@ -139,9 +174,6 @@ public final class SandboxRun {
             pb.environment().put(ENV_HOST_ADDRESS, net.hostAddress());
             process = pb.start();
             int status = process.waitFor();
-            if (status == LaunchCommand.CGROUP_JOIN_FAILED && group.pids().isEmpty()) {
-                LOG.warn("exit {}: the command may not have joined cgroup {}", status, o.taskId());
-            }
             LOG.info("task {} ended with exit status {}", o.taskId(), status);
             return status;
         } catch (IOException e) {
@@ -149,8 +181,6 @@ public final class SandboxRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SetupException("interrupted");
-        } finally {
-            cleanUp();
         }
     }
 

@@ -24,7 +24,8 @@ class LaunchCommandTest {
         assertThat(argv.get(3))
                 .isEqualTo(
                         "for f in '/sys/fs/cgroup/cpu/augur/t1/cgroup.procs' '/x/it'\\''s'; do echo $$ >"
-                                + " \"$f\" || exit 97; done; exec '/usr/sbin/ip' netns exec 'augur-task-t1'"
+                                + " \"$f\" || { echo \"augur run: cannot join cgroup $f\" >&2; exit 97; };"
+                                + " done; exec '/usr/sbin/ip' netns exec 'augur-task-t1'"
                                 + " '/usr/bin/bwrap' --dev-bind / / --die-with-parent --seccomp 3 -- \"$@\""
                                 + " 3< '/tmp/p.bpf'");
         // The command's words are passed as they are, never through the shell's parser.

@@ -345,6 +345,24 @@ class SandboxRunIT {
     }
 
     @Test
+    void aSigkilledLaunchersTaskDiesWithItAndTheNextRunOfTheIdCleansUp() {
+        String task = taskId("orphan");
+        JavaProcess p = launch(task, List.of(), "bash", "-c", "echo PID $$; exec sleep 60");
+        long pid = pidFrom(p);
+        p.process().destroyForcibly(); // SIGKILL: no cleanup, no forwarding
+        Await.until(
+                "the task died with its launcher",
+                Duration.ofSeconds(20),
+                () -> ProcessHandle.of(pid).isEmpty());
+        // What the dead launcher created is still there ...
+        assertThat(Path.of("/run/netns", TaskNetNames.of(task).namespace())).exists();
+        // ... until the next run of the same id takes it over and removes it at its end.
+        JavaProcess again = launch(task, List.of(), "sh", "-c", "exit 4");
+        assertThat(exitStatus(again)).as(again.tail()).isEqualTo(4);
+        assertNothingLeft(task);
+    }
+
+    @Test
     void badArgumentsExit2() throws IOException {
         JavaProcess p =
                 JavaProcess.builder("actuator", RunMain.class.getName())
