@@ -84,6 +84,22 @@ class NetworkControlsTest {
     }
 
     @Test
+    void aMissingToolNamesTheDebianPackage() {
+        assertThatThrownBy(() -> SystemCommands.require("no-such-tool-augur", "iproute2"))
+                .isInstanceOf(NetworkCommandException.class)
+                .hasMessage(
+                        "'no-such-tool-augur' is not installed: install Debian's package iproute2"
+                                + " (apt-get install iproute2)");
+    }
+
+    @Test
+    void aFailingCommandIsReportedWithWhatItPrinted() {
+        assertThatThrownBy(() -> SystemCommands.check(List.of("sh", "-c", "echo nope >&2; exit 3")))
+                .isInstanceOf(NetworkCommandException.class)
+                .hasMessage("sh -c echo nope >&2; exit 3 failed (exit 3): nope");
+    }
+
+    @Test
     void tbfBurstIsFortyMillisecondsButAtLeastSixteenKib() {
         assertThat(LinuxNetworkEffector.burstBytes(1_000_000)).isEqualTo(40_000);
         assertThat(LinuxNetworkEffector.burstBytes(1_000)).isEqualTo(16 * 1024);
