@@ -27,6 +27,12 @@ public final class DecisionValidator {
     /** 100 GiB/s: beyond any disk a node has; a larger value is a unit mistake. */
     public static final long MAX_DISK_BPS = 100L << 30;
 
+    /** Below 8 KiB/s a shaped task cannot even finish a TCP handshake in reasonable time. */
+    public static final long MIN_NETWORK_BPS = 8L << 10;
+
+    /** 100 GiB/s: beyond any link a node has; a larger value is a unit mistake. */
+    public static final long MAX_NETWORK_BPS = 100L << 30;
+
     /** Beyond the fastest NVMe drives. */
     public static final long MAX_DISK_IOPS = 10_000_000L;
 
@@ -77,6 +83,12 @@ public final class DecisionValidator {
         }
         for (Object[] f :
                 new Object[][] {
+                    {
+                        "networkBandwidthBps",
+                        d.getNetworkBandwidthBps(),
+                        MIN_NETWORK_BPS,
+                        MAX_NETWORK_BPS
+                    },
                     {"diskReadBps", d.getDiskReadBps(), MIN_DISK_BPS, MAX_DISK_BPS},
                     {"diskWriteBps", d.getDiskWriteBps(), MIN_DISK_BPS, MAX_DISK_BPS},
                     {"diskReadIops", d.getDiskReadIops(), 1L, MAX_DISK_IOPS},

@@ -1,5 +1,8 @@
 package io.augur.actuator;
 
+import io.augur.actuator.net.NetworkCommandException;
+import io.augur.actuator.net.NetworkEffector;
+import io.augur.actuator.net.NetworkPolicy;
 import io.augur.schema.AckOutcome;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.DeadLetters;
@@ -29,6 +32,8 @@ public final class Enforcer {
     /** Name in dead letters. */
     public static final String COMPONENT = "enforcer";
 
+    private final NetworkEffector network;
+
     /** Where a decision was read from, for the journal and dead letters. */
     public record Source(String topic, int partition, long offset, byte[] key, byte[] value) {}
 
@@ -47,11 +52,49 @@ public final class Enforcer {
             ResourceEffector effector,
             AppliedJournal journal,
             Clock clock) {
+        this(validator, ledger, effector, NetworkEffector.NONE, journal, clock);
+    }
+
+    /**
+     * @param network the network controls of tasks that have a network of their own (started by
+     *     {@code ./augur run}); tasks without one keep the host's network, uncontrolled
+     */
+    public Enforcer(
+            DecisionValidator validator,
+            DecisionLedger ledger,
+            ResourceEffector effector,
+            NetworkEffector network,
+            AppliedJournal journal,
+            Clock clock) {
         this.validator = validator;
         this.ledger = ledger;
         this.effector = effector;
+        this.network = network;
         this.journal = journal;
         this.clock = clock;
+    }
+
+    /**
+     * The network a decision leaves in force on a task with a network of its own: on or off as the
+     * decision says, off while quarantined, shaped to the decision's bandwidth; the allow-list the
+     * task was launched with stays. Empty when the task has no network of its own (or is
+     * terminated: its processes are gone).
+     */
+    private Optional<NetworkPolicy> applyNetwork(
+            EnforcementDecision d, TaskEnforcementState after) {
+        String taskId = d.getTaskId();
+        if (after == TaskEnforcementState.TERMINATED || !network.hasNetwork(taskId)) {
+            return Optional.empty();
+        }
+        NetworkPolicy current = network.read(taskId);
+        boolean enabled = d.getNetworkEnabled() && after != TaskEnforcementState.QUARANTINED;
+        NetworkPolicy wanted =
+                new NetworkPolicy(
+                        enabled, enabled ? d.getNetworkBandwidthBps() : null, current.allowList());
+        if (!wanted.equals(current)) {
+            network.apply(taskId, wanted);
+        }
+        return Optional.of(network.read(taskId));
     }
 
     public Outcome handle(EnforcementDecision d, Source source) {
@@ -159,6 +202,27 @@ public final class Enforcer {
                     }
                 }
             }
+            Optional<NetworkPolicy> net = applyNetwork(d, after);
+            if (net.isPresent()) {
+                NetworkPolicy p = net.get();
+                if (applied == null) {
+                    applied = new ResourceLimits();
+                }
+                applied.setNetworkEnabled(p.enabled());
+                applied.setNetworkBandwidthBps(p.bandwidthBytesPerSecond());
+            }
+        } catch (NetworkCommandException e) {
+            // The cgroup side is in force; the network is not as decided: say so, do not pretend.
+            LOG.warn("cannot enforce the network of {}: {}", d.getDecisionId(), e.getMessage());
+            return new Outcome(
+                    ack(
+                            d,
+                            AckOutcome.FAILED,
+                            "network: " + e.getMessage(),
+                            effector.limitsInForce(taskId).orElse(null),
+                            null,
+                            before),
+                    Optional.empty());
         } catch (EnforcementFailure e) {
             LOG.warn("cannot enforce {}: {}", d.getDecisionId(), e.getMessage());
             return new Outcome(

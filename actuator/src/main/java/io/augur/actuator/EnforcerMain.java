@@ -62,6 +62,9 @@ public final class EnforcerMain {
                             new DecisionValidator(o.bounds()),
                             DecisionLedger.restore(journal.replay()),
                             new CgroupEffector(cgroups, o.observeWindow()),
+                            // Tasks started by ./augur run have a network of their own: on, off,
+                            // shaped as decided; the others keep the host's, uncontrolled.
+                            new io.augur.actuator.net.LinuxNetworkEffector(),
                             journal,
                             clock);
             // Before reading decisions: a restart must not leave a quarantined task thawed or a

@@ -432,6 +432,91 @@ class EnforcerIT {
         }
     }
 
+    /** Whether a TCP connection from inside the task's namespace reaches {@code host:port}. */
+    static boolean connects(io.augur.actuator.net.TaskNetwork net, String host, int port)
+            throws Exception {
+        Process p =
+                new ProcessBuilder(
+                                "ip",
+                                "netns",
+                                "exec",
+                                net.names().namespace(),
+                                "timeout",
+                                "3",
+                                "bash",
+                                "-c",
+                                "exec 3<>/dev/tcp/" + host + "/" + port)
+                        .redirectErrorStream(true)
+                        .start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
+    @Test
+    void aTaskOnItsOwnNetworkIsCutByDecisionCutInQuarantineAndReleased() throws Exception {
+        String node = "node-net";
+        String taskId = "netted-" + UUID.randomUUID().toString().substring(0, 6);
+        io.augur.actuator.net.TaskNetworks networks =
+                io.augur.actuator.net.TaskNetworks.onThisHost();
+        io.augur.actuator.net.TaskNetwork net = networks.create(taskId);
+        try (java.net.ServerSocket server =
+                new java.net.ServerSocket(
+                        0, 50, java.net.InetAddress.getByName(net.hostAddress()))) {
+            Thread accept =
+                    new Thread(
+                            () -> {
+                                while (!server.isClosed()) {
+                                    try (java.net.Socket c = server.accept()) {
+                                        // accepted: the task reached the host
+                                    } catch (java.io.IOException closed) {
+                                        return;
+                                    }
+                                }
+                            });
+            accept.setDaemon(true);
+            accept.start();
+            taskWith(taskId, "sleep 600");
+            startEnforcer(node);
+            assertThat(connects(net, net.hostAddress(), server.getLocalPort())).isTrue();
+            io.augur.actuator.net.LinuxNetworkEffector kernel =
+                    new io.augur.actuator.net.LinuxNetworkEffector();
+            try (TopicProbe<EnforcementAck> acks =
+                    new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+                EnforcementDecision off = decision(node, taskId, 1, EnforcementAction.RESTRICT);
+                off.setNetworkEnabled(false);
+                send(off);
+                EnforcementAck cut = awaitAck(acks, taskId + "#1", 1);
+                assertThat(cut.getOutcome()).isEqualTo(AckOutcome.APPLIED);
+                assertThat(cut.getApplied().getNetworkEnabled()).isFalse();
+                assertThat(kernel.read(taskId).enabled()).isFalse();
+                assertThat(connects(net, net.hostAddress(), server.getLocalPort())).isFalse();
+
+                EnforcementDecision shaped = decision(node, taskId, 2, EnforcementAction.THROTTLE);
+                shaped.setNetworkBandwidthBps(256L << 10);
+                send(shaped);
+                EnforcementAck on = awaitAck(acks, taskId + "#2", 1);
+                assertThat(on.getApplied().getNetworkEnabled()).isTrue();
+                assertThat(on.getApplied().getNetworkBandwidthBps()).isEqualTo(256L << 10);
+                assertThat(kernel.read(taskId).bandwidth()).hasValue(256L << 10);
+                assertThat(connects(net, net.hostAddress(), server.getLocalPort())).isTrue();
+
+                // Quarantine cuts it though the decision leaves it on; the release restores it.
+                send(decision(node, taskId, 3, EnforcementAction.QUARANTINE));
+                EnforcementAck q = awaitAck(acks, taskId + "#3", 1);
+                assertThat(q.getApplied().getNetworkEnabled()).isFalse();
+                assertThat(kernel.read(taskId).enabled()).isFalse();
+
+                send(decision(node, taskId, 4, EnforcementAction.ALLOCATE));
+                EnforcementAck released = awaitAck(acks, taskId + "#4", 1);
+                assertThat(released.getApplied().getNetworkEnabled()).isTrue();
+                assertThat(released.getApplied().getNetworkBandwidthBps()).isNull();
+                assertThat(connects(net, net.hostAddress(), server.getLocalPort())).isTrue();
+            }
+        } finally {
+            networks.destroy(taskId);
+        }
+    }
+
     @Test
     void terminateLeavesTheCgroupEmptyEvenWithAForkingTask() throws Exception {
         String node = "node-terminate";

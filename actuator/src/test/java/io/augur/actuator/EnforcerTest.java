@@ -157,6 +157,62 @@ class EnforcerTest {
     }
 
     @Test
+    void aTaskWithItsOwnNetworkIsCutShapedAndCutWhileQuarantinedAsDecided() {
+        io.augur.actuator.net.InMemoryNetworkEffector net =
+                new io.augur.actuator.net.InMemoryNetworkEffector();
+        net.add("task-1");
+        var allowed = java.util.List.of(io.augur.actuator.net.Destination.parse("10.0.0.1:443"));
+        net.apply("task-1", io.augur.actuator.net.NetworkPolicy.open().withAllowList(allowed));
+        Enforcer e =
+                new Enforcer(
+                        new DecisionValidator(new NodeBounds(2, 8L << 30)),
+                        DecisionLedger.restore(journal.replay()),
+                        effector,
+                        net,
+                        journal,
+                        clock);
+
+        EnforcementDecision shaped = decision(1, EnforcementAction.THROTTLE);
+        shaped.setNetworkBandwidthBps(1L << 20);
+        Enforcer.Outcome first = handle(e, shaped);
+        assertThat(first.ack().getApplied().getNetworkEnabled()).isTrue();
+        assertThat(first.ack().getApplied().getNetworkBandwidthBps()).isEqualTo(1L << 20);
+        // The allow-list the task was launched with stays.
+        assertThat(net.read("task-1").allowList()).isEqualTo(allowed);
+
+        EnforcementDecision off = decision(2, EnforcementAction.RESTRICT);
+        off.setNetworkEnabled(false);
+        assertThat(handle(e, off).ack().getApplied().getNetworkEnabled()).isFalse();
+        assertThat(net.read("task-1").enabled()).isFalse();
+
+        // Quarantine cuts the network even when the decision leaves it on; release restores it.
+        Enforcer.Outcome q = handle(e, decision(3, EnforcementAction.QUARANTINE));
+        assertThat(q.ack().getApplied().getNetworkEnabled()).isFalse();
+        Enforcer.Outcome release = handle(e, decision(4, EnforcementAction.ALLOCATE));
+        assertThat(release.ack().getApplied().getNetworkEnabled()).isTrue();
+        assertThat(release.ack().getApplied().getNetworkBandwidthBps()).isNull();
+        assertThat(net.read("task-1").bandwidth()).isEmpty();
+    }
+
+    @Test
+    void aTaskWithoutItsOwnNetworkKeepsTheHostsAndTheAckSaysNothingOfIt() {
+        EnforcementDecision off = decision(1, EnforcementAction.RESTRICT);
+        off.setNetworkEnabled(false);
+        Enforcer.Outcome o = handle(enforcer, off);
+        assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(o.ack().getApplied().getNetworkEnabled()).isNull();
+    }
+
+    @Test
+    void anAbsurdBandwidthIsRejected() {
+        EnforcementDecision d = decision(1, EnforcementAction.THROTTLE);
+        d.setNetworkBandwidthBps(10L);
+        Enforcer.Outcome o = handle(enforcer, d);
+        assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.REJECTED);
+        assertThat(o.ack().getReason()).contains("networkBandwidthBps 10 is outside");
+    }
+
+    @Test
     void quarantineFreezesAndKeepsTheTaskFrozenUntilAReleasingDecision() {
         Enforcer.Outcome q = handle(enforcer, decision(1, EnforcementAction.QUARANTINE));
         enforcer.committed();

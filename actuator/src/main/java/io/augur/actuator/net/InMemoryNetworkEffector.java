@@ -24,6 +24,11 @@ public final class InMemoryNetworkEffector implements NetworkEffector {
     }
 
     @Override
+    public boolean hasNetwork(String taskId) {
+        return inForce.containsKey(taskId);
+    }
+
+    @Override
     public NetworkPolicy read(String taskId) {
         NetworkPolicy p = inForce.get(taskId);
         if (p == null) {

@@ -77,6 +77,12 @@ public final class LinuxNetworkEffector implements NetworkEffector {
     }
 
     @Override
+    public boolean hasNetwork(String taskId) {
+        TaskNetNames n = TaskNetNames.of(taskId);
+        return TaskNetworks.namespaceExists(n) && TaskNetworks.interfaceExists(n.hostInterface());
+    }
+
+    @Override
     public NetworkPolicy read(String taskId) {
         TaskNetNames n = existing(taskId);
         return new NetworkPolicy(linkUp(n), tbfRate(n.hostInterface()), NetworkFilters.read(n));

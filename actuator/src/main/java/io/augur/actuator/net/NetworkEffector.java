@@ -20,4 +20,26 @@ public interface NetworkEffector {
      * @throws NetworkCommandException when the task has no network
      */
     NetworkPolicy read(String taskId);
+
+    /** Whether the task has a network of its own to control (it was started by the launcher). */
+    boolean hasNetwork(String taskId);
+
+    /** For nodes whose tasks never have a network of their own: controls nothing. */
+    NetworkEffector NONE =
+            new NetworkEffector() {
+                @Override
+                public void apply(String taskId, NetworkPolicy policy) {
+                    throw new NetworkCommandException("task " + taskId + " has no network");
+                }
+
+                @Override
+                public NetworkPolicy read(String taskId) {
+                    throw new NetworkCommandException("task " + taskId + " has no network");
+                }
+
+                @Override
+                public boolean hasNetwork(String taskId) {
+                    return false;
+                }
+            };
 }
