@@ -27,7 +27,8 @@ class RuleMetricsTest {
                     "collector/src/main/java/io/augur/collector/CollectorMetrics.java",
                     "collector/src/main/java/io/augur/collector/InvocationMetrics.java",
                     "statefun-functions/src/main/java/io/augur/functions/http/"
-                            + "PrometheusDecisionObserver.java");
+                            + "PrometheusDecisionObserver.java",
+                    "statefun-functions/src/main/java/io/augur/functions/http/PolicyMetrics.java");
 
     /** Prometheus's own metrics the rules may use. */
     private static final Set<String> PROMETHEUS_OWN = Set.of("up");
