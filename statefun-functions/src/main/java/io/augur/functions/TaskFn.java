@@ -503,6 +503,11 @@ public final class TaskFn implements StatefulFunction {
                         .setReasons(reasons)
                         .build();
         emit(context, decision, taskId, reasons);
+        release(context, taskId, nodeId);
+    }
+
+    /** Returns the task's grant to its node's pool. */
+    private static void release(Context context, String taskId, String nodeId) {
         context.send(
                 MessageBuilder.forAddress(NodeFn.TYPE, nodeId)
                         .withCustomType(
@@ -605,15 +610,7 @@ public final class TaskFn implements StatefulFunction {
         storage.remove(ALLOCATION);
         storage.remove(LAST_ACK);
         // The sequence stays: a reused task id must never repeat a decision id.
-        context.send(
-                MessageBuilder.forAddress(NodeFn.TYPE, nodeId)
-                        .withCustomType(
-                                Types.RELEASE_REQUEST,
-                                ReleaseRequest.newBuilder()
-                                        .setTaskId(taskId)
-                                        .setNodeId(nodeId)
-                                        .build())
-                        .build());
+        release(context, taskId, nodeId);
     }
 
     private void onAck(Context context, EnforcementAck ack) {
