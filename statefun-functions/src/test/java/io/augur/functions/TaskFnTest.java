@@ -370,7 +370,8 @@ class TaskFnTest {
         assertThat(d.get(0).getCpuCores()).isEqualTo(0.6);
         assertThat(d.get(1).getCpuCores()).isEqualTo(0.45);
         assertThat(d.get(1).getMonitoringIntervalMs()).isEqualTo(250);
-        assertThat(d.get(2).getCpuCores()).isEqualTo(1.0);
+        // Restricting never raises a resource: the throttled 0.45 core stays (not the policy's 1).
+        assertThat(d.get(2).getCpuCores()).isEqualTo(0.45);
         assertThat(d.get(2).getNetworkEnabled()).isFalse();
         assertThat(d).allMatch(x -> x.getNodeId().equals(NODE));
     }

@@ -86,7 +86,7 @@ public final class AllocationPolicy {
                     reasons);
         }
         if (risk <= settings.highThreshold() && held == TrustLevel.LOW) {
-            Allocation restricted = settings.restricted();
+            Allocation restricted = restricted(input.current());
             reasons.add(
                     fmt(
                             "risk %.3f <= high threshold %.3f, but trust LOW is held until %d"
@@ -123,10 +123,11 @@ public final class AllocationPolicy {
                     reasons);
         }
         if (risk > settings.highThreshold()) {
-            Allocation restricted = settings.restricted();
+            Allocation restricted = restricted(input.current());
             reasons.add(
                     fmt(
-                            "risk %.3f > high threshold %.3f: restrict to %s, network %s",
+                            "risk %.3f > high threshold %.3f: restrict to %s, network %s (the"
+                                    + " policy's restricted allocation, never above the current)",
                             risk,
                             settings.highThreshold(),
                             describe(restricted),
@@ -189,6 +190,20 @@ public final class AllocationPolicy {
                 PROFILE_DEFAULT,
                 settings.baseMonitoringIntervalMs(),
                 reasons);
+    }
+
+    /**
+     * The restricted allocation for a task that has {@code current}: the policy's {@code
+     * restricted} values, never above what the task has now (restricting "reduces resources",
+     * adaptive-trust-zones.md; a task throttled to 0.1 core must not get a whole core back because
+     * its risk rose), network off.
+     */
+    Allocation restricted(Allocation current) {
+        Allocation r = settings.restricted();
+        return new Allocation(
+                Math.min(r.cpuCores(), current.cpuCores()),
+                Math.min(r.memoryBytes(), current.memoryBytes()),
+                r.networkEnabled() && current.networkEnabled());
     }
 
     /**

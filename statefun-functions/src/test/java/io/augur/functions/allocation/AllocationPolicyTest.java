@@ -82,6 +82,23 @@ class AllocationPolicyTest {
     }
 
     @Test
+    void restrictingNeverRaisesAResource() {
+        Allocation throttled = new Allocation(0.3, 2048 * MIB, true);
+
+        Proposal p = policy.propose(new RiskInput(0.8, FORECAST, throttled));
+        assertThat(p.action()).isEqualTo(EnforcementAction.RESTRICT);
+        assertThat(p.allocation()).isEqualTo(new Allocation(0.3, 512 * MIB, false));
+
+        // Held at LOW after the risk falls: the same, not the policy's whole core.
+        Proposal held =
+                policy.propose(
+                        new RiskInput(0.1, FORECAST, new Allocation(0.3, 512 * MIB, false)),
+                        TrustLevel.LOW);
+        assertThat(held.action()).isEqualTo(EnforcementAction.RESTRICT);
+        assertThat(held.allocation()).isEqualTo(new Allocation(0.3, 512 * MIB, false));
+    }
+
+    @Test
     void moderateRiskThrottlesToThreeQuartersAndMonitorsMoreOften() {
         Proposal p = policy.allocate(new RiskInput(0.5, FORECAST, CURRENT), PLENTY);
 

@@ -55,7 +55,8 @@ class TrustRecoveryTest {
 
         Proposal low = policy.propose(new RiskInput(0.1, calm, current), TrustLevel.LOW);
         assertThat(low.action()).isEqualTo(EnforcementAction.RESTRICT);
-        assertThat(low.allocation()).isEqualTo(AllocationSettings.DEFAULTS.restricted());
+        // The policy's restricted allocation (1 core, 512 MiB), never above the current one.
+        assertThat(low.allocation()).isEqualTo(new Allocation(0.8, 300 * Allocation.MIB, false));
         assertThat(low.reasons()).anyMatch(r -> r.contains("trust LOW is held"));
 
         Proposal medium = policy.propose(new RiskInput(0.1, calm, current), TrustLevel.MEDIUM);
