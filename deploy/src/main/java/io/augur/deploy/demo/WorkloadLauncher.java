@@ -126,7 +126,11 @@ public final class WorkloadLauncher implements AutoCloseable {
                 .setNodeId(nodeId)
                 .setRole(w.role())
                 .setSource("augur-demo:" + w.mainClass())
-                .setBaselineTrust(TrustLevel.MEDIUM)
+                // The demo's own workload library: a known source, so a HIGH baseline; whether a
+                // task keeps it is the risk's (and the user's record's) to decide. At MEDIUM, every
+                // task asks to keep its launch core while held, the node's pool (2 cores here)
+                // runs out in arrival order, and a hostile task capped to 0.1 core reads as calm.
+                .setBaselineTrust(TrustLevel.HIGH)
                 .setInitialAllocation(
                         initial != null ? initial : ResourceLimits.newBuilder().build())
                 .setType(type)
