@@ -83,12 +83,30 @@ public final class EnforcementLoop implements Runnable {
                 if (!records.isEmpty()) {
                     process(records);
                 }
+                lag(consumer).ifPresent(metrics::consumerLag);
             }
         } catch (WakeupException e) {
             if (running) {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Decisions on this enforcer's partitions not read yet: the sum over its assigned partitions of
+     * the consumer's own view (last stable offset − position, from its latest fetch; no request to
+     * the broker). Empty while a partition's lag is not known yet.
+     */
+    static java.util.OptionalLong lag(Consumer<?, ?> consumer) {
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            java.util.OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty()) {
+                return java.util.OptionalLong.empty();
+            }
+            total += lag.getAsLong();
+        }
+        return java.util.OptionalLong.of(total);
     }
 
     /** Ends {@link #run()} from another thread. */

@@ -14,6 +14,7 @@ public final class EnforcerMetrics {
     private final Counter deadLetters;
     private final Histogram applyLatency;
     private final Gauge tasks;
+    private final Gauge lag;
 
     public EnforcerMetrics(CollectorRegistry registry) {
         decisions =
@@ -43,6 +44,13 @@ public final class EnforcerMetrics {
                                         + " them in; terminated tasks are not counted.")
                         .labelNames("trust_level", "state")
                         .register(registry);
+        lag =
+                Gauge.build()
+                        .name("augur_enforcer_consumer_lag_records")
+                        .help(
+                                "Decisions on this enforcer's augur.decisions partitions not read"
+                                        + " yet (its consumer's view after each poll).")
+                        .register(registry);
         for (AckOutcome outcome : AckOutcome.values()) {
             decisions.labels(outcome.name());
         }
@@ -51,6 +59,10 @@ public final class EnforcerMetrics {
     public void handled(AckOutcome outcome, double seconds) {
         decisions.labels(outcome.name()).inc();
         applyLatency.observe(seconds);
+    }
+
+    public void consumerLag(long records) {
+        lag.set(records);
     }
 
     /** Replaces the task counts: (trust level, state) → tasks. */

@@ -143,7 +143,17 @@ class LocalJobRunnerIT {
                         .contains("flink_taskmanager_job_task_operator_liveCoverage{")
                         .contains("flink_taskmanager_job_task_operator_unknownTaskWindows{")
                         .contains("flink_taskmanager_job_task_operator_modelFallbacks{")
-                        .contains("flink_taskmanager_job_task_operator_modelForecasts{");
+                        .contains("flink_taskmanager_job_task_operator_modelForecasts{")
+                        // The Kafka sources' backlog (FLIP-33), for the consumer-lag alert.
+                        .contains("flink_taskmanager_job_task_operator_pendingRecords{");
+                // AugurProfilerLagging sums it by job_name (the reporter writes - as _).
+                assertThat(metrics.lines())
+                        .anyMatch(
+                                l ->
+                                        l.startsWith(
+                                                        "flink_taskmanager_job_task_operator_pendingRecords{")
+                                                && l.contains(
+                                                        "job_name=\"augur_behavior_profiler\""));
             } finally {
                 runner.close();
             }

@@ -30,6 +30,9 @@ class RuleMetricsTest {
                             + "PrometheusDecisionObserver.java",
                     "statefun-functions/src/main/java/io/augur/functions/http/PolicyMetrics.java");
 
+    /** augur_* words in the rules that are label values, not metrics: the job's name. */
+    static final Set<String> NOT_METRICS = Set.of("augur_behavior_profiler");
+
     /** Prometheus's own metrics the rules may use. */
     private static final Set<String> PROMETHEUS_OWN = Set.of("up");
 
@@ -46,9 +49,15 @@ class RuleMetricsTest {
     private static final Pattern FLINK_REGISTERED =
             Pattern.compile("\\.(?:counter|gauge)\\(\\s*\"([A-Za-z0-9_]+)\"");
 
+    /**
+     * Operator metrics Flink itself registers that the rules use: the sources' backlog (FLIP-33
+     * {@code pendingRecords}, which LocalJobRunnerIT finds in the job's scrape).
+     */
+    static final Set<String> FLINK_OWN = Set.of("pendingRecords");
+
     /** The metric names the profiler job's functions register on their operator groups. */
     static Set<String> jobMetricNames() throws IOException {
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new TreeSet<>(FLINK_OWN);
         Path sources = AugurHome.resolve().resolve("jobs/src/main/java");
         try (var files = Files.walk(sources)) {
             for (Path f :
@@ -146,6 +155,9 @@ class RuleMetricsTest {
         for (Path file : files) {
             Matcher m = AUGUR_METRIC.matcher(Files.readString(file));
             while (m.find()) {
+                if (NOT_METRICS.contains(m.group())) {
+                    continue;
+                }
                 assertThat(exposed)
                         .as(
                                 file.getFileName()
