@@ -91,9 +91,11 @@ public final class Enforcer {
         NetworkPolicy wanted =
                 new NetworkPolicy(
                         enabled, enabled ? d.getNetworkBandwidthBps() : null, current.allowList());
-        if (!wanted.equals(current)) {
-            network.apply(taskId, wanted);
+        if (wanted.equals(current)) {
+            // Reading back runs ip, tc and nft: once per decision is enough.
+            return Optional.of(current);
         }
+        network.apply(taskId, wanted);
         return Optional.of(network.read(taskId));
     }
 

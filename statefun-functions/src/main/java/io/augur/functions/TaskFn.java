@@ -140,11 +140,6 @@ public final class TaskFn implements StatefulFunction {
         this.observer = observer;
     }
 
-    /** An enforced policy of {@code policy}'s settings. */
-    public TaskFn(AllocationPolicy policy, Clock clock, DecisionObserver observer) {
-        this(Policy.of(policy.settings(), "settings"), clock, observer);
-    }
-
     public static StatefulFunctionSpec spec(FunctionsConfig config) {
         return StatefulFunctionSpec.builder(TYPE)
                 .withValueSpecs(

@@ -54,7 +54,7 @@ class TaskFnTest {
     @Test
     void anAssessmentReservesTheSequenceAndAsksTheNodeThenTheGrantEmitsTheDecision()
             throws Throwable {
-        TaskFn fn = new TaskFn(config.policy(), CLOCK, observer);
+        TaskFn fn = new TaskFn(config.currentPolicy(), CLOCK, observer);
         TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
         RiskAssessment high = assessment(TASK, NODE, 0.9, T0, 0.5, 256 * MIB);
 
@@ -156,7 +156,7 @@ class TaskFnTest {
     @Test
     void aCriticalTaskIsQuarantinedKeptFrozenAndTerminatedWhenItsQuarantineExpires()
             throws Throwable {
-        TaskFn fn = new TaskFn(config.policy(), CLOCK, observer);
+        TaskFn fn = new TaskFn(config.currentPolicy(), CLOCK, observer);
         TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
         fn.apply(context, message(Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB))).join();
 
@@ -222,7 +222,7 @@ class TaskFnTest {
 
     @Test
     void anExpiryOfAQuarantineThatEndedWithTheTaskChangesNothing() throws Throwable {
-        TaskFn fn = new TaskFn(config.policy(), CLOCK, observer);
+        TaskFn fn = new TaskFn(config.currentPolicy(), CLOCK, observer);
         TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
         fn.apply(context, message(Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB))).join();
         fn.apply(

@@ -111,13 +111,6 @@ public record ServerOptions(
                             + " thresholds in the policy file (risk.high-threshold,"
                             + " risk.medium-threshold)");
         }
-        if (!(0 <= medium && medium <= high && high <= 1)) {
-            throw new IllegalArgumentException(
-                    "thresholds must satisfy 0 <= medium <= high <= 1, got medium "
-                            + medium
-                            + ", high "
-                            + high);
-        }
         return Optional.of(
                 new ServerOptions(
                         bind,
