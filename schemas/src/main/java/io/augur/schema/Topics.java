@@ -70,6 +70,24 @@ public final class Topics {
                     "delete",
                     "analyst verdicts on assessments (true / false positive)");
 
+    public static final Topic<SequenceAnomaly> ANOMALIES =
+            new Topic<>(
+                    "augur.anomalies",
+                    SequenceAnomaly.class,
+                    "taskId",
+                    4,
+                    "delete",
+                    "invocation-sequence anomaly scores and levels per task and scoring window");
+
+    public static final Topic<SecurityEvent> SECURITY =
+            new Topic<>(
+                    "augur.security",
+                    SecurityEvent.class,
+                    "taskId",
+                    1,
+                    "delete",
+                    "security responses for other tools (scan requests, isolations, terminations)");
+
     public static final Topic<DeadLetter> DLQ =
             new Topic<>(
                     "augur.dlq",
@@ -80,7 +98,17 @@ public final class Topics {
                     "records that could not be processed, with the reason");
 
     private static final List<Topic<?>> ALL =
-            List.of(TASKS, RESOURCES, INVOCATIONS, RISK, DECISIONS, ACKS, VERDICTS, DLQ);
+            List.of(
+                    TASKS,
+                    RESOURCES,
+                    INVOCATIONS,
+                    RISK,
+                    ANOMALIES,
+                    DECISIONS,
+                    ACKS,
+                    VERDICTS,
+                    SECURITY,
+                    DLQ);
 
     public static List<Topic<?>> all() {
         return ALL;

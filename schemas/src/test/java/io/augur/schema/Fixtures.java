@@ -145,6 +145,50 @@ public final class Fixtures {
                 .setAnalyst("alice")
                 .setNote("benign batch job")
                 .setTimestamp(T0)
+                .setRole("batch")
+                .setSubject(VerdictSubject.RISK)
+                .build();
+    }
+
+    public static SequenceAnomaly anomaly(String taskId, AnomalyLevel level, double score) {
+        return SequenceAnomaly.newBuilder()
+                .setTaskId(taskId)
+                .setUserId(USER)
+                .setNodeId(NODE)
+                .setRole("worker")
+                .setWindowStart(T0)
+                .setWindowEnd(T0.plusSeconds(1))
+                .setFirstSequence(1)
+                .setLastSequence(100)
+                .setInvocations(100)
+                .setScore(score)
+                .setMaxScore(score * 10)
+                .setLevel(level)
+                .setBaseline(2.0)
+                .setLowCutoff(4.0)
+                .setMediumCutoff(8.0)
+                .setHighCutoff(16.0)
+                .setOutOfVocabulary(0)
+                .setTopG(9)
+                .setTopGMisses(1)
+                .setAttributedPid(4242L)
+                .setModelVersion("worker/seq-1")
+                .setReasons(List.of("read after connect: 1/p = 40"))
+                .build();
+    }
+
+    public static SecurityEvent securityEvent(String taskId) {
+        return SecurityEvent.newBuilder()
+                .setEventId(taskId + "/scan/1")
+                .setTaskId(taskId)
+                .setUserId(USER)
+                .setNodeId(NODE)
+                .setTimestamp(T0)
+                .setType(SecurityEventType.SCAN_REQUESTED)
+                .setDecisionId(taskId + "/1")
+                .setAnomalyScore(50.0)
+                .setRiskScore(null)
+                .setReasons(List.of("anomaly HIGH"))
                 .build();
     }
 
@@ -169,9 +213,11 @@ public final class Fixtures {
                 sample(TASK, T0, 0.5, 1L << 20),
                 invocation(1, "read"),
                 assessment(TASK, 0.2, T0),
+                anomaly(TASK, AnomalyLevel.NORMAL, 1.5),
                 decision(TASK, 1, 0.5),
                 ack(TASK, 1, AckOutcome.APPLIED),
                 verdict(),
+                securityEvent(TASK),
                 deadLetter());
     }
 }
