@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs Prometheus's own {@code promtool} on the shipped configuration: the rules parse, the config
@@ -38,6 +40,27 @@ class PrometheusRulesIT {
         tests.forEach(p -> args.add(p.toString()));
         String out = promtool(args);
         assertThat(out).doesNotContain("FAILED");
+    }
+
+    /**
+     * Every query of the Grafana dashboard is valid PromQL: promtool checks them as recording rules
+     * (it has no other offline parser).
+     */
+    @Test
+    void dashboardQueriesAreValidPromQl(@TempDir Path dir) throws Exception {
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int i = 0;
+        for (GrafanaDashboard.Query q : GrafanaDashboard.shipped().queries()) {
+            rules.append("      - record: dashboard_query_")
+                    .append(i++)
+                    .append("\n        expr: '")
+                    .append(q.promql().replace("'", "''"))
+                    .append("'\n");
+        }
+        Path file = dir.resolve("dashboard.rules.yml");
+        Files.writeString(file, rules);
+        String out = promtool(List.of("check", "rules", file.toString()));
+        assertThat(out).contains("SUCCESS: " + i + " rules found");
     }
 
     private static String promtool(List<String> args) throws IOException, InterruptedException {
