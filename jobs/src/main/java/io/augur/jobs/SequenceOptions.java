@@ -68,7 +68,7 @@ public final class SequenceOptions {
                     .doubleType()
                     .defaultValue(T.initialBaseline())
                     .withDescription(
-                            "Baseline window score of a task with no window yet (mean log10 1/p).");
+                            "Baseline window score of a task with no window yet (mean ln 1/p).");
 
     public static final ConfigOption<Double> ALPHA =
             ConfigOptions.key("profiler.sequences.thresholds.alpha")

@@ -31,8 +31,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>Windows: a window closes after {@code windowInvocations} calls, or when the event time of its
  * calls spans {@code windowSpan}, or {@code windowIdle} of processing time after it opened
- * (whichever first). Its score is the mean of log10(1/p) over its calls (0 when every call was
- * certain, log10(maxScore) = 6 when every call was impossible). Attribution: the pid that made at
+ * (whichever first). Its score is the mean of ln(1/p) over its calls — the window's mean negative
+ * log-likelihood, the {@code mean-log} aggregation of docs/sequence-model.md (0 when every call was
+ * certain, ln(maxScore) = 13.8 when every call was impossible). Attribution: the pid that made at
  * least {@code attributionShare} (and {@code attributionMinCalls}) of the window's anomalous calls
  * (1/p ≥ {@code anomalousCall}, or out of vocabulary), in windows above NORMAL.
  */
@@ -104,7 +105,7 @@ public final class ScoreSequenceFn
         w.invocations++;
         if (c.unscored == null) {
             w.scored++;
-            w.sumLog += Math.log10(Math.max(1, c.anomaly));
+            w.sumLog += Math.log(Math.max(1, c.anomaly));
             w.maxScore = Math.max(w.maxScore, c.anomaly);
             w.topG = c.topG;
             w.modelVersion = c.modelVersion;

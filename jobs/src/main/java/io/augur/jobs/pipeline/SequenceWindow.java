@@ -2,7 +2,7 @@ package io.augur.jobs.pipeline;
 
 /**
  * One task's open scoring window (keyed state of {@link ScoreSequenceFn}). The window score is the
- * mean of log10(1/p) over its calls ({@code sumLog / invocations}). A Flink POJO.
+ * mean of ln(1/p) over its calls ({@code sumLog / invocations}). A Flink POJO.
  */
 public class SequenceWindow {
     public String userId;
@@ -32,7 +32,7 @@ public class SequenceWindow {
 
     public SequenceWindow() {}
 
-    /** The window's anomaly score: the mean of log10(1/p) over its scored calls. */
+    /** The window's anomaly score: the mean of ln(1/p) over its scored calls. */
     public double score() {
         return scored == 0 ? 0 : sumLog / scored;
     }

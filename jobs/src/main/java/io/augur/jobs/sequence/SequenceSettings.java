@@ -103,6 +103,6 @@ public record SequenceSettings(
     }
 
     public static AdaptiveThresholds.Settings defaultThresholds() {
-        return new AdaptiveThresholds.Settings(0.3, 0.1, 0.25, 2, 3, 5, 0.6, 1.0, 1.6, 1.1, 1.25);
+        return new AdaptiveThresholds.Settings(0.7, 0.1, 0.25, 2, 3, 5, 1.5, 2.5, 4.0, 1.1, 1.25);
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ScoreSequenceFnTest {
     private static final long T0 = Instant.parse("2026-11-21T10:00:00Z").toEpochMilli();
 
-    // Windows of 4 calls, 10 s span, 60 s idle; default thresholds (floors 0.6 / 1.0 / 1.6).
+    // Windows of 4 calls, 10 s span, 60 s idle; default thresholds (floors 1.5 / 2.5 / 4.0).
     private static final SequenceSettings SETTINGS =
             new SequenceSettings(
                     "unused",
@@ -101,7 +101,7 @@ class ScoreSequenceFnTest {
     }
 
     @Test
-    void aWindowOfCallsIsScoredAsTheMeanOfLog10OneOverP() throws Exception {
+    void aWindowOfCallsIsScoredAsTheMeanOfLnOneOverP() throws Exception {
         process(call("read", 1, 0, 10L, false));
         process(call("read", 10, 1, 10L, false));
         process(call("write", 100, 2, 10L, false));
@@ -109,7 +109,7 @@ class ScoreSequenceFnTest {
         process(call("ptrace", 1e6, 3, 10L, true));
         assertThat(out()).hasSize(1);
         SequenceAnomaly a = out().get(0);
-        assertThat(a.getScore()).isCloseTo((0 + 1 + 2 + 6) / 4.0, Offset.offset(1e-9));
+        assertThat(a.getScore()).isCloseTo(Math.log(1 * 10 * 100 * 1e6) / 4, Offset.offset(1e-9));
         assertThat(a.getLevel()).isEqualTo(AnomalyLevel.HIGH);
         assertThat(a.getInvocations()).isEqualTo(4);
         assertThat(a.getFirstSequence()).isEqualTo(0);
@@ -119,8 +119,8 @@ class ScoreSequenceFnTest {
         assertThat(a.getMaxScore()).isEqualTo(1e6);
         assertThat(a.getOutOfVocabulary()).isEqualTo(1);
         assertThat(a.getTopGMisses()).isEqualTo(2);
-        assertThat(a.getLowCutoff()).isEqualTo(0.6);
-        assertThat(a.getHighCutoff()).isEqualTo(1.6);
+        assertThat(a.getLowCutoff()).isEqualTo(1.5);
+        assertThat(a.getHighCutoff()).isEqualTo(4.0);
         assertThat(a.getAttributedPid()).isEqualTo(10L);
         assertThat(a.getModelVersion()).isEqualTo("adfa/v1");
         assertThat(a.getReasons()).anyMatch(r -> r.startsWith("call ptrace"));
@@ -170,7 +170,7 @@ class ScoreSequenceFnTest {
     @Test
     void aFalsePositiveVerdictStopsTheSamePatternFromAlerting() throws Exception {
         for (int i = 0; i < 4; i++) {
-            process(call("rare", 20, i, 1L, false)); // log10 20 = 1.30: MEDIUM
+            process(call("rare", 20, i, 1L, false)); // ln 20 = 3.0: MEDIUM
         }
         SequenceAnomaly first = out().get(0);
         assertThat(first.getLevel()).isEqualTo(AnomalyLevel.MEDIUM);
@@ -195,13 +195,13 @@ class ScoreSequenceFnTest {
         harness.processBroadcastElement(
                 verdict(VerdictLabel.FALSE_POSITIVE, Instant.ofEpochMilli(T0), "adfa"), 0);
         for (int i = 0; i < 4; i++) {
-            ScoredCall c = call("x", 5, i, 1L, false); // log10 5 = 0.70: LOW at floor 0.6
+            ScoredCall c = call("x", 5, i, 1L, false); // ln 5 = 1.61: LOW at floor 1.5
             c.taskId = "t2";
             process(c);
         }
         SequenceAnomaly a = out().get(0);
         assertThat(a.getTaskId()).isEqualTo("t2");
-        assertThat(a.getLowCutoff()).isEqualTo(0.75);
+        assertThat(a.getLowCutoff()).isEqualTo(1.875);
         assertThat(a.getLevel()).isEqualTo(AnomalyLevel.NORMAL);
     }
 
