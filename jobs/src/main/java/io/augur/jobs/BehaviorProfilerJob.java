@@ -529,13 +529,17 @@ public final class BehaviorProfilerJob {
             String.join(
                     "\n",
                     "usage: BehaviorProfilerJob [--bootstrap HOST:PORT] [--group-id ID]"
-                            + " [--window-ms N] [--checkpoint-interval-ms N] [--profiler.KEY VALUE ...]",
+                            + " [--window-ms N] [--checkpoint-interval-ms N]"
+                            + " [--sequence-model-dir DIR] [--profiler.KEY VALUE ...]",
                     "",
                     "Cluster entry point of Augur's behavioural profiler (submit the job jar with"
                             + " `flink run`).",
                     "Reads augur.telemetry.resources and augur.tasks, writes one RiskAssessment per"
                             + " task and window"
                             + " to augur.risk and rejected records to augur.dlq, exactly once.",
+                    "With --sequence-model-dir DIR (profiler.sequences.enabled) it also scores"
+                            + " augur.telemetry.invocations with the next-call models of DIR and"
+                            + " writes one SequenceAnomaly per task and window to augur.anomalies.",
                     "Every option can also be set in the Flink configuration by its full key"
                             + " (profiler.kafka.bootstrap-servers, profiler.window.size, ...);"
                             + " arguments win.",
