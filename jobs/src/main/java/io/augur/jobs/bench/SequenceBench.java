@@ -2,6 +2,9 @@ package io.augur.jobs.bench;
 
 import io.augur.jobs.BehaviorProfilerJob;
 import io.augur.jobs.forecast.DjlRuntime;
+import io.augur.jobs.pipeline.CallToScore;
+import io.augur.jobs.pipeline.NextCallFn;
+import io.augur.jobs.pipeline.ScoredCall;
 import io.augur.jobs.sequence.CallScorer;
 import io.augur.jobs.sequence.History;
 import io.augur.jobs.sequence.NextCallModel;
@@ -18,9 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -28,6 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code ./augur bench sequences}: invocations scored per second, raw and through the job.
  *
  * <ol>
+ *   <li>operator: the job's {@link NextCallFn} alone (async I/O, micro-batches) fed calls with
+ *       their histories;
  *   <li>raw: batched DJL next-call inference plus {@link CallScorer} in a loop on one thread (the
  *       ceiling: one core, one intra-op thread);
  *   <li>job: the job's own sequence branch ({@link BehaviorProfilerJob#scoreSequences}: keyed
@@ -108,19 +115,30 @@ public final class SequenceBench {
                     Runtime.getRuntime().availableProcessors());
             raw = raw(model, names, calls, batch);
         }
-        System.out.printf(Locale.ROOT, "raw DJL:        %,.0f calls/s%n", raw);
-        double job = job(models, role, names, calls, tasks, perTask, batch);
+        System.out.printf(Locale.ROOT, "raw DJL:         %,.0f calls/s%n", raw);
+        SequenceSettings s = settings(models, batch);
+        double operator = operator(s, role, names, calls, tasks);
+        System.out.printf(
+                Locale.ROOT,
+                "NextCallFn:      %,.0f calls/s (%.2f of raw)%n",
+                operator,
+                operator / raw);
+        double job = job(s, role, names, calls, tasks, perTask);
         System.out.printf(
                 Locale.ROOT, "sequence branch: %,.0f calls/s (%.2f of raw)%n", job, job / raw);
         System.out.printf(
                 Locale.ROOT,
                 "{\"model\":\"%s\",\"batch\":%d,\"calls\":%d,\"tasks\":%d,"
-                        + "\"rawCallsPerSecond\":%.0f,\"jobCallsPerSecond\":%.0f,\"ratio\":%.3f}%n",
+                        + "\"rawCallsPerSecond\":%.0f,\"operatorCallsPerSecond\":%.0f,"
+                        + "\"operatorRatio\":%.3f,\"branchCallsPerSecond\":%.0f,"
+                        + "\"branchRatio\":%.3f}%n",
                 version,
                 batch,
                 calls,
                 tasks,
                 raw,
+                operator,
+                operator / raw,
                 job,
                 job / raw);
         System.exit(0);
@@ -180,37 +198,91 @@ public final class SequenceBench {
         return rate;
     }
 
-    static double job(
-            Path models,
-            String role,
-            List<String> names,
-            int calls,
-            int tasks,
-            int perTask,
-            int batch)
-            throws Exception {
+    static SequenceSettings settings(Path models, int batch) {
         SequenceSettings defaults = SequenceSettings.defaults(models.toString());
-        SequenceSettings s =
-                new SequenceSettings(
-                        models.toString(),
-                        defaults.historyLength(),
-                        WINDOW,
-                        Duration.ofHours(1),
-                        Duration.ofHours(1),
-                        defaults.thresholds(),
-                        defaults.anomalousCall(),
-                        defaults.attributionShare(),
-                        defaults.attributionMinCalls(),
-                        defaults.userAlpha(),
-                        batch,
-                        Duration.ofMillis(5),
-                        1,
-                        1,
-                        0,
-                        Duration.ofMinutes(10),
-                        Duration.ofMinutes(5),
-                        Math.max(1000, 4 * batch),
-                        Duration.ofHours(1));
+        return new SequenceSettings(
+                models.toString(),
+                defaults.historyLength(),
+                WINDOW,
+                Duration.ofHours(1),
+                Duration.ofHours(1),
+                defaults.thresholds(),
+                defaults.anomalousCall(),
+                defaults.attributionShare(),
+                defaults.attributionMinCalls(),
+                defaults.userAlpha(),
+                batch,
+                Duration.ofMillis(5),
+                1,
+                1,
+                0,
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(5),
+                Math.max(1000, 4 * batch),
+                Duration.ofHours(1));
+    }
+
+    /**
+     * The job's NextCallFn alone (async I/O, micro-batches), fed calls with their histories as fast
+     * as it takes them; calls per second between the sink's first and last call.
+     */
+    static double operator(
+            SequenceSettings s, String role, List<String> names, int calls, int tasks)
+            throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        final List<String> vocabulary = List.copyOf(names);
+        final int h = s.historyLength();
+        DataStream<CallToScore> requests =
+                env.fromSequence(0, calls - 1)
+                        .map(
+                                i -> {
+                                    long task = i % tasks;
+                                    long seq = i / tasks;
+                                    CallToScore c = new CallToScore();
+                                    c.taskId = "bench-" + task;
+                                    c.userId = "user-" + (task % 50);
+                                    c.nodeId = "bench";
+                                    c.role = role;
+                                    c.timestampMs = seq;
+                                    c.sequence = seq;
+                                    c.name = call(vocabulary, task, seq);
+                                    c.pid = 1000 + task;
+                                    String[] history = new String[(int) Math.min(h, seq)];
+                                    for (int j = 0; j < history.length; j++) {
+                                        history[j] =
+                                                call(vocabulary, task, seq - history.length + j);
+                                    }
+                                    c.history = history;
+                                    return c;
+                                })
+                        .returns(CallToScore.class)
+                        .name("calls");
+        ForecasterBench.resetSink();
+        AsyncDataStream.orderedWait(
+                        requests,
+                        new NextCallFn(s),
+                        s.timeout().toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        s.capacity())
+                .addSink(new ForecasterBench.CountingSink<ScoredCall>())
+                .name("count");
+        env.execute("augur-sequence-operator-bench");
+        if (ForecasterBench.SUNK.get() != calls) {
+            throw new IllegalStateException(
+                    "expected "
+                            + calls
+                            + " scored calls, the sink saw "
+                            + ForecasterBench.SUNK.get());
+        }
+        return ForecasterBench.sinkRate();
+    }
+
+    static double job(
+            SequenceSettings s, String role, List<String> names, int calls, int tasks, int perTask)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
