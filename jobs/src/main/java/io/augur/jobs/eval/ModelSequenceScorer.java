@@ -1,24 +1,21 @@
 package io.augur.jobs.eval;
 
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslateException;
-import ai.djl.translate.TranslatorContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.augur.jobs.forecast.DjlRuntime;
+import io.augur.jobs.sequence.CallScore;
+import io.augur.jobs.sequence.CallScorer;
+import io.augur.jobs.sequence.DjlNextCallModel;
+import io.augur.jobs.sequence.NextCallModel;
+import io.augur.jobs.sequence.SequenceModelMetadata;
+import io.augur.jobs.sequence.SequenceModelRegistry;
+import io.augur.jobs.sequence.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -26,214 +23,171 @@ import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
- * A {@link SequenceScorer} on an exported next-call model (docs/sequence-model.md): TorchScript
- * through DJL, histories batched across sequences ({@value #BATCH} calls a forward pass).
+ * A {@link SequenceScorer} on the job's own serving classes: a {@link NextCallModel} (DJL,
+ * TorchScript) fed {@value #BATCH} histories a forward pass across sequences, each call scored by
+ * {@link CallScorer} exactly as the job scores it.
  */
 public final class ModelSequenceScorer implements SequenceScorer {
     static final int BATCH = 4096;
 
-    private final Path dir;
-    private final String version;
-    private final int window;
+    private final NextCallModel model;
+    private final AutoCloseable owner;
     private final int topG;
-    private final double maxScore;
-    private final Map<String, Long> ids;
-    private final int vocabularySize;
-    private final Optional<String> aggregation;
-    private final OptionalDouble threshold;
-    private final Model model;
+    private final Optional<String> endToken;
 
-    private ModelSequenceScorer(Path dir, JsonNode meta, int topG, Model model) {
-        this.dir = dir;
-        this.version = meta.path("role").asText() + "/" + meta.path("version").asText();
-        this.window = meta.path("window").asInt();
-        this.topG = topG;
-        this.maxScore = meta.path("maxScore").asDouble(1e6);
-        this.ids = new HashMap<>();
-        JsonNode vocab = meta.path("vocabulary");
-        for (int i = 0; i < vocab.size(); i++) {
-            ids.put(vocab.get(i).asText(), (long) i + 2);
-        }
-        this.vocabularySize = vocab.size() + 2;
-        JsonNode calib = meta.path("calibration");
-        this.aggregation =
-                calib.hasNonNull("aggregation")
-                        ? Optional.of(calib.get("aggregation").asText())
-                        : Optional.empty();
-        this.threshold =
-                calib.hasNonNull("threshold") && calib.get("threshold").isNumber()
-                        ? OptionalDouble.of(calib.get("threshold").asDouble())
-                        : OptionalDouble.empty();
+    private ModelSequenceScorer(
+            NextCallModel model, AutoCloseable owner, int topG, Optional<String> endToken) {
         this.model = model;
+        this.owner = owner;
+        this.topG = topG;
+        this.endToken = endToken;
     }
 
     /**
-     * Opens a version directory (metadata.json + model.pt), or the newest version of {@code role}
-     * (else of {@code default}) in a registry {@code <dir>/<role>/<version>/}, or the newest
-     * version in a directory of versions.
+     * Opens a version directory (metadata.json + model.pt), the newest version in a directory of
+     * versions, or a registry {@code <dir>/<role>/<version>/} (the role's model, else {@code
+     * default}'s: {@link SequenceModelRegistry}).
      */
-    public static SequenceScorer open(Path modelOrRegistry, String role, OptionalInt topG)
-            throws IOException {
-        Path dir = versionDir(modelOrRegistry, role);
-        JsonNode meta = new ObjectMapper().readTree(dir.resolve("metadata.json").toFile());
-        if (!"augur-sequence-model".equals(meta.path("format").asText())
-                || meta.path("window").asInt() < 1
-                || !meta.path("vocabulary").isArray()) {
-            throw new IOException(
-                    dir.resolve("metadata.json")
-                            + " is not an augur-sequence-model metadata file (format, window,"
-                            + " vocabulary)");
+    public static SequenceScorer open(Path path, String role, OptionalInt topG) throws IOException {
+        NextCallModel model;
+        AutoCloseable owner;
+        Path versionDir;
+        Optional<Path> version =
+                Files.isRegularFile(path.resolve(SequenceModelMetadata.FILE_NAME))
+                        ? Optional.of(path)
+                        : newestVersion(path);
+        if (version.isPresent()) {
+            versionDir = version.get();
+            DjlNextCallModel m = DjlNextCallModel.load(versionDir);
+            model = m;
+            owner = m;
+        } else {
+            SequenceModelRegistry registry = SequenceModelRegistry.open(path);
+            try {
+                DjlNextCallModel m = (DjlNextCallModel) registry.forRole(role);
+                model = m;
+                versionDir = m.directory();
+            } catch (RuntimeException e) {
+                registry.close();
+                throw new IOException(e.getMessage(), e);
+            }
+            owner = registry;
         }
-        if (!Files.isRegularFile(dir.resolve("model.pt"))) {
-            throw new IOException("no model.pt in " + dir);
-        }
-        DjlRuntime.configure();
-        Model model = Model.newInstance(meta.path("version").asText(), "PyTorch");
-        try {
-            model.load(dir, "model");
-        } catch (MalformedModelException | IOException | RuntimeException e) {
-            model.close();
-            throw new IOException("cannot load " + dir.resolve("model.pt") + ": " + e, e);
-        }
-        return new ModelSequenceScorer(dir, meta, topG.orElse(meta.path("topG").asInt(9)), model);
+        // endToken (optional, top-level): the trainer appended it to every training sequence.
+        JsonNode raw =
+                new ObjectMapper()
+                        .readTree(versionDir.resolve(SequenceModelMetadata.FILE_NAME).toFile());
+        Optional<String> end =
+                raw.hasNonNull("endToken")
+                        ? Optional.of(raw.get("endToken").asText())
+                        : Optional.empty();
+        return new ModelSequenceScorer(model, owner, topG.orElse(model.metadata().topG()), end);
     }
 
-    static Path versionDir(Path path, String role) throws IOException {
-        if (Files.isRegularFile(path.resolve("metadata.json"))) {
-            return path;
+    /** The newest version directly under {@code dir} (createdAt, then name), if any. */
+    static Optional<Path> newestVersion(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("no model at " + dir);
         }
-        if (!Files.isDirectory(path)) {
-            throw new IOException("no model at " + path);
+        List<Path> versions = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(d -> Files.isRegularFile(d.resolve(SequenceModelMetadata.FILE_NAME)))
+                    .forEach(versions::add);
         }
-        for (String r : role.equals("default") ? List.of(role) : List.of(role, "default")) {
-            Optional<Path> newest = newest(path.resolve(r));
-            if (newest.isPresent()) {
-                return newest.get();
+        List<SequenceModelMetadata> metas = new ArrayList<>();
+        for (Path v : versions) {
+            metas.add(SequenceModelMetadata.read(v));
+        }
+        int best = -1;
+        Comparator<Integer> order =
+                Comparator.comparing((Integer i) -> metas.get(i).createdAt())
+                        .thenComparing(i -> versions.get(i).getFileName().toString());
+        for (int i = 0; i < versions.size(); i++) {
+            if (best < 0 || order.compare(i, best) > 0) {
+                best = i;
             }
         }
-        Optional<Path> roleDir = newest(path); // the directory of one role's versions
-        if (roleDir.isPresent()) {
-            return roleDir.get();
-        }
-        throw new IOException(
-                "no model version (model.pt + metadata.json) for role '"
-                        + role
-                        + "' or 'default' under "
-                        + path);
-    }
-
-    private static Optional<Path> newest(Path roleDir) throws IOException {
-        if (!Files.isDirectory(roleDir)) {
-            return Optional.empty();
-        }
-        ObjectMapper json = new ObjectMapper();
-        List<Path> versions = new ArrayList<>();
-        try (Stream<Path> s = Files.list(roleDir)) {
-            s.filter(d -> Files.isRegularFile(d.resolve("metadata.json"))).forEach(versions::add);
-        }
-        Map<Path, String> created = new HashMap<>();
-        for (Path v : versions) {
-            created.put(
-                    v,
-                    json.readTree(v.resolve("metadata.json").toFile())
-                            .path("createdAt")
-                            .asText(""));
-        }
-        return versions.stream()
-                .max(
-                        Comparator.comparing(
-                                        (Path v) ->
-                                                java.time.Instant.parse(
-                                                        created.get(v).isEmpty()
-                                                                ? "1970-01-01T00:00:00Z"
-                                                                : created.get(v)))
-                                .thenComparing(v -> v.getFileName().toString()));
+        return best < 0 ? Optional.empty() : Optional.of(versions.get(best));
     }
 
     @Override
     public List<Scored> score(List<List<String>> sequences, LongConsumer calls) {
+        SequenceModelMetadata meta = model.metadata();
+        Vocabulary vocabulary = model.vocabulary();
+        int h = meta.window();
         List<Scored> out = new ArrayList<>(sequences.size());
-        long[][] idsOf = new long[sequences.size()][];
+        List<List<String>> seqs = new ArrayList<>(sequences.size());
+        long[][] ids = new long[sequences.size()][];
         for (int s = 0; s < sequences.size(); s++) {
             List<String> seq = sequences.get(s);
-            idsOf[s] = new long[seq.size()];
+            if (endToken.isPresent()) {
+                seq = new ArrayList<>(seq);
+                seq.add(endToken.get());
+            }
+            seqs.add(seq);
+            ids[s] = new long[seq.size()];
             for (int i = 0; i < seq.size(); i++) {
-                idsOf[s][i] = ids.getOrDefault(seq.get(i), 1L);
+                ids[s][i] = vocabulary.id(seq.get(i));
             }
             out.add(new Scored(new double[seq.size()], new boolean[seq.size()]));
         }
         long[][] batch = new long[BATCH][];
-        int[] batchSeq = new int[BATCH];
-        int[] batchPos = new int[BATCH];
+        int[] at = new int[BATCH * 2];
         int n = 0;
         long done = 0;
-        try (Predictor<long[][], float[][]> predictor =
-                model.newPredictor(new Translator(window))) {
-            for (int s = 0; s < sequences.size(); s++) {
-                for (int i = 0; i < idsOf[s].length; i++) {
-                    long[] h = new long[window];
-                    for (int k = 0; k < window; k++) {
-                        int at = i - window + k;
-                        h[k] = at < 0 ? 0 : idsOf[s][at];
-                    }
-                    batch[n] = h;
-                    batchSeq[n] = s;
-                    batchPos[n] = i;
-                    n++;
-                    if (n == BATCH) {
-                        done += flush(predictor, batch, batchSeq, batchPos, n, idsOf, out);
-                        calls.accept(done);
-                        n = 0;
-                    }
+        for (int s = 0; s < seqs.size(); s++) {
+            for (int i = 0; i < ids[s].length; i++) {
+                long[] history = new long[h];
+                for (int k = 0; k < h; k++) {
+                    int j = i - h + k;
+                    history[k] = j < 0 ? Vocabulary.PADDING : ids[s][j];
+                }
+                batch[n] = history;
+                at[2 * n] = s;
+                at[2 * n + 1] = i;
+                if (++n == BATCH) {
+                    done += flush(batch, at, n, seqs, out, vocabulary, meta.maxScore());
+                    calls.accept(done);
+                    n = 0;
                 }
             }
-            if (n > 0) {
-                done += flush(predictor, batch, batchSeq, batchPos, n, idsOf, out);
-                calls.accept(done);
-            }
-        } catch (TranslateException e) {
-            throw new IllegalStateException("model " + dir + " failed: " + e.getMessage(), e);
+        }
+        if (n > 0) {
+            done += flush(batch, at, n, seqs, out, vocabulary, meta.maxScore());
+            calls.accept(done);
         }
         return out;
     }
 
     private int flush(
-            Predictor<long[][], float[][]> predictor,
             long[][] batch,
-            int[] seq,
-            int[] pos,
+            int[] at,
             int n,
-            long[][] idsOf,
-            List<Scored> out)
-            throws TranslateException {
-        long[][] input = n == batch.length ? batch : java.util.Arrays.copyOf(batch, n);
-        float[][] probs = predictor.predict(input);
+            List<List<String>> seqs,
+            List<Scored> out,
+            Vocabulary vocabulary,
+            double maxScore) {
+        float[][] probs =
+                model.nextCallProbabilities(n == batch.length ? batch : Arrays.copyOf(batch, n));
         for (int b = 0; b < n; b++) {
-            long id = idsOf[seq[b]][pos[b]];
-            float[] pr = probs[b];
-            double p = id == 1 || id >= pr.length ? 0 : pr[(int) id];
-            double anomaly = p <= 0 ? maxScore : Math.min(1 / p, maxScore);
-            int higher = 0;
-            for (float q : pr) {
-                if (q > p) {
-                    higher++;
-                }
-            }
-            Scored s = out.get(seq[b]);
-            s.anomaly()[pos[b]] = anomaly;
-            s.miss()[pos[b]] = id == 1 || higher >= topG;
+            int s = at[2 * b];
+            int i = at[2 * b + 1];
+            CallScore c =
+                    CallScorer.score(probs[b], seqs.get(s).get(i), vocabulary, topG, maxScore);
+            out.get(s).anomaly()[i] = c.anomaly();
+            out.get(s).miss()[i] = c.topGMiss();
         }
         return n;
     }
 
     @Override
     public String modelVersion() {
-        return version;
+        return model.qualifiedVersion();
     }
 
     @Override
     public int window() {
-        return window;
+        return model.metadata().window();
     }
 
     @Override
@@ -243,47 +197,26 @@ public final class ModelSequenceScorer implements SequenceScorer {
 
     @Override
     public Optional<String> calibratedAggregation() {
-        return aggregation;
+        JsonNode c = model.metadata().calibration();
+        return c != null && c.hasNonNull("aggregation")
+                ? Optional.of(c.get("aggregation").asText())
+                : Optional.empty();
     }
 
     @Override
     public OptionalDouble calibratedThreshold() {
-        return threshold;
+        return model.metadata()
+                .calibrationNumber("threshold")
+                .map(OptionalDouble::of)
+                .orElse(OptionalDouble.empty());
     }
 
     @Override
     public void close() {
-        model.close();
-    }
-
-    /** int64 [B, h] in, float32 [B, V] probabilities out. */
-    private static final class Translator implements NoBatchifyTranslator<long[][], float[][]> {
-        private final int window;
-
-        Translator(int window) {
-            this.window = window;
-        }
-
-        @Override
-        public NDList processInput(TranslatorContext ctx, long[][] histories) {
-            long[] flat = new long[histories.length * window];
-            for (int b = 0; b < histories.length; b++) {
-                System.arraycopy(histories[b], 0, flat, b * window, window);
-            }
-            return new NDList(ctx.getNDManager().create(flat, new Shape(histories.length, window)));
-        }
-
-        @Override
-        public float[][] processOutput(TranslatorContext ctx, NDList list) {
-            Shape shape = list.get(0).getShape();
-            int b = (int) shape.get(0);
-            int v = (int) shape.get(1);
-            float[] flat = list.get(0).toFloatArray();
-            float[][] out = new float[b][v];
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(flat, i * v, out[i], 0, v);
-            }
-            return out;
+        try {
+            owner.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the model failed: " + e.getMessage(), e);
         }
     }
 }
