@@ -52,7 +52,8 @@ public final class EvalSequencesMain {
                             + " python3-torch); repeatable; the model goes to a new temporary"
                             + " directory, printed",
                     "  --test FILE        score FILE's items; repeatable (required)",
-                    "  --role R           the registry role to load or train (default: default)",
+                    "  --role R           the registry role to load or train (default: default); with"
+                            + " --format augur only that role's lines are scored (all for default)",
                     "  --window H         history length when training (a loaded model's is fixed)",
                     "  --top-g G          g of the DeepLog view (default: the model's)",
                     "  --threshold X      flag a sequence when its score > X (default: the"
@@ -221,6 +222,10 @@ public final class EvalSequencesMain {
             List<SequenceItem> items = new ArrayList<>();
             for (Path t : o.test()) {
                 List<SequenceItem> read = o.format().read(t);
+                if (o.format() == SequenceFormat.AUGUR && !o.role().equals("default")) {
+                    // as the trainer: an augur file's lines of the role only ('default': all)
+                    read = read.stream().filter(i -> i.role().equals(o.role())).toList();
+                }
                 err.printf("read %s: %d items%n", t, read.size());
                 items.addAll(read);
             }

@@ -63,6 +63,12 @@ class EvalSequencesIT {
         return out;
     }
 
+    /** The notebook's trainer: ../notebooks in the checkout (AUGUR_NOTEBOOKS overrides). */
+    static final Path NOTEBOOKS =
+            Path.of(System.getenv().getOrDefault("AUGUR_NOTEBOOKS", "../notebooks"))
+                    .toAbsolutePath()
+                    .normalize();
+
     JsonNode eval(String... args) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -72,7 +78,7 @@ class EvalSequencesIT {
                         new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8),
                         ModelSequenceScorer::open,
-                        EvalSequencesMain.trainer());
+                        new PythonTrainer(NOTEBOOKS, PythonTrainer.PYTHON));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
     }
@@ -188,5 +194,42 @@ class EvalSequencesIT {
         assertThat(r.get("recall").asDouble()).isEqualTo(1.0);
         assertThat(r.get("precision").asDouble()).isEqualTo(1.0);
         assertThat(r.get("model").asText()).isEqualTo("default/augur-bigram");
+    }
+
+    @Test
+    void trainsWithTheNotebooksTrainerThenEvaluates() throws Exception {
+        assumeTrue(
+                Files.isDirectory(NOTEBOOKS.resolve("augur_sequences")),
+                "the notebook's trainer is not in this checkout ("
+                        + NOTEBOOKS
+                        + "/augur_sequences): skipped");
+        Path train = dir.resolve("train.tsv");
+        StringBuilder t = new StringBuilder("label\ttrace\trole\tkind\tcalls\n");
+        for (int i = 0; i < 40; i++) {
+            t.append("benign\tb")
+                    .append(i)
+                    .append("\tdefault\tSYSCALL\topenat read read write close openat read close\n");
+        }
+        Files.writeString(train, t);
+        Path test = dir.resolve("test.tsv");
+        Files.writeString(
+                test,
+                "label\ttrace\trole\tkind\tcalls\n"
+                        + "benign\tt1\tdefault\tSYSCALL\topenat read read write close\n"
+                        + "hostile\tt2\tdefault\tSYSCALL\topenat socket connect execve\n");
+        JsonNode r =
+                eval(
+                        "--format",
+                        "augur",
+                        "--train",
+                        train.toString(),
+                        "--quick",
+                        "--test",
+                        test.toString(),
+                        "--json");
+        assertThat(r.get("normalScored").asInt()).isEqualTo(1);
+        assertThat(r.get("abnormalScored").asInt()).isEqualTo(1);
+        assertThat(r.get("model").asText()).startsWith("default/");
+        assertThat(r.get("auc").asDouble()).isEqualTo(1.0);
     }
 }

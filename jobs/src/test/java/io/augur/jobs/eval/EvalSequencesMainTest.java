@@ -178,6 +178,50 @@ class EvalSequencesMainTest {
     }
 
     @Test
+    void anAugurFileIsScoredForTheAskedRoleOnly() throws Exception {
+        Path f = dir.resolve("invocations.tsv");
+        Files.writeString(
+                f,
+                "label\ttrace\trole\tkind\tcalls\n"
+                        + "benign\tt1@1\tbatch\tSYSCALL\tread write\n"
+                        + "hostile\tt2@1\tbatch\tSYSCALL\tread x\n"
+                        + "hostile\tt3@1\tweb\tMETHOD\tA#b\n");
+        JsonNode batch =
+                new ObjectMapper()
+                        .readTree(
+                                run(
+                                                new XScorer(
+                                                        Optional.empty(), OptionalDouble.empty()),
+                                                "--format",
+                                                "augur",
+                                                "--model",
+                                                "m",
+                                                "--role",
+                                                "batch",
+                                                "--test",
+                                                f.toString(),
+                                                "--json")
+                                        .out());
+        assertThat(batch.get("normalScored").asInt()).isEqualTo(1);
+        assertThat(batch.get("abnormalScored").asInt()).isEqualTo(1);
+        JsonNode all =
+                new ObjectMapper()
+                        .readTree(
+                                run(
+                                                new XScorer(
+                                                        Optional.empty(), OptionalDouble.empty()),
+                                                "--format",
+                                                "augur",
+                                                "--model",
+                                                "m",
+                                                "--test",
+                                                f.toString(),
+                                                "--json")
+                                        .out());
+        assertThat(all.get("abnormalScored").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void badInputIsAClearErrorNotACrash() throws Exception {
         Path csv = dir.resolve("vm1.csv");
         Files.writeString(csv, "timestamp;cpu\n");
