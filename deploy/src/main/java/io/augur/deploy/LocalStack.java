@@ -125,6 +125,7 @@ public final class LocalStack implements AutoCloseable {
                                         "--checkpoint-interval-ms",
                                                 Long.toString(
                                                         config.checkpointInterval().toMillis()))
+                                .args(sequenceModelArgs())
                                 .args(metricsArgs(m -> m.profiler())))
                 .awaitLogLine(l -> l.startsWith("JOB RUNNING"), ready);
 
@@ -172,6 +173,22 @@ public final class LocalStack implements AutoCloseable {
         JavaProcess process = builder.name(name).log(config.logs().resolve(name + ".log")).start();
         started.push(process);
         return process;
+    }
+
+    /**
+     * The sequence models beside the forecaster's (the repository's models/sequences when the
+     * forecaster's are models/forecaster): the profiler's sequence branch is on when that registry
+     * holds a role.
+     */
+    private List<String> sequenceModelArgs() {
+        Path dir = config.modelDir().toAbsolutePath().resolveSibling("sequences");
+        boolean hasRole;
+        try (var roles = java.nio.file.Files.list(dir)) {
+            hasRole = roles.anyMatch(java.nio.file.Files::isDirectory);
+        } catch (java.io.IOException e) {
+            hasRole = false;
+        }
+        return hasRole ? List.of("--sequence-model-dir", dir.toString()) : List.of();
     }
 
     private List<String> metricsArgs(ToIntFunction<StackConfig.MetricsPorts> port) {

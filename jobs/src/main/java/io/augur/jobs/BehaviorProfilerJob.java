@@ -1,24 +1,36 @@
 package io.augur.jobs;
 
 import io.augur.jobs.pipeline.AvroValueSchema;
+import io.augur.jobs.pipeline.CallToScore;
+import io.augur.jobs.pipeline.DecodeInvocationsFn;
 import io.augur.jobs.pipeline.DecodeSamplesFn;
 import io.augur.jobs.pipeline.ForecastFn;
 import io.augur.jobs.pipeline.ForecastRequest;
 import io.augur.jobs.pipeline.ForecastedWindow;
 import io.augur.jobs.pipeline.KeySchemas;
 import io.augur.jobs.pipeline.LateSampleFn;
+import io.augur.jobs.pipeline.NextCallFn;
+import io.augur.jobs.pipeline.PlainRecordDeserializer;
 import io.augur.jobs.pipeline.ProfileTaskFn;
 import io.augur.jobs.pipeline.RawRecord;
 import io.augur.jobs.pipeline.RawRecordDeserializer;
+import io.augur.jobs.pipeline.ScoreSequenceFn;
 import io.augur.jobs.pipeline.ScoreTaskFn;
+import io.augur.jobs.pipeline.ScoredCall;
+import io.augur.jobs.pipeline.SequenceHistoryFn;
 import io.augur.jobs.pipeline.UserRollingRiskFn;
+import io.augur.jobs.pipeline.UserSequenceFn;
 import io.augur.jobs.pipeline.WindowEndFn;
 import io.augur.jobs.pipeline.WindowMeansFn;
 import io.augur.jobs.pipeline.WindowSummary;
 import io.augur.jobs.profile.RollingRisk;
+import io.augur.jobs.sequence.SequenceSettings;
+import io.augur.schema.AnalystVerdict;
 import io.augur.schema.DeadLetter;
+import io.augur.schema.InvocationEvent;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.RiskAssessment;
+import io.augur.schema.SequenceAnomaly;
 import io.augur.schema.TaskEvent;
 import io.augur.schema.Topics;
 import java.time.Clock;
@@ -39,6 +51,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,6 +72,11 @@ import org.slf4j.LoggerFactory;
  *   → keyBy taskId, connected with the task events → ProfileTaskFn ─(unknown task)→ DLQ
  *   → ForecastFn (async, batched LSTM) → keyBy taskId → ScoreTaskFn
  *   → keyBy userId → UserRollingRiskFn → risk sink
+ * with profiler.sequences.enabled:
+ * invocation source → DecodeInvocationsFn ─(dead letters)→ dead-letter sink
+ *   → keyBy taskId → SequenceHistoryFn → NextCallFn (async, batched next-call model)
+ *   → keyBy taskId + verdicts (broadcast) → ScoreSequenceFn → keyBy userId → UserSequenceFn
+ *   → anomaly sink
  * </pre>
  *
  * The job takes its source and sinks in the constructor; {@link #main} and {@link LocalJobRunner}
@@ -76,6 +94,9 @@ public final class BehaviorProfilerJob {
     private final Sink<RiskAssessment> riskSink;
     private final Sink<DeadLetter> deadLetterSink;
     private final Clock clock;
+    private final Source<RawRecord, ?, ?> invocationSource;
+    private final Source<RawRecord, ?, ?> verdictSource;
+    private final Sink<SequenceAnomaly> anomalySink;
 
     /**
      * @param settings the profiler's settings
@@ -92,23 +113,107 @@ public final class BehaviorProfilerJob {
             Sink<RiskAssessment> riskSink,
             Sink<DeadLetter> deadLetterSink,
             Clock clock) {
+        this(settings, source, taskSource, riskSink, deadLetterSink, clock, null, null, null);
+    }
+
+    /**
+     * As above, with the sequence branch's connectors (used when {@code settings.sequences()} is
+     * set).
+     *
+     * @param invocationSource raw records of the invocation topic
+     * @param verdictSource raw records of the verdict topic
+     * @param anomalySink where sequence anomalies go
+     */
+    public BehaviorProfilerJob(
+            ProfilerSettings settings,
+            Source<RawRecord, ?, ?> source,
+            Source<RawRecord, ?, ?> taskSource,
+            Sink<RiskAssessment> riskSink,
+            Sink<DeadLetter> deadLetterSink,
+            Clock clock,
+            Source<RawRecord, ?, ?> invocationSource,
+            Source<RawRecord, ?, ?> verdictSource,
+            Sink<SequenceAnomaly> anomalySink) {
         this.settings = settings;
         this.source = source;
         this.taskSource = taskSource;
         this.riskSink = riskSink;
         this.deadLetterSink = deadLetterSink;
         this.clock = clock;
+        this.invocationSource = invocationSource;
+        this.verdictSource = verdictSource;
+        this.anomalySink = anomalySink;
+        if (settings.sequences() != null
+                && (invocationSource == null || verdictSource == null || anomalySink == null)) {
+            throw new IllegalArgumentException(
+                    "the sequence branch is on but has no invocation source, verdict source or"
+                            + " anomaly sink");
+        }
     }
 
     /** The job with the real Kafka source and exactly-once Kafka sinks. */
     public static BehaviorProfilerJob withKafka(ProfilerSettings settings, Clock clock) {
+        boolean sequences = settings.sequences() != null;
         return new BehaviorProfilerJob(
                 settings,
                 kafkaSource(settings, clock),
                 kafkaTaskSource(settings, clock),
                 kafkaRiskSink(settings),
                 kafkaDeadLetterSink(settings),
-                clock);
+                clock,
+                sequences ? kafkaInvocationSource(settings) : null,
+                sequences ? kafkaVerdictSource(settings) : null,
+                sequences ? kafkaAnomalySink(settings) : null);
+    }
+
+    /**
+     * Reads augur.telemetry.invocations read_committed from the committed offsets of group {@code
+     * <group-id>-invocations} (a new group starts at the beginning).
+     */
+    public static KafkaSource<RawRecord> kafkaInvocationSource(ProfilerSettings s) {
+        return plainSource(s, Topics.INVOCATIONS.name(), s.groupId() + "-invocations");
+    }
+
+    /** Reads augur.verdicts read_committed (group {@code <group-id>-verdicts}). */
+    public static KafkaSource<RawRecord> kafkaVerdictSource(ProfilerSettings s) {
+        return plainSource(s, Topics.VERDICTS.name(), s.groupId() + "-verdicts");
+    }
+
+    private static KafkaSource<RawRecord> plainSource(
+            ProfilerSettings s, String topic, String groupId) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new PlainRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    /** Writes sequence anomalies to augur.anomalies (key taskId) in Kafka transactions. */
+    public static KafkaSink<SequenceAnomaly> kafkaAnomalySink(ProfilerSettings s) {
+        return KafkaSink.<SequenceAnomaly>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setRecordSerializer(
+                        KafkaRecordSerializationSchema.<SequenceAnomaly>builder()
+                                .setTopic(Topics.ANOMALIES.name())
+                                .setKeySerializationSchema(
+                                        (SequenceAnomaly a) ->
+                                                a.getTaskId()
+                                                        .getBytes(
+                                                                java.nio.charset.StandardCharsets
+                                                                        .UTF_8))
+                                .setValueSerializationSchema(
+                                        new AvroValueSchema<>(SequenceAnomaly.class))
+                                .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-anomalies")
+                .setProperty(
+                        "transaction.timeout.ms", Long.toString(s.transactionTimeout().toMillis()))
+                .build();
     }
 
     /**
@@ -228,20 +333,93 @@ public final class BehaviorProfilerJob {
                         .map(new LateSampleFn(clock))
                         .uid("late-samples")
                         .name("LateSampleFn");
-        samples.getSideOutput(DecodeSamplesFn.DEAD_LETTERS)
-                .union(
-                        late,
-                        tasks.getSideOutput(DecodeSamplesFn.DEAD_LETTERS),
-                        requests.getSideOutput(ProfileTaskFn.DEAD_LETTERS))
-                .sinkTo(deadLetterSink)
-                .uid("dead-letter-sink")
-                .name("augur.dlq sink");
+        DataStream<DeadLetter> deadLetters =
+                samples.getSideOutput(DecodeSamplesFn.DEAD_LETTERS)
+                        .union(
+                                late,
+                                tasks.getSideOutput(DecodeSamplesFn.DEAD_LETTERS),
+                                requests.getSideOutput(ProfileTaskFn.DEAD_LETTERS));
+        if (settings.sequences() != null) {
+            deadLetters = deadLetters.union(sequenceBranch(env));
+        }
+        deadLetters.sinkTo(deadLetterSink).uid("dead-letter-sink").name("augur.dlq sink");
 
         profileUsers(scoreTasks(requests, settings), settings)
                 .sinkTo(riskSink)
                 .uid("risk-sink")
                 .name("augur.risk sink");
         return env;
+    }
+
+    /**
+     * The sequence branch: invocations and verdicts → DecodeInvocationsFn → keyBy taskId →
+     * SequenceHistoryFn → NextCallFn (async, batched) → keyBy taskId, with the verdicts broadcast →
+     * ScoreSequenceFn → keyBy userId → UserSequenceFn → anomaly sink.
+     *
+     * @return the branch's dead letters
+     */
+    private DataStream<DeadLetter> sequenceBranch(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<InvocationEvent> invocations =
+                env.fromSource(invocationSource, WatermarkStrategy.noWatermarks(), "invocations")
+                        .uid("invocations-source")
+                        .name("augur.telemetry.invocations source")
+                        .process(new DecodeInvocationsFn(clock, settings.maxFutureSkew()))
+                        .uid("decode-invocations")
+                        .name("DecodeInvocationsFn");
+        SingleOutputStreamOperator<InvocationEvent> verdicts =
+                env.fromSource(verdictSource, WatermarkStrategy.noWatermarks(), "verdicts")
+                        .uid("verdicts-source")
+                        .name("augur.verdicts source")
+                        .process(new DecodeInvocationsFn(clock, settings.maxFutureSkew()))
+                        .uid("decode-verdicts")
+                        .name("DecodeInvocationsFn (verdicts)");
+        scoreSequences(
+                        invocations,
+                        verdicts.getSideOutput(DecodeInvocationsFn.VERDICTS),
+                        settings.sequences())
+                .sinkTo(anomalySink)
+                .uid("anomaly-sink")
+                .name("augur.anomalies sink");
+        return invocations
+                .getSideOutput(DecodeInvocationsFn.DEAD_LETTERS)
+                .union(verdicts.getSideOutput(DecodeInvocationsFn.DEAD_LETTERS));
+    }
+
+    /**
+     * keyBy taskId → SequenceHistoryFn → NextCallFn (async, ordered, batched across tasks) → keyBy
+     * taskId, connected with the broadcast verdicts → ScoreSequenceFn → keyBy userId →
+     * UserSequenceFn.
+     */
+    public static SingleOutputStreamOperator<SequenceAnomaly> scoreSequences(
+            DataStream<InvocationEvent> invocations,
+            DataStream<AnalystVerdict> verdicts,
+            SequenceSettings s) {
+        SingleOutputStreamOperator<CallToScore> calls =
+                invocations
+                        .keyBy(InvocationEvent::getTaskId, Types.STRING)
+                        .process(new SequenceHistoryFn(s.historyLength(), s.stateTtl()))
+                        .uid("sequence-history")
+                        .name("SequenceHistoryFn");
+        SingleOutputStreamOperator<ScoredCall> scored =
+                AsyncDataStream.orderedWait(
+                                calls,
+                                new NextCallFn(s),
+                                s.timeout().toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                s.capacity())
+                        .uid("next-call")
+                        .name("NextCallFn");
+        BroadcastStream<AnalystVerdict> broadcast =
+                verdicts.broadcast(ScoreSequenceFn.ROLE_FACTORS);
+        return scored.keyBy(c -> c.taskId, Types.STRING)
+                .connect(broadcast)
+                .process(new ScoreSequenceFn(s))
+                .uid("score-sequence")
+                .name("ScoreSequenceFn")
+                .keyBy(SequenceAnomaly::getUserId, Types.STRING)
+                .process(new UserSequenceFn(s.userAlpha(), s.stateTtl()))
+                .uid("user-sequence")
+                .name("UserSequenceFn");
     }
 
     /**
@@ -351,13 +529,17 @@ public final class BehaviorProfilerJob {
             String.join(
                     "\n",
                     "usage: BehaviorProfilerJob [--bootstrap HOST:PORT] [--group-id ID]"
-                            + " [--window-ms N] [--checkpoint-interval-ms N] [--profiler.KEY VALUE ...]",
+                            + " [--window-ms N] [--checkpoint-interval-ms N]"
+                            + " [--sequence-model-dir DIR] [--profiler.KEY VALUE ...]",
                     "",
                     "Cluster entry point of Augur's behavioural profiler (submit the job jar with"
                             + " `flink run`).",
                     "Reads augur.telemetry.resources and augur.tasks, writes one RiskAssessment per"
                             + " task and window"
                             + " to augur.risk and rejected records to augur.dlq, exactly once.",
+                    "With --sequence-model-dir DIR (profiler.sequences.enabled) it also scores"
+                            + " augur.telemetry.invocations with the next-call models of DIR and"
+                            + " writes one SequenceAnomaly per task and window to augur.anomalies.",
                     "Every option can also be set in the Flink configuration by its full key"
                             + " (profiler.kafka.bootstrap-servers, profiler.window.size, ...);"
                             + " arguments win.",

@@ -106,6 +106,10 @@ final class JobArguments {
         if (values.containsKey("model-dir")) {
             conf.set(ProfilerOptions.MODEL_DIR, values.get("model-dir"));
         }
+        if (values.containsKey("sequence-model-dir")) {
+            conf.set(SequenceOptions.ENABLED, true);
+            conf.set(SequenceOptions.MODEL_DIR, values.get("sequence-model-dir"));
+        }
         if (values.containsKey("window-ms")) {
             conf.set(ProfilerOptions.WINDOW_SIZE, Duration.ofMillis(positiveLong("window-ms")));
         }
@@ -133,5 +137,6 @@ final class JobArguments {
                     "checkpoint-interval-ms",
                     "group-id",
                     "forecaster",
-                    "model-dir");
+                    "model-dir",
+                    "sequence-model-dir");
 }

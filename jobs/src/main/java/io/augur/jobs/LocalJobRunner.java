@@ -32,6 +32,7 @@ public final class LocalJobRunner {
                     "usage: LocalJobRunner --bootstrap HOST:PORT --checkpoint-dir DIR"
                             + " [--window-ms N] [--checkpoint-interval-ms N] [--parallelism N]"
                             + " [--group-id ID] [--forecaster lstm|ewma] [--model-dir DIR]"
+                            + " [--sequence-model-dir DIR]"
                             + " [--metrics-port N] [--profiler.KEY VALUE ...]",
                     "",
                     "Runs Augur's behavioural profiler on a local Flink MiniCluster in this JVM.",
@@ -45,6 +46,10 @@ public final class LocalJobRunner {
                     "  --model-dir DIR             LSTM model versions (default models/forecaster,"
                             + " relative to the working directory); a newer version is picked up"
                             + " while the job runs",
+                    "  --sequence-model-dir DIR    turn on the invocation-sequence branch"
+                            + " (augur.telemetry.invocations + augur.verdicts → augur.anomalies)"
+                            + " with the next-call models of DIR/<role>/<version>/ (off by"
+                            + " default); a newer version is picked up while the job runs",
                     "  --metrics-port N            serve the job's Flink metrics (live forecast"
                             + " coverage, unknown tasks, model fallbacks, ...) for Prometheus at"
                             + " http://HOST:N/metrics (default: none)",

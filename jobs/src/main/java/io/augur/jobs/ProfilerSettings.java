@@ -10,8 +10,10 @@ import io.augur.jobs.profile.EwmaForecaster;
 import io.augur.jobs.profile.Forecaster;
 import io.augur.jobs.profile.OnlineCalibrator;
 import io.augur.jobs.profile.UserReputation;
+import io.augur.jobs.sequence.SequenceSettings;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param incidentThreshold task rolling risk that opens an incident
  * @param incidentHalfLife after which an incident weighs half
  * @param reputationTtl how long a user's reputation outlives their last assessment
+ * @param sequences the invocation-sequence branch, or null when it is off
  */
 public record ProfilerSettings(
         String bootstrapServers,
@@ -98,7 +101,8 @@ public record ProfilerSettings(
         double reputationPriorRisk,
         double incidentThreshold,
         Duration incidentHalfLife,
-        Duration reputationTtl)
+        Duration reputationTtl,
+        SequenceSettings sequences)
         implements Serializable {
 
     /** Kafka brokers refuse producer transaction timeouts above their default maximum. */
@@ -164,6 +168,28 @@ public record ProfilerSettings(
                 incidentHalfLife.toMillis());
         if (lstm != null) {
             requireModel(lstm, historySteps);
+        }
+        if (sequences != null) {
+            requireSequenceModels(sequences);
+        }
+    }
+
+    /** Fails at submission when the sequence model registry is missing or empty. */
+    private static void requireSequenceModels(SequenceSettings s) {
+        Path dir = Path.of(s.modelDir());
+        boolean any = false;
+        if (Files.isDirectory(dir)) {
+            try (var roles = Files.list(dir)) {
+                any = roles.anyMatch(Files::isDirectory);
+            } catch (IOException e) {
+                any = false;
+            }
+        }
+        if (!any) {
+            throw new IllegalArgumentException(
+                    "profiler.sequences.model-dir "
+                            + s.modelDir()
+                            + " holds no <role>/<version>/ model; see docs/sequence-model.md");
         }
     }
 
@@ -253,7 +279,8 @@ public record ProfilerSettings(
                 config.get(ProfilerOptions.REPUTATION_PRIOR_RISK),
                 config.get(ProfilerOptions.INCIDENT_THRESHOLD),
                 config.get(ProfilerOptions.INCIDENT_HALF_LIFE),
-                config.get(ProfilerOptions.REPUTATION_TTL));
+                config.get(ProfilerOptions.REPUTATION_TTL),
+                SequenceOptions.from(config));
     }
 
     private static boolean acceptUnknownTasks(String value) {

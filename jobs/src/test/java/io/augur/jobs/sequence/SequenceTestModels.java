@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * augur.sequenceModels}, by default {@code ${augur.home}/models/sequences} (the shipped models).
  * When that directory has no {@code adfa} role, the tests build a small model into {@code
  * target/sequence-models} with {@code src/test/python/make_sequence_test_model.py}
- * (/usr/bin/python3 + torch, about a minute on 2 cores) and use that.
+ * (/usr/bin/python3 + torch: 200 training traces, 1 epoch; 5-10 minutes on 2 busy cores) and use
+ * that.
  */
 public final class SequenceTestModels {
     /** The role of the ADFA-LD model the tests replay traces against. */
