@@ -66,7 +66,7 @@ public record TaskHistory(
         return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> read(
+    static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> read(
             Consumer<byte[], byte[]> consumer, Topic<T> topic, String taskId, int[] bad) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), TIMEOUT);
         if (infos == null || infos.isEmpty()) {

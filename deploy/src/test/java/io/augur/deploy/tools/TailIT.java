@@ -95,7 +95,7 @@ class TailIT {
         producer.commitTransaction();
         // read_committed: an aborted record must never be shown.
         producer.beginTransaction();
-        send(Topics.VERDICTS, "aborted", values.get(6));
+        send(Topics.VERDICTS, "aborted", Fixtures.verdict());
         producer.flush();
         producer.abortTransaction();
 
