@@ -1,0 +1,134 @@
+import contextlib
+import io
+import json
+import random
+import tempfile
+import unittest
+from pathlib import Path
+
+from augur_sequences import evaluate, train
+
+HEADER = "label\ttrace\trole\tkind\tcalls\n"
+
+
+def normal_calls(rng, n=40):
+    """A regular request loop: open read* write close, with small variations."""
+    out = []
+    while len(out) < n:
+        out += ["open"] + ["read"] * rng.randint(1, 3) + ["write", "close"]
+    return out[:n]
+
+
+def write_augur(path: Path, rows):
+    path.write_text(HEADER + "".join(f"{l}\t{t}\t{r}\tSYSCALL\t{' '.join(c)}\n"
+                                     for l, t, r, c in rows))
+    return path
+
+
+def quiet(fn, *args):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = fn(*args)
+        except SystemExit as e:
+            rc = e.code
+    return rc, out.getvalue(), err.getvalue()
+
+
+FAST = ["--epochs", "3", "--hidden", "16", "--embed", "8", "--layers", "1", "--window", "4",
+        "--top-g", "2"]
+
+
+class TrainCliTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = Path(self.tmp.name)
+        rng = random.Random(1)
+        rows = [("benign", f"n{i}", "web", normal_calls(rng)) for i in range(30)]
+        rows += [("hostile", f"h{i}", "web", ["open", "execve", "socket", "connect"] * 5)
+                 for i in range(5)]
+        rows += [("benign", "other", "batch", ["mmap", "brk"] * 10)]
+        self.data = write_augur(self.dir / "invocations.tsv", rows)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_train_writes_registry_layout_and_evaluate_separates(self):
+        out = self.dir / "models"
+        rc, stdout, err = quiet(train.main, ["--format", "augur", "--train", str(self.data),
+                                             "--out", str(out), "--role", "web",
+                                             "--version", "v1"] + FAST)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(stdout.strip().splitlines()[-1], f"MODEL {out / 'web' / 'v1'}")
+        self.assertIn("epoch 1/3", err)
+        meta = json.loads((out / "web" / "v1" / "metadata.json").read_text())
+        self.assertEqual((meta["format"], meta["formatVersion"], meta["role"], meta["kind"],
+                          meta["window"], meta["topG"], meta["maxScore"]),
+                         ("augur-sequence-model", 1, "web", "SYSCALL", 4, 2, 1e6))
+        # trained on the web role's benign lines only: no hostile call, no batch call
+        self.assertEqual(sorted(meta["vocabulary"]), ["close", "open", "read", "write"])
+        self.assertIn(meta["calibration"]["aggregation"], train.AUTO_CANDIDATES)
+        r = evaluate.evaluate(out / "web" / "v1", "augur", [str(self.data)], role="web")
+        self.assertEqual((r["normalScored"], r["abnormalScored"]), (30, 5))
+        self.assertEqual(r["auc"], 1.0)   # unknown calls (execve, socket) score maxScore
+        rc, stdout, _ = quiet(evaluate.main, ["--format", "augur", "--model",
+                                              str(out / "web" / "v1"), "--test", str(self.data),
+                                              "--role", "web", "--json"])
+        self.assertEqual(rc, 0)
+        j = json.loads(stdout)
+        for k in evaluate.KEYS:
+            self.assertIn(k, j)
+
+    def test_verdicts_add_false_positives_and_remove_true_positives(self):
+        # a benign-looking line in the training file that an analyst marked hostile, and a new
+        # benign pattern an analyst marked as a false positive
+        train_file = write_augur(self.dir / "train.tsv",
+                                 [("benign", f"n{i}", "web", normal_calls(random.Random(i)))
+                                  for i in range(20)]
+                                 + [("benign", "sneaky", "web", ["open", "ptrace", "close"])])
+        verdicts = write_augur(self.dir / "verdicts.tsv",
+                               [("benign", "fp1", "web", ["open", "stat", "read", "close"]),
+                                ("hostile", "tp1", "web", ["open", "ptrace", "close"])])
+        out = self.dir / "models"
+        rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(train_file),
+                                        "--verdicts", str(verdicts), "--out", str(out),
+                                        "--role", "web", "--version", "v2"] + FAST)
+        self.assertEqual(rc, 0, err)
+        meta = json.loads((out / "web" / "v2" / "metadata.json").read_text())
+        t = meta["training"]
+        self.assertEqual((t["verdictFalsePositivesAdded"], t["removedAsTruePositive"]), (1, 1))
+        seen = set(meta["vocabulary"])
+        self.assertNotIn("ptrace", seen)
+        self.assertIn("stat", seen)   # the false positive's call (the split keeps it in training)
+        self.assertEqual(t["trainSequences"] + t["validationSequences"], 21)
+
+    def test_several_train_files(self):
+        a = write_augur(self.dir / "a.tsv", [("benign", "a", "web", ["open", "read"] * 5)])
+        b = write_augur(self.dir / "b.tsv", [("benign", "b", "web", ["mmap", "brk"] * 5)])
+        rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(a), "--train", str(b),
+                                        "--out", str(self.dir / "m"), "--role", "default",
+                                        "--version", "v"] + FAST)
+        self.assertEqual(rc, 0, err)
+        meta = json.loads((self.dir / "m" / "default" / "v" / "metadata.json").read_text())
+        self.assertEqual(sorted(meta["vocabulary"]), ["brk", "mmap", "open", "read"])
+
+    def test_bad_arguments_exit_2(self):
+        base = ["--format", "augur", "--train", str(self.data), "--out", str(self.dir / "m")]
+        cases = [(base + ["--role", "web", "--window", "0"], "--window must be at least 1"),
+                 (base + ["--role", "web", "--aggregation", "median"], "unknown aggregation"),
+                 (base + ["--role", "../x"], "--role must be a plain directory name"),
+                 (base + ["--role", "web", "--map-i386-names"], "adfa only"),
+                 (["--format", "adfa", "--train", str(self.data), "--out", "m", "--role", "r"],
+                  "not the adfa format"),
+                 (["--format", "adfa", "--train", str(self.dir / "none"), "--out", "m",
+                   "--role", "r"], "no such file"),
+                 (base + ["--role", "nobody"], "no normal sequence")]
+        for argv, msg in cases:
+            with self.subTest(msg=msg):
+                rc, _, err = quiet(train.main, argv)
+                self.assertEqual(rc, 2)
+                self.assertIn(msg, err)
+
+
+if __name__ == "__main__":
+    unittest.main()
