@@ -49,8 +49,11 @@ def load_model(vdir) -> tuple:
 
 def score(model, vocab: Vocabulary, meta: dict, seqs: List[Sequence],
           aggregations=None) -> dict:
-    """{aggregation: [score per sequence]} (plus "misses" for the DeepLog view)."""
-    per_call = score_sequences(model, vocab, [s.calls for s in seqs], meta["window"],
+    """{aggregation: [score per sequence]} (plus "misses" for the DeepLog view). With the
+    metadata's ``endToken`` every sequence gets that token appended (scored like a call)."""
+    end = meta.get("endToken")
+    per_call = score_sequences(model, vocab, [s.calls + [end] if end else s.calls for s in seqs],
+                               meta["window"],
                                meta["topG"], meta["maxScore"])
     names = list(aggregations or [meta["calibration"]["aggregation"]])
     if "misses" not in names:
@@ -58,28 +61,48 @@ def score(model, vocab: Vocabulary, meta: dict, seqs: List[Sequence],
     return {n: [aggregate(n, a, m) for a, m in per_call] for n in names}
 
 
-def evaluate(model_dir, fmt: str, tests: List[str], aggregation: Optional[str] = None,
-             threshold: Optional[float] = None, exclude_seen: List[str] = (),
-             all_aggregations: bool = False, map_i386: Optional[bool] = None,
-             unistd: str = UNISTD_32, role: Optional[str] = None) -> dict:
-    model, vocab, meta = load_model(model_dir)
-    cal = meta.get("calibration", {})
-    agg = aggregation or cal.get("aggregation", "mean-log")
-    thr = threshold if threshold is not None else cal.get("threshold")
-    if map_i386 is None:
-        map_i386 = bool(meta.get("training", {}).get("config", {}).get("map_i386_names"))
+def read_tests(fmt: str, tests: List[str], exclude_seen: List[str] = (),
+               map_i386: bool = False, unistd: str = UNISTD_32,
+               role: Optional[str] = None) -> tuple:
+    """(sequences, number dropped as seen in ``exclude_seen``)."""
     kw = {"role": role}
     if fmt == "adfa":
         kw.update(map_i386=map_i386, unistd=unistd)
     seqs = read_all(fmt, tests, **kw)
-    seen_dropped = 0
+    dropped = 0
     if exclude_seen:
         seen = {tuple(s.calls) for s in read_all(fmt, exclude_seen, **kw)}
         before = len(seqs)
         seqs = [s for s in seqs if tuple(s.calls) not in seen]
-        seen_dropped = before - len(seqs)
+        dropped = before - len(seqs)
     if not seqs:
-        raise DataError("no sequence to score in " + ", ".join(tests))
+        raise DataError("no sequence to score in " + ", ".join(map(str, tests)))
+    return seqs, dropped
+
+
+def evaluate(model_dir, fmt: str, tests: List[str], aggregation: Optional[str] = None,
+             threshold: Optional[float] = None, exclude_seen: List[str] = (),
+             all_aggregations: bool = False, unistd: str = UNISTD_32,
+             role: Optional[str] = None) -> dict:
+    """Read the test files (ADFA-LD numbers mapped to names when the model was trained so) and
+    score them; see `evaluate_sequences`."""
+    meta = json.loads((Path(model_dir) / "metadata.json").read_text()) \
+        if (Path(model_dir) / "metadata.json").is_file() else {}
+    map_i386 = bool(meta.get("training", {}).get("config", {}).get("map_i386_names"))
+    seqs, dropped = read_tests(fmt, tests, exclude_seen, map_i386, unistd, role)
+    r = evaluate_sequences(model_dir, seqs, aggregation, threshold, all_aggregations)
+    r.update(format=fmt, tests=[str(t) for t in tests], excludedAsSeen=dropped)
+    return r
+
+
+def evaluate_sequences(model_dir, seqs: List[Sequence], aggregation: Optional[str] = None,
+                       threshold: Optional[float] = None, all_aggregations: bool = False) -> dict:
+    """Metrics of the model in ``model_dir`` on labelled sequences; ``scores`` holds the
+    per-sequence scores (normal, abnormal) of the aggregation used."""
+    model, vocab, meta = load_model(model_dir)
+    cal = meta.get("calibration", {})
+    agg = aggregation or cal.get("aggregation", "mean-log")
+    thr = threshold if threshold is not None else cal.get("threshold")
     aggs = [agg] + ([a for a in AGGREGATIONS if a != agg] if all_aggregations else [])
     scores = score(model, vocab, meta, seqs, aggs)
     normal = [i for i, s in enumerate(seqs) if s.normal]
@@ -88,8 +111,7 @@ def evaluate(model_dir, fmt: str, tests: List[str], aggregation: Optional[str] =
     if thr is None:
         thr = math.inf
     result = evaluate_scores(pick(agg, normal), pick(agg, abnormal), thr)
-    result.update(aggregation=agg, model=str(model_dir), format=fmt,
-                  tests=[str(t) for t in tests], excludedAsSeen=seen_dropped)
+    result.update(aggregation=agg, model=str(model_dir), excludedAsSeen=0)
     dl = confusion(pick("misses", normal), pick("misses", abnormal), 0.0)
     result["deepLog"] = {"topG": meta["topG"], "precision": dl["precision"],
                          "recall": dl["recall"], "f1": dl["f1"],
@@ -97,8 +119,8 @@ def evaluate(model_dir, fmt: str, tests: List[str], aggregation: Optional[str] =
     if all_aggregations:
         result["aucByAggregation"] = {a: roc_auc(pick(a, normal), pick(a, abnormal))
                                       for a in aggs}
-    unknown = sum(1 for s in seqs for c in s.calls if c not in vocab.ids)
-    result["unknownCalls"] = unknown
+    result["endToken"] = meta.get("endToken")
+    result["unknownCalls"] = sum(1 for s in seqs for c in s.calls if c not in vocab.ids)
     result["scores"] = {"normal": pick(agg, normal), "abnormal": pick(agg, abnormal)}
     return result
 

@@ -63,6 +63,7 @@ class TrainConfig:
     aggregation: Optional[str] = None      # None: "max" for hdfs (DeepLog's protocol), else auto
     max_train_sequences: int = 0           # 0: all
     map_i386_names: bool = False
+    end_token: Optional[str] = None        # appended to every training sequence (metadata endToken)
     unistd: str = UNISTD_32
     seed: int = 0
     threads: int = 1
@@ -100,6 +101,8 @@ def load_training(cfg: TrainConfig) -> tuple:
                  removedAsTruePositive=len(normal) - len(kept))
     kept.extend(fp)
     kept = [s for s in kept if s.calls]
+    if cfg.end_token:
+        kept = [Sequence(s.name, s.label, s.role, s.kind, s.calls + [cfg.end_token]) for s in kept]
     if not kept:
         raise DataError("no normal sequence with calls to train on in "
                         + ", ".join(cfg.train) + (f" for role {cfg.role}" if role else ""))
@@ -290,7 +293,7 @@ def run(cfg: TrainConfig) -> tuple:
         "role": cfg.role,
         "createdAt": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "kind": kinds[0], "window": cfg.window, "vocabulary": vocab.names, "topG": cfg.top_g,
-        "maxScore": MAX_SCORE, "calibration": calib,
+        "maxScore": MAX_SCORE, "endToken": cfg.end_token, "calibration": calib,
         "training": {
             "datasetFormat": cfg.fmt, "datasets": [Path(f).name for f in cfg.train],
             "verdicts": [Path(f).name for f in cfg.verdicts], **notes,
@@ -344,6 +347,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--map-i386-names", action="store_true", help="adfa: map i386 system-call "
                    "numbers to names with --unistd")
     p.add_argument("--unistd", help=f"default {UNISTD_32}")
+    p.add_argument("--end-token", metavar="NAME", help="append NAME to every sequence (training "
+                   "and, through metadata endToken, evaluation), so that a sequence ending early "
+                   "is a scored event, e.g. '<end>' for HDFS sessions (default: none)")
     return p
 
 
@@ -363,6 +369,8 @@ def main(argv=None) -> int:
         p.error("--map-i386-names applies to --format adfa only")
     if cfg.version is not None and (not cfg.version or "/" in cfg.version):
         p.error("--version must be a plain directory name")
+    if cfg.end_token is not None and (not cfg.end_token or " " in cfg.end_token):
+        p.error("--end-token must be a non-empty name without spaces")
     if "/" in cfg.role or cfg.role in ("", ".", ".."):
         p.error("--role must be a plain directory name")
     if cfg.aggregation not in (None, "auto"):

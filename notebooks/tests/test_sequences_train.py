@@ -112,6 +112,25 @@ class TrainCliTest(unittest.TestCase):
         meta = json.loads((self.dir / "m" / "default" / "v" / "metadata.json").read_text())
         self.assertEqual(sorted(meta["vocabulary"]), ["brk", "mmap", "open", "read"])
 
+    def test_end_token_is_learnt_and_appended_when_scoring(self):
+        rows = [("benign", f"n{i}", "web", ["open", "read", "write", "close"]) for i in range(20)]
+        rows += [("hostile", "cut", "web", ["open", "read"])]   # ends early: abnormal
+        data = write_augur(self.dir / "s.tsv", rows)
+        out = self.dir / "m"
+        rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(data), "--out",
+                                        str(out), "--role", "web", "--version", "v",
+                                        "--end-token", "<end>", "--epochs", "60", "--hidden",
+                                        "16", "--embed", "8", "--layers", "1", "--window", "4",
+                                        "--top-g", "1", "--aggregation", "max", "--lr", "0.02"])
+        self.assertEqual(rc, 0, err)
+        meta = json.loads((out / "web" / "v" / "metadata.json").read_text())
+        self.assertEqual(meta["endToken"], "<end>")
+        self.assertIn("<end>", meta["vocabulary"])
+        r = evaluate.evaluate(out / "web" / "v", "augur", [str(data)])
+        self.assertEqual(r["auc"], 1.0)
+        self.assertEqual(r["deepLog"]["recall"], 1.0)   # '<end>' after 'read' is a top-1 miss
+        self.assertEqual(r["deepLog"]["falseAlarmRate"], 0.0)
+
     def test_bad_arguments_exit_2(self):
         base = ["--format", "augur", "--train", str(self.data), "--out", str(self.dir / "m")]
         cases = [(base + ["--role", "web", "--window", "0"], "--window must be at least 1"),
