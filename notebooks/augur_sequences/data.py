@@ -5,8 +5,10 @@ Every reader returns a list of `Sequence` (name, label, role, kind, calls):
 - ``adfa``: ADFA-LD as TSV, header ``label<TAB>trace<TAB>syscalls`` (gzipped or not); label
   ``normal`` or ``attack``; syscalls are i386 numbers, kept as names (``"3"``) unless
   ``map_i386`` maps them to names (``"read"``) with ``unistd_32.h``.
-- ``hdfs``: DeepLog session lines (one session of space-separated log keys per line, all normal,
-  no header) or a ``Sequence,label`` CSV (0 normal, 1 abnormal).
+- ``hdfs``: DeepLog session lines (one session of space-separated log keys per line, no
+  header; all normal, except in a file whose name contains ``abnormal``, DeepLog's
+  ``hdfs_test_abnormal``, where all are abnormal) or a ``Sequence,label`` CSV (0 normal, 1
+  abnormal).
 - ``augur``: header ``label<TAB>trace<TAB>role<TAB>kind<TAB>calls``; label ``benign``/``normal``
   or ``hostile``/``attack``; kind ``METHOD`` or ``SYSCALL``; calls space-separated.
 
@@ -127,6 +129,7 @@ def read_hdfs(path, role: str = "hdfs") -> List[Sequence]:
             raise DataError(f"{path}: first line {head[:60]!r} is neither the hdfs CSV header "
                             f"{','.join(HDFS_CSV_HEADER)!r} nor a DeepLog session line "
                             "(space-separated log-key numbers)")
+        label = ABNORMAL if "abnormal" in path.name.lower() else NORMAL
         for n, line in enumerate([first] + list(f), start=1):
             line = line.strip()
             if not line:
@@ -134,7 +137,7 @@ def read_hdfs(path, role: str = "hdfs") -> List[Sequence]:
             if not re.fullmatch(r"[0-9 ]+", line):
                 raise DataError(f"{path}:{n}: not a DeepLog session line (space-separated "
                                 "log-key numbers)")
-            out.append(Sequence(f"{path.name}:{n}", NORMAL, role, "LOGKEY", line.split()))
+            out.append(Sequence(f"{path.name}:{n}", label, role, "LOGKEY", line.split()))
     return out
 
 

@@ -125,6 +125,17 @@ def evaluate_sequences(model_dir, seqs: List[Sequence], aggregation: Optional[st
     return result
 
 
+def json_safe(v):
+    """NaN (e.g. recall without abnormal sequences) as null: JSON has no NaN."""
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    if isinstance(v, dict):
+        return {k: json_safe(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [json_safe(x) for x in v]
+    return v
+
+
 def fmt_num(v) -> str:
     return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else (
         f"{v:.4f}" if isinstance(v, float) else str(v))
@@ -173,8 +184,7 @@ def main(argv=None) -> int:
         return 2
     r.pop("scores")
     if a.json:
-        print(json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v)
-                          for k, v in r.items()}))
+        print(json.dumps(json_safe(r)))
     else:
         print(table(r))
     return 0

@@ -88,7 +88,7 @@ def threshold_at_false_alarm(normal: Sequence[float], rate: float) -> float:
 
 def detection_at_false_alarm(normal, abnormal, rate: float = 0.01) -> float:
     """Fraction of abnormal scores > the threshold that flags at most ``rate`` of the normals."""
-    if len(abnormal) == 0:
+    if len(abnormal) == 0 or len(normal) == 0:
         return float("nan")
     t = threshold_at_false_alarm(normal, rate)
     return float(np.mean(np.asarray(abnormal, float) > t))

@@ -55,6 +55,8 @@ class ReadersTest(unittest.TestCase):
         self.assertEqual([(x.label, x.kind, x.calls) for x in s],
                          [("normal", "LOGKEY", ["5", "5", "22", "11", "9"]),
                           ("normal", "LOGKEY", ["22", "5"])])
+        ab = read("hdfs", self.write("hdfs_test_abnormal", "5 22\n"))
+        self.assertEqual([(x.label, x.calls) for x in ab], [("abnormal", ["5", "22"])])
         c = read("hdfs", self.write("t.csv", "Sequence,label\n5 22 11,0\n5 26,1\n", gz=True))
         self.assertEqual([(x.label, x.calls) for x in c],
                          [("normal", ["5", "22", "11"]), ("abnormal", ["5", "26"])])

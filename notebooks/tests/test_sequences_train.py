@@ -78,6 +78,15 @@ class TrainCliTest(unittest.TestCase):
         j = json.loads(stdout)
         for k in evaluate.KEYS:
             self.assertIn(k, j)
+        # only normal sequences: recall is undefined, null in JSON (not NaN)
+        normal_only = write_augur(self.dir / "n.tsv", [("benign", "n", "web", ["open", "read"])])
+        rc, stdout, _ = quiet(evaluate.main, ["--format", "augur", "--model",
+                                              str(out / "web" / "v1"), "--test", str(normal_only),
+                                              "--json"])
+        self.assertEqual(rc, 0)
+        j = json.loads(stdout)
+        self.assertIsNone(j["recall"])
+        self.assertIsNone(j["deepLog"]["recall"])
 
     def test_verdicts_add_false_positives_and_remove_true_positives(self):
         # a benign-looking line in the training file that an analyst marked hostile, and a new
