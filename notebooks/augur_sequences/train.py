@@ -38,6 +38,9 @@ from .metrics import AGGREGATIONS, aggregate, roc_auc, threshold_at_false_alarm
 from .model import NextCallLSTM, Vocabulary, score_sequences, windows
 
 FORMAT_NAME, FORMAT_VERSION = "augur-sequence-model", 1
+CEILING = {"mean-log": math.log(MAX_SCORE), "max-window-mean-log-10": math.log(MAX_SCORE),
+           "max-window-mean-log-30": math.log(MAX_SCORE),
+           "max-window-mean-log-100": math.log(MAX_SCORE), "miss-rate": 1.0, "max": MAX_SCORE}
 AUTO_CANDIDATES = ("mean-log", "max-window-mean-log-10", "max-window-mean-log-30",
                    "max-window-mean-log-100", "miss-rate", "max")
 
@@ -216,15 +219,22 @@ def calibrate(model, vocab: Vocabulary, val: List[Sequence], cfg: TrainConfig) -
             n = [aggregate(name, a, m) for a, m in scored]
             ab = [aggregate(name, a, m) for a, m in fscored]
             aucs[name] = roc_auc(n, ab)
-        # the best validation AUC; ties go to the earlier (simpler) candidate
-        agg = max(AUTO_CANDIDATES, key=lambda k: (aucs[k] if not math.isnan(aucs[k]) else -1,
-                                                  -AUTO_CANDIDATES.index(k)))
+        # an aggregation whose validation threshold is its own ceiling (e.g. `max` when more
+        # than the false-alarm target of the validation sequences hold an unknown call) can
+        # flag nothing: out. Then the best validation AUC; ties go to the earlier candidate.
+        degenerate = [k for k in AUTO_CANDIDATES
+                      if threshold_at_false_alarm([aggregate(k, a, m) for a, m in scored],
+                                                  cfg.false_alarm) >= CEILING[k]]
+        usable = [k for k in AUTO_CANDIDATES if k not in degenerate] or ["mean-log"]
+        agg = max(usable, key=lambda k: (aucs[k] if not math.isnan(aucs[k]) else -1,
+                                         -AUTO_CANDIDATES.index(k)))
         calib["aggregationChoice"] = {
             "method": "validation AUC: normal validation sequences vs the same with a span of 10 % "
                       "replaced by a shuffled span of another validation sequence (no attack "
                       "data)",
-            "auc": aucs}
+            "auc": aucs, "degenerate": degenerate}
         log("aggregation validation AUCs: " + ", ".join(f"{k} {v:.4f}" for k, v in aucs.items())
+            + (f" (degenerate threshold: {', '.join(degenerate)})" if degenerate else "")
             + f" -> {agg}")
     aggregate(agg, np.ones(1), np.zeros(1, bool))   # a bad name is an error here, not later
     normal_scores = [aggregate(agg, a, m) for a, m in scored]
