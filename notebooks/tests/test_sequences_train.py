@@ -6,7 +6,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from augur_sequences import evaluate, train
+from augur_sequences import evaluate, relabel, train
 
 HEADER = "label\ttrace\trole\tkind\tcalls\n"
 
@@ -160,3 +160,37 @@ class TrainCliTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RelabelTest(unittest.TestCase):
+    def test_numbers_model_relabelled_to_names_scores_the_same(self):
+        with tempfile.TemporaryDirectory() as d:
+            d = Path(d)
+            unistd = d / "unistd_32.h"
+            unistd.write_text("#define __NR_exit 1\n#define __NR_read 3\n#define __NR_write 4\n"
+                              "#define __NR_open 5\n#define __NR_close 6\n")
+            rows = "".join(f"normal\tt{i}\t{' '.join(['5', '3', '3', '4', '6'] * 4)}\n"
+                           for i in range(12))
+            rows += "attack\ta\t5 1 1 1 6\n"
+            data = d / "a.tsv"
+            data.write_text("label\ttrace\tsyscalls\n" + rows)
+            rc, _, err = quiet(train.main, ["--format", "adfa", "--train", str(data), "--out",
+                                            str(d / "m"), "--role", "adfa", "--version", "v"]
+                               + FAST)
+            self.assertEqual(rc, 0, err)
+            rc, out, err = quiet(relabel.main, ["--model", str(d / "m" / "adfa" / "v"), "--out",
+                                                str(d / "m"), "--role", "default", "--version",
+                                                "v", "--unistd", str(unistd)])
+            self.assertEqual(rc, 0, err)
+            meta = json.loads((d / "m" / "default" / "v" / "metadata.json").read_text())
+            self.assertEqual(sorted(meta["vocabulary"]), ["close", "open", "read", "write"])
+            self.assertTrue(meta["training"]["config"]["map_i386_names"])
+            a = evaluate.evaluate(d / "m" / "adfa" / "v", "adfa", [str(data)])
+            b = evaluate.evaluate(d / "m" / "default" / "v", "adfa", [str(data)], unistd=str(unistd))
+            self.assertEqual(a["scores"], b["scores"])
+            # a model whose vocabulary is already names cannot be relabelled
+            rc, _, err = quiet(relabel.main, ["--model", str(d / "m" / "default" / "v"), "--out",
+                                              str(d / "m"), "--role", "x", "--unistd",
+                                              str(unistd)])
+            self.assertEqual(rc, 2)
+            self.assertIn("not i386 system-call numbers", err)
