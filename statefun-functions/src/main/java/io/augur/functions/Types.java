@@ -16,6 +16,7 @@ import io.augur.schema.AvroCodec;
 import io.augur.schema.Codecs;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.RiskAssessment;
+import io.augur.schema.SequenceAnomaly;
 import io.augur.schema.TaskEvent;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.statefun.sdk.java.TypeName;
@@ -36,6 +37,8 @@ public final class Types {
     public static final Type<TaskEvent> TASK_EVENT = avro("TaskEvent", TaskEvent.class);
     public static final Type<RiskAssessment> RISK_ASSESSMENT =
             avro("RiskAssessment", RiskAssessment.class);
+    public static final Type<SequenceAnomaly> SEQUENCE_ANOMALY =
+            avro("SequenceAnomaly", SequenceAnomaly.class);
     public static final Type<EnforcementAck> ENFORCEMENT_ACK =
             avro("EnforcementAck", EnforcementAck.class);
 

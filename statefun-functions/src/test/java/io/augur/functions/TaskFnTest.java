@@ -215,8 +215,18 @@ class TaskFnTest {
                                 assessment(TASK, NODE, 0.99, T0.plusSeconds(4), 0.0, 256 * MIB)))
                 .join();
         fn.apply(context, delayed.message()).join();
-        assertThat(context.getSentEgressMessages()).hasSize(2);
+        assertThat(toEgress(context, TaskFn.DECISIONS_EGRESS)).hasSize(2);
         assertThat(toNode(context)).hasSize(2);
+        // Isolated with the QUARANTINE, terminated with the TERMINATE: one event each.
+        List<String> events = new java.util.ArrayList<>();
+        for (var m : toEgress(context, TaskFn.SECURITY_EGRESS)) {
+            events.add(
+                    Topics.SECURITY
+                            .codec()
+                            .decode(InMemoryFunctions.kafkaRecord(m).getValueBytes().toByteArray())
+                            .getEventId());
+        }
+        assertThat(events).containsExactly(TASK + "/task_isolated/1", TASK + "/task_terminated/2");
         assertThat(observer.skipped).endsWith(TASK + ":task-terminated");
     }
 
@@ -272,8 +282,16 @@ class TaskFnTest {
     private static EnforcementDecision decisionAt(TestContext context, int i)
             throws io.augur.schema.SchemaDecodeException {
         KafkaProducerRecord record =
-                InMemoryFunctions.kafkaRecord(context.getSentEgressMessages().get(i).message());
+                InMemoryFunctions.kafkaRecord(toEgress(context, TaskFn.DECISIONS_EGRESS).get(i));
         return Topics.DECISIONS.codec().decode(record.getValueBytes().toByteArray());
+    }
+
+    private static List<org.apache.flink.statefun.sdk.java.message.EgressMessage> toEgress(
+            TestContext context, TypeName egress) {
+        return context.getSentEgressMessages().stream()
+                .map(m -> m.message())
+                .filter(m -> m.targetEgressId().equals(egress))
+                .toList();
     }
 
     @Test
