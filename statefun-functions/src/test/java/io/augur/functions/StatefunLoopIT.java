@@ -13,8 +13,11 @@ import io.augur.launch.ForkedKafka;
 import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
 import io.augur.launch.TopicProbe;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
+import io.augur.schema.SecurityEvent;
+import io.augur.schema.SecurityEventType;
 import io.augur.schema.Topic;
 import io.augur.schema.Topics;
 import java.io.IOException;
@@ -118,7 +121,13 @@ class StatefunLoopIT {
                     .extracting(EnforcementDecision::getSequence)
                     .containsExactly(1L, 2L, 3L);
 
-            // Mid-stream: more assessments in flight, then SIGKILL once some are through.
+            // Mid-stream: more assessments in flight (and a HIGH sequence anomaly for another
+            // task), then SIGKILL once some are through.
+            send(Topics.TASKS, ANOMALOUS, TaskFnTest.started(ANOMALOUS, "node-1", 1.0, 512 * MIB));
+            send(
+                    Topics.ANOMALIES,
+                    ANOMALOUS,
+                    TaskFnSandboxTest.anomaly(ANOMALOUS, AnomalyLevel.HIGH, 40.0, null));
             for (int i = 4; i <= 8; i++) {
                 send(
                         Topics.RISK,
@@ -154,6 +163,94 @@ class StatefunLoopIT {
                     .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
             assertThat(all).allMatch(d -> d.getDecisionId().equals(task + "/" + d.getSequence()));
         }
+    }
+
+    /** Sent a HIGH sequence anomaly just before the runtime's SIGKILL in the first test. */
+    private static final String ANOMALOUS = "loop-anomalous";
+
+    @Test
+    @Order(4)
+    void sequenceAnomaliesRestrictSplitAndIsolateWithSecurityEventsExactlyOnce() {
+        String medium = "sandbox-medium";
+        String split = "sandbox-split";
+        send(Topics.TASKS, medium, TaskFnTest.started(medium, "node-sbx", 1.0, 1024 * MIB));
+        send(Topics.TASKS, split, TaskFnTest.started(split, "node-sbx", 1.0, 1024 * MIB));
+        send(
+                Topics.ANOMALIES,
+                medium,
+                TaskFnSandboxTest.anomaly(medium, AnomalyLevel.MEDIUM, 9.0, null));
+        send(
+                Topics.ANOMALIES,
+                split,
+                TaskFnSandboxTest.anomaly(split, AnomalyLevel.HIGH, 40.0, 4242L));
+        send(
+                Topics.ANOMALIES,
+                split,
+                TaskFnSandboxTest.anomaly(split, AnomalyLevel.HIGH, 60.0, 4242L));
+
+        try (TopicProbe<EnforcementDecision> probe = decisions();
+                TopicProbe<SecurityEvent> security =
+                        new TopicProbe<>(kafka.bootstrapServers(), Topics.SECURITY)) {
+            List<EnforcementDecision> got =
+                    probe.awaitUntil(
+                            d ->
+                                    forTask(d, medium).size() >= 1
+                                            && forTask(d, split).size() >= 3
+                                            && forTask(d, ANOMALOUS).size() >= 2,
+                            AWAIT);
+            // MEDIUM: network off, half the CPU and memory, the restricted profile.
+            assertThat(forTask(got, medium))
+                    .singleElement()
+                    .satisfies(
+                            d -> {
+                                assertThat(d.getAction()).isEqualTo(EnforcementAction.RESTRICT);
+                                assertThat(d.getNetworkEnabled()).isFalse();
+                                assertThat(d.getCpuCores()).isEqualTo(0.5);
+                                assertThat(d.getMemoryBytes()).isEqualTo(512 * MIB);
+                                assertThat(d.getSandboxProfile()).isEqualTo("restricted");
+                            });
+            // HIGH with a process: SPLIT it; the second HIGH isolates the task, then the
+            // quarantine time (3 s) terminates it.
+            List<EnforcementDecision> splitTask = forTask(got, split);
+            assertThat(splitTask)
+                    .extracting(EnforcementDecision::getAction)
+                    .containsExactly(
+                            EnforcementAction.SPLIT,
+                            EnforcementAction.QUARANTINE,
+                            EnforcementAction.TERMINATE);
+            assertThat(splitTask.get(0).getSplitPid()).isEqualTo(4242L);
+            assertThat(splitTask.get(0).getCpuCores()).isEqualTo(0.1);
+            // The task sent before the SIGKILL: QUARANTINE then TERMINATE, once each.
+            assertThat(forTask(got, ANOMALOUS))
+                    .extracting(EnforcementDecision::getAction)
+                    .containsExactly(EnforcementAction.QUARANTINE, EnforcementAction.TERMINATE);
+
+            List<SecurityEvent> events =
+                    security.awaitUntil(
+                            e ->
+                                    eventsOf(e, split).size() >= 4
+                                            && eventsOf(e, ANOMALOUS).size() >= 3,
+                            AWAIT);
+            events = security.drain(Duration.ofSeconds(3));
+            assertThat(eventsOf(events, split))
+                    .extracting(SecurityEvent::getEventId)
+                    .containsExactly(
+                            split + "/scan_requested/1",
+                            split + "/scan_requested/2",
+                            split + "/task_isolated/2",
+                            split + "/task_terminated/3");
+            assertThat(eventsOf(events, ANOMALOUS))
+                    .extracting(SecurityEvent::getType)
+                    .containsExactly(
+                            SecurityEventType.SCAN_REQUESTED,
+                            SecurityEventType.TASK_ISOLATED,
+                            SecurityEventType.TASK_TERMINATED);
+            assertThat(eventsOf(events, medium)).isEmpty();
+        }
+    }
+
+    private static List<SecurityEvent> eventsOf(List<SecurityEvent> all, String task) {
+        return all.stream().filter(e -> e.getTaskId().equals(task)).toList();
     }
 
     @Test
