@@ -582,7 +582,14 @@ public final class TaskFn implements StatefulFunction {
                         .setReasons(reasons)
                         .build();
         emit(context, decision, taskId, reasons);
-        for (String type : pending.getSecurityEvents()) {
+        if (pending.getSecurityEvents() == null) {
+            // Every path sets the list (default []); seen null once in an IT run, not reproduced.
+            LOG.error("pending decision without securityEvents (none sent): {}", pending);
+        }
+        for (String type :
+                pending.getSecurityEvents() == null
+                        ? List.<String>of()
+                        : pending.getSecurityEvents()) {
             securityEvent(
                     context,
                     decision,
