@@ -19,6 +19,7 @@ import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.PendingDecision;
 import io.augur.functions.wire.PendingDecisions;
 import io.augur.functions.wire.QuarantineExpiry;
+import io.augur.functions.wire.ReclaimNotice;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
 import io.augur.functions.wire.UserReport;
@@ -147,6 +148,13 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Long> WORKING_SET =
             ValueSpec.named("workingSet").thatExpiresAfterCall(STATE_TTL).withLongType();
 
+    /**
+     * The CPU the node's pool held the task at (a grant capped below its request, or reclaimed),
+     * until it is granted more.
+     */
+    static final ValueSpec<Double> HELD_AT =
+            ValueSpec.named("heldAt").thatExpiresAfterCall(STATE_TTL).withDoubleType();
+
     /** With default settings; the server uses {@link #spec(FunctionsConfig)}. */
     public static final StatefulFunctionSpec SPEC = spec(FunctionsConfig.DEFAULTS);
 
@@ -183,7 +191,8 @@ public final class TaskFn implements StatefulFunction {
                         SANDBOX_LEVEL,
                         SANDBOX_CALM,
                         SPLIT_PID,
-                        WORKING_SET)
+                        WORKING_SET,
+                        HELD_AT)
                 .withSupplier(
                         () -> new TaskFn(config.currentPolicy(), config.clock(), config.observer()))
                 .build();
@@ -202,6 +211,8 @@ public final class TaskFn implements StatefulFunction {
         } else if (message.is(Types.SEQUENCE_ANOMALY)) {
             decode(context, message, Topics.ANOMALIES.name(), SequenceAnomaly.class)
                     .ifPresent(a -> onAnomaly(context, a));
+        } else if (message.is(Types.RECLAIM_NOTICE)) {
+            onReclaim(context, message.as(Types.RECLAIM_NOTICE));
         } else if (message.is(Types.ALLOCATION_GRANT)) {
             onGrant(context, message.as(Types.ALLOCATION_GRANT));
         } else if (message.is(Types.TASK_EVENT)) {
@@ -264,15 +275,35 @@ public final class TaskFn implements StatefulFunction {
                 storage.get(ALLOCATION)
                         .map(TaskFn::toAllocation)
                         .orElse(policy.settings().defaultAllocation());
+        TrustRecovery.Hold before =
+                new TrustRecovery.Hold(
+                        storage.get(TRUST).map(TrustLevel::valueOf).orElse(TrustLevel.HIGH),
+                        storage.get(CALM_STREAK).orElse(0));
         TrustRecovery.Hold held =
-                new TrustRecovery(policy.settings())
-                        .next(
-                                new TrustRecovery.Hold(
-                                        storage.get(TRUST)
-                                                .map(TrustLevel::valueOf)
-                                                .orElse(TrustLevel.HIGH),
-                                        storage.get(CALM_STREAK).orElse(0)),
-                                assessment.getRiskScore());
+                new TrustRecovery(policy.settings()).next(before, assessment.getRiskScore());
+        Optional<Double> heldAt = storage.get(HELD_AT);
+        if (heldAt.isPresent()
+                && current.cpuCores() <= heldAt.get() + 1e-9
+                && forecast.cpuUpperCores().isPresent()
+                && forecast.cpuUpperCores().getAsDouble()
+                        >= policy.settings().saturation() * current.cpuCores()
+                && (held.level().ordinal() < before.level().ordinal()
+                        || held.calmStreak() > before.calmStreak())) {
+            // TrustLevel declares HIGH, MEDIUM, LOW: a smaller ordinal is more trust. A task the
+            // node's pool holds down and that uses all it is given cannot show its demand: its
+            // calm windows are no evidence that it changed, so they do not count towards recovery.
+            held = before;
+            notes.add(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "held down by the node's pool at %.3f cores and using %.3f of them: a"
+                                    + " calm window is no evidence, trust stays %s (calm streak"
+                                    + " %d)",
+                            heldAt.get(),
+                            forecast.cpuUpperCores().getAsDouble(),
+                            before.level(),
+                            before.calmStreak()));
+        }
         storage.set(TRUST, held.level().name());
         storage.set(CALM_STREAK, held.calmStreak());
         // The stricter of the risk side and the held sandbox level wins (SandboxPolicy).
@@ -414,6 +445,77 @@ public final class TaskFn implements StatefulFunction {
                         .build());
     }
 
+    /**
+     * The node reclaimed part of this task's grant for a task of higher trust (adaptive-trust-zones
+     * step 4). The pool's grant is already smaller; the task decides the smaller limits through the
+     * usual pending → grant path (so its decisions stay in sequence order), never more than it has,
+     * and is held down: its calm windows no longer count towards recovering trust.
+     */
+    private void onReclaim(Context context, ReclaimNotice notice) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        Optional<TaskProfile> known = storage.get(PROFILE);
+        if (known.isEmpty()
+                || known.get().getEnded()
+                || storage.get(TERMINATED).orElse(false)
+                || storage.get(QUARANTINED).isPresent()) {
+            LOG.info("reclaim from task {} ignored: ended, terminated or quarantined", taskId);
+            return;
+        }
+        Allocation current =
+                storage.get(ALLOCATION)
+                        .map(TaskFn::toAllocation)
+                        .orElse(policy.settings().defaultAllocation());
+        Allocation reduced =
+                new Allocation(
+                        Math.min(notice.getCpuCores(), current.cpuCores()),
+                        Math.min(notice.getMemoryBytes(), current.memoryBytes()),
+                        current.networkEnabled());
+        TrustLevel trust = storage.get(TRUST).map(TrustLevel::valueOf).orElse(TrustLevel.HIGH);
+        List<String> reasons = new ArrayList<>(notice.getReasons());
+        reasons.add(
+                String.format(
+                        java.util.Locale.ROOT,
+                        "reclaimed: cpu %.3f -> %.3f cores, memory %d MiB, trust %s kept",
+                        current.cpuCores(),
+                        reduced.cpuCores(),
+                        reduced.memoryBytes() / Allocation.MIB,
+                        trust));
+        Proposal proposal =
+                rules.sandboxPolicy()
+                        .constrain(
+                                new Proposal(
+                                        trust == TrustLevel.LOW
+                                                ? EnforcementAction.RESTRICT
+                                                : EnforcementAction.THROTTLE,
+                                        trust,
+                                        reduced,
+                                        trust == TrustLevel.LOW
+                                                ? AllocationPolicy.PROFILE_RESTRICTED
+                                                : AllocationPolicy.PROFILE_MONITORED,
+                                        policy.settings().elevatedMonitoringIntervalMs(),
+                                        reasons),
+                                hold(storage),
+                                current)
+                        .proposal();
+        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
+        storage.set(SEQUENCE, sequence);
+        request(
+                context,
+                known.get(),
+                PendingDecision.newBuilder()
+                        .setSequence(sequence)
+                        .setAction(proposal.action().name())
+                        .setTrustLevel(proposal.trustLevel().name())
+                        .setSandboxProfile(proposal.sandboxProfile())
+                        .setMonitoringIntervalMs(proposal.monitoringIntervalMs())
+                        .setCauseTimestamp(clock.instant())
+                        .setRequested(toLimits(proposal.allocation()))
+                        .setReasons(proposal.reasons())
+                        .setReclaimed(true)
+                        .build());
+    }
+
     /** The task's profile, made from what a record says when no STARTED event was seen. */
     private static TaskProfile profile(
             AddressScopedStorage storage,
@@ -496,6 +598,18 @@ public final class TaskFn implements StatefulFunction {
                                         .setNodeId(profile.getNodeId())
                                         .setSequence(pending.getSequence())
                                         .setRequested(pending.getRequested())
+                                        .setTrustLevel(pending.getTrustLevel())
+                                        // A frozen task is left alone: a decision to shrink it
+                                        // would thaw it.
+                                        .setReclaimable(
+                                                !pending.getAction()
+                                                                .equals(
+                                                                        EnforcementAction.QUARANTINE
+                                                                                .name())
+                                                        && !pending.getAction()
+                                                                .equals(
+                                                                        EnforcementAction.TERMINATE
+                                                                                .name()))
                                         .build())
                         .build());
     }
@@ -535,6 +649,12 @@ public final class TaskFn implements StatefulFunction {
         }
         if (!storage.get(PROFILE).map(TaskProfile::getEnded).orElse(false)) {
             storage.set(ALLOCATION, grant.getGranted());
+        }
+        double grantedCpu = grant.getGranted().getCpuCores();
+        if (pending.getReclaimed() || grantedCpu < pending.getRequested().getCpuCores() - 1e-9) {
+            storage.set(HELD_AT, grantedCpu);
+        } else if (storage.get(HELD_AT).map(at -> grantedCpu > at + 1e-9).orElse(false)) {
+            storage.remove(HELD_AT);
         }
         List<String> reasons = new ArrayList<>(pending.getReasons());
         reasons.addAll(grant.getReasons());
@@ -804,6 +924,7 @@ public final class TaskFn implements StatefulFunction {
                 storage.remove(SANDBOX_CALM);
                 storage.remove(SPLIT_PID);
                 storage.remove(WORKING_SET);
+                storage.remove(HELD_AT);
             }
             boolean fresh = before.isEmpty() || before.get().getEnded();
             if (fresh) {

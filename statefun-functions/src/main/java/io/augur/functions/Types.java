@@ -8,6 +8,7 @@ import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.NodeGrants;
 import io.augur.functions.wire.PendingDecisions;
 import io.augur.functions.wire.QuarantineExpiry;
+import io.augur.functions.wire.ReclaimNotice;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
 import io.augur.functions.wire.UserRecord;
@@ -50,6 +51,8 @@ public final class Types {
             avro("ReleaseRequest", ReleaseRequest.class);
     public static final Type<QuarantineExpiry> QUARANTINE_EXPIRY =
             avro("QuarantineExpiry", QuarantineExpiry.class);
+    public static final Type<ReclaimNotice> RECLAIM_NOTICE =
+            avro("ReclaimNotice", ReclaimNotice.class);
     public static final Type<UserReport> USER_REPORT = avro("UserReport", UserReport.class);
     public static final Type<BaselineRequest> BASELINE_REQUEST =
             avro("BaselineRequest", BaselineRequest.class);

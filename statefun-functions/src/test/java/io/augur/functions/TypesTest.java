@@ -58,7 +58,9 @@ class TypesTest {
         roundTrip(Types.TASK_EVENT, Fixtures.taskStarted("t", "u", "batch"));
         roundTrip(Types.RISK_ASSESSMENT, Fixtures.assessment("t", 0.5, Fixtures.T0));
         roundTrip(Types.ENFORCEMENT_ACK, Fixtures.ack("t", 1, AckOutcome.APPLIED));
-        roundTrip(Types.ALLOCATION_REQUEST, new AllocationRequest("t", "n", 3L, limits));
+        roundTrip(
+                Types.ALLOCATION_REQUEST,
+                new AllocationRequest("t", "n", 3L, limits, "HIGH", true));
         roundTrip(
                 Types.ALLOCATION_GRANT,
                 new AllocationGrant("t", "n", 3L, limits, 1.0, 2048L, List.of("capped")));
@@ -84,8 +86,11 @@ class TypesTest {
                                         64L,
                                         List.of("SCAN_REQUESTED"),
                                         20.0,
-                                        null))));
-        roundTrip(Types.NODE_GRANTS, new NodeGrants(Map.of("t", new TaskGrant(1.0, 2L, 3L))));
+                                        null,
+                                        true))));
+        roundTrip(
+                Types.NODE_GRANTS,
+                new NodeGrants(Map.of("t", new TaskGrant(1.0, 2L, 3L, "LOW", true))));
     }
 
     private static <T> void roundTrip(Type<T> type, T value) {
