@@ -148,6 +148,10 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Long> WORKING_SET =
             ValueSpec.named("workingSet").thatExpiresAfterCall(STATE_TTL).withLongType();
 
+    /** A QUARANTINE whose time passed before its grant came back: TERMINATE follows the grant. */
+    static final ValueSpec<Long> TERMINATE_DUE =
+            ValueSpec.named("terminateDue").thatExpiresAfterCall(STATE_TTL).withLongType();
+
     /**
      * The CPU the node's pool held the task at (a grant capped below its request, or reclaimed),
      * until it is granted more.
@@ -192,7 +196,8 @@ public final class TaskFn implements StatefulFunction {
                         SANDBOX_CALM,
                         SPLIT_PID,
                         WORKING_SET,
-                        HELD_AT)
+                        HELD_AT,
+                        TERMINATE_DUE)
                 .withSupplier(
                         () -> new TaskFn(config.currentPolicy(), config.clock(), config.observer()))
                 .build();
@@ -702,6 +707,24 @@ public final class TaskFn implements StatefulFunction {
                         .setReasons(reasons)
                         .build();
         emit(context, decision, taskId, reasons);
+        long decided = pending.getSequence();
+        if (storage.get(TERMINATE_DUE).map(due -> due == decided).orElse(false)) {
+            // Its quarantine time passed while this QUARANTINE waited for the grant.
+            storage.remove(TERMINATE_DUE);
+            sendSecurityEvents(context, decision, pending);
+            terminate(
+                    context,
+                    QuarantineExpiry.newBuilder()
+                            .setTaskId(taskId)
+                            .setSequence(pending.getSequence())
+                            .build());
+            return;
+        }
+        sendSecurityEvents(context, decision, pending);
+    }
+
+    private void sendSecurityEvents(
+            Context context, EnforcementDecision decision, PendingDecision pending) {
         if (pending.getSecurityEvents() == null) {
             // Every path sets the list (default []); seen null once in an IT run, not reproduced.
             LOG.error("pending decision without securityEvents (none sent): {}", pending);
@@ -824,6 +847,22 @@ public final class TaskFn implements StatefulFunction {
                     taskId);
             return;
         }
+        boolean quarantineSent =
+                storage.get(PENDING).map(PendingDecisions::getItems).orElse(List.of()).stream()
+                        .noneMatch(p -> p.getSequence() == expiry.getSequence());
+        if (!quarantineSent) {
+            // The QUARANTINE itself still waits for its node's grant (e.g. after a restore): a
+            // TERMINATE now would reach the enforcer before it, out of sequence. It follows the
+            // grant instead (onGrant).
+            storage.set(TERMINATE_DUE, expiry.getSequence());
+            return;
+        }
+        terminate(context, expiry);
+    }
+
+    private void terminate(Context context, QuarantineExpiry expiry) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
         storage.set(SEQUENCE, sequence);
         storage.remove(QUARANTINED);
@@ -925,6 +964,7 @@ public final class TaskFn implements StatefulFunction {
                 storage.remove(SPLIT_PID);
                 storage.remove(WORKING_SET);
                 storage.remove(HELD_AT);
+                storage.remove(TERMINATE_DUE);
             }
             boolean fresh = before.isEmpty() || before.get().getEnded();
             if (fresh) {

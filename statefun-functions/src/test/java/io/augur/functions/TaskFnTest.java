@@ -231,6 +231,31 @@ class TaskFnTest {
     }
 
     @Test
+    void aQuarantineTimeThatPassesBeforeTheGrantTerminatesRightAfterTheQuarantineInOrder()
+            throws Throwable {
+        TaskFn fn = new TaskFn(config.currentPolicy(), CLOCK, observer);
+        TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
+        fn.apply(context, message(Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB))).join();
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.97, T0, 0.5, 256 * MIB)))
+                .join();
+        AllocationRequest request = toNode(context).get(0).as(Types.ALLOCATION_REQUEST);
+
+        // A restored runtime fires the expiry before the node's grant came back: nothing yet.
+        fn.apply(context, context.getSentDelayedMessages().get(0).message()).join();
+        assertThat(toEgress(context, TaskFn.DECISIONS_EGRESS)).isEmpty();
+
+        fn.apply(context, message(Types.ALLOCATION_GRANT, grant(request))).join();
+        assertThat(decisionAt(context, 0).getAction()).isEqualTo(EnforcementAction.QUARANTINE);
+        assertThat(decisionAt(context, 0).getSequence()).isEqualTo(1);
+        assertThat(decisionAt(context, 1).getAction()).isEqualTo(EnforcementAction.TERMINATE);
+        assertThat(decisionAt(context, 1).getSequence()).isEqualTo(2);
+    }
+
+    @Test
     void anExpiryOfAQuarantineThatEndedWithTheTaskChangesNothing() throws Throwable {
         TaskFn fn = new TaskFn(config.currentPolicy(), CLOCK, observer);
         TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
