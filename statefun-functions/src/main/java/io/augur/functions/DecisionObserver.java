@@ -2,6 +2,8 @@ package io.augur.functions;
 
 import io.augur.schema.DeadLetter;
 import io.augur.schema.EnforcementDecision;
+import io.augur.schema.SecurityEvent;
+import io.augur.schema.SecurityEventType;
 
 /**
  * What the functions report besides their Kafka output: decisions issued, assessments not acted on,
@@ -14,6 +16,12 @@ public interface DecisionObserver {
 
     /** A decision made under a monitor-only policy: logged, never sent. */
     default void decisionWithheld(EnforcementDecision decision) {}
+
+    /** A security event was sent to {@code augur.security}. */
+    default void securityEventSent(SecurityEvent event) {}
+
+    /** A security event a monitor-only policy did not send (nothing was isolated / terminated). */
+    default void securityEventWithheld(String taskId, SecurityEventType type) {}
 
     /** An assessment led to no decision, and why (e.g. the task had ended). */
     void assessmentSkipped(String taskId, String reason);

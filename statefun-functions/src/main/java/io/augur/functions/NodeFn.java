@@ -8,9 +8,13 @@ import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
 import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.NodeGrants;
+import io.augur.functions.wire.ReclaimNotice;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskGrant;
+import io.augur.schema.TrustLevel;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.statefun.sdk.java.Context;
@@ -29,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * minus the other tasks' grants), caps the request with {@link AllocationPolicy#cap}, records the
  * grant and answers the task with an {@link AllocationGrant}. A {@link ReleaseRequest} returns a
  * task's grant. The sum of grants never exceeds the capacity.
+ *
+ * <p>Under contention (a request above the task's availability) it first reclaims from tasks of
+ * lower trust ({@link ResourcePool#reclaimFor}; adaptive-trust-zones.md step 4): their grants
+ * shrink at once (never below the policy's floors, never a quarantined task's) and each is told
+ * with a {@link ReclaimNotice}, on which its TaskFn decides the smaller limits.
  */
 public final class NodeFn implements StatefulFunction {
 
@@ -74,18 +83,86 @@ public final class NodeFn implements StatefulFunction {
         NodeGrants stored = context.storage().get(GRANTS).orElse(new NodeGrants(Map.of()));
         ResourcePool pool = pool(stored);
         String taskId = request.getTaskId();
+        String nodeId = context.self().id();
+        Map<String, TaskGrant> grants = new HashMap<>(stored.getGrants());
+        List<String> reasons = new ArrayList<>();
+        if (request.getTrustLevel() != null) {
+            Map<String, Integer> rankOf = new HashMap<>();
+            stored.getGrants()
+                    .forEach(
+                            (task, g) -> {
+                                if (g.getReclaimable() && g.getTrustLevel() != null) {
+                                    rankOf.put(task, rank(TrustLevel.valueOf(g.getTrustLevel())));
+                                }
+                            });
+            TrustLevel trust = TrustLevel.valueOf(request.getTrustLevel());
+            ResourcePool.Reclaim reclaim =
+                    pool.reclaimFor(
+                            taskId,
+                            rank(trust),
+                            // CPU only: a memory limit under another task's working set
+                            // would kill it, and the pool does not know working sets.
+                            new NodeResources(request.getRequested().getCpuCores(), 0),
+                            rankOf,
+                            new NodeResources(
+                                    policy.settings().minCpuCores(),
+                                    policy.settings().minMemoryBytes()));
+            int i = 0;
+            for (Map.Entry<String, NodeResources> e : reclaim.reduced().entrySet()) {
+                String victim = e.getKey();
+                NodeResources smaller = e.getValue();
+                pool = pool.withGrant(victim, smaller);
+                TaskGrant before = grants.get(victim);
+                grants.put(
+                        victim,
+                        TaskGrant.newBuilder(before)
+                                .setCpuCores(smaller.cpuCores())
+                                .setMemoryBytes(smaller.memoryBytes())
+                                .build());
+                String why = reclaim.reasons().get(i++);
+                reasons.add(why);
+                context.send(
+                        MessageBuilder.forAddress(TaskFn.TYPE, victim)
+                                .withCustomType(
+                                        Types.RECLAIM_NOTICE,
+                                        ReclaimNotice.newBuilder()
+                                                .setTaskId(victim)
+                                                .setNodeId(nodeId)
+                                                .setCpuCores(smaller.cpuCores())
+                                                .setMemoryBytes(smaller.memoryBytes())
+                                                .setReasons(
+                                                        List.of(
+                                                                "node "
+                                                                        + nodeId
+                                                                        + " under contention: "
+                                                                        + why
+                                                                        + " for task "
+                                                                        + taskId
+                                                                        + " at trust "
+                                                                        + trust
+                                                                        + " (adaptive-trust-zones.md"
+                                                                        + " step 4)"))
+                                                .build())
+                                .build());
+            }
+            if (!reclaim.isEmpty()) {
+                LOG.info("node {} reclaimed for task {}: {}", nodeId, taskId, reclaim.reasons());
+            }
+        }
         NodeResources available = pool.availableFor(taskId);
         Capped capped = policy.cap(TaskFn.toAllocation(request.getRequested()), available);
+        reasons.addAll(capped.reasons());
         // withGrant re-checks the invariant: a cap that over-commits would throw, not grant.
         pool.withGrant(taskId, capped.allocation().resources());
 
-        Map<String, TaskGrant> grants = new HashMap<>(stored.getGrants());
         grants.put(
                 taskId,
                 new TaskGrant(
                         capped.allocation().cpuCores(),
                         capped.allocation().memoryBytes(),
-                        request.getSequence()));
+                        request.getSequence(),
+                        request.getTrustLevel(),
+                        request.getReclaimable()));
         context.storage().set(GRANTS, new NodeGrants(grants));
 
         Limits granted = TaskFn.toLimits(capped.allocation());
@@ -100,7 +177,7 @@ public final class NodeFn implements StatefulFunction {
                                         .setGranted(granted)
                                         .setAvailableCpuCores(available.cpuCores())
                                         .setAvailableMemoryBytes(available.memoryBytes())
-                                        .setReasons(capped.reasons())
+                                        .setReasons(reasons)
                                         .build())
                         .build());
         if (!capped.reasons().isEmpty()) {
@@ -120,6 +197,15 @@ public final class NodeFn implements StatefulFunction {
         } else {
             context.storage().set(GRANTS, new NodeGrants(grants));
         }
+    }
+
+    /** LOW 0 &lt; MEDIUM 1 &lt; HIGH 2: a task may reclaim only from ranks below its own. */
+    static int rank(TrustLevel level) {
+        return switch (level) {
+            case LOW -> 0;
+            case MEDIUM -> 1;
+            case HIGH -> 2;
+        };
     }
 
     private ResourcePool pool(NodeGrants stored) {

@@ -8,6 +8,7 @@ import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.NodeGrants;
 import io.augur.functions.wire.PendingDecisions;
 import io.augur.functions.wire.QuarantineExpiry;
+import io.augur.functions.wire.ReclaimNotice;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
 import io.augur.functions.wire.UserRecord;
@@ -16,6 +17,7 @@ import io.augur.schema.AvroCodec;
 import io.augur.schema.Codecs;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.RiskAssessment;
+import io.augur.schema.SequenceAnomaly;
 import io.augur.schema.TaskEvent;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.statefun.sdk.java.TypeName;
@@ -36,6 +38,8 @@ public final class Types {
     public static final Type<TaskEvent> TASK_EVENT = avro("TaskEvent", TaskEvent.class);
     public static final Type<RiskAssessment> RISK_ASSESSMENT =
             avro("RiskAssessment", RiskAssessment.class);
+    public static final Type<SequenceAnomaly> SEQUENCE_ANOMALY =
+            avro("SequenceAnomaly", SequenceAnomaly.class);
     public static final Type<EnforcementAck> ENFORCEMENT_ACK =
             avro("EnforcementAck", EnforcementAck.class);
 
@@ -47,6 +51,8 @@ public final class Types {
             avro("ReleaseRequest", ReleaseRequest.class);
     public static final Type<QuarantineExpiry> QUARANTINE_EXPIRY =
             avro("QuarantineExpiry", QuarantineExpiry.class);
+    public static final Type<ReclaimNotice> RECLAIM_NOTICE =
+            avro("ReclaimNotice", ReclaimNotice.class);
     public static final Type<UserReport> USER_REPORT = avro("UserReport", UserReport.class);
     public static final Type<BaselineRequest> BASELINE_REQUEST =
             avro("BaselineRequest", BaselineRequest.class);

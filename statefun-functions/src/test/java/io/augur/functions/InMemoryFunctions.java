@@ -3,6 +3,7 @@ package io.augur.functions;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.SchemaDecodeException;
+import io.augur.schema.SecurityEvent;
 import io.augur.schema.Topics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ final class InMemoryFunctions {
     private final Map<Address, Integer> egressed = new HashMap<>();
     private final List<EnforcementDecision> decisions = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final List<SecurityEvent> securityEvents = new ArrayList<>();
 
     InMemoryFunctions(FunctionsConfig config) {
         StatefulFunctions all = AugurFunctions.create(config);
@@ -81,6 +83,10 @@ final class InMemoryFunctions {
         return List.copyOf(decisions);
     }
 
+    List<SecurityEvent> securityEvents() {
+        return List.copyOf(securityEvents);
+    }
+
     List<DeadLetter> deadLetters() {
         return List.copyOf(deadLetters);
     }
@@ -91,6 +97,9 @@ final class InMemoryFunctions {
             if (record.getTopic().equals(Topics.DECISIONS.name())) {
                 decisions.add(
                         Topics.DECISIONS.codec().decode(record.getValueBytes().toByteArray()));
+            } else if (record.getTopic().equals(Topics.SECURITY.name())) {
+                securityEvents.add(
+                        Topics.SECURITY.codec().decode(record.getValueBytes().toByteArray()));
             } else if (record.getTopic().equals(Topics.DLQ.name())) {
                 deadLetters.add(Topics.DLQ.codec().decode(record.getValueBytes().toByteArray()));
             } else {

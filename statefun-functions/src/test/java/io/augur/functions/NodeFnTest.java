@@ -101,7 +101,12 @@ class NodeFnTest {
                         .withCustomType(
                                 Types.ALLOCATION_REQUEST,
                                 new AllocationRequest(
-                                        task, NODE, sequence, new Limits(cpu, memory, true)))
+                                        task,
+                                        NODE,
+                                        sequence,
+                                        new Limits(cpu, memory, true),
+                                        null,
+                                        false))
                         .build();
         fn.apply(context, m).join();
         List<org.apache.flink.statefun.sdk.java.testing.SideEffects.SendSideEffect> sent =

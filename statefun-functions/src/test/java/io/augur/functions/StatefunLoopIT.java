@@ -13,8 +13,11 @@ import io.augur.launch.ForkedKafka;
 import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
 import io.augur.launch.TopicProbe;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
+import io.augur.schema.SecurityEvent;
+import io.augur.schema.SecurityEventType;
 import io.augur.schema.Topic;
 import io.augur.schema.Topics;
 import java.io.IOException;
@@ -118,7 +121,13 @@ class StatefunLoopIT {
                     .extracting(EnforcementDecision::getSequence)
                     .containsExactly(1L, 2L, 3L);
 
-            // Mid-stream: more assessments in flight, then SIGKILL once some are through.
+            // Mid-stream: more assessments in flight (and a HIGH sequence anomaly for another
+            // task), then SIGKILL once some are through.
+            send(Topics.TASKS, ANOMALOUS, TaskFnTest.started(ANOMALOUS, "node-1", 1.0, 512 * MIB));
+            send(
+                    Topics.ANOMALIES,
+                    ANOMALOUS,
+                    TaskFnSandboxTest.anomaly(ANOMALOUS, AnomalyLevel.HIGH, 40.0, null));
             for (int i = 4; i <= 8; i++) {
                 send(
                         Topics.RISK,
@@ -156,6 +165,135 @@ class StatefunLoopIT {
         }
     }
 
+    /** Sent a HIGH sequence anomaly just before the runtime's SIGKILL in the first test. */
+    private static final String ANOMALOUS = "loop-anomalous";
+
+    @Test
+    @Order(4)
+    void sequenceAnomaliesRestrictSplitAndIsolateWithSecurityEventsExactlyOnce() {
+        String medium = "sandbox-medium";
+        String split = "sandbox-split";
+        send(Topics.TASKS, medium, TaskFnTest.started(medium, "node-sbx", 1.0, 1024 * MIB));
+        send(Topics.TASKS, split, TaskFnTest.started(split, "node-sbx", 1.0, 1024 * MIB));
+        send(
+                Topics.ANOMALIES,
+                medium,
+                TaskFnSandboxTest.anomaly(medium, AnomalyLevel.MEDIUM, 9.0, null));
+        send(
+                Topics.ANOMALIES,
+                split,
+                TaskFnSandboxTest.anomaly(split, AnomalyLevel.HIGH, 40.0, 4242L));
+        send(
+                Topics.ANOMALIES,
+                split,
+                TaskFnSandboxTest.anomaly(split, AnomalyLevel.HIGH, 60.0, 4242L));
+
+        try (TopicProbe<EnforcementDecision> probe = decisions();
+                TopicProbe<SecurityEvent> security =
+                        new TopicProbe<>(kafka.bootstrapServers(), Topics.SECURITY)) {
+            List<EnforcementDecision> got =
+                    probe.awaitUntil(
+                            d ->
+                                    forTask(d, medium).size() >= 1
+                                            && forTask(d, split).size() >= 3
+                                            && forTask(d, ANOMALOUS).size() >= 2,
+                            AWAIT);
+            // MEDIUM: network off, half the CPU and memory, the restricted profile.
+            assertThat(forTask(got, medium))
+                    .singleElement()
+                    .satisfies(
+                            d -> {
+                                assertThat(d.getAction()).isEqualTo(EnforcementAction.RESTRICT);
+                                assertThat(d.getNetworkEnabled()).isFalse();
+                                assertThat(d.getCpuCores()).isEqualTo(0.5);
+                                assertThat(d.getMemoryBytes()).isEqualTo(512 * MIB);
+                                assertThat(d.getSandboxProfile()).isEqualTo("restricted");
+                            });
+            // HIGH with a process: SPLIT it; the second HIGH isolates the task, then the
+            // quarantine time (3 s) terminates it.
+            List<EnforcementDecision> splitTask = forTask(got, split);
+            assertThat(splitTask)
+                    .extracting(EnforcementDecision::getAction)
+                    .containsExactly(
+                            EnforcementAction.SPLIT,
+                            EnforcementAction.QUARANTINE,
+                            EnforcementAction.TERMINATE);
+            assertThat(splitTask.get(0).getSplitPid()).isEqualTo(4242L);
+            assertThat(splitTask.get(0).getCpuCores()).isEqualTo(0.1);
+            // The task sent before the SIGKILL: QUARANTINE then TERMINATE, once each.
+            assertThat(forTask(got, ANOMALOUS))
+                    .extracting(EnforcementDecision::getAction)
+                    .containsExactly(EnforcementAction.QUARANTINE, EnforcementAction.TERMINATE);
+
+            List<SecurityEvent> events =
+                    security.awaitUntil(
+                            e ->
+                                    eventsOf(e, split).size() >= 4
+                                            && eventsOf(e, ANOMALOUS).size() >= 3,
+                            AWAIT);
+            events = security.drain(Duration.ofSeconds(3));
+            assertThat(eventsOf(events, split))
+                    .extracting(SecurityEvent::getEventId)
+                    .containsExactly(
+                            split + "/scan_requested/1",
+                            split + "/scan_requested/2",
+                            split + "/task_isolated/2",
+                            split + "/task_terminated/3");
+            assertThat(eventsOf(events, ANOMALOUS))
+                    .extracting(SecurityEvent::getType)
+                    .containsExactly(
+                            SecurityEventType.SCAN_REQUESTED,
+                            SecurityEventType.TASK_ISOLATED,
+                            SecurityEventType.TASK_TERMINATED);
+            assertThat(eventsOf(events, medium)).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void underContentionATrustedTaskGainsWhatALowerTrustTaskLoses() {
+        String node = "node-reclaim";
+        // Users of their own: the shared fixture user's record is bad by now (earlier tests), and
+        // its tasks would all start at LOW trust, with nothing to reclaim between equals.
+        send(Topics.TASKS, "hog", ownUser(TaskFnTest.started("hog", node, 4.0, 1024 * MIB)));
+        // Moderate risk: THROTTLE to 3 of the node's 4 cores, trust MEDIUM.
+        send(Topics.RISK, "hog", assessment("hog", node, 0.5, T0.plusSeconds(300), 4.0, 256 * MIB));
+        try (TopicProbe<EnforcementDecision> probe = decisions()) {
+            probe.awaitUntil(d -> forTask(d, "hog").size() >= 1, AWAIT);
+            send(
+                    Topics.TASKS,
+                    "trusted",
+                    ownUser(TaskFnTest.started("trusted", node, 1.0, 1024 * MIB)));
+            // Low risk, forecast 1.5 cores: asks 1.8 with 1.0 free.
+            send(
+                    Topics.RISK,
+                    "trusted",
+                    assessment("trusted", node, 0.1, T0.plusSeconds(301), 1.5, 256 * MIB));
+            List<EnforcementDecision> got =
+                    probe.awaitUntil(
+                            d -> forTask(d, "hog").size() >= 2 && forTask(d, "trusted").size() >= 1,
+                            AWAIT);
+            EnforcementDecision trusted = forTask(got, "trusted").get(0);
+            assertThat(trusted.getCpuCores()).isEqualTo(1.8);
+            List<EnforcementDecision> hog = forTask(got, "hog");
+            assertThat(hog).extracting(EnforcementDecision::getCpuCores).containsExactly(3.0, 2.2);
+            assertThat(hog.get(1).getReasons())
+                    .anyMatch(r -> r.startsWith("node node-reclaim under contention: reclaimed"));
+            assertThat(hog.get(1).getCpuCores() + trusted.getCpuCores())
+                    .isLessThanOrEqualTo(CAPACITY.cpuCores() + 1e-9);
+        }
+    }
+
+    private static io.augur.schema.TaskEvent ownUser(io.augur.schema.TaskEvent e) {
+        return io.augur.schema.TaskEvent.newBuilder(e)
+                .setUserId("user-of-" + e.getTaskId())
+                .build();
+    }
+
+    private static List<SecurityEvent> eventsOf(List<SecurityEvent> all, String task) {
+        return all.stream().filter(e -> e.getTaskId().equals(task)).toList();
+    }
+
     @Test
     @Order(2)
     void aBurstOfRiskOnOneNodeNeverOverCommitsIt() {
@@ -179,28 +317,57 @@ class StatefunLoopIT {
             }
         }
         try (TopicProbe<EnforcementDecision> probe = decisions()) {
+            // One decision per assessment (15), plus one per reclaim: the tasks share a user whose
+            // reputation falls, so their trust differs and a trusted task takes CPU from less
+            // trusted ones. The victim's decision follows the trusted task's grant by one round
+            // trip: until then both limits are in force, so the node is checked once it settles.
             List<EnforcementDecision> burst =
-                    probe.awaitUntil(d -> onNode(d, "node-burst").size() >= 15, AWAIT).stream()
+                    probe
+                            .awaitUntil(
+                                    d ->
+                                            fromAssessments(onNode(d, "node-burst")).size() >= 15
+                                                    && latestCpu(onNode(d, "node-burst"))
+                                                            <= CAPACITY.cpuCores() + 1e-9,
+                                    AWAIT)
+                            .stream()
                             .filter(d -> d.getNodeId().equals("node-burst"))
                             .toList();
-            assertThat(burst).hasSize(15);
-            Map<String, EnforcementDecision> latest =
-                    burst.stream()
-                            .collect(
-                                    Collectors.toMap(
-                                            EnforcementDecision::getTaskId,
-                                            Function.identity(),
-                                            (a, b) -> a.getSequence() > b.getSequence() ? a : b));
-            double cpu =
-                    latest.values().stream().mapToDouble(EnforcementDecision::getCpuCores).sum();
+            assertThat(fromAssessments(burst)).hasSize(15);
+            burst = onNode(probe.drain(Duration.ofSeconds(3)), "node-burst");
+            assertThat(latestCpu(burst)).isLessThanOrEqualTo(CAPACITY.cpuCores() + 1e-9);
             long memory =
-                    latest.values().stream().mapToLong(EnforcementDecision::getMemoryBytes).sum();
-            assertThat(cpu).isLessThanOrEqualTo(CAPACITY.cpuCores() + 1e-9);
+                    latest(burst).values().stream()
+                            .mapToLong(EnforcementDecision::getMemoryBytes)
+                            .sum();
             assertThat(memory).isLessThanOrEqualTo(CAPACITY.memoryBytes());
             assertThat(burst)
                     .anyMatch(
-                            d -> d.getReasons().stream().anyMatch(r -> r.startsWith("capped cpu")));
+                            d ->
+                                    d.getReasons().stream()
+                                            .anyMatch(
+                                                    r ->
+                                                            r.startsWith("capped cpu")
+                                                                    || r.startsWith("reclaimed")));
         }
+    }
+
+    private static List<EnforcementDecision> fromAssessments(List<EnforcementDecision> all) {
+        return all.stream()
+                .filter(d -> d.getReasons().stream().noneMatch(r -> r.contains("under contention")))
+                .toList();
+    }
+
+    private static Map<String, EnforcementDecision> latest(List<EnforcementDecision> all) {
+        return all.stream()
+                .collect(
+                        Collectors.toMap(
+                                EnforcementDecision::getTaskId,
+                                Function.identity(),
+                                (a, b) -> a.getSequence() > b.getSequence() ? a : b));
+    }
+
+    private static double latestCpu(List<EnforcementDecision> all) {
+        return latest(all).values().stream().mapToDouble(EnforcementDecision::getCpuCores).sum();
     }
 
     /** deploy/policies/default.yaml with a 3 s quarantine. */

@@ -215,9 +215,44 @@ class TaskFnTest {
                                 assessment(TASK, NODE, 0.99, T0.plusSeconds(4), 0.0, 256 * MIB)))
                 .join();
         fn.apply(context, delayed.message()).join();
-        assertThat(context.getSentEgressMessages()).hasSize(2);
+        assertThat(toEgress(context, TaskFn.DECISIONS_EGRESS)).hasSize(2);
         assertThat(toNode(context)).hasSize(2);
+        // Isolated with the QUARANTINE, terminated with the TERMINATE: one event each.
+        List<String> events = new java.util.ArrayList<>();
+        for (var m : toEgress(context, TaskFn.SECURITY_EGRESS)) {
+            events.add(
+                    Topics.SECURITY
+                            .codec()
+                            .decode(InMemoryFunctions.kafkaRecord(m).getValueBytes().toByteArray())
+                            .getEventId());
+        }
+        assertThat(events).containsExactly(TASK + "/task_isolated/1", TASK + "/task_terminated/2");
         assertThat(observer.skipped).endsWith(TASK + ":task-terminated");
+    }
+
+    @Test
+    void aQuarantineTimeThatPassesBeforeTheGrantTerminatesRightAfterTheQuarantineInOrder()
+            throws Throwable {
+        TaskFn fn = new TaskFn(config.currentPolicy(), CLOCK, observer);
+        TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
+        fn.apply(context, message(Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB))).join();
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.97, T0, 0.5, 256 * MIB)))
+                .join();
+        AllocationRequest request = toNode(context).get(0).as(Types.ALLOCATION_REQUEST);
+
+        // A restored runtime fires the expiry before the node's grant came back: nothing yet.
+        fn.apply(context, context.getSentDelayedMessages().get(0).message()).join();
+        assertThat(toEgress(context, TaskFn.DECISIONS_EGRESS)).isEmpty();
+
+        fn.apply(context, message(Types.ALLOCATION_GRANT, grant(request))).join();
+        assertThat(decisionAt(context, 0).getAction()).isEqualTo(EnforcementAction.QUARANTINE);
+        assertThat(decisionAt(context, 0).getSequence()).isEqualTo(1);
+        assertThat(decisionAt(context, 1).getAction()).isEqualTo(EnforcementAction.TERMINATE);
+        assertThat(decisionAt(context, 1).getSequence()).isEqualTo(2);
     }
 
     @Test
@@ -272,8 +307,16 @@ class TaskFnTest {
     private static EnforcementDecision decisionAt(TestContext context, int i)
             throws io.augur.schema.SchemaDecodeException {
         KafkaProducerRecord record =
-                InMemoryFunctions.kafkaRecord(context.getSentEgressMessages().get(i).message());
+                InMemoryFunctions.kafkaRecord(toEgress(context, TaskFn.DECISIONS_EGRESS).get(i));
         return Topics.DECISIONS.codec().decode(record.getValueBytes().toByteArray());
+    }
+
+    private static List<org.apache.flink.statefun.sdk.java.message.EgressMessage> toEgress(
+            TestContext context, TypeName egress) {
+        return context.getSentEgressMessages().stream()
+                .map(m -> m.message())
+                .filter(m -> m.targetEgressId().equals(egress))
+                .toList();
     }
 
     @Test

@@ -30,6 +30,17 @@ class TypesTest {
                 .isEqualTo("augur.types/TaskEvent");
         assertThat(Types.ENFORCEMENT_ACK.typeName().asTypeNameString())
                 .isEqualTo("augur.types/EnforcementAck");
+        assertThat(Types.SEQUENCE_ANOMALY.typeName().asTypeNameString())
+                .isEqualTo("augur.types/SequenceAnomaly");
+        io.augur.schema.SequenceAnomaly anomaly =
+                Fixtures.anomaly("t", io.augur.schema.AnomalyLevel.HIGH, 20.0);
+        assertThat(
+                        Types.SEQUENCE_ANOMALY
+                                .typeSerializer()
+                                .deserialize(
+                                        org.apache.flink.statefun.sdk.java.slice.Slices.wrap(
+                                                Topics.ANOMALIES.codec().encode(anomaly))))
+                .isEqualTo(anomaly);
         // Bytes written by the upstream producers decode with the function's type.
         byte[] fromKafka = Topics.RISK.codec().encode(Fixtures.assessment("t", 0.5, Fixtures.T0));
         assertThat(
@@ -47,7 +58,9 @@ class TypesTest {
         roundTrip(Types.TASK_EVENT, Fixtures.taskStarted("t", "u", "batch"));
         roundTrip(Types.RISK_ASSESSMENT, Fixtures.assessment("t", 0.5, Fixtures.T0));
         roundTrip(Types.ENFORCEMENT_ACK, Fixtures.ack("t", 1, AckOutcome.APPLIED));
-        roundTrip(Types.ALLOCATION_REQUEST, new AllocationRequest("t", "n", 3L, limits));
+        roundTrip(
+                Types.ALLOCATION_REQUEST,
+                new AllocationRequest("t", "n", 3L, limits, "HIGH", true));
         roundTrip(
                 Types.ALLOCATION_GRANT,
                 new AllocationGrant("t", "n", 3L, limits, 1.0, 2048L, List.of("capped")));
@@ -66,8 +79,18 @@ class TypesTest {
                                         1000L,
                                         Fixtures.T0,
                                         limits,
-                                        List.of("why")))));
-        roundTrip(Types.NODE_GRANTS, new NodeGrants(Map.of("t", new TaskGrant(1.0, 2L, 3L))));
+                                        List.of("why"),
+                                        null,
+                                        4242L,
+                                        limits,
+                                        64L,
+                                        List.of("SCAN_REQUESTED"),
+                                        20.0,
+                                        null,
+                                        true))));
+        roundTrip(
+                Types.NODE_GRANTS,
+                new NodeGrants(Map.of("t", new TaskGrant(1.0, 2L, 3L, "LOW", true))));
     }
 
     private static <T> void roundTrip(Type<T> type, T value) {

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * The StateFun remote module (module.yaml) of Augur: the HTTP endpoint of the {@code augur.fn/*}
- * functions, one Kafka ingress for the task, risk and ack topics, and exactly-once Kafka egresses
- * for decisions and dead letters. The runtime points {@code statefun.remote.module-name} at the
- * written file.
+ * functions, one Kafka ingress for the task, risk, anomaly and ack topics, and exactly-once Kafka
+ * egresses for decisions, dead letters and security events. The runtime points {@code
+ * statefun.remote.module-name} at the written file.
  */
 public final class ModuleDefinition {
 
@@ -23,6 +23,7 @@ public final class ModuleDefinition {
     public static final String INGRESS_ID = "augur.io/ingress";
     public static final String DECISIONS_EGRESS = "augur.io/decisions";
     public static final String DLQ_EGRESS = "augur.io/dlq";
+    public static final String SECURITY_EGRESS = "augur.io/security";
     public static final String CONSUMER_GROUP = "augur-statefun";
 
     /**
@@ -36,6 +37,7 @@ public final class ModuleDefinition {
             List.of(
                     new String[] {"augur.tasks", "augur.types/TaskEvent"},
                     new String[] {"augur.risk", "augur.types/RiskAssessment"},
+                    new String[] {"augur.anomalies", "augur.types/SequenceAnomaly"},
                     new String[] {"augur.acks", "augur.types/EnforcementAck"});
 
     private ModuleDefinition() {}
@@ -84,6 +86,7 @@ public final class ModuleDefinition {
         }
         egress(yaml, DECISIONS_EGRESS, options);
         egress(yaml, DLQ_EGRESS, options);
+        egress(yaml, SECURITY_EGRESS, options);
         return yaml.toString();
     }
 

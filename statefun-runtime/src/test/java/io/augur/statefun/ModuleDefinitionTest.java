@@ -31,6 +31,9 @@ class ModuleDefinitionTest {
                 .contains("valueType: augur.types/RiskAssessment")
                 .contains("valueType: augur.types/TaskEvent")
                 .contains("valueType: augur.types/EnforcementAck")
+                .contains("topic: augur.anomalies")
+                .contains("valueType: augur.types/SequenceAnomaly")
+                .contains("id: augur.io/security")
                 .contains("type: exactly-once")
                 .contains("transactionTimeout: 10min");
     }
@@ -51,7 +54,9 @@ class ModuleDefinitionTest {
         assertThat(universe.egress().keySet())
                 .extracting(id -> id.namespace() + "/" + id.name())
                 .containsExactlyInAnyOrder(
-                        ModuleDefinition.DECISIONS_EGRESS, ModuleDefinition.DLQ_EGRESS);
+                        ModuleDefinition.DECISIONS_EGRESS,
+                        ModuleDefinition.DLQ_EGRESS,
+                        ModuleDefinition.SECURITY_EGRESS);
         assertThat(universe.namespaceFunctions()).containsKey("augur.fn");
     }
 }

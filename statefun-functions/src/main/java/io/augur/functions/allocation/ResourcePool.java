@@ -1,6 +1,11 @@
 package io.augur.functions.allocation;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -76,6 +81,89 @@ public final class ResourcePool {
         Map<String, NodeResources> next = new TreeMap<>(grants);
         next.remove(taskId);
         return new ResourcePool(capacity, next);
+    }
+
+    /**
+     * What a reclaim takes: the reduced grants of the tasks it takes from, and why.
+     *
+     * @param reduced task id → its new (smaller) grant, in the order taken
+     * @param reasons one line per task taken from
+     */
+    public record Reclaim(Map<String, NodeResources> reduced, List<String> reasons) {
+        public static final Reclaim NONE = new Reclaim(Map.of(), List.of());
+
+        public boolean isEmpty() {
+            return reduced.isEmpty();
+        }
+    }
+
+    /**
+     * Step 4 of adaptive-trust-zones.md: when {@code requester} asks for more than is available to
+     * it, what to take from tasks of strictly lower rank (lower trust), lowest rank first, then the
+     * largest grant, then the task id (deterministic); never below {@code floor}, never more than
+     * is missing. CPU and memory are reclaimed independently. The pool itself is unchanged; apply
+     * the result with {@link #withGrant} (shrinking a grant always fits).
+     *
+     * @param requesterRank the requester's rank (e.g. trust LOW 0, MEDIUM 1, HIGH 2)
+     * @param rankOf the rank of every task that may be reclaimed from (others are left alone)
+     */
+    public Reclaim reclaimFor(
+            String requester,
+            int requesterRank,
+            NodeResources requested,
+            Map<String, Integer> rankOf,
+            NodeResources floor) {
+        NodeResources available = availableFor(requester);
+        long cpuMissing = Math.max(0, millis(requested.cpuCores()) - millis(available.cpuCores()));
+        long memMissing = Math.max(0, requested.memoryBytes() - available.memoryBytes());
+        if (cpuMissing == 0 && memMissing == 0) {
+            return Reclaim.NONE;
+        }
+        List<String> victims = new ArrayList<>();
+        for (String task : grants.keySet()) {
+            Integer rank = rankOf.get(task);
+            if (!task.equals(requester) && rank != null && rank < requesterRank) {
+                victims.add(task);
+            }
+        }
+        victims.sort(
+                Comparator.<String>comparingInt(rankOf::get)
+                        .thenComparing(
+                                t -> millis(grants.get(t).cpuCores()), Comparator.reverseOrder())
+                        .thenComparing(Comparator.naturalOrder()));
+        Map<String, NodeResources> reduced = new LinkedHashMap<>();
+        List<String> reasons = new ArrayList<>();
+        for (String victim : victims) {
+            if (cpuMissing == 0 && memMissing == 0) {
+                break;
+            }
+            NodeResources g = grants.get(victim);
+            long cpuTake =
+                    Math.min(
+                            cpuMissing,
+                            Math.max(0, millis(g.cpuCores()) - millis(floor.cpuCores())));
+            long memTake = Math.min(memMissing, Math.max(0, g.memoryBytes() - floor.memoryBytes()));
+            if (cpuTake == 0 && memTake == 0) {
+                continue;
+            }
+            cpuMissing -= cpuTake;
+            memMissing -= memTake;
+            NodeResources next =
+                    new NodeResources(
+                            (millis(g.cpuCores()) - cpuTake) / 1000.0, g.memoryBytes() - memTake);
+            reduced.put(victim, next);
+            reasons.add(
+                    String.format(
+                            Locale.ROOT,
+                            "reclaimed %.3f cores, %d MiB from lower-trust task %s (now %.3f cores,"
+                                    + " %d MiB)",
+                            cpuTake / 1000.0,
+                            memTake >> 20,
+                            victim,
+                            next.cpuCores(),
+                            next.memoryBytes() >> 20));
+        }
+        return new Reclaim(reduced, reasons);
     }
 
     private NodeResources sumExcept(String taskId) {

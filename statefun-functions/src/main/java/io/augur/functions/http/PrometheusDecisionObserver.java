@@ -3,6 +3,8 @@ package io.augur.functions.http;
 import io.augur.functions.DecisionObserver;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.EnforcementDecision;
+import io.augur.schema.SecurityEvent;
+import io.augur.schema.SecurityEventType;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 
@@ -17,6 +19,7 @@ public final class PrometheusDecisionObserver implements DecisionObserver {
     private final Counter withheld;
     private final Counter skipped;
     private final Counter deadLetters;
+    private final Counter securityEvents;
 
     public PrometheusDecisionObserver(CollectorRegistry registry) {
         decisions =
@@ -28,7 +31,8 @@ public final class PrometheusDecisionObserver implements DecisionObserver {
         skipped =
                 Counter.build()
                         .name("augur_assessments_skipped_total")
-                        .help("Risk assessments that led to no decision, by reason.")
+                        .help(
+                                "Risk assessments and sequence anomalies (reasons anomaly-*) that led to no decision, by reason.")
                         .labelNames("reason")
                         .register(registry);
         withheld =
@@ -45,6 +49,24 @@ public final class PrometheusDecisionObserver implements DecisionObserver {
                         .help("Records the functions sent to augur.dlq, by error type.")
                         .labelNames("error_type")
                         .register(registry);
+        securityEvents =
+                Counter.build()
+                        .name("augur_security_events_total")
+                        .help(
+                                "Security events by type; sent=false: withheld by a monitor-only"
+                                        + " policy.")
+                        .labelNames("type", "sent")
+                        .register(registry);
+    }
+
+    @Override
+    public void securityEventSent(SecurityEvent event) {
+        securityEvents.labels(event.getType().name(), "true").inc();
+    }
+
+    @Override
+    public void securityEventWithheld(String taskId, SecurityEventType type) {
+        securityEvents.labels(type.name(), "false").inc();
     }
 
     @Override

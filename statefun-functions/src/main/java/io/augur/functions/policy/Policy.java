@@ -3,6 +3,8 @@ package io.augur.functions.policy;
 import io.augur.functions.allocation.AllocationPolicy;
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.ReputationSettings;
+import io.augur.functions.sandbox.SandboxPolicy;
+import io.augur.functions.sandbox.SandboxSettings;
 import java.util.Objects;
 
 /**
@@ -13,12 +15,14 @@ import java.util.Objects;
  * @param mode enforce, or monitor only
  * @param allocation the allocator's thresholds, allocations and intervals
  * @param reputation how a user's record sets the baseline trust of their new tasks
+ * @param sandbox what a sequence anomaly's level does to a task (the sandbox levels)
  */
 public record Policy(
         String version,
         PolicyMode mode,
         AllocationSettings allocation,
-        ReputationSettings reputation) {
+        ReputationSettings reputation,
+        SandboxSettings sandbox) {
 
     /** The specifications' values, enforced: what runs when no policy file is given. */
     public static final Policy DEFAULTS =
@@ -29,11 +33,21 @@ public record Policy(
         this(version, mode, allocation, ReputationSettings.DEFAULTS);
     }
 
+    /** A policy with the default sandbox levels. */
+    public Policy(
+            String version,
+            PolicyMode mode,
+            AllocationSettings allocation,
+            ReputationSettings reputation) {
+        this(version, mode, allocation, reputation, SandboxSettings.DEFAULTS);
+    }
+
     public Policy {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(allocation, "allocation");
         Objects.requireNonNull(reputation, "reputation");
+        Objects.requireNonNull(sandbox, "sandbox");
         if (version.isBlank()) {
             throw new IllegalArgumentException("version must not be blank");
         }
@@ -46,6 +60,10 @@ public record Policy(
 
     public AllocationPolicy allocationPolicy() {
         return new AllocationPolicy(allocation);
+    }
+
+    public SandboxPolicy sandboxPolicy() {
+        return new SandboxPolicy(sandbox, allocation);
     }
 
     public boolean monitorOnly() {

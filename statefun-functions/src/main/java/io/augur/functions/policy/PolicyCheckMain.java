@@ -78,7 +78,9 @@ public final class PolicyCheckMain {
                 Locale.ROOT,
                 "version %s, mode %s, risk high > %.2f, medium > %.2f, restricted %.2f cores /"
                         + " %d MiB / network %s, throttle x%.2f, headroom %.0f%%, monitoring %d ms"
-                        + " (elevated %d ms), trust recovers after %d calm assessments",
+                        + " (elevated %d ms), trust recovers after %d calm assessments; sandbox:"
+                        + " LOW monitoring %d ms, MEDIUM cpu x%.2f memory x%.2f network %s"
+                        + " profile %s, HIGH %s",
                 p.version(),
                 p.mode().name().toLowerCase(Locale.ROOT),
                 s.highThreshold(),
@@ -90,6 +92,14 @@ public final class PolicyCheckMain {
                 s.headroom() * 100,
                 s.baseMonitoringIntervalMs(),
                 s.elevatedMonitoringIntervalMs(),
-                s.calmAssessmentsToRecover());
+                s.calmAssessmentsToRecover(),
+                p.sandbox().lowMonitoringIntervalMs(),
+                p.sandbox().mediumCpuFactor(),
+                p.sandbox().mediumMemoryFactor(),
+                p.sandbox().mediumNetwork().name().toLowerCase(Locale.ROOT),
+                p.sandbox().restrictedProfile(),
+                p.sandbox().boundaryShifting()
+                        ? "split an attributed process, else quarantine"
+                        : "quarantine");
     }
 }

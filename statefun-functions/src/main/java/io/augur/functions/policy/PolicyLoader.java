@@ -3,6 +3,7 @@ package io.augur.functions.policy;
 import io.augur.functions.allocation.Allocation;
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.ReputationSettings;
+import io.augur.functions.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,8 @@ public final class PolicyLoader {
                                     "monitoring",
                                     "trust",
                                     "quarantine",
-                                    "reputation"));
+                                    "reputation",
+                                    "sandbox"));
             if (top == null) {
                 return null;
             }
@@ -261,6 +263,8 @@ public final class PolicyLoader {
                                 highTrust));
             }
 
+            SandboxSettings sandbox = sandbox(top);
+
             if (!problems.isEmpty()) {
                 return null;
             }
@@ -287,11 +291,110 @@ public final class PolicyLoader {
                         version,
                         mode,
                         settings,
-                        new ReputationSettings(alpha, prior, halfLife, highTrust, mediumTrust));
+                        new ReputationSettings(alpha, prior, halfLife, highTrust, mediumTrust),
+                        sandbox);
             } catch (IllegalArgumentException e) {
                 problem(root, e.getMessage());
                 return null;
             }
+        }
+
+        /** Section {@code sandbox}: the sandbox levels of sequence anomalies. */
+        private SandboxSettings sandbox(Section top) {
+            SandboxSettings d = SandboxSettings.DEFAULTS;
+            Section sandbox =
+                    top.child("sandbox", Set.of("low", "medium", "high", "calm-windows-to-relax"));
+            Section low = sandbox.child("low", Set.of("monitoring-interval-ms"));
+            long lowInterval =
+                    low.integer("monitoring-interval-ms", d.lowMonitoringIntervalMs(), 1);
+            Section medium =
+                    sandbox.child(
+                            "medium",
+                            Set.of(
+                                    "cpu-factor",
+                                    "memory-factor",
+                                    "network",
+                                    "network-bandwidth",
+                                    "profile"));
+            double cpuFactor =
+                    medium.number(
+                            "cpu-factor", d.mediumCpuFactor(), v -> v > 0 && v <= 1, "in (0, 1]");
+            double memoryFactor =
+                    medium.number(
+                            "memory-factor",
+                            d.mediumMemoryFactor(),
+                            v -> v > 0 && v <= 1,
+                            "in (0, 1]");
+            SandboxSettings.NetworkRestriction network = d.mediumNetwork();
+            String networkText = medium.string("network", null);
+            if (networkText != null) {
+                switch (networkText.toLowerCase(Locale.ROOT)) {
+                    case "off", "false", "no" -> network = SandboxSettings.NetworkRestriction.OFF;
+                    case "limited" -> network = SandboxSettings.NetworkRestriction.LIMITED;
+                    default ->
+                            problem(
+                                    medium.node("network"),
+                                    "sandbox.medium.network must be 'off' or 'limited', got '"
+                                            + networkText
+                                            + "'");
+                }
+            }
+            long bandwidth = medium.size("network-bandwidth", d.mediumNetworkBandwidthBps());
+            if (bandwidth < 8 * 1024) {
+                problem(
+                        medium.node("network-bandwidth"),
+                        "sandbox.medium.network-bandwidth must be at least 8KiB (bytes per second;"
+                                + " the enforcer refuses less), got "
+                                + bandwidth);
+                bandwidth = d.mediumNetworkBandwidthBps();
+            }
+            String profile = medium.string("profile", d.restrictedProfile());
+            if (profile != null && !SandboxSettings.PROFILES.contains(profile)) {
+                problem(
+                        medium.node("profile"),
+                        "sandbox.medium.profile must be one of "
+                                + String.join(", ", SandboxSettings.PROFILES)
+                                + " (the actuator's profiles), got '"
+                                + profile
+                                + "'");
+                profile = d.restrictedProfile();
+            }
+            Section high = sandbox.child("high", Set.of("boundary-shifting", "split"));
+            boolean shifting = high.bool("boundary-shifting", d.boundaryShifting());
+            Section split = high.child("split", Set.of("cpu-cores", "memory", "pids-max"));
+            double splitCpu = split.number("cpu-cores", d.splitCpuCores(), v -> v > 0, "> 0");
+            long splitMemory = split.size("memory", d.splitMemoryBytes());
+            if (splitMemory < 16L << 20) {
+                problem(
+                        split.node("memory"),
+                        "sandbox.high.split.memory must be at least 16MiB (the enforcer refuses"
+                                + " less), got "
+                                + splitMemory);
+                splitMemory = d.splitMemoryBytes();
+            }
+            long pidsMax = split.integer("pids-max", d.splitPidsMax(), 1);
+            long calm = sandbox.integer("calm-windows-to-relax", d.calmWindowsToRelax(), 1);
+            if (calm > Integer.MAX_VALUE) {
+                problem(
+                        sandbox.node("calm-windows-to-relax"),
+                        "calm-windows-to-relax is too large");
+                calm = d.calmWindowsToRelax();
+            }
+            if (!problems.isEmpty()) {
+                return d;
+            }
+            return new SandboxSettings(
+                    lowInterval,
+                    cpuFactor,
+                    memoryFactor,
+                    network,
+                    bandwidth,
+                    profile,
+                    shifting,
+                    splitCpu,
+                    splitMemory,
+                    pidsMax,
+                    (int) calm);
         }
 
         private Allocation allocation(Section parent, String key, Allocation fallback) {

@@ -45,8 +45,64 @@ class PolicyLoaderTest {
         Policy p = PolicyLoader.load(shippedPolicies().resolve("default.yaml"));
 
         assertThat(p.allocation()).isEqualTo(AllocationSettings.DEFAULTS);
+        assertThat(p.sandbox()).isEqualTo(io.augur.functions.sandbox.SandboxSettings.DEFAULTS);
         assertThat(p.mode()).isEqualTo(PolicyMode.ENFORCE);
         assertThat(p.version()).isEqualTo("default-1");
+    }
+
+    @Test
+    void theSandboxSectionIsReadAndEveryProblemInItHasItsLine() throws Exception {
+        Policy p =
+                PolicyLoader.parse(
+                        String.join(
+                                "\n",
+                                "version: s-1",
+                                "sandbox:",
+                                "  low: {monitoring-interval-ms: 100}",
+                                "  medium: {cpu-factor: 0.25, network: limited,"
+                                        + " network-bandwidth: 256KiB, profile: monitored}",
+                                "  high:",
+                                "    boundary-shifting: false",
+                                "    split: {cpu-cores: 0.2, memory: 64MiB, pids-max: 8}",
+                                "  calm-windows-to-relax: 5"),
+                        "p.yaml");
+        io.augur.functions.sandbox.SandboxSettings s = p.sandbox();
+        assertThat(s.lowMonitoringIntervalMs()).isEqualTo(100);
+        assertThat(s.mediumCpuFactor()).isEqualTo(0.25);
+        assertThat(s.mediumMemoryFactor()).isEqualTo(0.5);
+        assertThat(s.mediumNetwork())
+                .isEqualTo(io.augur.functions.sandbox.SandboxSettings.NetworkRestriction.LIMITED);
+        assertThat(s.mediumNetworkBandwidthBps()).isEqualTo(256 * 1024);
+        assertThat(s.restrictedProfile()).isEqualTo("monitored");
+        assertThat(s.boundaryShifting()).isFalse();
+        assertThat(s.splitCpuCores()).isEqualTo(0.2);
+        assertThat(s.splitMemoryBytes()).isEqualTo(64 * Allocation.MIB);
+        assertThat(s.splitPidsMax()).isEqualTo(8);
+        assertThat(s.calmWindowsToRelax()).isEqualTo(5);
+
+        assertThat(
+                        problems(
+                                String.join(
+                                        "\n",
+                                        "version: s-2", // 1
+                                        "sandbox:", // 2
+                                        "  medium:", // 3
+                                        "    cpu-factor: 0", // 4
+                                        "    network: sometimes", // 5
+                                        "    profile: paranoid", // 6
+                                        "  high:", // 7
+                                        "    split: {memory: 1MiB}", // 8
+                                        "    splitt: {}"))) // 9
+                .containsExactly(
+                        "p.yaml:4: sandbox.medium.cpu-factor must be in (0, 1], got 0",
+                        "p.yaml:5: sandbox.medium.network must be 'off' or 'limited', got"
+                                + " 'sometimes'",
+                        "p.yaml:6: sandbox.medium.profile must be one of default, monitored,"
+                                + " restricted (the actuator's profiles), got 'paranoid'",
+                        "p.yaml:9: unknown key 'splitt' in sandbox.high (known:"
+                                + " boundary-shifting, split)",
+                        "p.yaml:8: sandbox.high.split.memory must be at least 16MiB (the"
+                                + " enforcer refuses less), got 1048576");
     }
 
     @Test

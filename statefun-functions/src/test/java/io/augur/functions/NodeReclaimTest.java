@@ -1,0 +1,146 @@
+package io.augur.functions;
+
+import static io.augur.functions.TestAssessments.MIB;
+import static io.augur.functions.TestAssessments.assessment;
+import static io.augur.schema.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.augur.functions.allocation.AllocationSettings;
+import io.augur.functions.allocation.NodeResources;
+import io.augur.schema.EnforcementAction;
+import io.augur.schema.EnforcementDecision;
+import io.augur.schema.Fixtures;
+import io.augur.schema.TrustLevel;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** NodeFn's reclaim under contention (adaptive-trust-zones.md step 4), wired as in production. */
+class NodeReclaimTest {
+
+    private static final String NODE = Fixtures.NODE;
+    private static final NodeResources CAPACITY = new NodeResources(2.0, 8L << 30);
+
+    private final RecordingObserver observer = new RecordingObserver();
+    private final InMemoryFunctions functions =
+            new InMemoryFunctions(
+                    new FunctionsConfig(
+                            AllocationSettings.DEFAULTS,
+                            CAPACITY,
+                            Clock.fixed(T0.plusSeconds(30), ZoneOffset.UTC),
+                            observer));
+
+    private List<EnforcementDecision> of(String task) {
+        return functions.decisions().stream().filter(d -> d.getTaskId().equals(task)).toList();
+    }
+
+    private double committedCpu() {
+        Map<String, EnforcementDecision> latest =
+                functions.decisions().stream()
+                        .filter(d -> d.getAction() != EnforcementAction.SPLIT)
+                        .collect(
+                                Collectors.toMap(
+                                        EnforcementDecision::getTaskId,
+                                        Function.identity(),
+                                        (a, b) -> a.getSequence() > b.getSequence() ? a : b));
+        return latest.values().stream().mapToDouble(EnforcementDecision::getCpuCores).sum();
+    }
+
+    @Test
+    void aTrustedTaskGainsWhatALowerTrustTaskLosesNeverBeyondCapacity() {
+        functions.toTask("hog", Types.TASK_EVENT, TaskFnTest.started("hog", NODE, 2.0, 1024 * MIB));
+        // Moderate risk: THROTTLE to 1.5 cores, trust MEDIUM.
+        functions.toTask(
+                "hog", Types.RISK_ASSESSMENT, assessment("hog", NODE, 0.5, T0, 2.0, 256 * MIB));
+        functions.toTask(
+                "trusted", Types.TASK_EVENT, TaskFnTest.started("trusted", NODE, 1.0, 1024 * MIB));
+        // Low risk, forecast 1.5 cores: asks 1.8 with 0.5 free.
+        functions.toTask(
+                "trusted",
+                Types.RISK_ASSESSMENT,
+                assessment("trusted", NODE, 0.1, T0.plusSeconds(1), 1.5, 256 * MIB));
+
+        EnforcementDecision trusted = of("trusted").get(0);
+        assertThat(trusted.getAction()).isEqualTo(EnforcementAction.ALLOCATE);
+        assertThat(trusted.getCpuCores()).isEqualTo(1.8);
+        assertThat(trusted.getReasons())
+                .anyMatch(
+                        r ->
+                                r.startsWith(
+                                        "reclaimed 1.300 cores, 0 MiB from lower-trust task hog"));
+        List<EnforcementDecision> hog = of("hog");
+        assertThat(hog).extracting(EnforcementDecision::getSequence).containsExactly(1L, 2L);
+        assertThat(hog.get(0).getCpuCores()).isEqualTo(1.5);
+        EnforcementDecision reclaimed = hog.get(1);
+        assertThat(reclaimed.getAction()).isEqualTo(EnforcementAction.THROTTLE);
+        assertThat(reclaimed.getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        assertThat(reclaimed.getCpuCores()).isEqualTo(0.2);
+        // Memory is not reclaimed (a limit under the working set kills).
+        assertThat(reclaimed.getMemoryBytes()).isEqualTo(hog.get(0).getMemoryBytes());
+        assertThat(reclaimed.getReasons())
+                .anyMatch(
+                        r ->
+                                r.startsWith("node node-1 under contention: reclaimed 1.300 cores")
+                                        && r.contains("for task trusted at trust HIGH"));
+        assertThat(committedCpu()).isLessThanOrEqualTo(CAPACITY.cpuCores() + 1e-9);
+    }
+
+    @Test
+    void aHeldDownTaskThatUsesAllItIsGivenDoesNotRegainTrustFromCalmWindows() {
+        aTrustedTaskGainsWhatALowerTrustTaskLosesNeverBeyondCapacity();
+        int needed = AllocationSettings.DEFAULTS.calmAssessmentsToRecover();
+        // Calm risk, but the hog presses against its 0.2 cores.
+        for (int i = 1; i <= needed + 1; i++) {
+            functions.toTask(
+                    "hog",
+                    Types.RISK_ASSESSMENT,
+                    assessment("hog", NODE, 0.1, T0.plusSeconds(10 + i), 0.2, 256 * MIB));
+        }
+        List<EnforcementDecision> hog = of("hog");
+        EnforcementDecision last = hog.get(hog.size() - 1);
+        assertThat(last.getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        assertThat(last.getCpuCores()).isLessThanOrEqualTo(0.2);
+        assertThat(last.getReasons())
+                .anyMatch(r -> r.startsWith("held down by the node's pool at 0.200 cores"));
+
+        // Really calm (far under its cap): the windows count again and trust recovers.
+        for (int i = 1; i <= needed; i++) {
+            functions.toTask(
+                    "hog",
+                    Types.RISK_ASSESSMENT,
+                    assessment("hog", NODE, 0.1, T0.plusSeconds(100 + i), 0.05, 256 * MIB));
+        }
+        hog = of("hog");
+        assertThat(hog.get(hog.size() - 1).getTrustLevel()).isEqualTo(TrustLevel.HIGH);
+        assertThat(committedCpu()).isLessThanOrEqualTo(CAPACITY.cpuCores() + 1e-9);
+        assertThat(hog)
+                .extracting(EnforcementDecision::getSequence)
+                .isSortedAccordingTo(Comparator.naturalOrder());
+    }
+
+    @Test
+    void aQuarantinedTaskIsNotReclaimedFromItWouldThawIt() {
+        functions.toTask(
+                "frozen", Types.TASK_EVENT, TaskFnTest.started("frozen", NODE, 2.0, 1024 * MIB));
+        functions.toTask(
+                "frozen",
+                Types.RISK_ASSESSMENT,
+                assessment("frozen", NODE, 0.95, T0, 2.0, 256 * MIB));
+        functions.toTask(
+                "trusted",
+                Types.RISK_ASSESSMENT,
+                assessment("trusted", NODE, 0.1, T0.plusSeconds(1), 1.5, 256 * MIB));
+
+        assertThat(of("frozen"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.getAction()).isEqualTo(EnforcementAction.QUARANTINE));
+        assertThat(of("trusted").get(0).getReasons())
+                .noneMatch(r -> r.startsWith("reclaimed"))
+                .anyMatch(r -> r.startsWith("capped cpu"));
+    }
+}
