@@ -274,6 +274,34 @@ class EvalSequencesMainTest {
     }
 
     @Test
+    void hdfsSessionsAreTrainedWithAnEndToken() {
+        PythonTrainer t = new PythonTrainer(dir, PythonTrainer.PYTHON);
+        java.util.OptionalInt unset = java.util.OptionalInt.empty();
+        assertThat(
+                        t.command(
+                                SequenceFormat.HDFS,
+                                List.of(dir.resolve("train")),
+                                dir,
+                                "hdfs",
+                                unset,
+                                unset,
+                                unset,
+                                false))
+                .containsSubsequence("--end-token", "<end>");
+        assertThat(
+                        t.command(
+                                SequenceFormat.ADFA,
+                                List.of(dir.resolve("train")),
+                                dir,
+                                "adfa",
+                                unset,
+                                unset,
+                                unset,
+                                false))
+                .doesNotContain("--end-token");
+    }
+
+    @Test
     void aMissingTrainerOrPythonIsNamed() throws Exception {
         PythonTrainer t = new PythonTrainer(dir, dir.resolve("no-python").toString());
         assertThatThrownBy(
