@@ -41,7 +41,8 @@ final class RecordingManifest {
             List<Recorder.Run> runs,
             long rows,
             Set<String> measuredColumns,
-            LoopbackSink sink) {}
+            LoopbackSink sink,
+            Map<String, Object> sequences) {}
 
     static void write(Path file, Facts facts) {
         try {
@@ -102,6 +103,8 @@ final class RecordingManifest {
             sm.put("description", s.description());
             sm.put("main_class", s.mainClass());
             sm.put("args", s.args());
+            sm.put("agent_packages", s.agentPackages());
+            sm.put("hostile_from", s.hostileFrom());
             scenarios.add(sm);
         }
         m.put("scenarios", scenarios);
@@ -125,9 +128,12 @@ final class RecordingManifest {
             rm.put("host_load_at_start", r.loadAtStart);
             rm.put("host_load_at_end", r.loadAtEnd);
             rm.put("log", "logs/" + r.taskId + ".log");
+            rm.put("invocations", r.invocations);
             runs.add(rm);
         }
         m.put("runs", runs);
+
+        m.put("invocations", f.sequences());
 
         if (f.sink() != null) {
             Map<String, Object> sink = new LinkedHashMap<>();
