@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The closed loop on one machine: starts the local stack, runs one benign and two hostile workloads
- * each in its own cgroup, shows a live table while Augur assesses, decides and enforces, then stops
- * everything and writes {@code report.json}. {@link #close()} is idempotent and is also what Ctrl-C
- * runs, so no cgroup or process is left behind.
+ * and a JVM service (under the JVM agent) whose call pattern turns hostile, each in its own cgroup,
+ * shows a live table while Augur assesses, decides and enforces, then stops everything and writes
+ * {@code report.json}. {@link #close()} is idempotent and is also what Ctrl-C runs, so no cgroup or
+ * process is left behind.
  */
 public final class Demo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -91,8 +92,10 @@ public final class Demo implements AutoCloseable {
                         stack.bootstrapServers(),
                         config.nodeId(),
                         clock,
-                        config.logs().resolve("tasks"));
-        List<Workload> workloads = Workload.defaultMix(runId);
+                        config.logs().resolve("tasks"),
+                        config.agentSocket().toAbsolutePath());
+        // The JVM service turns hostile a third of the way in: calm calls first, then the attack.
+        List<Workload> workloads = Workload.defaultMix(runId, options.duration().dividedBy(3));
         ResourceLimits initial =
                 ResourceLimits.newBuilder()
                         .setCpuCores(1.0)

@@ -48,12 +48,21 @@ class DemoIT {
         }
 
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertThat(report.get("tasks")).hasSize(3);
+        assertThat(report.get("tasks")).hasSize(4);
         for (JsonNode task : report.get("tasks")) {
             String id = task.get("taskId").asText();
             assertThat(task.get("duplicatesApplied").asLong()).as("%s duplicates", id).isZero();
             assertThat(task.get("decisionsApplied").asLong()).as("%s applied", id).isPositive();
-            if (task.get("scenario").asText().equals("hostile")) {
+            if (id.startsWith("shop-")) {
+                // The JVM service under the agent: the collector captured its method calls. Its
+                // turn shows only in those calls (RecordSequencesIT proves the attack path comes
+                // after the turn); scoring them is the job's sequence branch, not asserted here.
+                assertThat(task.at("/invocationsByKind/METHOD").asLong())
+                        .as("%s method calls captured", id)
+                        .isGreaterThan(1000);
+                assertThat(task.get("topInvocations").get(0).get("name").asText())
+                        .startsWith("io.augur.deploy.workload.shop.");
+            } else if (task.get("scenario").asText().equals("hostile")) {
                 assertThat(task.get("finalAction").asText())
                         .as("%s final action", id)
                         .isIn("RESTRICT", "QUARANTINE", "TERMINATE");
