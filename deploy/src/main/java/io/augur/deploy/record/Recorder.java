@@ -311,6 +311,12 @@ public final class Recorder implements AutoCloseable {
         } catch (RecordException e) {
             sink.close();
             csv.close();
+            csv = null; // nothing recorded: close() has nothing to do
+            try {
+                Files.deleteIfExists(dir.resolve(CSV_NAME));
+            } catch (IOException ex) {
+                LOG.warn("cannot remove the empty {}: {}", CSV_NAME, ex.toString());
+            }
             removeRootQuietly();
             deleteTree(workDir);
             throw e;

@@ -58,7 +58,10 @@ final class RecordingManifest {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "augur-recording");
         m.put("format_version", FORMAT_VERSION);
-        m.put("documentation", "docs/trace-format.md (Augur recordings), deploy/README-record.md");
+        m.put(
+                "documentation",
+                "docs/trace-format.md (Augur recordings; Invocation sequences),"
+                        + " deploy/README-record.md");
         m.put("rows_file", Recorder.CSV_NAME);
         m.put("logs", "logs/TASK_ID.log");
         m.put("run_id", f.runId());

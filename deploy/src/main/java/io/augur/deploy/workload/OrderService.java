@@ -22,12 +22,13 @@ import java.util.stream.Stream;
 /**
  * The sample JVM service that the JVM agent records (its classes: package {@code
  * io.augur.deploy.workload.shop}; record it with {@code packages=io.augur.deploy.workload.shop}).
- * This main is the traffic: a seeded mix of requests at {@code --rate} per second — 70 % new orders
- * (a fifth with a coupon), 20 % look-ups of an order (some unknown), 10 % bad requests — plus
- * housekeeping every 2 s. With {@code --turn-hostile-after S} it sends, S seconds after start, one
- * order whose coupon is a template (<code>${exec:...}</code>): the service's flaw starts the attack
- * path (see the {@code shop} package), which then runs a round every second beside the normal
- * traffic. It prints {@value #TURN_LINE} with the epoch milliseconds when it sends that request.
+ * This main is the traffic: a mix of requests (seeded by {@code --seed}, a new seed each run by
+ * default) at {@code --rate} per second — 70 % new orders (a fifth with a coupon), 20 % look-ups of
+ * an order (some unknown), 10 % bad requests — plus housekeeping every 2 s. With {@code
+ * --turn-hostile-after S} it sends, S seconds after start, one order whose coupon is a template (
+ * <code>${exec:...}</code>): the service's flaw starts the attack path (see the {@code shop}
+ * package), which then runs a round every second beside the normal traffic. It prints {@value
+ * #TURN_LINE} with the epoch milliseconds when it sends that request.
  *
  * <p>Files: its data folder (default {@code java.io.tmpdir/augur-shop-PID}) holds the orders, a
  * journal and a planted, fake cloud credentials file; it is deleted on exit. The stolen data goes
@@ -40,7 +41,8 @@ public final class OrderService {
     static final String USAGE =
             "usage: OrderService [--rate N (1..20000, default 50 requests/s)]"
                     + " [--turn-hostile-after SECONDS (0..86400; default never)]"
-                    + " [--sink HOST:PORT|self (default self)] [--data DIR]";
+                    + " [--sink HOST:PORT|self (default self)] [--data DIR]"
+                    + " [--seed N (default: a new one each run, printed)]";
 
     private OrderService() {}
 
@@ -49,6 +51,7 @@ public final class OrderService {
         long turnAfter = -1;
         String sinkArg = "self";
         Path data = null;
+        long seed = new Random().nextLong();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -64,9 +67,12 @@ public final class OrderService {
                 case "--turn-hostile-after" -> turnAfter = number(a, v, 0, 86_400);
                 case "--sink" -> sinkArg = v;
                 case "--data" -> data = Path.of(v);
+                case "--seed" -> seed = number(a, v, Long.MIN_VALUE, Long.MAX_VALUE);
                 default -> fail("unknown option " + a);
             }
         }
+        // Checked before anything is created, so a bad --sink leaves nothing behind.
+        InetSocketAddress external = sinkArg.equals("self") ? null : hostPort(sinkArg);
         Path dataDir =
                 data != null
                         ? data
@@ -74,12 +80,12 @@ public final class OrderService {
                                 System.getProperty("java.io.tmpdir"),
                                 "augur-shop-" + ProcessHandle.current().pid());
         plantCredentials(dataDir);
-        ServerSocket ownSink = sinkArg.equals("self") ? startSink() : null;
+        ServerSocket ownSink = external == null ? startSink() : null;
         InetSocketAddress sink =
                 ownSink != null
                         ? new InetSocketAddress(
                                 InetAddress.getLoopbackAddress(), ownSink.getLocalPort())
-                        : hostPort(sinkArg);
+                        : external;
 
         Backdoor backdoor = new Backdoor(dataDir, sink, 1000);
         RequestHandler service = new RequestHandler(dataDir, backdoor);
@@ -106,15 +112,16 @@ public final class OrderService {
                             deleteTree(dataDir);
                         });
         System.out.printf(
-                "order service: %d requests/s, data in %s, %s%n",
+                "order service: %d requests/s, seed %d, data in %s, %s%n",
                 rate,
+                seed,
                 dataDir,
                 turnAfter < 0
                         ? "never turns hostile"
                         : "turns hostile after " + turnAfter + " s (sink " + sink + ")");
         long turnAtNanos =
                 turnAfter < 0 ? Long.MAX_VALUE : System.nanoTime() + turnAfter * 1_000_000_000L;
-        Random random = new Random(42);
+        Random random = new Random(seed);
         Pace pace = new Pace(rate);
         long n = 0;
         try {
