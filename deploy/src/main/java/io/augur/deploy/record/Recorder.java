@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -486,7 +487,7 @@ public final class Recorder implements AutoCloseable {
         if (sequences == null) {
             return;
         }
-        Map<String, List<Long>> pids = new java.util.HashMap<>();
+        Map<String, List<Long>> pids = new HashMap<>();
         for (Run r : active.values()) {
             if (sequences.traced(r.scenario) && r.group != null && r.outcome == null) {
                 try {
