@@ -199,10 +199,10 @@ public final class Scenarios {
     /** The catalogue as lines for --help: name, label, what it does (wrapped at 92). */
     static String table() {
         StringBuilder out = new StringBuilder();
-        String indent = " ".repeat(29);
+        String indent = " ".repeat(30);
         for (Scenario s : ALL) {
             StringBuilder line =
-                    new StringBuilder(String.format("  %-18s %-7s ", s.name(), s.label()));
+                    new StringBuilder(String.format("  %-19s %-7s ", s.name(), s.label()));
             for (String word : s.description().split(" ")) {
                 if (line.length() + word.length() + 1 > 92 && line.length() > indent.length()) {
                     out.append(line.toString().stripTrailing()).append('\n');
