@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -51,6 +53,9 @@ public final class Demo implements AutoCloseable {
             boolean ansi,
             Path modelDir,
             SyscallSelection traceSyscalls) {}
+
+    /** The latest the JVM service starts after the others (normally: their first decisions). */
+    static final Duration LATER_START_AT_MOST = Duration.ofSeconds(20);
 
     private final Options options;
     private final PrintStream out;
@@ -94,7 +99,8 @@ public final class Demo implements AutoCloseable {
                         clock,
                         config.logs().resolve("tasks"),
                         config.agentSocket().toAbsolutePath());
-        // The JVM service turns hostile a third of the way in: calm calls first, then the attack.
+        // The JVM service turns hostile a third of the run after it starts: calm calls, then the
+        // attack.
         List<Workload> workloads = Workload.defaultMix(runId, options.duration().dividedBy(3));
         ResourceLimits initial =
                 ResourceLimits.newBuilder()
@@ -102,15 +108,30 @@ public final class Demo implements AutoCloseable {
                         .setMemoryBytes(1L << 30)
                         .setNetworkEnabled(true)
                         .build();
-        for (Workload w : workloads) {
+        // The JVM service starts once the others have their first decision: its agent's start-up
+        // (ByteBuddy, ~1 s of CPU) would otherwise compete with the burner's first windows, and a
+        // burner starved of CPU then reads as calm and gets a small allocation it stays calm under.
+        List<Workload> first = workloads.stream().filter(w -> w.agentPackages() == null).toList();
+        List<Workload> later = workloads.stream().filter(w -> w.agentPackages() != null).toList();
+        List<Workload> started = new CopyOnWriteArrayList<>();
+        for (Workload w : first) {
             launcher.start(w, initial);
+            started.add(w);
         }
 
         Instant start = clock.instant();
         Instant end = start.plus(options.duration());
+        Instant laterAtLatest = start.plus(LATER_START_AT_MOST);
         Instant nextRefresh = start;
         while (clock.instant().isBefore(end) && !closed) {
             observer.poll(Duration.ofMillis(250));
+            if (started.size() < workloads.size()
+                    && (decided(first) || !clock.instant().isBefore(laterAtLatest))) {
+                for (Workload w : later) {
+                    launcher.start(w, initial);
+                    started.add(w);
+                }
+            }
             if (!stack.allAlive()) {
                 throw new IllegalStateException("a component died: " + stack.deadProcesses());
             }
@@ -123,7 +144,7 @@ public final class Demo implements AutoCloseable {
                         LiveTable.render(
                                 elapsed,
                                 options.duration().toSeconds(),
-                                workloads,
+                                started,
                                 launcher::alive,
                                 observer));
                 nextRefresh = nextRefresh.plus(options.refresh());
@@ -136,7 +157,7 @@ public final class Demo implements AutoCloseable {
         DemoReport report =
                 DemoReport.compute(
                         options.duration().toSeconds(),
-                        workloads,
+                        started,
                         observer.assessments(),
                         observer.decisions(),
                         observer.acks(),
@@ -146,7 +167,7 @@ public final class Demo implements AutoCloseable {
                 LiveTable.render(
                         options.duration().toSeconds(),
                         options.duration().toSeconds(),
-                        workloads,
+                        started,
                         launcher::alive,
                         observer));
         for (DemoReport.TaskReport t : report.tasks()) {
@@ -162,6 +183,13 @@ public final class Demo implements AutoCloseable {
         }
         out.println("report: " + options.outDir().resolve("report.json").toAbsolutePath());
         return report;
+    }
+
+    /** Whether every one of {@code tasks} has had a decision. */
+    private boolean decided(List<Workload> tasks) {
+        Set<String> decided =
+                observer.decisions().stream().map(d -> d.getTaskId()).collect(Collectors.toSet());
+        return tasks.stream().allMatch(w -> decided.contains(w.taskId()));
     }
 
     /**

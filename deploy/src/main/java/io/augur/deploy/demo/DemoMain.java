@@ -16,8 +16,9 @@ public final class DemoMain {
 
             Starts Kafka, the behaviour profiler (Flink 2.2), the StateFun runtime and functions,
             the enforcer and the collector on this machine, runs one benign and two hostile
-            workloads and a JVM order service whose method calls turn hostile a third of the way
-            in (it runs under the JVM agent; its resources stay calm), each in its own cgroup,
+            workloads and, once they have their first decision, a JVM order service whose method
+            calls turn hostile a third of the run later (it runs under the JVM agent; its
+            resources stay calm), each in its own cgroup,
             shows a live table of risk, actions, limits and
             invocations, then stops everything and writes DIR/report.json. The collector traces
             the workloads' system calls with strace and accepts JVM agents on
