@@ -108,9 +108,9 @@ public final class Demo implements AutoCloseable {
                         .setMemoryBytes(1L << 30)
                         .setNetworkEnabled(true)
                         .build();
-        // The JVM service starts once the others have their first decision: its agent's start-up
-        // (ByteBuddy, ~1 s of CPU) would otherwise compete with the burner's first windows, and a
-        // burner starved of CPU then reads as calm and gets a small allocation it stays calm under.
+        // The JVM service starts once the others have their first decision, so that its agent's
+        // start-up (ByteBuddy, ~1 s of CPU) does not compete with their first windows: a burner
+        // starved of CPU reads as calm and gets a small allocation it then stays calm under.
         List<Workload> first = workloads.stream().filter(w -> w.agentPackages() == null).toList();
         List<Workload> later = workloads.stream().filter(w -> w.agentPackages() != null).toList();
         List<Workload> started = new CopyOnWriteArrayList<>();
