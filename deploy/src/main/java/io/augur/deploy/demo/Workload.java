@@ -66,9 +66,12 @@ public record Workload(
                                         "service",
                                         HOSTILE,
                                         "io.augur.deploy.workload.OrderService",
+                                        // 10 requests/s, ~130 calls/s: every call also
+                                        // crosses the collector, Kafka and the observer, CPU
+                                        // a 2-core node's loop needs.
                                         List.of(
                                                 "--rate",
-                                                "50",
+                                                "10",
                                                 "--turn-hostile-after",
                                                 Long.toString(shopTurnsHostileAfter.toSeconds())),
                                         SHOP_PACKAGES)))
