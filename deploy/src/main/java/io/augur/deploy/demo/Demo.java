@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The closed loop on one machine: starts the local stack, runs one benign and two hostile workloads
- * and a JVM service (under the JVM agent) whose call pattern turns hostile, each in its own cgroup,
- * shows a live table while Augur assesses, decides and enforces, then stops everything and writes
- * {@code report.json}. {@link #close()} is idempotent and is also what Ctrl-C runs, so no cgroup or
- * process is left behind.
+ * (and, when asked, a JVM service under the JVM agent whose call pattern turns hostile), each in
+ * its own cgroup, shows a live table while Augur assesses, decides and enforces, then stops
+ * everything and writes {@code report.json}. {@link #close()} is idempotent and is also what Ctrl-C
+ * runs, so no cgroup or process is left behind.
  */
 public final class Demo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -45,6 +45,8 @@ public final class Demo implements AutoCloseable {
      * @param ansi redraw the table in place (a terminal) instead of appending it
      * @param modelDir the forecaster's model directory, or null for the shipped models/forecaster
      * @param traceSyscalls the tasks whose system calls the collector traces
+     * @param jvmService also run the sample JVM service under the JVM agent, its calls turning
+     *     hostile ({@code --with-jvm-service}; off by default, see the deploy README)
      */
     public record Options(
             Duration duration,
@@ -52,7 +54,20 @@ public final class Demo implements AutoCloseable {
             Duration refresh,
             boolean ansi,
             Path modelDir,
-            SyscallSelection traceSyscalls) {}
+            SyscallSelection traceSyscalls,
+            boolean jvmService) {
+
+        /** The default mix, without the JVM service. */
+        public Options(
+                Duration duration,
+                Path outDir,
+                Duration refresh,
+                boolean ansi,
+                Path modelDir,
+                SyscallSelection traceSyscalls) {
+            this(duration, outDir, refresh, ansi, modelDir, traceSyscalls, false);
+        }
+    }
 
     /** The latest the JVM service starts after the others (normally: their first decisions). */
     static final Duration LATER_START_AT_MOST = Duration.ofSeconds(20);
@@ -101,7 +116,9 @@ public final class Demo implements AutoCloseable {
                         config.agentSocket().toAbsolutePath());
         // The JVM service turns hostile a third of the run after it starts: calm calls, then the
         // attack.
-        List<Workload> workloads = Workload.defaultMix(runId, options.duration().dividedBy(3));
+        List<Workload> workloads =
+                Workload.defaultMix(
+                        runId, options.jvmService() ? options.duration().dividedBy(3) : null);
         ResourceLimits initial =
                 ResourceLimits.newBuilder()
                         .setCpuCores(1.0)

@@ -48,21 +48,12 @@ class DemoIT {
         }
 
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertThat(report.get("tasks")).hasSize(4);
+        assertThat(report.get("tasks")).hasSize(3);
         for (JsonNode task : report.get("tasks")) {
             String id = task.get("taskId").asText();
             assertThat(task.get("duplicatesApplied").asLong()).as("%s duplicates", id).isZero();
             assertThat(task.get("decisionsApplied").asLong()).as("%s applied", id).isPositive();
-            if (id.startsWith("shop-")) {
-                // The JVM service under the agent: the collector captured its method calls. Its
-                // turn shows only in those calls (RecordSequencesIT proves the attack path comes
-                // after the turn); scoring them is the job's sequence branch, not asserted here.
-                assertThat(task.at("/invocationsByKind/METHOD").asLong())
-                        .as("%s method calls captured", id)
-                        .isGreaterThan(500);
-                assertThat(task.get("topInvocations").get(0).get("name").asText())
-                        .startsWith("io.augur.deploy.workload.shop.");
-            } else if (task.get("scenario").asText().equals("hostile")) {
+            if (task.get("scenario").asText().equals("hostile")) {
                 assertThat(task.get("finalAction").asText())
                         .as("%s final action", id)
                         .isIn("RESTRICT", "QUARANTINE", "TERMINATE");
@@ -78,6 +69,64 @@ class DemoIT {
                 .contains("TASK", "SCENARIO", "ACTION", "CALLS");
 
         // Nothing left behind: no demo cgroup under any controller.
+        for (String controller : new String[] {"cpu", "memory", "pids"}) {
+            Path mount = Path.of("/sys/fs/cgroup", controller);
+            if (Files.isDirectory(mount)) {
+                try (Stream<Path> children = Files.list(mount)) {
+                    assertThat(children.map(p -> p.getFileName().toString()))
+                            .noneMatch(n -> n.startsWith("augur-demo-"));
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code --with-jvm-service}: the sample JVM service runs under the JVM agent and the stack's
+     * collector captures its method calls (the turn itself is proven in RecordSequencesIT; scoring
+     * the calls is the job's sequence branch, not asserted here).
+     */
+    @Test
+    void theJvmServiceRunsUnderTheAgentAndItsMethodCallsAreCaptured() throws Exception {
+        Demo demo =
+                new Demo(
+                        new Demo.Options(
+                                Duration.ofSeconds(40),
+                                out,
+                                Duration.ofSeconds(5),
+                                false,
+                                null,
+                                SyscallSelection.NONE,
+                                true),
+                        System.out,
+                        Clock.systemUTC());
+        try {
+            demo.run();
+        } finally {
+            demo.close();
+        }
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("tasks")).hasSize(4);
+        JsonNode shop = null;
+        for (JsonNode task : report.get("tasks")) {
+            if (task.get("taskId").asText().startsWith("shop-")) {
+                shop = task;
+            } else {
+                assertThat(task.at("/invocationsByKind/METHOD").asLong())
+                        .as("no agent in %s", task.get("taskId").asText())
+                        .isZero();
+            }
+        }
+        assertThat(shop).as("the JVM service's task").isNotNull();
+        assertThat(shop.at("/invocationsByKind/METHOD").asLong())
+                .as("method calls captured")
+                .isGreaterThan(100);
+        assertThat(shop.get("topInvocations"))
+                .allMatch(n -> n.get("name").asText().startsWith("io.augur.deploy.workload.shop."));
+        assertThat(shop.get("decisionsApplied").asLong()).isPositive();
+        assertNoDemoCgroup();
+    }
+
+    private static void assertNoDemoCgroup() throws java.io.IOException {
         for (String controller : new String[] {"cpu", "memory", "pids"}) {
             Path mount = Path.of("/sys/fs/cgroup", controller);
             if (Files.isDirectory(mount)) {
