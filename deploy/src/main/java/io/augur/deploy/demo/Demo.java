@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The closed loop on one machine: starts the local stack, runs one benign and two hostile workloads
- * each in its own cgroup, shows a live table while Augur assesses, decides and enforces, then stops
+ * (and, when asked, a JVM service under the JVM agent whose call pattern turns hostile), each in
+ * its own cgroup, shows a live table while Augur assesses, decides and enforces, then stops
  * everything and writes {@code report.json}. {@link #close()} is idempotent and is also what Ctrl-C
  * runs, so no cgroup or process is left behind.
  */
@@ -42,6 +45,8 @@ public final class Demo implements AutoCloseable {
      * @param ansi redraw the table in place (a terminal) instead of appending it
      * @param modelDir the forecaster's model directory, or null for the shipped models/forecaster
      * @param traceSyscalls the tasks whose system calls the collector traces
+     * @param jvmService also run the sample JVM service under the JVM agent, its calls turning
+     *     hostile ({@code --with-jvm-service}; off by default, see the deploy README)
      */
     public record Options(
             Duration duration,
@@ -49,7 +54,23 @@ public final class Demo implements AutoCloseable {
             Duration refresh,
             boolean ansi,
             Path modelDir,
-            SyscallSelection traceSyscalls) {}
+            SyscallSelection traceSyscalls,
+            boolean jvmService) {
+
+        /** The default mix, without the JVM service. */
+        public Options(
+                Duration duration,
+                Path outDir,
+                Duration refresh,
+                boolean ansi,
+                Path modelDir,
+                SyscallSelection traceSyscalls) {
+            this(duration, outDir, refresh, ansi, modelDir, traceSyscalls, false);
+        }
+    }
+
+    /** The latest the JVM service starts after the others (normally: their first decisions). */
+    static final Duration LATER_START_AT_MOST = Duration.ofSeconds(20);
 
     private final Options options;
     private final PrintStream out;
@@ -91,23 +112,43 @@ public final class Demo implements AutoCloseable {
                         stack.bootstrapServers(),
                         config.nodeId(),
                         clock,
-                        config.logs().resolve("tasks"));
-        List<Workload> workloads = Workload.defaultMix(runId);
+                        config.logs().resolve("tasks"),
+                        config.agentSocket().toAbsolutePath());
+        // The JVM service turns hostile a third of the run after it starts: calm calls, then the
+        // attack.
+        List<Workload> workloads =
+                Workload.defaultMix(
+                        runId, options.jvmService() ? options.duration().dividedBy(3) : null);
         ResourceLimits initial =
                 ResourceLimits.newBuilder()
                         .setCpuCores(1.0)
                         .setMemoryBytes(1L << 30)
                         .setNetworkEnabled(true)
                         .build();
-        for (Workload w : workloads) {
+        // The JVM service starts once the others have their first decision, so that its agent's
+        // start-up (ByteBuddy, ~1 s of CPU) does not compete with their first windows: a burner
+        // starved of CPU reads as calm and gets a small allocation it then stays calm under.
+        List<Workload> first = workloads.stream().filter(w -> w.agentPackages() == null).toList();
+        List<Workload> later = workloads.stream().filter(w -> w.agentPackages() != null).toList();
+        List<Workload> started = new CopyOnWriteArrayList<>();
+        for (Workload w : first) {
             launcher.start(w, initial);
+            started.add(w);
         }
 
         Instant start = clock.instant();
         Instant end = start.plus(options.duration());
+        Instant laterAtLatest = start.plus(LATER_START_AT_MOST);
         Instant nextRefresh = start;
         while (clock.instant().isBefore(end) && !closed) {
             observer.poll(Duration.ofMillis(250));
+            if (started.size() < workloads.size()
+                    && (decided(first) || !clock.instant().isBefore(laterAtLatest))) {
+                for (Workload w : later) {
+                    launcher.start(w, initial);
+                    started.add(w);
+                }
+            }
             if (!stack.allAlive()) {
                 throw new IllegalStateException("a component died: " + stack.deadProcesses());
             }
@@ -120,7 +161,7 @@ public final class Demo implements AutoCloseable {
                         LiveTable.render(
                                 elapsed,
                                 options.duration().toSeconds(),
-                                workloads,
+                                started,
                                 launcher::alive,
                                 observer));
                 nextRefresh = nextRefresh.plus(options.refresh());
@@ -133,7 +174,7 @@ public final class Demo implements AutoCloseable {
         DemoReport report =
                 DemoReport.compute(
                         options.duration().toSeconds(),
-                        workloads,
+                        started,
                         observer.assessments(),
                         observer.decisions(),
                         observer.acks(),
@@ -143,7 +184,7 @@ public final class Demo implements AutoCloseable {
                 LiveTable.render(
                         options.duration().toSeconds(),
                         options.duration().toSeconds(),
-                        workloads,
+                        started,
                         launcher::alive,
                         observer));
         for (DemoReport.TaskReport t : report.tasks()) {
@@ -159,6 +200,13 @@ public final class Demo implements AutoCloseable {
         }
         out.println("report: " + options.outDir().resolve("report.json").toAbsolutePath());
         return report;
+    }
+
+    /** Whether every one of {@code tasks} has had a decision. */
+    private boolean decided(List<Workload> tasks) {
+        Set<String> decided =
+                observer.decisions().stream().map(d -> d.getTaskId()).collect(Collectors.toSet());
+        return tasks.stream().allMatch(w -> decided.contains(w.taskId()));
     }
 
     /**

@@ -12,11 +12,14 @@ public final class DemoMain {
     static final String USAGE =
             """
             usage: augur demo [--duration SECONDS] [--out DIR] [--refresh SECONDS] [--model-dir DIR]
-                              [--trace-syscalls SPEC]
+                              [--trace-syscalls SPEC] [--with-jvm-service]
 
             Starts Kafka, the behaviour profiler (Flink 2.2), the StateFun runtime and functions,
             the enforcer and the collector on this machine, runs one benign and two hostile
-            workloads each in its own cgroup, shows a live table of risk, actions, limits and
+            workloads (with --with-jvm-service also, once they have their first decision, a JVM
+            order service whose method calls turn hostile a third of the run later: it runs
+            under the JVM agent, its resources stay calm), each in its own cgroup,
+            shows a live table of risk, actions, limits and
             invocations, then stops everything and writes DIR/report.json. The collector traces
             the workloads' system calls with strace and accepts JVM agents on
             DIR/stack/agents.sock (augur.telemetry.invocations); the report counts each task's
@@ -33,6 +36,11 @@ public final class DemoMain {
                                   workloads' role is worker). Tracing takes CPU the loop
                                   needs on a small node: with all, the hostile burner may
                                   stay below its risk threshold
+              --with-jvm-service  add the sample JVM order service (task shop-RUNID) under the
+                                  JVM agent: the collector captures its method calls, which
+                                  turn hostile a third of the run after it starts. Off by
+                                  default: on a loaded 2-core node its extra load kept the
+                                  burner from being restricted
             """;
 
     public static void main(String[] args) {
@@ -41,6 +49,7 @@ public final class DemoMain {
         long refresh = 2;
         Path modelDir = null;
         SyscallSelection traced = SyscallSelection.NONE;
+        boolean jvmService = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -52,6 +61,7 @@ public final class DemoMain {
                 case "--refresh" -> refresh = positive(args, ++i, "--refresh");
                 case "--model-dir" -> modelDir = Path.of(value(args, ++i, "--model-dir"));
                 case "--trace-syscalls" -> traced = selection(value(args, ++i, "--trace-syscalls"));
+                case "--with-jvm-service" -> jvmService = true;
                 default -> fail("unknown argument: " + args[i]);
             }
         }
@@ -64,7 +74,8 @@ public final class DemoMain {
                                 Duration.ofSeconds(refresh),
                                 ansi,
                                 modelDir,
-                                traced),
+                                traced,
+                                jvmService),
                         System.out,
                         Clock.systemUTC());
         Thread hook = new Thread(demo::close, "demo-shutdown");

@@ -1,5 +1,6 @@
 package io.augur.deploy.demo;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,6 +13,9 @@ import java.util.List;
  * @param scenario "benign" or "hostile": what the demo expects Augur to conclude
  * @param mainClass the workload's main class
  * @param args its arguments
+ * @param agentPackages for a JVM task whose method calls the collector captures: the packages the
+ *     JVM agent records (it is started with {@code -javaagent:...=packages=THESE;socket=...}); null
+ *     for a task without the agent
  */
 public record Workload(
         String taskId,
@@ -19,13 +23,59 @@ public record Workload(
         String role,
         String scenario,
         String mainClass,
-        List<String> args) {
+        List<String> args,
+        String agentPackages) {
 
     public static final String BENIGN = "benign";
     public static final String HOSTILE = "hostile";
 
+    /** A workload without the JVM agent. */
+    public Workload(
+            String taskId,
+            String userId,
+            String role,
+            String scenario,
+            String mainClass,
+            List<String> args) {
+        this(taskId, userId, role, scenario, mainClass, args, null);
+    }
+
     public boolean hostile() {
         return HOSTILE.equals(scenario);
+    }
+
+    /** The packages the sample JVM service's agent records. */
+    public static final String SHOP_PACKAGES = "io.augur.deploy.workload.shop";
+
+    /**
+     * The demo's default mix and, with {@code shopTurnsHostileAfter} not null, the sample JVM
+     * service ({@code OrderService}, role service, under the JVM agent) whose call pattern turns
+     * hostile after that long: its resources stay those of a small service, only its method calls
+     * change (credentials read, directories listed, data streamed out, a shell run).
+     */
+    public static List<Workload> defaultMix(String runId, Duration shopTurnsHostileAfter) {
+        if (shopTurnsHostileAfter == null) {
+            return defaultMix(runId);
+        }
+        return java.util.stream.Stream.concat(
+                        defaultMix(runId).stream(),
+                        java.util.stream.Stream.of(
+                                new Workload(
+                                        "shop-" + runId,
+                                        "carol",
+                                        "service",
+                                        HOSTILE,
+                                        "io.augur.deploy.workload.OrderService",
+                                        // 10 requests/s, ~130 calls/s: every call also
+                                        // crosses the collector, Kafka and the observer, CPU
+                                        // a 2-core node's loop needs.
+                                        List.of(
+                                                "--rate",
+                                                "10",
+                                                "--turn-hostile-after",
+                                                Long.toString(shopTurnsHostileAfter.toSeconds())),
+                                        SHOP_PACKAGES)))
+                .toList();
     }
 
     /** The demo's default mix: one benign task and two hostile ones, all of role "worker". */

@@ -2,6 +2,7 @@ package io.augur.deploy.demo;
 
 import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
+import io.augur.launch.AugurHome;
 import io.augur.launch.KafkaClients;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.TaskEvent;
@@ -11,6 +12,7 @@ import io.augur.schema.Topics;
 import io.augur.schema.TrustLevel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +40,7 @@ public final class WorkloadLauncher implements AutoCloseable {
     private final String nodeId;
     private final Clock clock;
     private final Path logDir;
+    private final Path agentSocket;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
@@ -46,10 +49,26 @@ public final class WorkloadLauncher implements AutoCloseable {
 
     public WorkloadLauncher(
             TaskCgroups cgroups, String bootstrap, String nodeId, Clock clock, Path logDir) {
+        this(cgroups, bootstrap, nodeId, clock, logDir, null);
+    }
+
+    /**
+     * @param agentSocket the collector's socket for JVM agents: a workload with {@link
+     *     Workload#agentPackages} starts under {@code agent/target/augur-agent.jar} sending there;
+     *     null when no collector listens (such a workload is then refused)
+     */
+    public WorkloadLauncher(
+            TaskCgroups cgroups,
+            String bootstrap,
+            String nodeId,
+            Clock clock,
+            Path logDir,
+            Path agentSocket) {
         this.cgroups = cgroups;
         this.nodeId = nodeId;
         this.clock = clock;
         this.logDir = logDir;
+        this.agentSocket = agentSocket;
         Properties props = KafkaClients.idempotentProducer(bootstrap);
         // Registration must never hang the demo (e.g. stopping after the broker went away).
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
@@ -59,6 +78,7 @@ public final class WorkloadLauncher implements AutoCloseable {
     }
 
     public Running start(Workload w, ResourceLimits initial) {
+        List<String> jvmFlags = agentFlags(w);
         publish(event(w, TaskEventType.STARTED, initial));
         TaskCgroup group = cgroups.create(w.taskId());
         try {
@@ -67,7 +87,7 @@ public final class WorkloadLauncher implements AutoCloseable {
                             group,
                             w.mainClass(),
                             w.args(),
-                            List.of(),
+                            jvmFlags,
                             logDir.resolve(w.taskId() + ".log"));
             Running r = new Running(w, p);
             running.put(w.taskId(), r);
@@ -79,6 +99,27 @@ public final class WorkloadLauncher implements AutoCloseable {
             publish(event(w, TaskEventType.ENDED, initial));
             throw new UncheckedIOException("cannot start workload " + w.taskId(), e);
         }
+    }
+
+    /** The {@code -javaagent} flag of a workload under the JVM agent; none for the others. */
+    private List<String> agentFlags(Workload w) {
+        if (w.agentPackages() == null) {
+            return List.of();
+        }
+        Path jar = AugurHome.resolve().resolve("agent/target/augur-agent.jar");
+        if (agentSocket == null) {
+            throw new IllegalArgumentException(
+                    w.taskId() + " runs under the JVM agent but no agent socket was given");
+        }
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(
+                    w.taskId()
+                            + " runs under the JVM agent and "
+                            + jar
+                            + " is missing: build it (./augur build)");
+        }
+        return List.of(
+                "-javaagent:" + jar + "=packages=" + w.agentPackages() + ";socket=" + agentSocket);
     }
 
     /** Whether the task's process is still running. */

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param parallel how many runs go at once (1: one after the other)
  * @param workDir the parent of the fresh folder ({@code augur-record-RUNID}) the disk scenarios
  *     keep their files in; null for {@code java.io.tmpdir}
+ * @param sequences whose invocation sequences are recorded into {@code invocations.tsv}
  */
 public record RecordOptions(
         Path out,
@@ -31,7 +32,48 @@ public record RecordOptions(
         Duration interval,
         String cgroupRoot,
         int parallel,
-        Path workDir) {
+        Path workDir,
+        Sequences sequences) {
+
+    /** Whose invocations the recorder captures. */
+    public enum Sequences {
+        /** The JVM-agent scenarios' method calls (the default): nothing else is slowed. */
+        AGENT,
+        /** Also every other scenario's system calls, with strace (which slows those tasks). */
+        ALL,
+        /** None: no agent, no strace, no invocations.tsv. */
+        NONE;
+
+        static Sequences parse(String value) throws UsageException {
+            return switch (value) {
+                case "agent" -> AGENT;
+                case "all" -> ALL;
+                case "none" -> NONE;
+                default ->
+                        throw UsageException.bad(
+                                "--sequences must be agent, all or none, got '" + value + "'");
+            };
+        }
+    }
+
+    public RecordOptions {
+        if (sequences == null) {
+            sequences = Sequences.AGENT;
+        }
+    }
+
+    /** Options recording the JVM-agent scenarios' sequences ({@link Sequences#AGENT}). */
+    public RecordOptions(
+            Path out,
+            Duration duration,
+            List<Scenario> scenarios,
+            int repeat,
+            Duration interval,
+            String cgroupRoot,
+            int parallel,
+            Path workDir) {
+        this(out, duration, scenarios, repeat, interval, cgroupRoot, parallel, workDir, null);
+    }
 
     public static final long DEFAULT_DURATION_S = 60;
     public static final long DEFAULT_INTERVAL_MS = 1000;
@@ -41,14 +83,17 @@ public record RecordOptions(
             """
             usage: augur record --out DIR [--duration S] [--scenarios a,b,...] [--repeat N]
                                 [--interval-ms MS] [--parallel N] [--cgroup-root NAME]
-                                [--work-dir DIR]
+                                [--work-dir DIR] [--sequences agent|all|none]
 
             Records labelled resource telemetry of benign and hostile workloads. Each scenario
             run starts its workload inside a task cgroup of its own (as the demo does), samples it
             with the collector's sampler every interval and appends one row per sample to
             DIR/recording.csv (format: docs/trace-format.md, "Augur recordings"); DIR/manifest.json
             says what was recorded, on what host, and what was not measured and why; DIR/logs/
-            holds each workload's output. Runs go in order: the scenario list, --repeat times.
+            holds each workload's output. Invocation sequences go to DIR/invocations.tsv (format:
+            docs/trace-format.md, "Invocation sequences"): the JVM scenarios run under the JVM
+            agent and their method calls are recorded; with --sequences all the other scenarios'
+            system calls are traced with strace too. Runs go in order: the scenario list, --repeat times.
             Needs root (it creates cgroups). Ctrl-C stops cleanly: every workload and cgroup is
             removed and what was recorded so far stays valid (the manifest says "interrupted").
 
@@ -65,6 +110,11 @@ public record RecordOptions(
               --work-dir DIR     the disk scenarios write their files in a fresh
                                  DIR/augur-record-RUNID, deleted at the end (default DIR:
                                  the system's temporary folder, java.io.tmpdir)
+              --sequences WHAT   agent (default): the jvm-* scenarios run under the JVM agent
+                                 and their method calls go to DIR/invocations.tsv; all: also
+                                 trace every other scenario's system calls with strace (it
+                                 slows a syscall-heavy task several times over, so its
+                                 resource rows change); none: no invocations.tsv
               --help             this text
 
             Scenarios:
@@ -85,7 +135,8 @@ public record RecordOptions(
                     "interval-ms",
                     "parallel",
                     "cgroup-root",
-                    "work-dir");
+                    "work-dir",
+                    "sequences");
 
     /**
      * Parses the arguments.
@@ -136,7 +187,8 @@ public record RecordOptions(
                 Duration.ofMillis(intervalMs),
                 root,
                 (int) parallel,
-                workDir);
+                workDir,
+                Sequences.parse(a.getOrDefault("sequences", "agent")));
     }
 
     /** How many runs in all. */

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,6 +105,8 @@ public final class Recorder implements AutoCloseable {
         volatile Path scratch;
         volatile String loadAtStart;
         volatile String loadAtEnd;
+        volatile TaskCgroup group;
+        volatile Map<String, Object> invocations;
 
         Run(int index, Scenario scenario, int repeat, String taskId) {
             this.index = index;
@@ -134,6 +137,7 @@ public final class Recorder implements AutoCloseable {
     private LoopbackSink sink;
     private Sampler sampler;
     private TaskDirectory directory;
+    private SequenceCapture sequences;
     private volatile Instant started;
     private volatile Instant ended;
     private volatile Status status;
@@ -237,7 +241,7 @@ public final class Recorder implements AutoCloseable {
         if (!Files.isWritable(dir)) {
             throw new RecordException("the output folder " + dir + " is not writable");
         }
-        for (String name : List.of(CSV_NAME, MANIFEST_NAME)) {
+        for (String name : List.of(CSV_NAME, MANIFEST_NAME, SequenceCapture.FILE_NAME)) {
             if (Files.exists(dir.resolve(name))) {
                 throw new RecordException(
                         dir
@@ -293,6 +297,31 @@ public final class Recorder implements AutoCloseable {
             throw new RecordException("cannot write in the output folder " + dir + ": " + e, e);
         }
         sink = LoopbackSink.start();
+        try {
+            sequences =
+                    SequenceCapture.start(
+                            options,
+                            rootName,
+                            dir,
+                            workDir.resolve("agents.sock"),
+                            runs.stream()
+                                    .filter(r -> !r.scenario.underAgent())
+                                    .map(r -> r.taskId)
+                                    .toList(),
+                            clock);
+        } catch (RecordException e) {
+            sink.close();
+            csv.close();
+            csv = null; // nothing recorded: close() has nothing to do
+            try {
+                Files.deleteIfExists(dir.resolve(CSV_NAME));
+            } catch (IOException ex) {
+                LOG.warn("cannot remove the empty {}: {}", CSV_NAME, ex.toString());
+            }
+            removeRootQuietly();
+            deleteTree(workDir);
+            throw e;
+        }
         directory = new TaskDirectory();
         sampler =
                 new Sampler(
@@ -323,6 +352,7 @@ public final class Recorder implements AutoCloseable {
             }
             write(sampler.sampleOnce(), batch);
             checkExited(batch);
+            syncTracers();
             if (batch.stream().allMatch(r -> r.outcome != null)) {
                 break;
             }
@@ -333,16 +363,25 @@ public final class Recorder implements AutoCloseable {
             }
         }
         stopRuns(batch);
+        writeSequences(batch);
         for (Run r : batch) {
             if (r.outcome == null) {
                 continue; // never started: stopped before its turn
             }
             out.printf(
-                    "%s %s: %s, %d rows%s%n",
+                    "%s %s: %s, %d rows%s%s%n",
                     position(List.of(r)),
                     r.scenario.name(),
                     r.outcome,
                     r.rows,
+                    r.invocations == null
+                            ? ""
+                            : ", "
+                                    + r.invocations.get("calls")
+                                    + " "
+                                    + ("METHOD".equals(r.invocations.get("kind"))
+                                            ? "method calls"
+                                            : "system calls"),
                     r.outcome.startsWith("exited early")
                             ? " (see " + options.out().relativize(r.log(options.out())) + ")"
                             : "");
@@ -369,21 +408,23 @@ public final class Recorder implements AutoCloseable {
         }
         r.args = r.scenario.args(sink.endpoints());
         r.scratch = workDir.resolve(r.taskId);
+        r.group = group;
         directory.learn(event(r));
+        List<String> jvmFlags = new ArrayList<>(List.of("-Djava.io.tmpdir=" + r.scratch));
+        if (sequences != null) {
+            jvmFlags.addAll(sequences.jvmFlags(r.scenario));
+        }
         try {
             Files.createDirectories(r.scratch);
             r.process =
                     TaskProcess.start(
-                            group,
-                            r.scenario.mainClass(),
-                            r.args,
-                            List.of("-Djava.io.tmpdir=" + r.scratch),
-                            r.log(options.out()));
+                            group, r.scenario.mainClass(), r.args, jvmFlags, r.log(options.out()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the workload of " + r.taskId, e);
         }
         r.started = clock.instant();
         r.loadAtStart = HostFacts.loadAverage();
+        syncTracers();
         out.printf(
                 "%s %s (%s, role %s) as task %s: %d s%n",
                 position(List.of(r)),
@@ -438,6 +479,42 @@ public final class Recorder implements AutoCloseable {
         }
         if (row.pids() != null) {
             measuredColumns.add("pids");
+        }
+    }
+
+    /** Starts, follows and ends the strace tracers of the traced runs running now. */
+    private void syncTracers() {
+        if (sequences == null) {
+            return;
+        }
+        Map<String, List<Long>> pids = new HashMap<>();
+        for (Run r : active.values()) {
+            if (sequences.traced(r.scenario) && r.group != null && r.outcome == null) {
+                try {
+                    pids.put(r.taskId, r.group.pids());
+                } catch (RuntimeException e) {
+                    LOG.debug("{}: processes not readable: {}", r.taskId, e.toString());
+                }
+            }
+        }
+        sequences.sync(pids);
+    }
+
+    /** Once the batch's workloads stopped: their last calls are awaited, then written. */
+    private void writeSequences(List<Run> batch) {
+        if (sequences == null) {
+            return;
+        }
+        syncTracers();
+        sequences.settle();
+        for (Run r : batch) {
+            if (r.outcome != null && r.invocations == null) {
+                try {
+                    r.invocations = sequences.write(r);
+                } catch (RuntimeException e) {
+                    LOG.error("cannot write the invocations of {}", r.taskId, e);
+                }
+            }
         }
     }
 
@@ -582,6 +659,16 @@ public final class Recorder implements AutoCloseable {
         for (Run r : List.copyOf(active.values())) {
             remove(r);
         }
+        try {
+            if (!left.isEmpty()) {
+                writeSequences(left);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("writing the last invocations: {}", e.toString());
+        }
+        if (sequences != null) {
+            sequences.close();
+        }
         removeRootQuietly();
         deleteTree(workDir);
         ended = clock.instant();
@@ -613,7 +700,8 @@ public final class Recorder implements AutoCloseable {
                 runs,
                 csv.rows(),
                 Set.copyOf(measuredColumns),
-                sink);
+                sink,
+                sequences != null ? sequences.summary() : null);
     }
 
     private boolean rootExists() {

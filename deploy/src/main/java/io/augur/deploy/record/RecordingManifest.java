@@ -41,7 +41,8 @@ final class RecordingManifest {
             List<Recorder.Run> runs,
             long rows,
             Set<String> measuredColumns,
-            LoopbackSink sink) {}
+            LoopbackSink sink,
+            Map<String, Object> sequences) {}
 
     static void write(Path file, Facts facts) {
         try {
@@ -57,7 +58,10 @@ final class RecordingManifest {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "augur-recording");
         m.put("format_version", FORMAT_VERSION);
-        m.put("documentation", "docs/trace-format.md (Augur recordings), deploy/README-record.md");
+        m.put(
+                "documentation",
+                "docs/trace-format.md (Augur recordings; Invocation sequences),"
+                        + " deploy/README-record.md");
         m.put("rows_file", Recorder.CSV_NAME);
         m.put("logs", "logs/TASK_ID.log");
         m.put("run_id", f.runId());
@@ -102,6 +106,8 @@ final class RecordingManifest {
             sm.put("description", s.description());
             sm.put("main_class", s.mainClass());
             sm.put("args", s.args());
+            sm.put("agent_packages", s.agentPackages());
+            sm.put("hostile_from", s.hostileFrom());
             scenarios.add(sm);
         }
         m.put("scenarios", scenarios);
@@ -125,9 +131,12 @@ final class RecordingManifest {
             rm.put("host_load_at_start", r.loadAtStart);
             rm.put("host_load_at_end", r.loadAtEnd);
             rm.put("log", "logs/" + r.taskId + ".log");
+            rm.put("invocations", r.invocations);
             runs.add(rm);
         }
         m.put("runs", runs);
+
+        m.put("invocations", f.sequences());
 
         if (f.sink() != null) {
             Map<String, Object> sink = new LinkedHashMap<>();

@@ -14,6 +14,12 @@ import java.util.Map;
  * @param mainClass the workload's main class
  * @param args its arguments; {@code {sink-tcp}} and {@code {sink-udp}} stand for the recorder's
  *     loopback sink (HOST:PORT)
+ * @param agentPackages for a JVM task recorded under the JVM agent: the packages the agent records
+ *     ({@code packages=...}); null for a task without the agent (its invocations, when recorded,
+ *     are system calls)
+ * @param hostileFrom for a task that turns hostile during the run: the call ({@code Class#method})
+ *     whose first invocation starts the hostile part; the calls before it are written as a benign
+ *     prefix of their own. Null when the label holds for the whole run
  */
 public record Scenario(
         String name,
@@ -21,7 +27,9 @@ public record Scenario(
         String role,
         String description,
         String mainClass,
-        List<String> args) {
+        List<String> args,
+        String agentPackages,
+        String hostileFrom) {
 
     public static final String BENIGN = "benign";
     public static final String HOSTILE = "hostile";
@@ -37,6 +45,29 @@ public record Scenario(
             throw new IllegalArgumentException("label must be benign or hostile: " + label);
         }
         args = List.copyOf(args);
+        if (hostileFrom != null && !HOSTILE.equals(label)) {
+            throw new IllegalArgumentException("only a hostile scenario turns hostile: " + name);
+        }
+        if (hostileFrom != null && agentPackages == null) {
+            throw new IllegalArgumentException(
+                    "a turn is found in the agent's method calls only: " + name);
+        }
+    }
+
+    /** A scenario of a workload recorded without the JVM agent, its label holding throughout. */
+    public Scenario(
+            String name,
+            String label,
+            String role,
+            String description,
+            String mainClass,
+            List<String> args) {
+        this(name, label, role, description, mainClass, args, null, null);
+    }
+
+    /** Whether the task runs under the JVM agent (its invocations are method calls). */
+    public boolean underAgent() {
+        return agentPackages != null;
     }
 
     public boolean hostile() {

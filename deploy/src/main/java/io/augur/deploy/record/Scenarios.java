@@ -9,6 +9,7 @@ import io.augur.deploy.workload.ForkStorm;
 import io.augur.deploy.workload.Idle;
 import io.augur.deploy.workload.MemoryBalloon;
 import io.augur.deploy.workload.MiningBeacon;
+import io.augur.deploy.workload.OrderService;
 import io.augur.deploy.workload.SteadyService;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,6 +24,18 @@ import java.util.Set;
  */
 public final class Scenarios {
     private Scenarios() {}
+
+    /** The packages of the sample JVM service ({@link OrderService}) that the agent records. */
+    public static final String SHOP_PACKAGES = "io.augur.deploy.workload.shop";
+
+    /**
+     * Where {@code jvm-service-hostile} turns hostile: the first call only the malicious request
+     * makes (the calls that parse, validate and price it before are those of any order).
+     */
+    public static final String SHOP_TURN = SHOP_PACKAGES + ".CouponTemplates#expand";
+
+    /** Seconds of normal traffic before {@code jvm-service-hostile} turns. */
+    public static final int SHOP_TURN_AFTER_S = 3;
 
     public static final List<Scenario> ALL =
             List.of(
@@ -75,6 +88,26 @@ public final class Scenarios {
                                     + " fsync per file; 32 MiB/s",
                             DiskEncryptLike.class.getName(),
                             List.of("64", "16", "32")),
+                    new Scenario(
+                            "jvm-service-hostile",
+                            Scenario.HOSTILE,
+                            "service",
+                            "the sample order service under the JVM agent: "
+                                    + SHOP_TURN_AFTER_S
+                                    + " s of normal traffic, then a malicious coupon opens its"
+                                    + " attack path (read credentials, list directories, stream"
+                                    + " them to the loopback sink, run a shell) every second"
+                                    + " beside the traffic",
+                            OrderService.class.getName(),
+                            List.of(
+                                    "--rate",
+                                    "50",
+                                    "--turn-hostile-after",
+                                    Integer.toString(SHOP_TURN_AFTER_S),
+                                    "--sink",
+                                    Scenario.SINK_TCP),
+                            SHOP_PACKAGES,
+                            SHOP_TURN),
                     // benign
                     new Scenario(
                             "bursty-compute",
@@ -106,7 +139,18 @@ public final class Scenarios {
                             "worker",
                             "does nothing: the idle cost of a JVM",
                             Idle.class.getName(),
-                            List.of()));
+                            List.of()),
+                    new Scenario(
+                            "jvm-service",
+                            Scenario.BENIGN,
+                            "service",
+                            "the sample order service under the JVM agent: 50 requests/s"
+                                    + " (orders, look-ups, bad requests), files per order,"
+                                    + " housekeeping every 2 s",
+                            OrderService.class.getName(),
+                            List.of("--rate", "50"),
+                            SHOP_PACKAGES,
+                            null));
 
     public static Optional<Scenario> byName(String name) {
         return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
@@ -155,10 +199,10 @@ public final class Scenarios {
     /** The catalogue as lines for --help: name, label, what it does (wrapped at 92). */
     static String table() {
         StringBuilder out = new StringBuilder();
-        String indent = " ".repeat(29);
+        String indent = " ".repeat(30);
         for (Scenario s : ALL) {
             StringBuilder line =
-                    new StringBuilder(String.format("  %-18s %-7s ", s.name(), s.label()));
+                    new StringBuilder(String.format("  %-19s %-7s ", s.name(), s.label()));
             for (String word : s.description().split(" ")) {
                 if (line.length() + word.length() + 1 > 92 && line.length() > indent.length()) {
                     out.append(line.toString().stripTrailing()).append('\n');

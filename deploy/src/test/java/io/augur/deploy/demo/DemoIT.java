@@ -80,6 +80,64 @@ class DemoIT {
         }
     }
 
+    /**
+     * {@code --with-jvm-service}: the sample JVM service runs under the JVM agent and the stack's
+     * collector captures its method calls (the turn itself is proven in RecordSequencesIT; scoring
+     * the calls is the job's sequence branch, not asserted here).
+     */
+    @Test
+    void theJvmServiceRunsUnderTheAgentAndItsMethodCallsAreCaptured() throws Exception {
+        Demo demo =
+                new Demo(
+                        new Demo.Options(
+                                Duration.ofSeconds(40),
+                                out,
+                                Duration.ofSeconds(5),
+                                false,
+                                null,
+                                SyscallSelection.NONE,
+                                true),
+                        System.out,
+                        Clock.systemUTC());
+        try {
+            demo.run();
+        } finally {
+            demo.close();
+        }
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("tasks")).hasSize(4);
+        JsonNode shop = null;
+        for (JsonNode task : report.get("tasks")) {
+            if (task.get("taskId").asText().startsWith("shop-")) {
+                shop = task;
+            } else {
+                assertThat(task.at("/invocationsByKind/METHOD").asLong())
+                        .as("no agent in %s", task.get("taskId").asText())
+                        .isZero();
+            }
+        }
+        assertThat(shop).as("the JVM service's task").isNotNull();
+        assertThat(shop.at("/invocationsByKind/METHOD").asLong())
+                .as("method calls captured")
+                .isGreaterThan(100);
+        assertThat(shop.get("topInvocations"))
+                .allMatch(n -> n.get("name").asText().startsWith("io.augur.deploy.workload.shop."));
+        assertThat(shop.get("decisionsApplied").asLong()).isPositive();
+        assertNoDemoCgroup();
+    }
+
+    private static void assertNoDemoCgroup() throws java.io.IOException {
+        for (String controller : new String[] {"cpu", "memory", "pids"}) {
+            Path mount = Path.of("/sys/fs/cgroup", controller);
+            if (Files.isDirectory(mount)) {
+                try (Stream<Path> children = Files.list(mount)) {
+                    assertThat(children.map(p -> p.getFileName().toString()))
+                            .noneMatch(n -> n.startsWith("augur-demo-"));
+                }
+            }
+        }
+    }
+
     /** Writes to two streams, so the test keeps the console and a copy to assert on. */
     private static final class TeeStream extends java.io.OutputStream {
         private final java.io.OutputStream a;

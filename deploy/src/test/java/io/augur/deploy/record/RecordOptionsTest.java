@@ -22,6 +22,20 @@ class RecordOptionsTest {
         assertThat(o.cgroupRoot()).as("a fresh root per recording").isNull();
         assertThat(o.workDir()).isNull();
         assertThat(o.runCount()).isEqualTo(Scenarios.ALL.size());
+        assertThat(o.sequences()).isEqualTo(RecordOptions.Sequences.AGENT);
+    }
+
+    @Test
+    void sequencesSaysWhoseInvocationsAreRecorded() throws UsageException {
+        assertThat(
+                        RecordOptions.parse(new String[] {"--out", "o", "--sequences", "all"})
+                                .sequences())
+                .isEqualTo(RecordOptions.Sequences.ALL);
+        assertThat(
+                        RecordOptions.parse(new String[] {"--out", "o", "--sequences", "none"})
+                                .sequences())
+                .isEqualTo(RecordOptions.Sequences.NONE);
+        assertBad("--sequences must be agent, all or none", "--out", "o", "--sequences", "some");
     }
 
     @Test

@@ -26,7 +26,9 @@ class ScenariosTest {
                 .containsEntry("bursty-compute", "benign")
                 .containsEntry("steady-service", "benign")
                 .containsEntry("batch-phases", "benign")
-                .containsEntry("idle", "benign");
+                .containsEntry("idle", "benign")
+                .containsEntry("jvm-service", "benign")
+                .containsEntry("jvm-service-hostile", "hostile");
         assertThat(Scenarios.names()).doesNotHaveDuplicates().allMatch(n -> n.matches("[a-z-]+"));
     }
 
@@ -37,6 +39,40 @@ class ScenariosTest {
             assertThat(Modifier.isStatic(main.getModifiers())).as(s.name()).isTrue();
             assertThat(s.mainClass()).startsWith("io.augur.deploy.workload.");
         }
+    }
+
+    @Test
+    void theJvmScenariosRunUnderTheAgentAndTurnAtAMethodOfTheRecordedPackage() throws Exception {
+        Scenario hostile = Scenarios.byName("jvm-service-hostile").orElseThrow();
+        Scenario benign = Scenarios.byName("jvm-service").orElseThrow();
+        assertThat(benign.underAgent()).isTrue();
+        assertThat(benign.hostileFrom()).isNull();
+        assertThat(hostile.agentPackages()).isEqualTo(benign.agentPackages());
+        assertThat(hostile.args())
+                .containsSequence(
+                        "--turn-hostile-after", Integer.toString(Scenarios.SHOP_TURN_AFTER_S));
+        assertThat(benign.args()).doesNotContain("--turn-hostile-after");
+        // The turn names a real method of a class the agent records.
+        String[] turn = hostile.hostileFrom().split("#");
+        assertThat(turn[0]).startsWith(hostile.agentPackages() + ".");
+        assertThat(Class.forName(turn[0]).getDeclaredMethods())
+                .extracting(Method::getName)
+                .contains(turn[1]);
+        // Only the agent scenarios run under it.
+        assertThat(Scenarios.ALL.stream().filter(Scenario::underAgent).map(Scenario::name))
+                .containsExactlyInAnyOrder("jvm-service", "jvm-service-hostile");
+        assertThatThrownBy(
+                        () ->
+                                new Scenario(
+                                        "x",
+                                        "benign",
+                                        "worker",
+                                        "",
+                                        "Main",
+                                        java.util.List.of(),
+                                        "p",
+                                        "p.A#b"))
+                .hasMessageContaining("only a hostile scenario turns hostile");
     }
 
     @Test

@@ -33,6 +33,8 @@ class WorkloadStopIT {
         workloads.put("SteadyService", List.of("50", "200", "256"));
         workloads.put("BatchPhases", List.of("4", "200", "1"));
         workloads.put("Idle", List.of());
+        // Turned hostile at once: its attack path runs (shell children, a socket) when stopped.
+        workloads.put("OrderService", List.of("--rate", "100", "--turn-hostile-after", "0"));
         Map<String, JavaProcess> running = new LinkedHashMap<>();
         Map<String, Path> dirs = new LinkedHashMap<>();
         try {
@@ -83,6 +85,25 @@ class WorkloadStopIT {
             }
         } finally {
             running.values().forEach(JavaProcess::kill);
+        }
+    }
+
+    @Test
+    void theOrderServiceRefusesBadOptionsWithItsUsage() throws Exception {
+        for (List<String> bad :
+                List.of(
+                        List.of("--rate", "0"),
+                        List.of("--turn-hostile-after", "soon"),
+                        List.of("--sink", "nowhere"),
+                        List.of("--colour", "red"))) {
+            JavaProcess p =
+                    JavaProcess.builder("deploy", OrderService.class.getName())
+                            .args(bad)
+                            .log(tmp.resolve("order-bad-" + bad.get(0).substring(2) + ".log"))
+                            .start();
+            assertThat(p.waitFor(Duration.ofSeconds(30))).as("%s", bad).isTrue();
+            assertThat(p.process().exitValue()).as("%s", bad).isEqualTo(2);
+            assertThat(Files.readString(p.log())).as("%s", bad).contains("usage: OrderService");
         }
     }
 
