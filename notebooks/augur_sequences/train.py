@@ -112,9 +112,25 @@ def load_training(cfg: TrainConfig) -> tuple:
     return kept, notes
 
 
+def finite(value):
+    """The value with every NaN or infinite float replaced by None, recursively."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
 def split(seqs: List[Sequence], fraction: float, seed: int) -> tuple:
     order = sorted(range(len(seqs)), key=lambda i: split_key(seqs[i], seed) + f"{i:09d}")
-    n_val = int(round(len(seqs) * fraction)) if len(seqs) >= 10 else 0
+    # A few long sequences (one recorded run each) still spare one for validation: without it
+    # the threshold and the aggregation have nothing to be chosen on.
+    if len(seqs) >= 10:
+        n_val = int(round(len(seqs) * fraction))
+    else:
+        n_val = 1 if len(seqs) >= 3 and fraction > 0 else 0
     val = set(order[:n_val])
     return ([s for i, s in enumerate(seqs) if i not in val],
             [s for i, s in enumerate(seqs) if i in val])
@@ -267,7 +283,9 @@ def export(model: NextCallLSTM, vdir: Path, metadata: dict) -> Path:
         raise RuntimeError(f"exported model returns {tuple(probe.shape)}, expected (2, {v}) "
                            "probabilities")
     tmp = vdir / "metadata.json.tmp"
-    tmp.write_text(json.dumps(metadata, indent=2) + "\n")
+    # JSON has no NaN (an AUC without validation anomalies is undefined): null, which every JSON
+    # reader (the job's Jackson among them) accepts.
+    tmp.write_text(json.dumps(finite(metadata), indent=2, allow_nan=False) + "\n")
     os.replace(tmp, vdir / "metadata.json")
     return vdir
 

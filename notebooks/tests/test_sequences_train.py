@@ -88,6 +88,19 @@ class TrainCliTest(unittest.TestCase):
         self.assertIsNone(j["recall"])
         self.assertIsNone(j["deepLog"]["recall"])
 
+    def test_a_few_long_recordings_keep_one_for_validation_and_write_strict_json(self):
+        rng = random.Random(2)
+        few = write_augur(self.dir / "few.tsv",
+                          [("benign", f"run{i}", "svc", normal_calls(rng, 400)) for i in range(4)])
+        out = self.dir / "models"
+        rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(few), "--out",
+                                        str(out), "--role", "svc", "--version", "v1"] + FAST)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("3 training / 1 validation", err)
+        text = (out / "svc" / "v1" / "metadata.json").read_text()
+        # strict JSON, as the job's reader wants it: no NaN even where an AUC is undefined
+        json.loads(text, parse_constant=lambda c: self.fail(f"{c} in metadata.json"))
+
     def test_verdicts_add_false_positives_and_remove_true_positives(self):
         # a benign-looking line in the training file that an analyst marked hostile, and a new
         # benign pattern an analyst marked as a false positive

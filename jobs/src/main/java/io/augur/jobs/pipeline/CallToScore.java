@@ -11,6 +11,10 @@ public class CallToScore {
     public String userId;
     public String nodeId;
     public String role;
+
+    /** METHOD or SYSCALL: a model scores only the kind of calls it was trained on. */
+    public String kind;
+
     public long timestampMs;
     public long sequence;
     public String name;
@@ -25,6 +29,7 @@ public class CallToScore {
         c.userId = e.getUserId();
         c.nodeId = e.getNodeId();
         c.role = e.getRole();
+        c.kind = e.getKind().name();
         c.timestampMs = e.getTimestamp().toEpochMilli();
         c.sequence = e.getSequence();
         c.name = e.getName();

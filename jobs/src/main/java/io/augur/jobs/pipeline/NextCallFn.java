@@ -102,7 +102,8 @@ public final class NextCallFn extends RichAsyncFunction<CallToScore, ScoredCall>
         for (int i = 0; i < batch.size(); i++) {
             CallToScore c = batch.get(i);
             try {
-                byModel.computeIfAbsent(registry.forRole(c.role), m -> new ArrayList<>()).add(i);
+                byModel.computeIfAbsent(registry.forRole(c.role, c.kind), m -> new ArrayList<>())
+                        .add(i);
             } catch (NoSuchElementException e) {
                 out[i] = ScoredCall.unscored(c, e.getMessage());
             }

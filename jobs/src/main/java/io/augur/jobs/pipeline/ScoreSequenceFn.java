@@ -103,6 +103,13 @@ public final class ScoreSequenceFn
         w.endMs = Math.max(w.endMs, c.timestampMs);
         w.lastSequence = c.sequence;
         w.invocations++;
+        if (c.pid != null) {
+            if (w.firstPid == null) {
+                w.firstPid = c.pid;
+            } else if (!w.firstPid.equals(c.pid)) {
+                w.severalPids = true;
+            }
+        }
         if (c.unscored == null) {
             w.scored++;
             w.sumLog += Math.log(Math.max(1, c.anomaly));
@@ -227,7 +234,9 @@ public final class ScoreSequenceFn
     }
 
     private Long attributedPid(SequenceWindow w) throws Exception {
-        if (w.anomalousCalls < settings.attributionMinCalls()) {
+        // Only a task with other processes making calls can lose one to a split: attributing the
+        // only process would make SPLIT a restriction of the whole task under another name.
+        if (!w.severalPids || w.anomalousCalls < settings.attributionMinCalls()) {
             return null;
         }
         for (Map.Entry<Long, Integer> e : windowPids.entries()) {

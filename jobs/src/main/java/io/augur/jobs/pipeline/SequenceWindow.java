@@ -30,6 +30,11 @@ public class SequenceWindow {
     /** Processing time the window opened at (its idle deadline is counted from there). */
     public long openedAtMs;
 
+    /** The first process seen in the window, and whether another one made calls too. */
+    public Long firstPid;
+
+    public boolean severalPids;
+
     public SequenceWindow() {}
 
     /** The window's anomaly score: the mean of ln(1/p) over its scored calls. */

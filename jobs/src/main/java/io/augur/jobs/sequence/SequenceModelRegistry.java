@@ -100,6 +100,32 @@ public final class SequenceModelRegistry implements AutoCloseable {
         return s.model();
     }
 
+    /**
+     * The model of {@code role} when it was trained on calls of {@code kind}, else the {@code
+     * default} role's when that one was: a model never scores names of another kind (a system-call
+     * model would see every method name as unknown and call a benign JVM task hostile).
+     *
+     * @param kind METHOD or SYSCALL; null matches any model
+     * @throws NoSuchElementException when neither fits
+     */
+    public NextCallModel forRole(String role, String kind) {
+        for (String candidate : new String[] {role, DEFAULT_ROLE}) {
+            Serving s = candidate == null ? null : serving.get(candidate);
+            if (s != null && (kind == null || kind.equals(s.model().metadata().kind()))) {
+                return s.model();
+            }
+        }
+        throw new NoSuchElementException(
+                "no sequence model of kind "
+                        + kind
+                        + " for role '"
+                        + role
+                        + "' nor a '"
+                        + DEFAULT_ROLE
+                        + "' one in "
+                        + root);
+    }
+
     /** The roles with a model, sorted. */
     public List<String> roles() {
         return List.copyOf(new TreeMap<>(serving).keySet());

@@ -102,7 +102,7 @@ class ScoreSequenceFnTest {
 
     @Test
     void aWindowOfCallsIsScoredAsTheMeanOfLnOneOverP() throws Exception {
-        process(call("read", 1, 0, 10L, false));
+        process(call("read", 1, 0, 11L, false));
         process(call("read", 10, 1, 10L, false));
         process(call("write", 100, 2, 10L, false));
         assertThat(out()).isEmpty();
@@ -134,6 +134,15 @@ class ScoreSequenceFnTest {
         SequenceAnomaly a = out().get(0);
         assertThat(a.getLevel()).isEqualTo(AnomalyLevel.NORMAL);
         assertThat(a.getAttributedPid()).isNull();
+    }
+
+    @Test
+    void theOnlyProcessOfATaskIsNotAttributed() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            process(call("ptrace", 1e6, i, 10L, true));
+        }
+        assertThat(out().get(0).getLevel()).isEqualTo(AnomalyLevel.HIGH);
+        assertThat(out().get(0).getAttributedPid()).isNull();
     }
 
     @Test

@@ -50,6 +50,11 @@ class SequenceModelRegistryTest {
     }
 
     private void version(String role, String version, String createdAt) throws IOException {
+        version(role, version, createdAt, "SYSCALL");
+    }
+
+    private void version(String role, String version, String createdAt, String kind)
+            throws IOException {
         Path d = root.resolve(role).resolve(version);
         Files.createDirectories(d);
         Files.writeString(d.resolve("model.pt"), "not read by the fake loader");
@@ -59,6 +64,7 @@ class SequenceModelRegistryTest {
                         .put("version", version)
                         .put("role", role)
                         .put("createdAt", createdAt)
+                        .put("kind", kind)
                         .toString());
     }
 
@@ -73,6 +79,21 @@ class SequenceModelRegistryTest {
             assertThat(r.forRole("adfa").metadata().version()).isEqualTo("a2");
             assertThat(r.forRole("web").metadata().version()).isEqualTo("d1");
             assertThat(r.forRole("adfa").qualifiedVersion()).isEqualTo("adfa/a2");
+        }
+    }
+
+    @Test
+    void aModelScoresOnlyCallsOfItsKind() throws IOException {
+        version("service", "s1", "2026-11-21T10:00:00Z", "METHOD");
+        version("default", "d1", "2026-11-21T09:00:00Z", "SYSCALL");
+        try (SequenceModelRegistry r = SequenceModelRegistry.open(root, this::fake)) {
+            assertThat(r.forRole("service", "METHOD").metadata().version()).isEqualTo("s1");
+            // The service's system calls: its own model knows methods, the fallback knows calls.
+            assertThat(r.forRole("service", "SYSCALL").metadata().version()).isEqualTo("d1");
+            assertThat(r.forRole("web", "SYSCALL").metadata().version()).isEqualTo("d1");
+            assertThatThrownBy(() -> r.forRole("web", "METHOD"))
+                    .isInstanceOf(NoSuchElementException.class)
+                    .hasMessageContaining("no sequence model of kind METHOD for role 'web'");
         }
     }
 
