@@ -82,15 +82,16 @@ class DemoIT {
 
     /**
      * {@code --with-jvm-service}: the sample JVM service runs under the JVM agent and the stack's
-     * collector captures its method calls (the turn itself is proven in RecordSequencesIT; scoring
-     * the calls is the job's sequence branch, not asserted here).
+     * collector captures its method calls; after its turn the job's sequence branch scores them
+     * HIGH and the task is isolated (that the hostile calls come only after the turn is proven in
+     * RecordSequencesIT).
      */
     @Test
     void theJvmServiceRunsUnderTheAgentAndItsMethodCallsAreCaptured() throws Exception {
         Demo demo =
                 new Demo(
                         new Demo.Options(
-                                Duration.ofSeconds(40),
+                                Duration.ofSeconds(55),
                                 out,
                                 Duration.ofSeconds(5),
                                 false,
@@ -123,6 +124,12 @@ class DemoIT {
         assertThat(shop.get("topInvocations"))
                 .allMatch(n -> n.get("name").asText().startsWith("io.augur.deploy.workload.shop."));
         assertThat(shop.get("decisionsApplied").asLong()).isPositive();
+        // Its resources stay calm; its calls turn hostile (a third of the run after its start):
+        // the profiler's sequence branch scores them with the service model, the anomaly goes
+        // HIGH and the functions isolate the task (terminated later, after the policy's delay).
+        assertThat(shop.get("finalAction").asText())
+                .as("the JVM service after its calls turned hostile")
+                .isIn("QUARANTINE", "TERMINATE");
         assertNoDemoCgroup();
     }
 
