@@ -32,13 +32,16 @@ import io.augur.schema.ResourceSample;
 import io.augur.schema.RiskAssessment;
 import io.augur.schema.SequenceAnomaly;
 import io.augur.schema.TaskEvent;
+import io.augur.schema.Topic;
 import io.augur.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -181,39 +184,17 @@ public final class BehaviorProfilerJob {
 
     private static KafkaSource<RawRecord> plainSource(
             ProfilerSettings s, String topic, String groupId) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(s.bootstrapServers())
-                .setTopics(topic)
-                .setGroupId(groupId)
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new PlainRecordDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+        return source(s, topic, groupId, new PlainRecordDeserializer());
     }
 
     /** Writes sequence anomalies to augur.anomalies (key taskId) in Kafka transactions. */
     public static KafkaSink<SequenceAnomaly> kafkaAnomalySink(ProfilerSettings s) {
-        return KafkaSink.<SequenceAnomaly>builder()
-                .setBootstrapServers(s.bootstrapServers())
-                .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<SequenceAnomaly>builder()
-                                .setTopic(Topics.ANOMALIES.name())
-                                .setKeySerializationSchema(
-                                        (SequenceAnomaly a) ->
-                                                a.getTaskId()
-                                                        .getBytes(
-                                                                java.nio.charset.StandardCharsets
-                                                                        .UTF_8))
-                                .setValueSerializationSchema(
-                                        new AvroValueSchema<>(SequenceAnomaly.class))
-                                .build())
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-anomalies")
-                .setProperty(
-                        "transaction.timeout.ms", Long.toString(s.transactionTimeout().toMillis()))
-                .build();
+        return transactionalSink(
+                s,
+                Topics.ANOMALIES.name(),
+                SequenceAnomaly.class,
+                a -> Topic.keyBytes(a.getTaskId()),
+                "-anomalies");
     }
 
     /**
@@ -234,15 +215,27 @@ public final class BehaviorProfilerJob {
 
     private static KafkaSource<RawRecord> checkedSource(
             ProfilerSettings s, Clock clock, String topic, String groupId) {
+        return source(s, topic, groupId, new RawRecordDeserializer(clock, s.maxFutureSkew()));
+    }
+
+    /** Reads a topic read_committed, committing offsets with Flink's checkpoints. */
+    private static KafkaSource<RawRecord> source(
+            ProfilerSettings s,
+            String topic,
+            String groupId,
+            org.apache.flink.connector.kafka.source.reader.deserializer
+                                    .KafkaRecordDeserializationSchema<
+                            RawRecord>
+                    deserializer) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(s.bootstrapServers())
                 .setTopics(topic)
                 .setGroupId(groupId)
-                // A new group starts at the beginning: no sample or task of a running task is
+                // A new group starts at the beginning: no sample, task or call of a running task is
                 // skipped.
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer(clock, s.maxFutureSkew()))
+                .setDeserializer(deserializer)
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();
@@ -250,35 +243,36 @@ public final class BehaviorProfilerJob {
 
     /** Writes assessments to augur.risk (key taskId) in Kafka transactions. */
     public static KafkaSink<RiskAssessment> kafkaRiskSink(ProfilerSettings s) {
-        return KafkaSink.<RiskAssessment>builder()
-                .setBootstrapServers(s.bootstrapServers())
-                .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<RiskAssessment>builder()
-                                .setTopic(Topics.RISK.name())
-                                .setKeySerializationSchema(KeySchemas.taskId())
-                                .setValueSerializationSchema(
-                                        new AvroValueSchema<>(RiskAssessment.class))
-                                .build())
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-risk")
-                .setProperty(
-                        "transaction.timeout.ms", Long.toString(s.transactionTimeout().toMillis()))
-                .build();
+        return transactionalSink(
+                s, Topics.RISK.name(), RiskAssessment.class, KeySchemas.taskId(), "-risk");
     }
 
     /** Writes dead letters to augur.dlq (key = source topic) in Kafka transactions. */
     public static KafkaSink<DeadLetter> kafkaDeadLetterSink(ProfilerSettings s) {
-        return KafkaSink.<DeadLetter>builder()
+        return transactionalSink(
+                s, Topics.DLQ.name(), DeadLetter.class, KeySchemas.sourceTopic(), "-dlq");
+    }
+
+    /**
+     * An exactly-once Avro sink: records go out in Kafka transactions committed with Flink's
+     * checkpoints, each sink under its own transactional id prefix.
+     */
+    private static <T extends SpecificRecordBase> KafkaSink<T> transactionalSink(
+            ProfilerSettings s,
+            String topic,
+            Class<T> type,
+            SerializationSchema<T> key,
+            String idSuffix) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(s.bootstrapServers())
                 .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<DeadLetter>builder()
-                                .setTopic(Topics.DLQ.name())
-                                .setKeySerializationSchema(KeySchemas.sourceTopic())
-                                .setValueSerializationSchema(
-                                        new AvroValueSchema<>(DeadLetter.class))
+                        KafkaRecordSerializationSchema.<T>builder()
+                                .setTopic(topic)
+                                .setKeySerializationSchema(key)
+                                .setValueSerializationSchema(new AvroValueSchema<>(type))
                                 .build())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-dlq")
+                .setTransactionalIdPrefix(s.transactionalIdPrefix() + idSuffix)
                 .setProperty(
                         "transaction.timeout.ms", Long.toString(s.transactionTimeout().toMillis()))
                 .build();
