@@ -237,7 +237,10 @@ class SequenceBranchIT {
         }
     }
 
-    /** Replays {@code trace} as task {@code task}'s next invocations, pids 100 then 200 halves. */
+    /**
+     * Replays {@code trace} as task {@code task}'s next invocations: process 100 makes them, but
+     * every tenth comes from a second process, 200, so the task has more than one process.
+     */
     private static void replay(String task, Trace trace) {
         long first = NEXT.getOrDefault(task, 0L);
         List<String> calls = trace.calls();
@@ -253,7 +256,7 @@ class SequenceBranchIT {
                             .setKind(InvocationKind.SYSCALL)
                             .setName(calls.get(i))
                             .setRole(ROLE)
-                            .setPid(100L)
+                            .setPid(seq % 10 == 9 ? 200L : 100L)
                             .build();
             send(Topics.INVOCATIONS.name(), task, Topics.INVOCATIONS.codec().encode(e));
             if ((seq + 1) % WINDOW == 0) {
@@ -350,7 +353,7 @@ class SequenceBranchIT {
         assertThat(high.getScore()).isGreaterThanOrEqualTo(high.getHighCutoff());
         assertThat(high.getReasons()).anyMatch(r -> r.startsWith("call "));
         assertThat(high.getReasons()).anyMatch(r -> r.contains("rolling sequence anomaly"));
-        // One process made every call: it is the one to split off.
+        // Process 100 made nine in ten of the calls: it is the one to split off.
         assertThat(high.getAttributedPid()).isEqualTo(100L);
     }
 

@@ -24,15 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
  * so, when {@code ../shared/datasets} is absent.
  */
 class EvalSequencesIT {
-    static final Path DATASETS =
-            Path.of(
-                            System.getProperty(
-                                    "augur.datasets",
-                                    System.getenv()
-                                            .getOrDefault(
-                                                    "AUGUR_DATASETS", "../../shared/datasets")))
-                    .toAbsolutePath()
-                    .normalize();
+    static final Path DATASETS = datasets();
+
+    /**
+     * {@code augur.datasets} / {@code AUGUR_DATASETS}, else {@code ../shared/datasets} beside the
+     * checkout, else this machine's {@code /work/shared/datasets} (a clone elsewhere, as CI's).
+     */
+    private static Path datasets() {
+        String given = System.getProperty("augur.datasets", System.getenv().get("AUGUR_DATASETS"));
+        if (given != null) {
+            return Path.of(given).toAbsolutePath().normalize();
+        }
+        Path beside =
+                Path.of(System.getProperty("augur.home", ".."), "..", "shared", "datasets")
+                        .toAbsolutePath()
+                        .normalize();
+        Path machine = Path.of("/work/shared/datasets");
+        return Files.isDirectory(beside) || !Files.isDirectory(machine) ? beside : machine;
+    }
 
     @TempDir Path dir;
 
