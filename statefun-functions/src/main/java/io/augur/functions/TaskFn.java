@@ -287,24 +287,28 @@ public final class TaskFn implements StatefulFunction {
         TrustRecovery.Hold held =
                 new TrustRecovery(policy.settings()).next(before, assessment.getRiskScore());
         Optional<Double> heldAt = storage.get(HELD_AT);
-        if (heldAt.isPresent()
-                && current.cpuCores() <= heldAt.get() + 1e-9
+        // Held down: by the node's pool, or by its own lowered trust (a MEDIUM or LOW task runs
+        // under limits a decision cut).
+        boolean heldByPool = heldAt.map(at -> current.cpuCores() <= at + 1e-9).orElse(false);
+        boolean heldDown = heldByPool || before.level() != TrustLevel.HIGH;
+        if (heldDown
                 && forecast.cpuUpperCores().isPresent()
                 && forecast.cpuUpperCores().getAsDouble()
                         >= policy.settings().saturation() * current.cpuCores()
                 && (held.level().ordinal() < before.level().ordinal()
                         || held.calmStreak() > before.calmStreak())) {
-            // TrustLevel declares HIGH, MEDIUM, LOW: a smaller ordinal is more trust. A task the
-            // node's pool holds down and that uses all it is given cannot show its demand: its
-            // calm windows are no evidence that it changed, so they do not count towards recovery.
+            // TrustLevel declares HIGH, MEDIUM, LOW: a smaller ordinal is more trust. A task held
+            // down (by the pool, or by the limits its lowered trust brought) that uses all it is
+            // given cannot show its demand: its calm windows are no evidence that it changed, so
+            // they do not count towards recovery (a capped CPU burner reads as calm).
             held = before;
             notes.add(
                     String.format(
                             java.util.Locale.ROOT,
-                            "held down by the node's pool at %.3f cores and using %.3f of them: a"
-                                    + " calm window is no evidence, trust stays %s (calm streak"
-                                    + " %d)",
-                            heldAt.get(),
+                            "held down by %s at %.3f cores and using %.3f of them: a calm window"
+                                    + " is no evidence, trust stays %s (calm streak %d)",
+                            heldByPool ? "the node's pool" : "its trust's limits",
+                            current.cpuCores(),
                             forecast.cpuUpperCores().getAsDouble(),
                             before.level(),
                             before.calmStreak()));

@@ -450,6 +450,29 @@ class TaskFnTest {
     }
 
     @Test
+    void aThrottledTaskUsingAllItIsGivenDoesNotRegainTrustFromCalmWindows() {
+        int needed = AllocationSettings.DEFAULTS.calmAssessmentsToRecover();
+        functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
+        functions.toTask(
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.5, T0, 1.9, 256 * MIB));
+        EnforcementDecision throttled = functions.decisions().get(0);
+        assertThat(throttled.getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        double cap = throttled.getCpuCores();
+        // A CPU burner pressed against its cap reads calm: that is the cap, not a change.
+        for (int i = 1; i <= needed + 1; i++) {
+            functions.toTask(
+                    TASK,
+                    Types.RISK_ASSESSMENT,
+                    assessment(TASK, NODE, 0.0, T0.plusSeconds(2L * i), cap, 256 * MIB));
+        }
+        List<EnforcementDecision> d = functions.decisions();
+        assertThat(d).allMatch(x -> x.getTrustLevel() == TrustLevel.MEDIUM);
+        assertThat(d.get(d.size() - 1).getReasons())
+                .anyMatch(r -> r.startsWith("held down by its trust's limits"));
+        assertThat(d.get(d.size() - 1).getCpuCores()).isLessThanOrEqualTo(cap);
+    }
+
+    @Test
     void moderateRiskThrottlesTheInitialAllocationOfTheStartedEvent() {
         functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
         functions.toTask(

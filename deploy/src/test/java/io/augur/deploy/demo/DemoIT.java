@@ -54,9 +54,16 @@ class DemoIT {
             assertThat(task.get("duplicatesApplied").asLong()).as("%s duplicates", id).isZero();
             assertThat(task.get("decisionsApplied").asLong()).as("%s applied", id).isPositive();
             if (task.get("scenario").asText().equals("hostile")) {
+                // Held under a cut to the end: the burner's first windows straddle the policy's
+                // high-risk line with the 2-core node's contention (0.70-0.81), so it is either
+                // restricted (high) or throttled (moderate); either way, capped, it must not win
+                // its trust back from the calm its cap makes it look.
                 assertThat(task.get("finalAction").asText())
                         .as("%s final action", id)
-                        .isIn("RESTRICT", "QUARANTINE", "TERMINATE");
+                        .isIn("THROTTLE", "RESTRICT", "QUARANTINE", "TERMINATE");
+                assertThat(task.get("finalTrustLevel").asText())
+                        .as("%s final trust", id)
+                        .isIn("MEDIUM", "LOW");
             } else {
                 assertThat(task.get("everRestricted").asBoolean())
                         .as("%s restricted", id)
