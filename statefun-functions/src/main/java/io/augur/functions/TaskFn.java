@@ -244,25 +244,16 @@ public final class TaskFn implements StatefulFunction {
     private void onAssessment(Context context, RiskAssessment assessment) {
         AddressScopedStorage storage = context.storage();
         String taskId = context.self().id();
-        Optional<TaskProfile> known = storage.get(PROFILE);
-        if (known.isPresent() && known.get().getEnded()) {
-            // Windows closing after the task ended: nothing left to allocate.
-            LOG.warn(
-                    "assessment for ended task {} ignored (window {})",
-                    taskId,
-                    assessment.getWindowEnd());
-            observer.assessmentSkipped(taskId, "task-ended");
-            return;
-        }
-        if (storage.get(TERMINATED).orElse(false)) {
-            observer.assessmentSkipped(taskId, "task-terminated");
-            return;
-        }
-        if (storage.get(QUARANTINED).isPresent()) {
-            // Frozen and kept for inspection: any decision now would release it (the enforcer
-            // thaws a quarantined task on its next ALLOCATE / THROTTLE / RESTRICT). Windows that
-            // close after the freeze only show the task standing still.
-            observer.assessmentSkipped(taskId, "task-quarantined");
+        Optional<String> inactive = inactive(storage);
+        if (inactive.isPresent()) {
+            if (inactive.get().equals("task-ended")) {
+                // Windows closing after the task ended: nothing left to allocate.
+                LOG.warn(
+                        "assessment for ended task {} ignored (window {})",
+                        taskId,
+                        assessment.getWindowEnd());
+            }
+            observer.assessmentSkipped(taskId, inactive.get());
             return;
         }
         List<String> notes = new ArrayList<>();
@@ -375,6 +366,25 @@ public final class TaskFn implements StatefulFunction {
     }
 
     /**
+     * Why no decision is made for this task any more, if so: it ended, was terminated, or is
+     * quarantined (frozen and kept for inspection: any decision now would release it, since the
+     * enforcer thaws a quarantined task on its next ALLOCATE / THROTTLE / RESTRICT; windows that
+     * close after the freeze only show the task standing still).
+     */
+    private static Optional<String> inactive(AddressScopedStorage storage) {
+        if (storage.get(PROFILE).map(TaskProfile::getEnded).orElse(false)) {
+            return Optional.of("task-ended");
+        }
+        if (storage.get(TERMINATED).orElse(false)) {
+            return Optional.of("task-terminated");
+        }
+        if (storage.get(QUARANTINED).isPresent()) {
+            return Optional.of("task-quarantined");
+        }
+        return Optional.empty();
+    }
+
+    /**
      * A sequence anomaly window: the sandbox levels ({@link SandboxPolicy}). NORMAL decides
      * nothing; LOW, MEDIUM and HIGH decide when they raise what is in force, through the same
      * reserved-sequence, node-granted path as a risk decision.
@@ -382,17 +392,9 @@ public final class TaskFn implements StatefulFunction {
     private void onAnomaly(Context context, SequenceAnomaly anomaly) {
         AddressScopedStorage storage = context.storage();
         String taskId = context.self().id();
-        Optional<TaskProfile> known = storage.get(PROFILE);
-        if (known.isPresent() && known.get().getEnded()) {
-            observer.assessmentSkipped(taskId, "anomaly-task-ended");
-            return;
-        }
-        if (storage.get(TERMINATED).orElse(false)) {
-            observer.assessmentSkipped(taskId, "anomaly-task-terminated");
-            return;
-        }
-        if (storage.get(QUARANTINED).isPresent()) {
-            observer.assessmentSkipped(taskId, "anomaly-task-quarantined");
+        Optional<String> inactive = inactive(storage);
+        if (inactive.isPresent()) {
+            observer.assessmentSkipped(taskId, "anomaly-" + inactive.get());
             return;
         }
         Allocation current =
@@ -464,10 +466,7 @@ public final class TaskFn implements StatefulFunction {
         AddressScopedStorage storage = context.storage();
         String taskId = context.self().id();
         Optional<TaskProfile> known = storage.get(PROFILE);
-        if (known.isEmpty()
-                || known.get().getEnded()
-                || storage.get(TERMINATED).orElse(false)
-                || storage.get(QUARANTINED).isPresent()) {
+        if (known.isEmpty() || inactive(storage).isPresent()) {
             LOG.info("reclaim from task {} ignored: ended, terminated or quarantined", taskId);
             return;
         }
