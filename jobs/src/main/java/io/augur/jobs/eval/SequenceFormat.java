@@ -74,34 +74,48 @@ public enum SequenceFormat {
     private static void readAdfa(
             Path file, String header, BufferedReader in, List<SequenceItem> out)
             throws IOException {
-        if (!header.equals(ADFA_HEADER)) {
-            throw notFormat(file, "adfa", header, "the header '" + visible(ADFA_HEADER) + "'");
-        }
-        String line;
-        int n = 1;
-        while ((line = in.readLine()) != null) {
-            n++;
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] f = line.split("\t", -1);
-            if (f.length != 3) {
-                throw bad(
-                        file,
-                        n,
-                        "expected 3 tab-separated fields (label, trace, syscalls), got "
-                                + f.length);
-            }
-            out.add(new SequenceItem(f[1], abnormal(file, n, f[0]), "default", calls(f[2])));
-        }
+        readTsv(
+                file,
+                header,
+                in,
+                out,
+                "adfa",
+                ADFA_HEADER,
+                (f, n) -> new SequenceItem(f[1], abnormal(file, n, f[0]), "default", calls(f[2])));
     }
 
     private static void readAugur(
             Path file, String header, BufferedReader in, List<SequenceItem> out)
             throws IOException {
-        if (!header.equals(AUGUR_HEADER)) {
-            throw notFormat(file, "augur", header, "the header '" + visible(AUGUR_HEADER) + "'");
+        readTsv(
+                file,
+                header,
+                in,
+                out,
+                "augur",
+                AUGUR_HEADER,
+                (f, n) -> new SequenceItem(f[1], abnormal(file, n, f[0]), f[2], calls(f[4])));
+    }
+
+    /** One row of a TSV format: its fields and line number to an item. */
+    private interface TsvRow {
+        SequenceItem item(String[] fields, int line) throws IOException;
+    }
+
+    /** A TSV format with a fixed header: every non-blank line has exactly the header's fields. */
+    private static void readTsv(
+            Path file,
+            String header,
+            BufferedReader in,
+            List<SequenceItem> out,
+            String format,
+            String expectedHeader,
+            TsvRow row)
+            throws IOException {
+        if (!header.equals(expectedHeader)) {
+            throw notFormat(file, format, header, "the header '" + visible(expectedHeader) + "'");
         }
+        String[] names = expectedHeader.split("\t");
         String line;
         int n = 1;
         while ((line = in.readLine()) != null) {
@@ -110,14 +124,18 @@ public enum SequenceFormat {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            if (f.length != 5) {
+            if (f.length != names.length) {
                 throw bad(
                         file,
                         n,
-                        "expected 5 tab-separated fields (label, trace, role, kind, calls), got "
+                        "expected "
+                                + names.length
+                                + " tab-separated fields ("
+                                + String.join(", ", names)
+                                + "), got "
                                 + f.length);
             }
-            out.add(new SequenceItem(f[1], abnormal(file, n, f[0]), f[2], calls(f[4])));
+            out.add(row.item(f, n));
         }
     }
 
