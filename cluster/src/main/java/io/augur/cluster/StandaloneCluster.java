@@ -159,6 +159,8 @@ public final class StandaloneCluster {
 
     private Process launch(Role role) throws IOException {
         List<String> command = new ArrayList<>();
+        // As launcher's JavaProcess.ownSession(); the launcher is not on this module's runtime
+        // classpath, which is the cluster's lib/ and must stay free of its Kafka client.
         for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
             if (Files.isExecutable(Path.of(setsid))) {
                 command.add(setsid);
