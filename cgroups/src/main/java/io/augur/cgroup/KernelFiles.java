@@ -24,25 +24,36 @@ public final class KernelFiles {
 
     /** The whole file as ASCII text. */
     public static String read(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readFromStart(channel);
+        }
+    }
+
+    /**
+     * The whole content of an open pseudo-file, read with positional reads from offset 0: the
+     * kernel generates a seq_file's content afresh for a read at offset 0, so a file kept open
+     * reads as if just opened (see {@link HeldFiles}).
+     */
+    public static String readFromStart(FileChannel channel) throws IOException {
         ByteBuffer buffer = BUFFER.get();
         buffer.clear();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (true) {
-                int asked = buffer.remaining();
-                int n = channel.read(buffer);
-                // The kernel hands a pseudo-file's content over in one read when the buffer
-                // holds it; reads of a page at most are the only partial ones. A short read below
-                // a page is therefore the end: no further read() only to be told so.
-                if (n <= 0 || (n < asked && n < PAGE)) {
-                    break;
-                }
-                if (!buffer.hasRemaining()) {
-                    ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2);
-                    buffer.flip();
-                    bigger.put(buffer);
-                    buffer = bigger;
-                    BUFFER.set(buffer);
-                }
+        long position = 0;
+        while (true) {
+            int asked = buffer.remaining();
+            int n = channel.read(buffer, position);
+            // The kernel hands a pseudo-file's content over in one read when the buffer
+            // holds it; reads of a page at most are the only partial ones. A short read below
+            // a page is therefore the end: no further read() only to be told so.
+            if (n <= 0 || (n < asked && n < PAGE)) {
+                break;
+            }
+            position += n;
+            if (!buffer.hasRemaining()) {
+                ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2);
+                buffer.flip();
+                bigger.put(buffer);
+                buffer = bigger;
+                BUFFER.set(buffer);
             }
         }
         buffer.flip();

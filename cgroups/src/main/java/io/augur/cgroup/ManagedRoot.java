@@ -167,11 +167,16 @@ abstract class ManagedRoot implements TaskCgroups {
 
     /** Reads the processes of every procs file; the union, sorted. */
     List<Long> readPids(List<Path> procsFiles) {
+        return readPids(procsFiles, fs::read);
+    }
+
+    static List<Long> readPids(
+            List<Path> procsFiles, java.util.function.Function<Path, String> reader) {
         TreeSet<Long> pids = new TreeSet<>();
         for (Path procs : procsFiles) {
             String content;
             try {
-                content = fs.read(procs);
+                content = reader.apply(procs);
             } catch (GroupVanishedException e) {
                 continue;
             }
@@ -211,6 +216,9 @@ abstract class ManagedRoot implements TaskCgroups {
 
         /** The child group's name below the task's group; null for the task's group itself. */
         protected final String sub;
+
+        /** Where sampling reads keep their files open; null: every read opens its file. */
+        private HeldFiles held;
 
         Group(String taskId, String sub) {
             this.taskId = taskId;
@@ -288,10 +296,44 @@ abstract class ManagedRoot implements TaskCgroups {
             return readPids(procsFiles());
         }
 
+        @Override
+        public void holdFilesIn(HeldFiles files) {
+            // Only the kernel's files follow their group when it is removed (see HeldFiles).
+            if (fs == CgroupFs.host()) {
+                held = files;
+            }
+        }
+
+        @Override
+        public void releaseFiles() {
+            if (held != null) {
+                dirs().forEach(held::releaseUnder);
+            }
+        }
+
+        @Override
+        public List<Long> processes() {
+            return readPids(procsFiles(), this::readFile);
+        }
+
+        /** A sampling read: through the held files when the group keeps them open. */
+        String readFile(Path file) {
+            if (held == null) {
+                return fs.read(file);
+            }
+            try {
+                return held.read(file).trim();
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new GroupVanishedException(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file, e);
+            }
+        }
+
         /** Reads a file of this group; null when only this file is missing (control absent). */
         String readOptional(Path dir, String file) {
             try {
-                return fs.read(dir.resolve(file));
+                return readFile(dir.resolve(file));
             } catch (GroupVanishedException e) {
                 if (!fs.exists(dir)) {
                     throw e;

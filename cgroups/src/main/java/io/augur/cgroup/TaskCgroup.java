@@ -48,6 +48,17 @@ public interface TaskCgroup {
         return pids();
     }
 
+    /**
+     * Keeps the files that sampling reads ({@link #readUsage}, {@link #readLimits}, {@link
+     * #processes}) open in {@code files} between reads, until {@link #releaseFiles}: for a sampler
+     * that reads the group every second. Only on the host's cgroup file systems; elsewhere reads
+     * stay as they are.
+     */
+    default void holdFilesIn(HeldFiles files) {}
+
+    /** Closes the files kept open for this group; it may still be read (files open again). */
+    default void releaseFiles() {}
+
     /** CPU quota: v1 {@code cpu.cfs_quota_us = cores × cpu.cfs_period_us}, v2 {@code cpu.max}. */
     void setCpuCores(double cores);
 

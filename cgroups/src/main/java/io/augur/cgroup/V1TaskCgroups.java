@@ -158,7 +158,8 @@ public final class V1TaskCgroups extends ManagedRoot {
 
         @Override
         public List<Long> processes() {
-            return readPids(List.of(in(mounts.cpuacct()).resolve("cgroup.procs")));
+            return ManagedRoot.readPids(
+                    List.of(in(mounts.cpuacct()).resolve("cgroup.procs")), this::readFile);
         }
 
         @Override
@@ -186,14 +187,14 @@ public final class V1TaskCgroups extends ManagedRoot {
         public ResourceLimitsReading readLimits() {
             try {
                 Path cpu = in(mounts.cpu());
-                long quota = Long.parseLong(fs.read(cpu.resolve("cpu.cfs_quota_us")));
-                long period = Long.parseLong(fs.read(cpu.resolve("cpu.cfs_period_us")));
+                long quota = Long.parseLong(readFile(cpu.resolve("cpu.cfs_quota_us")));
+                long period = Long.parseLong(readFile(cpu.resolve("cpu.cfs_period_us")));
                 Long memory =
                         CgroupValues.parseLongOrNull(
-                                fs.read(in(mounts.memory()).resolve("memory.limit_in_bytes")));
+                                readFile(in(mounts.memory()).resolve("memory.limit_in_bytes")));
                 Long pidsMax =
                         CgroupValues.parseLongOrNull(
-                                fs.read(in(mounts.pids()).resolve("pids.max")));
+                                readFile(in(mounts.pids()).resolve("pids.max")));
                 return new ResourceLimitsReading(
                         quota < 0 ? null : (double) quota / period,
                         memory == null || memory >= CgroupValues.V1_UNLIMITED_THRESHOLD

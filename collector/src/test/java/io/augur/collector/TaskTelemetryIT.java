@@ -97,6 +97,59 @@ class TaskTelemetryIT {
         assertThat(group.pids()).contains(busiest.getPid());
     }
 
+    /**
+     * The sampler keeps each task's files open between rounds: every round must still read what the
+     * kernel holds now (a limit changed, a process added), and a task that is gone must leave no
+     * file of its group or of its processes open (an open file would pin the removed group).
+     */
+    @Test
+    void keptOpenFilesReadFreshValuesAndAreClosedWhenTheTaskIsGone() throws Exception {
+        TaskCgroup group = cgroups.create("kept");
+        group.setCpuCores(0.5);
+        Process first = workloads.start(group, "sh -c 'while :; do :; done'");
+        sampler.sampleOnce();
+        Thread.sleep(400);
+        ResourceSample before = byTask(sampler.sampleOnce()).get("kept");
+        assertThat(before.getLimits().getCpuCores()).isEqualTo(0.5);
+        assertThat(before.getPids()).isEqualTo(1L);
+
+        group.setCpuCores(0.25);
+        Process second = workloads.start(group, "sleep 600");
+        Thread.sleep(400);
+        ResourceSample after = byTask(sampler.sampleOnce()).get("kept");
+
+        assertThat(after.getLimits().getCpuCores()).isEqualTo(0.25);
+        assertThat(after.getPids()).isEqualTo(2L);
+        assertThat(after.getProcesses())
+                .extracting(ProcessUsage::getPid)
+                .contains(first.pid(), second.pid());
+        assertThat(openFilesMentioning(root + "/kept")).isNotEmpty();
+
+        cgroups.destroy("kept");
+        assertThat(byTask(sampler.sampleOnce())).doesNotContainKey("kept");
+        assertThat(openFilesMentioning(root + "/kept")).isEmpty();
+        assertThat(openFilesMentioning("/proc/" + first.pid() + "/")).isEmpty();
+        assertThat(openFilesMentioning("/proc/" + second.pid() + "/")).isEmpty();
+    }
+
+    /** This JVM's open files whose path contains {@code part}. */
+    static List<String> openFilesMentioning(String part) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.contains(part)) {
+                        found.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile (the listing's own descriptor)
+                }
+            }
+        }
+        return found;
+    }
+
     @Test
     void withoutProcStatsOnlyTheGroupsCountersAreRead() throws Exception {
         Sampler groupsOnly =

@@ -1,5 +1,6 @@
 package io.augur.collector.bench;
 
+import io.augur.cgroup.HeldFiles;
 import io.augur.collector.syscall.StraceOverhead;
 import io.augur.launch.Arguments;
 import io.augur.launch.AugurHome;
@@ -10,9 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,7 +30,7 @@ public final class CollectorBench {
             """
             usage: augur bench collector [--stages sampling,agent,strace] [--runs 3]
                                          [--tasks 100] [--processes 3] [--interval-ms 1000]
-                                         [--proc-stats on]
+                                         [--proc-stats on] [--held-files default]
                                          [--rounds 30] [--agent-work 0,500] [--agent-args rate=1]
                                          [--agent-orders 400000] [--dd-bytes 50000]
 
@@ -37,6 +40,10 @@ public final class CollectorBench {
                         sleeping processes each, one round every --interval-ms, --rounds rounds;
                         per 100 tasks (goal: at most 2 % of a core). Median of --runs runs.
                         --proc-stats off measures the collector's --proc-stats off.
+                        --held-files N keeps at most N files open between rounds (default: a
+                        quarter of the descriptor limit, at most 8192); 0 opens every file per
+                        read. A list (e.g. default,0) alternates the settings run by run and
+                        prints each one's median and their ratios to the first.
               agent     a method-heavy JVM workload (18 recorded calls per order, --agent-orders
                         orders a round, 4 rounds, the first a warm-up) with and without
                         augur-agent.jar (--agent-args, e.g. rate=4 records one call in 4),
@@ -62,7 +69,8 @@ public final class CollectorBench {
             String agentArgs,
             int agentOrders,
             long ddBytes,
-            boolean procStats) {
+            boolean procStats,
+            List<Integer> heldFiles) {
         static Options parse(String[] args) throws UsageException {
             Arguments a =
                     CommandLine.arguments(
@@ -78,7 +86,8 @@ public final class CollectorBench {
                                     "agent-args",
                                     "agent-orders",
                                     "dd-bytes",
-                                    "proc-stats"));
+                                    "proc-stats",
+                                    "held-files"));
             Set<String> stages =
                     new LinkedHashSet<>(
                             Arrays.asList(
@@ -97,6 +106,23 @@ public final class CollectorBench {
                     throw UsageException.bad("--agent-work: not a number: '" + w + "'");
                 }
             }
+            List<Integer> held = new ArrayList<>();
+            for (String h : a.getOrDefault("held-files", "default").split(",")) {
+                if (h.trim().equals("default")) {
+                    held.add(HeldFiles.defaultCapacity());
+                    continue;
+                }
+                try {
+                    int n = Integer.parseInt(h.trim());
+                    if (n < 0) {
+                        throw new NumberFormatException();
+                    }
+                    held.add(n);
+                } catch (NumberFormatException e) {
+                    throw UsageException.bad(
+                            "--held-files: not a count of files or 'default': '" + h + "'");
+                }
+            }
             return new Options(
                     stages,
                     (int) a.longAtLeast("runs", 3, 1),
@@ -108,7 +134,8 @@ public final class CollectorBench {
                     a.getOrDefault("agent-args", "rate=1"),
                     (int) a.longAtLeast("agent-orders", 400_000, 1000),
                     a.longAtLeast("dd-bytes", 50_000, 1000),
-                    !a.getOrDefault("proc-stats", "on").equals("off"));
+                    !a.getOrDefault("proc-stats", "on").equals("off"),
+                    held);
         }
     }
 
@@ -134,34 +161,62 @@ public final class CollectorBench {
     }
 
     private static void sampling(Options o) {
-        List<SamplingBench.Result> runs = new ArrayList<>();
+        Map<Integer, List<SamplingBench.Result>> runs = new LinkedHashMap<>();
         for (int i = 0; i < o.runs(); i++) {
-            System.err.printf("sampling run %d/%d%n", i + 1, o.runs());
-            SamplingBench.Result r =
-                    SamplingBench.run(
-                            o.tasks(), o.processes(), o.interval(), o.rounds(), o.procStats());
-            System.out.println(SamplingBench.line(r));
-            runs.add(r);
+            for (int held : o.heldFiles()) {
+                System.err.printf("sampling run %d/%d, held files %d%n", i + 1, o.runs(), held);
+                SamplingBench.Result r =
+                        SamplingBench.run(
+                                o.tasks(),
+                                o.processes(),
+                                o.interval(),
+                                o.rounds(),
+                                o.procStats(),
+                                held);
+                System.out.println("held files " + held + ": " + SamplingBench.line(r));
+                runs.computeIfAbsent(held, k -> new ArrayList<>()).add(r);
+            }
         }
-        SamplingBench.Result median =
-                runs.stream()
-                        .sorted(Comparator.comparingDouble(SamplingBench.Result::cores))
-                        .toList()
-                        .get(runs.size() / 2);
-        System.out.println("median " + SamplingBench.line(median));
+        SamplingBench.Result first = null;
+        List<String> json = new ArrayList<>();
+        for (Map.Entry<Integer, List<SamplingBench.Result>> e : runs.entrySet()) {
+            SamplingBench.Result median =
+                    e.getValue().stream()
+                            .sorted(Comparator.comparingDouble(SamplingBench.Result::cores))
+                            .toList()
+                            .get(e.getValue().size() / 2);
+            String ratio = "";
+            if (first == null) {
+                first = median;
+            } else {
+                ratio =
+                        String.format(
+                                Locale.ROOT,
+                                " (%.2f × held files %d)",
+                                median.cores() / first.cores(),
+                                o.heldFiles().get(0));
+            }
+            System.out.println(
+                    "median, held files " + e.getKey() + ": " + SamplingBench.line(median) + ratio);
+            json.add(
+                    String.format(
+                            Locale.ROOT,
+                            "{\"tasks\":%d,\"processesPerTask\":%d,\"procStats\":%b,"
+                                    + "\"heldFiles\":%d,\"intervalMs\":%d,"
+                                    + "\"cores\":%.5f,\"percentOfCorePer100Tasks\":%.3f,"
+                                    + "\"medianRoundMs\":%.2f}",
+                            median.tasks(),
+                            o.processes(),
+                            o.procStats(),
+                            e.getKey(),
+                            o.interval().toMillis(),
+                            median.cores(),
+                            median.coresPer100Tasks() * 100,
+                            median.medianRoundMs()));
+        }
         System.out.println(
-                String.format(
-                        Locale.ROOT,
-                        "{\"sampling\":{\"tasks\":%d,\"processesPerTask\":%d,\"procStats\":%b,"
-                                + "\"intervalMs\":%d,"
-                                + "\"cores\":%.5f,\"percentOfCorePer100Tasks\":%.3f,"
-                                + "\"medianRoundMs\":%.2f}}",
-                        median.tasks(),
-                        o.processes(),
-                        o.procStats(),
-                        o.interval().toMillis(),
-                        median.cores(),
-                        median.coresPer100Tasks() * 100,
-                        median.medianRoundMs()));
+                json.size() == 1
+                        ? "{\"sampling\":" + json.get(0) + "}"
+                        : "{\"sampling\":[" + String.join(",", json) + "]}");
     }
 }

@@ -45,7 +45,12 @@ final class SamplingBench {
     private SamplingBench() {}
 
     static Result run(
-            int tasks, int processesPerTask, Duration interval, int rounds, boolean procStats) {
+            int tasks,
+            int processesPerTask,
+            Duration interval,
+            int rounds,
+            boolean procStats,
+            int heldFiles) {
         String root = "augur-bench-" + UUID.randomUUID().toString().substring(0, 8);
         TaskCgroups cgroups = TaskCgroups.detect(root);
         List<Process> started = new ArrayList<>();
@@ -65,7 +70,10 @@ final class SamplingBench {
             Thread.sleep(1000); // let every shell fork its sleepers
             Sampler sampler =
                     new Sampler(
-                            UsageSource.of(cgroups, procStats ? ProcessTable.system() : null),
+                            UsageSource.of(
+                                    cgroups,
+                                    procStats ? ProcessTable.system(heldFiles) : null,
+                                    heldFiles),
                             new TaskDirectory(),
                             new SampleBuilder(
                                     "bench",

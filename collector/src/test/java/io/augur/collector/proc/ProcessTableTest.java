@@ -73,7 +73,7 @@ class ProcessTableTest {
     void aTaskInTheNodesNamespaceHasNoNetworkCounters() throws IOException {
         process(42, "sh", 1, 1, 1, HOST_NS, 1);
 
-        TaskProcesses task = table.readTask(List.of(42L));
+        TaskProcesses task = table.readTask("t-1", List.of(42L));
 
         assertThat(task.processes()).hasSize(1);
         assertThat(task.net()).isNull();
@@ -85,7 +85,7 @@ class ProcessTableTest {
         process(43, "sender", 1, 1, 2, TASK_NS, 1);
         process(44, "helper", 1, 1, 3, HOST_NS, 1);
 
-        TaskProcesses task = table.readTask(List.of(42L, 43L, 44L));
+        TaskProcesses task = table.readTask("t-1", List.of(42L, 43L, 44L));
 
         assertThat(task.net()).isEqualTo(new NetCounters(TASK_NS, 2000, 15, 65000, 52));
     }
@@ -94,7 +94,7 @@ class ProcessTableTest {
     void aProcessThatEndedIsLeftOutWholeAndIsNoError() throws IOException {
         process(42, "sh", 1, 1, 1, HOST_NS, 1);
 
-        TaskProcesses task = table.readTask(List.of(41L, 42L));
+        TaskProcesses task = table.readTask("t-1", List.of(41L, 42L));
 
         assertThat(task.processes()).extracting(ProcessReading::pid).containsExactly(42L);
         assertThat(table.readErrors()).isZero();
