@@ -43,7 +43,8 @@ public final class CollectorBench {
                         --held-files N keeps at most N files open between rounds (default: a
                         quarter of the descriptor limit, at most 8192); 0 opens every file per
                         read. A list (e.g. default,0) alternates the settings run by run and
-                        prints each one's median and their ratios to the first.
+                        prints each one's median and their ratios to the first. Each setting
+                        gets one short, discarded warm-up run first (the JIT's).
               agent     a method-heavy JVM workload (18 recorded calls per order, --agent-orders
                         orders a round, 4 rounds, the first a warm-up) with and without
                         augur-agent.jar (--agent-args, e.g. rate=4 records one call in 4),
@@ -162,6 +163,13 @@ public final class CollectorBench {
 
     private static void sampling(Options o) {
         Map<Integer, List<SamplingBench.Result>> runs = new LinkedHashMap<>();
+        // The first run in a JVM would carry the JIT's warm-up on the sampling thread: one short,
+        // discarded run of every setting first.
+        for (int held : o.heldFiles()) {
+            System.err.printf("warm-up, held files %d%n", held);
+            SamplingBench.run(
+                    o.tasks(), o.processes(), Duration.ofMillis(100), 20, o.procStats(), held);
+        }
         for (int i = 0; i < o.runs(); i++) {
             for (int held : o.heldFiles()) {
                 System.err.printf("sampling run %d/%d, held files %d%n", i + 1, o.runs(), held);
