@@ -80,6 +80,11 @@ import org.slf4j.LoggerFactory;
  * <p>Flow: assessment → (sequence n reserved, proposal kept as pending) → AllocationRequest(n) →
  * NodeFn → AllocationGrant(n) → decision n. StateFun delivers each message exactly once, so each
  * assessment yields one decision and sequences have no gaps.
+ *
+ * <p>Acks close the loop: an APPLIED ack's observed usage tunes the task's headroom ({@link
+ * HeadroomTuner}); a FAILED or REJECTED one is retried, corrected or escalated ({@link AckPolicy}),
+ * never only logged. MEDIUM and HIGH anomalies and analysts' verdicts reach the task's user's
+ * record ({@link UserFn}).
  */
 public final class TaskFn implements StatefulFunction {
 
