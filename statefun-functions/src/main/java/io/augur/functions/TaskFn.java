@@ -1169,6 +1169,7 @@ public final class TaskFn implements StatefulFunction {
                     ack.getOutcome(),
                     ack.getReason(),
                     latest ? "its decision is not known here" : "a newer decision supersedes it");
+            observer.ackFollowedUp(taskId, latest ? "unknown" : "superseded");
             if (latest) {
                 deadLetter(
                         context,
@@ -1187,6 +1188,8 @@ public final class TaskFn implements StatefulFunction {
         AckPolicy.FollowUp next =
                 new AckPolicy(rules.feedback())
                         .onProblem(ack, failed, latest, storage.get(RETRY_ATTEMPTS).orElse(0));
+        observer.ackFollowedUp(
+                taskId, next.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
         if (next instanceof AckPolicy.Superseded superseded) {
             LOG.info("task {}: {}", taskId, superseded.reason());
         } else if (next instanceof AckPolicy.Gone gone) {

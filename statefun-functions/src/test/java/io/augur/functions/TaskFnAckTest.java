@@ -196,6 +196,9 @@ class TaskFnAckTest {
                                 assertThat(d.message().as(Types.QUARANTINE_EXPIRY))
                                         .isEqualTo(new QuarantineExpiry(TASK, 5L)));
         assertThat(observer.deadLetters).hasSize(1);
+        assertThat(observer.followUps)
+                .containsExactly(
+                        TASK + ":retry", TASK + ":retry", TASK + ":retry", TASK + ":escalate");
     }
 
     @Test
@@ -224,6 +227,7 @@ class TaskFnAckTest {
         assertThat(functions.decisions())
                 .extracting(d -> d.getSequence())
                 .containsExactly(1L, 2L, 3L);
+        assertThat(observer.followUps).containsExactly(TASK + ":superseded", TASK + ":retry");
         assertThat(functions.deadLetters()).isEmpty();
     }
 
