@@ -25,7 +25,8 @@ public interface DecisionObserver {
 
     /**
      * What a FAILED or REJECTED ack led to: {@code superseded}, {@code gone}, {@code retry}, {@code
-     * correct} or {@code escalate} ({@link io.augur.functions.feedback.AckPolicy}).
+     * correct}, {@code escalate} ({@link io.augur.functions.feedback.AckPolicy}), or {@code
+     * unknown} (an ack of a latest decision TaskFn has no record of).
      */
     default void ackFollowedUp(String taskId, String followUp) {}
 
