@@ -45,7 +45,11 @@ public final class DecisionValidator {
         this.bounds = bounds;
     }
 
-    /** Why the decision must be rejected, or empty when it is enforceable. */
+    /**
+     * Why the decision must be rejected, or empty when it is enforceable. The decision functions
+     * read the cpuCores / memoryBytes messages below to correct a decision down to this node's
+     * bounds (statefun-functions {@code feedback.AckPolicy}): keep their wording, or change both.
+     */
     public Optional<String> rejection(EnforcementDecision d) {
         if (!TaskIds.isValid(d.getTaskId())) {
             return Optional.of(TaskIds.problem(d.getTaskId()));

@@ -23,6 +23,13 @@ public interface DecisionObserver {
     /** A security event a monitor-only policy did not send (nothing was isolated / terminated). */
     default void securityEventWithheld(String taskId, SecurityEventType type) {}
 
+    /**
+     * What a FAILED or REJECTED ack led to: {@code superseded}, {@code gone}, {@code retry}, {@code
+     * correct}, {@code escalate} ({@link io.augur.functions.feedback.AckPolicy}), or {@code
+     * unknown} (an ack of a latest decision TaskFn has no record of).
+     */
+    default void ackFollowedUp(String taskId, String followUp) {}
+
     /** An assessment led to no decision, and why (e.g. the task had ended). */
     void assessmentSkipped(String taskId, String reason);
 

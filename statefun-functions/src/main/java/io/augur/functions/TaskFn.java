@@ -6,6 +6,9 @@ import io.augur.functions.allocation.ForecastSummary;
 import io.augur.functions.allocation.Proposal;
 import io.augur.functions.allocation.RiskInput;
 import io.augur.functions.allocation.TrustRecovery;
+import io.augur.functions.feedback.AckPolicy;
+import io.augur.functions.feedback.FeedbackSettings;
+import io.augur.functions.feedback.HeadroomTuner;
 import io.augur.functions.policy.Policy;
 import io.augur.functions.sandbox.SandboxDecision;
 import io.augur.functions.sandbox.SandboxHold;
@@ -13,8 +16,10 @@ import io.augur.functions.sandbox.SandboxOutcome;
 import io.augur.functions.sandbox.SandboxPolicy;
 import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
+import io.augur.functions.wire.AnomalyReport;
 import io.augur.functions.wire.BaselineRequest;
 import io.augur.functions.wire.BaselineTrust;
+import io.augur.functions.wire.DecisionRetry;
 import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.PendingDecision;
 import io.augur.functions.wire.PendingDecisions;
@@ -24,6 +29,7 @@ import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
 import io.augur.functions.wire.UserReport;
 import io.augur.schema.AckOutcome;
+import io.augur.schema.AnalystVerdict;
 import io.augur.schema.AnomalyLevel;
 import io.augur.schema.AvroCodec;
 import io.augur.schema.Codecs;
@@ -74,6 +80,11 @@ import org.slf4j.LoggerFactory;
  * <p>Flow: assessment → (sequence n reserved, proposal kept as pending) → AllocationRequest(n) →
  * NodeFn → AllocationGrant(n) → decision n. StateFun delivers each message exactly once, so each
  * assessment yields one decision and sequences have no gaps.
+ *
+ * <p>Acks close the loop: an APPLIED ack's observed usage tunes the task's headroom ({@link
+ * HeadroomTuner}); a FAILED or REJECTED one is retried, corrected or escalated ({@link AckPolicy}),
+ * never only logged. MEDIUM and HIGH anomalies and analysts' verdicts reach the task's user's
+ * record ({@link UserFn}).
  */
 public final class TaskFn implements StatefulFunction {
 
@@ -159,6 +170,33 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Double> HELD_AT =
             ValueSpec.named("heldAt").thatExpiresAfterCall(STATE_TTL).withDoubleType();
 
+    /** The task's headroom as tuned by the enforcer's acks ({@link HeadroomTuner}). */
+    static final ValueSpec<Double> HEADROOM =
+            ValueSpec.named("headroom").thatExpiresAfterCall(STATE_TTL).withDoubleType();
+
+    static final ValueSpec<Integer> HEADROOM_LOW =
+            ValueSpec.named("headroomLow").thatExpiresAfterCall(STATE_TTL).withIntType();
+
+    /** What the last tuning ack showed, for the next proactive decision's reasons. */
+    static final ValueSpec<String> HEADROOM_NOTE =
+            ValueSpec.named("headroomNote").thatExpiresAfterCall(STATE_TTL).withUtf8StringType();
+
+    /** The last decision issued (sent or withheld): what a FAILED ack re-issues. */
+    static final ValueSpec<EnforcementDecision> LAST_DECISION =
+            ValueSpec.named("lastDecision")
+                    .thatExpiresAfterCall(STATE_TTL)
+                    .withCustomType(Types.ENFORCEMENT_DECISION);
+
+    /**
+     * While the last decision re-issues a failed one: the first decision of the chain, and how many
+     * retries and corrections were made for it ({@link AckPolicy}).
+     */
+    static final ValueSpec<String> RETRY_OF =
+            ValueSpec.named("retryOf").thatExpiresAfterCall(STATE_TTL).withUtf8StringType();
+
+    static final ValueSpec<Integer> RETRY_ATTEMPTS =
+            ValueSpec.named("retryAttempts").thatExpiresAfterCall(STATE_TTL).withIntType();
+
     /** With default settings; the server uses {@link #spec(FunctionsConfig)}. */
     public static final StatefulFunctionSpec SPEC = spec(FunctionsConfig.DEFAULTS);
 
@@ -197,7 +235,13 @@ public final class TaskFn implements StatefulFunction {
                         SPLIT_PID,
                         WORKING_SET,
                         HELD_AT,
-                        TERMINATE_DUE)
+                        TERMINATE_DUE,
+                        HEADROOM,
+                        HEADROOM_LOW,
+                        HEADROOM_NOTE,
+                        LAST_DECISION,
+                        RETRY_OF,
+                        RETRY_ATTEMPTS)
                 .withSupplier(
                         () -> new TaskFn(config.currentPolicy(), config.clock(), config.observer()))
                 .build();
@@ -230,6 +274,11 @@ public final class TaskFn implements StatefulFunction {
             onQuarantineExpiry(context, message.as(Types.QUARANTINE_EXPIRY));
         } else if (message.is(Types.BASELINE_TRUST)) {
             onBaseline(context, message.as(Types.BASELINE_TRUST));
+        } else if (message.is(Types.DECISION_RETRY)) {
+            onRetry(context, message.as(Types.DECISION_RETRY));
+        } else if (message.is(Types.ANALYST_VERDICT)) {
+            decode(context, message, Topics.VERDICTS.name(), AnalystVerdict.class)
+                    .ifPresent(v -> onVerdict(context, v));
         } else {
             deadLetter(
                     context,
@@ -307,15 +356,29 @@ public final class TaskFn implements StatefulFunction {
         storage.set(TRUST, held.level().name());
         storage.set(CALM_STREAK, held.calmStreak());
         // The stricter of the risk side and the held sandbox level wins (SandboxPolicy).
+        FeedbackSettings feedback = rules.feedback();
+        double headroom =
+                feedback.clampHeadroom(storage.get(HEADROOM).orElse(policy.settings().headroom()));
+        Proposal risky =
+                policy.propose(
+                        new RiskInput(assessment.getRiskScore(), forecast, current),
+                        held.level(),
+                        headroom);
         SandboxPolicy.Constrained constrained =
-                rules.sandboxPolicy()
-                        .constrain(
-                                policy.propose(
-                                        new RiskInput(assessment.getRiskScore(), forecast, current),
-                                        held.level()),
-                                hold(storage),
-                                current);
+                rules.sandboxPolicy().constrain(risky, hold(storage), current);
         Proposal proposal = constrained.proposal();
+        if (proposal.action() == EnforcementAction.ALLOCATE && storage.get(HEADROOM).isPresent()) {
+            notes.add(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "headroom %.0f%% tuned by the enforcer's acks (policy starts at %.0f%%,"
+                                    + " bounds %.0f-%.0f%%)%s",
+                            headroom * 100,
+                            policy.settings().headroom() * 100,
+                            feedback.headroomMin() * 100,
+                            feedback.headroomMax() * 100,
+                            storage.get(HEADROOM_NOTE).map(n -> "; last ack: " + n).orElse("")));
+        }
 
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
         storage.set(SEQUENCE, sequence);
@@ -419,6 +482,7 @@ public final class TaskFn implements StatefulFunction {
             return;
         }
         SandboxDecision d = outcome.decision().get();
+        reportAnomaly(context, anomaly);
         List<String> reasons = new ArrayList<>();
         storage.get(BASELINE_NOTE)
                 .ifPresent(
@@ -804,6 +868,10 @@ public final class TaskFn implements StatefulFunction {
     /** Sends a decision to the enforcers, or under a monitor-only policy logs it instead. */
     private void emit(
             Context context, EnforcementDecision decision, String taskId, List<String> reasons) {
+        // A decision of its own starts no retry chain; reissue() sets the chain after this.
+        context.storage().set(LAST_DECISION, decision);
+        context.storage().remove(RETRY_OF);
+        context.storage().remove(RETRY_ATTEMPTS);
         if (rules.monitorOnly()) {
             // A dry run: the decision is made (and the state follows it) but never reaches a node.
             observer.decisionWithheld(decision);
@@ -864,6 +932,17 @@ public final class TaskFn implements StatefulFunction {
     }
 
     private void terminate(Context context, QuarantineExpiry expiry) {
+        terminate(
+                context,
+                "quarantined by decision #"
+                        + expiry.getSequence()
+                        + " and not released within "
+                        + Duration.ofMillis(policy.settings().terminateAfterMs()).toSeconds()
+                        + " s: terminate (critical anomaly: isolate, then terminate)");
+    }
+
+    /** Issues TERMINATE (next sequence, straight to the enforcer) and returns the grant. */
+    private void terminate(Context context, String why) {
         AddressScopedStorage storage = context.storage();
         String taskId = context.self().id();
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
@@ -880,12 +959,7 @@ public final class TaskFn implements StatefulFunction {
                                         new IllegalStateException(
                                                 "quarantined task without profile"));
         List<String> reasons = new ArrayList<>();
-        reasons.add(
-                "quarantined by decision #"
-                        + expiry.getSequence()
-                        + " and not released within "
-                        + Duration.ofMillis(policy.settings().terminateAfterMs()).toSeconds()
-                        + " s: terminate (critical anomaly: isolate, then terminate)");
+        reasons.add(why);
         reasons.add(
                 "policy "
                         + rules.version()
@@ -968,6 +1042,12 @@ public final class TaskFn implements StatefulFunction {
                 storage.remove(WORKING_SET);
                 storage.remove(HELD_AT);
                 storage.remove(TERMINATE_DUE);
+                storage.remove(HEADROOM);
+                storage.remove(HEADROOM_LOW);
+                storage.remove(HEADROOM_NOTE);
+                storage.remove(LAST_DECISION);
+                storage.remove(RETRY_OF);
+                storage.remove(RETRY_ATTEMPTS);
             }
             boolean fresh = before.isEmpty() || before.get().getEnded();
             if (fresh) {
@@ -1031,26 +1111,295 @@ public final class TaskFn implements StatefulFunction {
 
     private void onAck(Context context, EnforcementAck ack) {
         AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
         long lastAck = storage.get(LAST_ACK).orElse(0L);
         if (ack.getSequence() < lastAck) {
             return; // an older ack arriving late says nothing new
         }
         storage.set(LAST_ACK, ack.getSequence());
         boolean latest = ack.getSequence() == storage.get(SEQUENCE).orElse(0L);
+        Optional<EnforcementDecision> decided =
+                storage.get(LAST_DECISION).filter(d -> d.getSequence() == ack.getSequence());
         if (ack.getOutcome() == AckOutcome.APPLIED && ack.getApplied() != null && latest) {
             // What the enforcer reports in force is the current allocation of the next round.
             Limits current =
                     storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
             storage.set(ALLOCATION, merge(ack.getApplied(), current));
-        } else if (ack.getOutcome() == AckOutcome.FAILED
-                || ack.getOutcome() == AckOutcome.REJECTED) {
-            LOG.warn(
-                    "decision {} of task {} was {}: {}",
-                    ack.getDecisionId(),
-                    ack.getTaskId(),
-                    ack.getOutcome(),
-                    ack.getReason());
+            if (storage.get(RETRY_OF).isPresent()) {
+                LOG.info(
+                        "decision {} of task {} applied after {} attempt(s) re-issuing {}",
+                        ack.getDecisionId(),
+                        taskId,
+                        storage.get(RETRY_ATTEMPTS).orElse(0),
+                        storage.get(RETRY_OF).get());
+                storage.remove(RETRY_OF);
+                storage.remove(RETRY_ATTEMPTS);
+            }
+            if (decided.map(d -> d.getAction() == EnforcementAction.ALLOCATE).orElse(false)) {
+                // The feedback loop: only a proactive allocation was sized by the headroom; usage
+                // under a cut (THROTTLE, RESTRICT) is held down on purpose and says nothing of it.
+                HeadroomTuner tuner = new HeadroomTuner(rules.feedback());
+                HeadroomTuner.Tuned tuned =
+                        tuner.tune(
+                                new HeadroomTuner.State(
+                                        storage.get(HEADROOM)
+                                                .orElse(
+                                                        tuner.initial(policy.settings().headroom())
+                                                                .headroom()),
+                                        storage.get(HEADROOM_LOW).orElse(0)),
+                                ack.getApplied(),
+                                ack.getObserved());
+                storage.set(HEADROOM, tuned.next().headroom());
+                storage.set(HEADROOM_LOW, tuned.next().lowStreak());
+                storage.set(HEADROOM_NOTE, tuned.reason());
+                LOG.debug("task {} ack {}: {}", taskId, ack.getDecisionId(), tuned.reason());
+            }
+            return;
         }
+        if (ack.getOutcome() != AckOutcome.FAILED && ack.getOutcome() != AckOutcome.REJECTED) {
+            return;
+        }
+        if (decided.isEmpty()) {
+            // Not the decision this function issued last (a newer one superseded it, or the
+            // state that knew it is gone): nothing to re-issue, but never silently.
+            LOG.warn(
+                    "decision {} of task {} was {} ({}); {}",
+                    ack.getDecisionId(),
+                    taskId,
+                    ack.getOutcome(),
+                    ack.getReason(),
+                    latest ? "its decision is not known here" : "a newer decision supersedes it");
+            observer.ackFollowedUp(taskId, latest ? "unknown" : "superseded");
+            if (latest) {
+                deadLetter(
+                        context,
+                        Topics.ACKS.name(),
+                        Codecs.of(EnforcementAck.class).encode(ack),
+                        "ack.unknown-decision",
+                        "decision "
+                                + ack.getDecisionId()
+                                + " was "
+                                + ack.getOutcome()
+                                + " and is not known to TaskFn: neither retried nor escalated");
+            }
+            return;
+        }
+        EnforcementDecision failed = decided.get();
+        AckPolicy.FollowUp next =
+                new AckPolicy(rules.feedback())
+                        .onProblem(ack, failed, latest, storage.get(RETRY_ATTEMPTS).orElse(0));
+        observer.ackFollowedUp(
+                taskId, next.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        if (next instanceof AckPolicy.Superseded superseded) {
+            LOG.info("task {}: {}", taskId, superseded.reason());
+        } else if (next instanceof AckPolicy.Gone gone) {
+            LOG.warn("task {}: {}", taskId, gone.reason());
+            storage.set(TERMINATED, true);
+            storage.remove(QUARANTINED);
+            storage.get(PROFILE).ifPresent(p -> release(context, taskId, p.getNodeId()));
+        } else if (next instanceof AckPolicy.Retry retry) {
+            LOG.warn("task {}: {}", taskId, retry.reason());
+            context.sendAfter(
+                    retry.delay(),
+                    MessageBuilder.forAddress(TYPE, taskId)
+                            .withCustomType(
+                                    Types.DECISION_RETRY,
+                                    DecisionRetry.newBuilder()
+                                            .setTaskId(taskId)
+                                            .setSequence(failed.getSequence())
+                                            .setAttempt(retry.attempt())
+                                            .setReason(retry.reason())
+                                            .build())
+                            .build());
+        } else if (next instanceof AckPolicy.Correct correct) {
+            LOG.warn("task {}: {}", taskId, correct.reason());
+            reissue(
+                    context,
+                    failed,
+                    correct.attempt(),
+                    correct.cpuCores(),
+                    correct.memoryBytes(),
+                    correct.reason());
+        } else if (next instanceof AckPolicy.Escalate escalate) {
+            escalate(context, failed, escalate);
+        }
+    }
+
+    /** A FAILED decision's backoff has passed: re-issue it if it is still the task's latest. */
+    private void onRetry(Context context, DecisionRetry retry) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        Optional<EnforcementDecision> last =
+                storage.get(LAST_DECISION).filter(d -> d.getSequence() == retry.getSequence());
+        if (storage.get(PROFILE).map(TaskProfile::getEnded).orElse(false)) {
+            LOG.info(
+                    "retry of decision {} of task {}: the task ended", retry.getSequence(), taskId);
+            return;
+        }
+        if (last.isEmpty() || storage.get(SEQUENCE).orElse(0L) != retry.getSequence()) {
+            LOG.info(
+                    "retry of decision {} of task {}: a newer decision supersedes it",
+                    retry.getSequence(),
+                    taskId);
+            return;
+        }
+        reissue(
+                context,
+                last.get(),
+                retry.getAttempt(),
+                last.get().getCpuCores(),
+                last.get().getMemoryBytes(),
+                retry.getReason());
+    }
+
+    /**
+     * Re-issues {@code failed} under the next sequence with these CPU and memory limits (straight
+     * to the enforcer: the node's pool granted them, or more, for the failed decision), as attempt
+     * {@code attempt} of the chain that began with the first failed decision.
+     */
+    private void reissue(
+            Context context,
+            EnforcementDecision failed,
+            int attempt,
+            double cpuCores,
+            long memoryBytes,
+            String why) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        String origin = storage.get(RETRY_OF).orElse(failed.getDecisionId());
+        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
+        storage.set(SEQUENCE, sequence);
+        List<String> reasons = new ArrayList<>();
+        reasons.add(
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%s %d of %d of decision %s: %s",
+                        cpuCores == failed.getCpuCores() && memoryBytes == failed.getMemoryBytes()
+                                ? "retry"
+                                : "correction",
+                        attempt,
+                        rules.feedback().maxRetries(),
+                        origin,
+                        why));
+        reasons.addAll(failed.getReasons());
+        EnforcementDecision decision =
+                EnforcementDecision.newBuilder(failed)
+                        .setDecisionId(decisionId(taskId, sequence))
+                        .setSequence(sequence)
+                        .setCpuCores(cpuCores)
+                        .setMemoryBytes(memoryBytes)
+                        .setIssuedAt(clock.instant())
+                        .setReasons(reasons)
+                        .build();
+        Limits current =
+                storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+        storage.set(
+                ALLOCATION,
+                Limits.newBuilder(current)
+                        .setCpuCores(Math.min(current.getCpuCores(), cpuCores))
+                        .setMemoryBytes(Math.min(current.getMemoryBytes(), memoryBytes))
+                        .build());
+        emit(context, decision, taskId, reasons);
+        storage.set(RETRY_OF, origin);
+        storage.set(RETRY_ATTEMPTS, attempt);
+    }
+
+    /**
+     * A decision that cannot be enforced: a dead letter for the operators (always), then the
+     * stricter action {@link AckPolicy} chose, if any.
+     */
+    private void escalate(
+            Context context, EnforcementDecision failed, AckPolicy.Escalate escalation) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        LOG.error("task {}: {}", taskId, escalation.reason());
+        deadLetter(
+                context,
+                Topics.DECISIONS.name(),
+                Topics.DECISIONS.codec().encode(failed),
+                "decision.unenforceable",
+                escalation.reason());
+        storage.remove(RETRY_OF);
+        storage.remove(RETRY_ATTEMPTS);
+        if (escalation.stricter().isEmpty()
+                || storage.get(PROFILE).map(TaskProfile::getEnded).orElse(true)) {
+            return;
+        }
+        if (escalation.stricter().get() == EnforcementAction.TERMINATE) {
+            terminate(context, escalation.reason());
+            return;
+        }
+        // QUARANTINE: the current limits, network off, through the node's pool as any decision.
+        Limits current =
+                storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
+        storage.set(SEQUENCE, sequence);
+        storage.set(TRUST, TrustLevel.LOW.name());
+        storage.set(CALM_STREAK, 0);
+        quarantine(context, taskId, sequence);
+        request(
+                context,
+                storage.get(PROFILE).orElseThrow(),
+                PendingDecision.newBuilder()
+                        .setSequence(sequence)
+                        .setAction(EnforcementAction.QUARANTINE.name())
+                        .setTrustLevel(TrustLevel.LOW.name())
+                        .setSandboxProfile(AllocationPolicy.PROFILE_RESTRICTED)
+                        .setMonitoringIntervalMs(policy.settings().elevatedMonitoringIntervalMs())
+                        .setCauseTimestamp(failed.getCauseTimestamp())
+                        .setRequested(Limits.newBuilder(current).setNetworkEnabled(false).build())
+                        .setReasons(List.of(escalation.reason()))
+                        .setSecurityEvents(List.of(SecurityEventType.TASK_ISOLATED.name()))
+                        .build());
+    }
+
+    /** MEDIUM and HIGH sequence anomalies are incidents on the user's record (issue 5). */
+    private void reportAnomaly(Context context, SequenceAnomaly anomaly) {
+        if (anomaly.getLevel() != AnomalyLevel.MEDIUM && anomaly.getLevel() != AnomalyLevel.HIGH) {
+            return;
+        }
+        String userId =
+                context.storage()
+                        .get(PROFILE)
+                        .map(TaskProfile::getUserId)
+                        .orElse(anomaly.getUserId());
+        if (userId == null) {
+            return;
+        }
+        context.send(
+                MessageBuilder.forAddress(UserFn.TYPE, userId)
+                        .withCustomType(
+                                Types.ANOMALY_REPORT,
+                                AnomalyReport.newBuilder()
+                                        .setUserId(userId)
+                                        .setTaskId(context.self().id())
+                                        .setRole(anomaly.getRole())
+                                        .setLevel(anomaly.getLevel().name())
+                                        .setScore(anomaly.getScore())
+                                        .setAtMs(anomaly.getWindowEnd().toEpochMilli())
+                                        .build())
+                        .build());
+    }
+
+    /**
+     * An analyst's verdict on one of this task's assessments or anomalies: forwarded to the user's
+     * record (a false-positive sequence anomaly is no incident). Releasing a quarantine by verdict
+     * is not built.
+     */
+    private void onVerdict(Context context, AnalystVerdict verdict) {
+        Optional<String> userId =
+                context.storage().get(PROFILE).map(TaskProfile::getUserId).filter(u -> u != null);
+        if (userId.isEmpty()) {
+            LOG.info(
+                    "verdict {} for task {}: no user known for the task, nothing to adjust",
+                    verdict.getVerdictId(),
+                    context.self().id());
+            return;
+        }
+        context.send(
+                MessageBuilder.forAddress(UserFn.TYPE, userId.get())
+                        .withCustomType(Types.ANALYST_VERDICT, verdict)
+                        .build());
     }
 
     private <T extends SpecificRecordBase> Optional<T> decode(

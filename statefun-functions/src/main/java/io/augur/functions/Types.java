@@ -2,8 +2,10 @@ package io.augur.functions;
 
 import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
+import io.augur.functions.wire.AnomalyReport;
 import io.augur.functions.wire.BaselineRequest;
 import io.augur.functions.wire.BaselineTrust;
+import io.augur.functions.wire.DecisionRetry;
 import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.NodeGrants;
 import io.augur.functions.wire.PendingDecisions;
@@ -13,9 +15,11 @@ import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
 import io.augur.functions.wire.UserRecord;
 import io.augur.functions.wire.UserReport;
+import io.augur.schema.AnalystVerdict;
 import io.augur.schema.AvroCodec;
 import io.augur.schema.Codecs;
 import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementDecision;
 import io.augur.schema.RiskAssessment;
 import io.augur.schema.SequenceAnomaly;
 import io.augur.schema.TaskEvent;
@@ -42,6 +46,12 @@ public final class Types {
             avro("SequenceAnomaly", SequenceAnomaly.class);
     public static final Type<EnforcementAck> ENFORCEMENT_ACK =
             avro("EnforcementAck", EnforcementAck.class);
+    public static final Type<AnalystVerdict> ANALYST_VERDICT =
+            avro("AnalystVerdict", AnalystVerdict.class);
+
+    /** TaskFn's state: the last decision it issued (to re-issue it when it failed). */
+    public static final Type<EnforcementDecision> ENFORCEMENT_DECISION =
+            avro("EnforcementDecision", EnforcementDecision.class);
 
     public static final Type<AllocationRequest> ALLOCATION_REQUEST =
             avro("AllocationRequest", AllocationRequest.class);
@@ -54,6 +64,10 @@ public final class Types {
     public static final Type<ReclaimNotice> RECLAIM_NOTICE =
             avro("ReclaimNotice", ReclaimNotice.class);
     public static final Type<UserReport> USER_REPORT = avro("UserReport", UserReport.class);
+    public static final Type<AnomalyReport> ANOMALY_REPORT =
+            avro("AnomalyReport", AnomalyReport.class);
+    public static final Type<DecisionRetry> DECISION_RETRY =
+            avro("DecisionRetry", DecisionRetry.class);
     public static final Type<BaselineRequest> BASELINE_REQUEST =
             avro("BaselineRequest", BaselineRequest.class);
     public static final Type<BaselineTrust> BASELINE_TRUST =

@@ -1,11 +1,16 @@
 package io.augur.functions;
 
 import io.augur.functions.allocation.Reputation;
+import io.augur.functions.wire.AnomalyReport;
 import io.augur.functions.wire.BaselineRequest;
 import io.augur.functions.wire.BaselineTrust;
 import io.augur.functions.wire.UserRecord;
 import io.augur.functions.wire.UserReport;
+import io.augur.schema.AnalystVerdict;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.TrustLevel;
+import io.augur.schema.VerdictLabel;
+import io.augur.schema.VerdictSubject;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.statefun.sdk.java.Context;
@@ -21,7 +26,10 @@ import org.apache.flink.statefun.sdk.java.message.MessageBuilder;
  * decisions and their decaying incidents ({@link Reputation}). Every decision {@link TaskFn} makes
  * about one of the user's tasks is reported here ({@link UserReport}); a new task of the user asks
  * for its baseline ({@link BaselineRequest}) and gets the highest trust the user's reputation
- * allows ({@link BaselineTrust}).
+ * allows ({@link BaselineTrust}). A MEDIUM or HIGH sequence anomaly of one of the user's tasks is
+ * an incident too ({@link AnomalyReport}, issue 5: anomalies feed reputation), and an analyst's
+ * FALSE_POSITIVE verdict on a task's sequence anomaly ({@link AnalystVerdict}, forwarded by the
+ * task's {@link TaskFn}) takes it back.
  */
 public final class UserFn implements StatefulFunction {
 
@@ -63,6 +71,35 @@ public final class UserFn implements StatefulFunction {
                                     r.getRiskScore(),
                                     TrustLevel.valueOf(r.getTrustLevel()),
                                     r.getAtMs()));
+        } else if (message.is(Types.ANOMALY_REPORT)) {
+            AnomalyReport a = message.as(Types.ANOMALY_REPORT);
+            UserRecord record = context.storage().get(RECORD).orElse(reputation.fresh(a.getAtMs()));
+            context.storage()
+                    .set(
+                            RECORD,
+                            reputation.anomaly(
+                                    record,
+                                    a.getTaskId(),
+                                    AnomalyLevel.valueOf(a.getLevel()),
+                                    a.getAtMs()));
+        } else if (message.is(Types.ANALYST_VERDICT)) {
+            AnalystVerdict v = message.as(Types.ANALYST_VERDICT);
+            // A true positive confirms what was counted; a false positive of a risk assessment
+            // is not taken back here (not built: risk incidents are not kept per assessment).
+            if (v.getLabel() == VerdictLabel.FALSE_POSITIVE
+                    && v.getSubject() == VerdictSubject.SEQUENCE) {
+                context.storage()
+                        .get(RECORD)
+                        .ifPresent(
+                                record ->
+                                        context.storage()
+                                                .set(
+                                                        RECORD,
+                                                        reputation.falsePositiveAnomaly(
+                                                                record,
+                                                                v.getTaskId(),
+                                                                v.getTimestamp().toEpochMilli())));
+            }
         } else if (message.is(Types.BASELINE_REQUEST)) {
             BaselineRequest q = message.as(Types.BASELINE_REQUEST);
             UserRecord record = context.storage().get(RECORD).orElse(reputation.fresh(q.getAtMs()));

@@ -34,6 +34,8 @@ final class InMemoryFunctions {
     private final Map<Address, TestContext> contexts = new HashMap<>();
     private final Map<Address, Integer> routed = new HashMap<>();
     private final Map<Address, Integer> egressed = new HashMap<>();
+    private final Map<Address, Integer> delayedSeen = new HashMap<>();
+    private final List<Delayed> delayed = new ArrayList<>();
     private final List<EnforcementDecision> decisions = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private final List<SecurityEvent> securityEvents = new ArrayList<>();
@@ -72,7 +74,28 @@ final class InMemoryFunctions {
             int fromEgress = egressed.getOrDefault(target, 0);
             out.subList(fromEgress, out.size()).forEach(this::collect);
             egressed.put(target, out.size());
+            var later = context.getSentDelayedMessages();
+            int fromDelayed = delayedSeen.getOrDefault(target, 0);
+            later.subList(fromDelayed, later.size())
+                    .forEach(d -> delayed.add(new Delayed(d.duration(), d.message())));
+            delayedSeen.put(target, later.size());
         }
+    }
+
+    /** A message sent with {@code sendAfter}, not delivered until {@link #fire} is called. */
+    record Delayed(java.time.Duration delay, Message message) {}
+
+    /** The delayed messages sent and not fired yet, oldest first. */
+    List<Delayed> delayed() {
+        return List.copyOf(delayed);
+    }
+
+    /** Delivers one delayed message now (as the runtime does when its time has come). */
+    void fire(Delayed message) {
+        if (!delayed.remove(message)) {
+            throw new AssertionError("not a pending delayed message: " + message);
+        }
+        deliver(message.message());
     }
 
     TestContext context(Address address) {

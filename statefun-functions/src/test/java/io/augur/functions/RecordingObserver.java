@@ -11,6 +11,12 @@ final class RecordingObserver implements DecisionObserver {
     final List<EnforcementDecision> withheld = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
     final List<DeadLetter> deadLetters = new ArrayList<>();
+    final List<String> followUps = new ArrayList<>();
+
+    @Override
+    public void ackFollowedUp(String taskId, String followUp) {
+        followUps.add(taskId + ":" + followUp);
+    }
 
     @Override
     public void decisionIssued(EnforcementDecision decision) {

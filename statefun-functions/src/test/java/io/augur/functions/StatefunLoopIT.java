@@ -13,7 +13,9 @@ import io.augur.launch.ForkedKafka;
 import io.augur.launch.JavaProcess;
 import io.augur.launch.KafkaClients;
 import io.augur.launch.TopicProbe;
+import io.augur.schema.AckOutcome;
 import io.augur.schema.AnomalyLevel;
+import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.SecurityEvent;
@@ -282,6 +284,98 @@ class StatefunLoopIT {
             assertThat(hog.get(1).getCpuCores() + trusted.getCpuCores())
                     .isLessThanOrEqualTo(CAPACITY.cpuCores() + 1e-9);
         }
+    }
+
+    @Test
+    @Order(6)
+    void aFailedDecisionIsRetriedExactlyOnceAfterItsBackoffAndAnAnomalyLowersTheUsersNextTask() {
+        String task = "ack-task";
+        send(Topics.TASKS, task, ownUser(TaskFnTest.started(task, "node-ack", 1.0, 1024 * MIB)));
+        send(
+                Topics.RISK,
+                task,
+                assessment(task, "node-ack", 0.1, T0.plusSeconds(400), 0.5, 256 * MIB));
+        try (TopicProbe<EnforcementDecision> probe = decisions()) {
+            EnforcementDecision first =
+                    forTask(probe.awaitUntil(d -> forTask(d, task).size() >= 1, AWAIT), task)
+                            .get(0);
+            // The enforcer could not apply it (as EnforcementLoop reports a cgroup write error).
+            send(
+                    Topics.ACKS,
+                    task,
+                    EnforcementAck.newBuilder(
+                                    io.augur.schema.Fixtures.ack(
+                                            task, first.getSequence(), AckOutcome.FAILED))
+                            .setDecisionId(first.getDecisionId())
+                            .setNodeId("node-ack")
+                            .setReason("cannot write cpu.cfs_quota_us: No such device")
+                            .build());
+            List<EnforcementDecision> got =
+                    forTask(probe.awaitUntil(d -> forTask(d, task).size() >= 2, AWAIT), task);
+            EnforcementDecision retry = got.get(1);
+            assertThat(retry.getSequence()).isEqualTo(first.getSequence() + 1);
+            assertThat(retry.getAction()).isEqualTo(first.getAction());
+            assertThat(retry.getCpuCores()).isEqualTo(first.getCpuCores());
+            assertThat(retry.getMemoryBytes()).isEqualTo(first.getMemoryBytes());
+            assertThat(retry.getReasons().get(0))
+                    .startsWith("retry 1 of 3 of decision " + first.getDecisionId() + ": ");
+            // The retry came after its backoff (1 s), and only once: nothing more without an ack.
+            assertThat(Duration.between(first.getIssuedAt(), retry.getIssuedAt()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+            assertThat(forTask(probe.drain(Duration.ofSeconds(5)), task))
+                    .extracting(EnforcementDecision::getDecisionId)
+                    .containsExactly(first.getDecisionId(), retry.getDecisionId());
+
+            // Issue 5: a HIGH sequence anomaly of one of a user's tasks lowers the baseline of
+            // the user's next task.
+            String user = "user-of-anomalies";
+            String hostile = "anomaly-first";
+            String next = "anomaly-next";
+            send(
+                    Topics.TASKS,
+                    hostile,
+                    withUser(TaskFnTest.started(hostile, "node-ack", 1.0, 512 * MIB), user));
+            send(
+                    Topics.ANOMALIES,
+                    hostile,
+                    io.augur.schema.SequenceAnomaly.newBuilder(
+                                    TaskFnSandboxTest.anomaly(
+                                            hostile, AnomalyLevel.HIGH, 40.0, null))
+                            .setUserId(user)
+                            .setNodeId("node-ack")
+                            .build());
+            probe.awaitUntil(d -> forTask(d, hostile).size() >= 1, AWAIT);
+            send(
+                    Topics.TASKS,
+                    next,
+                    withUser(TaskFnTest.started(next, "node-ack", 1.0, 512 * MIB), user));
+            // The baseline travels TaskFn -> UserFn -> TaskFn beside the first assessment, so it
+            // shows in the first or second decision (whichever follows it), never later.
+            send(
+                    Topics.RISK,
+                    next,
+                    assessment(next, "node-ack", 0.1, T0.plusSeconds(410), 0.5, 256 * MIB));
+            probe.awaitUntil(d -> forTask(d, next).size() >= 1, AWAIT);
+            send(
+                    Topics.RISK,
+                    next,
+                    assessment(next, "node-ack", 0.1, T0.plusSeconds(412), 0.5, 256 * MIB));
+            List<EnforcementDecision> nextTask =
+                    forTask(probe.awaitUntil(d -> forTask(d, next).size() >= 2, AWAIT), next);
+            assertThat(nextTask.get(1).getTrustLevel())
+                    .isEqualTo(io.augur.schema.TrustLevel.MEDIUM);
+            assertThat(nextTask)
+                    .flatExtracting(EnforcementDecision::getReasons)
+                    .anyMatch(
+                            r ->
+                                    r.startsWith("baseline: user reputation 0.45")
+                                            && r.contains("1 tasks with a sequence anomaly")
+                                            && r.endsWith("trust starts at MEDIUM"));
+        }
+    }
+
+    private static io.augur.schema.TaskEvent withUser(io.augur.schema.TaskEvent e, String user) {
+        return io.augur.schema.TaskEvent.newBuilder(e).setUserId(user).build();
     }
 
     private static io.augur.schema.TaskEvent ownUser(io.augur.schema.TaskEvent e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.augur.functions.wire.AllocationGrant;
 import io.augur.functions.wire.AllocationRequest;
+import io.augur.functions.wire.DecisionRetry;
 import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.NodeGrants;
 import io.augur.functions.wire.PendingDecision;
@@ -32,6 +33,8 @@ class TypesTest {
                 .isEqualTo("augur.types/EnforcementAck");
         assertThat(Types.SEQUENCE_ANOMALY.typeName().asTypeNameString())
                 .isEqualTo("augur.types/SequenceAnomaly");
+        assertThat(Types.ANALYST_VERDICT.typeName().asTypeNameString())
+                .isEqualTo("augur.types/AnalystVerdict");
         io.augur.schema.SequenceAnomaly anomaly =
                 Fixtures.anomaly("t", io.augur.schema.AnomalyLevel.HIGH, 20.0);
         assertThat(
@@ -91,6 +94,22 @@ class TypesTest {
         roundTrip(
                 Types.NODE_GRANTS,
                 new NodeGrants(Map.of("t", new TaskGrant(1.0, 2L, 3L, "LOW", true))));
+        roundTrip(Types.ANALYST_VERDICT, Fixtures.verdict());
+        roundTrip(Types.ENFORCEMENT_DECISION, Fixtures.decision("t", 3, 0.5));
+        roundTrip(Types.DECISION_RETRY, new DecisionRetry("t", 3L, 1, "FAILED: EIO"));
+        roundTrip(
+                Types.ANOMALY_REPORT,
+                new io.augur.functions.wire.AnomalyReport("u", "t", "batch", "HIGH", 40.0, 7L));
+        roundTrip(
+                Types.USER_RECORD,
+                new io.augur.functions.wire.UserRecord(
+                        0.1,
+                        1.5,
+                        7L,
+                        java.util.List.of("t"),
+                        2L,
+                        java.util.List.of(
+                                new io.augur.functions.wire.AnomalyIncident("t", 1.0, 7L))));
     }
 
     private static <T> void roundTrip(Type<T> type, T value) {

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * The StateFun remote module (module.yaml) of Augur: the HTTP endpoint of the {@code augur.fn/*}
- * functions, one Kafka ingress for the task, risk, anomaly and ack topics, and exactly-once Kafka
- * egresses for decisions, dead letters and security events. The runtime points {@code
- * statefun.remote.module-name} at the written file.
+ * functions, one Kafka ingress for the task, risk, anomaly, ack and verdict topics, and
+ * exactly-once Kafka egresses for decisions, dead letters and security events. The runtime points
+ * {@code statefun.remote.module-name} at the written file.
  */
 public final class ModuleDefinition {
 
@@ -38,7 +38,8 @@ public final class ModuleDefinition {
                     new String[] {"augur.tasks", "augur.types/TaskEvent"},
                     new String[] {"augur.risk", "augur.types/RiskAssessment"},
                     new String[] {"augur.anomalies", "augur.types/SequenceAnomaly"},
-                    new String[] {"augur.acks", "augur.types/EnforcementAck"});
+                    new String[] {"augur.acks", "augur.types/EnforcementAck"},
+                    new String[] {"augur.verdicts", "augur.types/AnalystVerdict"});
 
     private ModuleDefinition() {}
 

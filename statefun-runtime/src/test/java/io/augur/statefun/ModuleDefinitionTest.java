@@ -31,6 +31,7 @@ class ModuleDefinitionTest {
                 .contains("valueType: augur.types/RiskAssessment")
                 .contains("valueType: augur.types/TaskEvent")
                 .contains("valueType: augur.types/EnforcementAck")
+                .contains("valueType: augur.types/AnalystVerdict")
                 .contains("topic: augur.anomalies")
                 .contains("valueType: augur.types/SequenceAnomaly")
                 .contains("id: augur.io/security")

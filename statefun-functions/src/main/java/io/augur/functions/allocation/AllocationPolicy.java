@@ -57,6 +57,18 @@ public final class AllocationPolicy {
      * current allocation, no further cut) until it has been calm long enough.
      */
     public Proposal propose(RiskInput input, TrustLevel held) {
+        return propose(input, held, settings.headroom());
+    }
+
+    /**
+     * As {@link #propose(RiskInput, TrustLevel)}, with the task's own {@code headroom} for a
+     * proactive allocation (tuned by the enforcer's acks, {@code feedback.HeadroomTuner}) instead
+     * of the policy's starting value. The node's pool still caps the result by what it has.
+     */
+    public Proposal propose(RiskInput input, TrustLevel held, double headroom) {
+        if (!(headroom >= 0)) {
+            throw new IllegalArgumentException("headroom must be >= 0: " + headroom);
+        }
         double risk = input.riskScore();
         List<String> reasons = new ArrayList<>();
         if (risk > settings.criticalThreshold()) {
@@ -182,11 +194,11 @@ public final class AllocationPolicy {
                 fmt(
                         "risk %.3f <= medium threshold %.3f: proactive allocation from the"
                                 + " forecast's upper bound + %.0f%% headroom",
-                        risk, settings.mediumThreshold(), settings.headroom() * 100));
+                        risk, settings.mediumThreshold(), headroom * 100));
         return new Proposal(
                 EnforcementAction.ALLOCATE,
                 TrustLevel.HIGH,
-                proactive(input, reasons),
+                proactive(input, headroom, reasons),
                 PROFILE_DEFAULT,
                 settings.baseMonitoringIntervalMs(),
                 reasons);
@@ -233,10 +245,10 @@ public final class AllocationPolicy {
         return new Capped(result, reasons);
     }
 
-    private Allocation proactive(RiskInput input, List<String> reasons) {
+    private Allocation proactive(RiskInput input, double headroom, List<String> reasons) {
         ForecastSummary f = input.forecast();
         Allocation current = input.current();
-        double factor = 1 + settings.headroom();
+        double factor = 1 + headroom;
         double cpu;
         if (f.cpuUpperCores().isPresent()) {
             cpu = f.cpuUpperCores().getAsDouble() * factor;

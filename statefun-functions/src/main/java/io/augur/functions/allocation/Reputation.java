@@ -1,6 +1,8 @@
 package io.augur.functions.allocation;
 
+import io.augur.functions.wire.AnomalyIncident;
 import io.augur.functions.wire.UserRecord;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.TrustLevel;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,11 @@ import java.util.Locale;
  * longTermRisk' = α·risk + (1 − α)·longTermRisk          (a new user starts at priorRisk)
  * incidents'    = incidents · 0.5^(Δt / halfLife), + 1 when a task of the user is decided LOW
  *                 trust (restricted, quarantined, terminated) and its incident is not open yet;
- *                 it stays open, not counted again, until that task is back at HIGH trust
+ *                 it stays open, not counted again, until that task is back at HIGH trust;
+ *                 + anomaly-high-weight (1) when a task of the user raises a HIGH sequence
+ *                 anomaly, + anomaly-medium-weight (0.5) for MEDIUM: once per task (a HIGH after
+ *                 a MEDIUM adds the difference); a FALSE_POSITIVE verdict on the task's sequence
+ *                 anomaly takes its (decayed) weight back out
  * reputation    = (1 − longTermRisk) / (1 + incidents)
  * baseline      = HIGH if reputation ≥ highTrustAbove, MEDIUM if ≥ mediumTrustAbove, else LOW
  * </pre>
@@ -29,7 +35,8 @@ public final class Reputation {
 
     /** The record of a user nobody has reported on. */
     public UserRecord fresh(long atMs) {
-        return new UserRecord(settings.priorRisk(), 0.0, atMs, new ArrayList<>(), 0L);
+        return new UserRecord(
+                settings.priorRisk(), 0.0, atMs, new ArrayList<>(), 0L, new ArrayList<>());
     }
 
     /** Folds one decision about one of the user's tasks into the record. */
@@ -45,7 +52,78 @@ public final class Reputation {
         } else if (trust == TrustLevel.HIGH) {
             open.remove(taskId);
         }
-        return new UserRecord(longTerm, incidents, Math.max(r.getAtMs(), atMs), open, r.getTasks());
+        return new UserRecord(
+                longTerm,
+                incidents,
+                Math.max(r.getAtMs(), atMs),
+                open,
+                r.getTasks(),
+                new ArrayList<>(r.getAnomalyIncidents()));
+    }
+
+    /**
+     * Folds a MEDIUM or HIGH sequence anomaly of one of the user's tasks into the record: an
+     * incident of the level's weight, once per task (a stronger level later adds the difference).
+     * NORMAL and LOW change nothing ("allow with detailed logging" is no incident).
+     */
+    public UserRecord anomaly(UserRecord r, String taskId, AnomalyLevel level, long atMs) {
+        double weight =
+                switch (level) {
+                    case HIGH -> settings.anomalyHighWeight();
+                    case MEDIUM -> settings.anomalyMediumWeight();
+                    default -> 0;
+                };
+        List<AnomalyIncident> incidents = new ArrayList<>(r.getAnomalyIncidents());
+        AnomalyIncident open =
+                incidents.stream()
+                        .filter(i -> i.getTaskId().equals(taskId))
+                        .findFirst()
+                        .orElse(null);
+        double already = open == null ? 0 : open.getWeight();
+        if (weight <= already) {
+            return r;
+        }
+        long at = Math.max(r.getAtMs(), atMs);
+        if (open != null) {
+            incidents.remove(open);
+        }
+        // The difference is added now; the entry keeps the weight counted in all, decaying from
+        // now (a raised incident is as fresh as its newest level).
+        double kept = open == null ? 0 : open.getWeight() * decay(open.getAtMs(), at);
+        incidents.add(new AnomalyIncident(taskId, kept + (weight - already), at));
+        return new UserRecord(
+                r.getLongTermRisk(),
+                decayed(r, at) + (weight - already),
+                at,
+                new ArrayList<>(r.getOpenIncidents()),
+                r.getTasks(),
+                incidents);
+    }
+
+    /**
+     * An analyst judged the task's sequence anomaly a false positive: its incident is taken back
+     * (what is left of its weight after decay). Nothing when the task has no anomaly incident.
+     */
+    public UserRecord falsePositiveAnomaly(UserRecord r, String taskId, long atMs) {
+        List<AnomalyIncident> incidents = new ArrayList<>(r.getAnomalyIncidents());
+        AnomalyIncident open =
+                incidents.stream()
+                        .filter(i -> i.getTaskId().equals(taskId))
+                        .findFirst()
+                        .orElse(null);
+        if (open == null) {
+            return r;
+        }
+        incidents.remove(open);
+        long at = Math.max(r.getAtMs(), atMs);
+        double left = Math.max(0, decayed(r, at) - open.getWeight() * decay(open.getAtMs(), at));
+        return new UserRecord(
+                r.getLongTermRisk(),
+                left,
+                at,
+                new ArrayList<>(r.getOpenIncidents()),
+                r.getTasks(),
+                incidents);
     }
 
     /** The user's reputation at {@code atMs}, in [0, 1] (1: spotless). */
@@ -66,19 +144,25 @@ public final class Reputation {
         double rep = reputation(r, atMs);
         return String.format(
                 Locale.ROOT,
-                "user reputation %.2f (long-term risk %.3f, %.2f decayed incidents, %d open)"
-                        + " allows at most %s trust (HIGH from %.2f, MEDIUM from %.2f)",
+                "user reputation %.2f (long-term risk %.3f, %.2f decayed incidents, %d open,"
+                        + " %d tasks with a sequence anomaly) allows at most %s trust (HIGH from %.2f, MEDIUM from %.2f)",
                 rep,
                 r.getLongTermRisk(),
                 decayed(r, atMs),
                 r.getOpenIncidents().size(),
+                r.getAnomalyIncidents().size(),
                 baseline(rep),
                 settings.highTrustAbove(),
                 settings.mediumTrustAbove());
     }
 
     private double decayed(UserRecord r, long atMs) {
-        long dt = Math.max(0, atMs - r.getAtMs());
-        return r.getIncidents() * Math.pow(0.5, (double) dt / settings.incidentHalfLifeMs());
+        return r.getIncidents() * decay(r.getAtMs(), atMs);
+    }
+
+    /** What share of a weight counted at {@code fromMs} is left at {@code atMs}. */
+    private double decay(long fromMs, long atMs) {
+        long dt = Math.max(0, atMs - fromMs);
+        return Math.pow(0.5, (double) dt / settings.incidentHalfLifeMs());
     }
 }

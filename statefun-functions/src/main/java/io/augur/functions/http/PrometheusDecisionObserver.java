@@ -20,6 +20,7 @@ public final class PrometheusDecisionObserver implements DecisionObserver {
     private final Counter skipped;
     private final Counter deadLetters;
     private final Counter securityEvents;
+    private final Counter ackFollowUps;
 
     public PrometheusDecisionObserver(CollectorRegistry registry) {
         decisions =
@@ -57,6 +58,19 @@ public final class PrometheusDecisionObserver implements DecisionObserver {
                                         + " policy.")
                         .labelNames("type", "sent")
                         .register(registry);
+        ackFollowUps =
+                Counter.build()
+                        .name("augur_ack_followups_total")
+                        .help(
+                                "What FAILED or REJECTED acks led to: superseded, gone, retry,"
+                                        + " correct, escalate, unknown.")
+                        .labelNames("followup")
+                        .register(registry);
+    }
+
+    @Override
+    public void ackFollowedUp(String taskId, String followUp) {
+        ackFollowUps.labels(followUp).inc();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.augur.functions.policy;
 import io.augur.functions.allocation.AllocationPolicy;
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.ReputationSettings;
+import io.augur.functions.feedback.FeedbackSettings;
 import io.augur.functions.sandbox.SandboxPolicy;
 import io.augur.functions.sandbox.SandboxSettings;
 import java.util.Objects;
@@ -16,13 +17,15 @@ import java.util.Objects;
  * @param allocation the allocator's thresholds, allocations and intervals
  * @param reputation how a user's record sets the baseline trust of their new tasks
  * @param sandbox what a sequence anomaly's level does to a task (the sandbox levels)
+ * @param feedback how acks tune a task's headroom and how failed decisions are retried
  */
 public record Policy(
         String version,
         PolicyMode mode,
         AllocationSettings allocation,
         ReputationSettings reputation,
-        SandboxSettings sandbox) {
+        SandboxSettings sandbox,
+        FeedbackSettings feedback) {
 
     /** The specifications' values, enforced: what runs when no policy file is given. */
     public static final Policy DEFAULTS =
@@ -42,12 +45,23 @@ public record Policy(
         this(version, mode, allocation, reputation, SandboxSettings.DEFAULTS);
     }
 
+    /** A policy with the default feedback settings. */
+    public Policy(
+            String version,
+            PolicyMode mode,
+            AllocationSettings allocation,
+            ReputationSettings reputation,
+            SandboxSettings sandbox) {
+        this(version, mode, allocation, reputation, sandbox, FeedbackSettings.DEFAULTS);
+    }
+
     public Policy {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(allocation, "allocation");
         Objects.requireNonNull(reputation, "reputation");
         Objects.requireNonNull(sandbox, "sandbox");
+        Objects.requireNonNull(feedback, "feedback");
         if (version.isBlank()) {
             throw new IllegalArgumentException("version must not be blank");
         }

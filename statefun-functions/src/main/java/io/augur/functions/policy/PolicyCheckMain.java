@@ -77,10 +77,12 @@ public final class PolicyCheckMain {
         return String.format(
                 Locale.ROOT,
                 "version %s, mode %s, risk high > %.2f, medium > %.2f, restricted %.2f cores /"
-                        + " %d MiB / network %s, throttle x%.2f, headroom %.0f%%, monitoring %d ms"
+                        + " %d MiB / network %s, throttle x%.2f, headroom %.0f%% (tuned by acks"
+                        + " within %.0f-%.0f%% in steps of %.0f%%), monitoring %d ms"
                         + " (elevated %d ms), trust recovers after %d calm assessments; sandbox:"
                         + " LOW monitoring %d ms, MEDIUM cpu x%.2f memory x%.2f network %s"
-                        + " profile %s, HIGH %s",
+                        + " profile %s, HIGH %s; failed decisions retried %d times (backoff %d ms,"
+                        + " doubling), then escalated; a HIGH anomaly weighs %.2f incidents",
                 p.version(),
                 p.mode().name().toLowerCase(Locale.ROOT),
                 s.highThreshold(),
@@ -90,6 +92,9 @@ public final class PolicyCheckMain {
                 s.restricted().networkEnabled() ? "on" : "off",
                 s.throttleFactor(),
                 s.headroom() * 100,
+                p.feedback().headroomMin() * 100,
+                p.feedback().headroomMax() * 100,
+                p.feedback().headroomStep() * 100,
                 s.baseMonitoringIntervalMs(),
                 s.elevatedMonitoringIntervalMs(),
                 s.calmAssessmentsToRecover(),
@@ -100,6 +105,9 @@ public final class PolicyCheckMain {
                 p.sandbox().restrictedProfile(),
                 p.sandbox().boundaryShifting()
                         ? "split an attributed process, else quarantine"
-                        : "quarantine");
+                        : "quarantine",
+                p.feedback().maxRetries(),
+                p.feedback().retryBackoffMs(),
+                p.reputation().anomalyHighWeight());
     }
 }

@@ -3,6 +3,7 @@ package io.augur.functions.policy;
 import io.augur.functions.allocation.Allocation;
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.ReputationSettings;
+import io.augur.functions.feedback.FeedbackSettings;
 import io.augur.functions.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.io.StringReader;
@@ -111,7 +112,8 @@ public final class PolicyLoader {
                                     "trust",
                                     "quarantine",
                                     "reputation",
-                                    "sandbox"));
+                                    "sandbox",
+                                    "acks"));
             if (top == null) {
                 return null;
             }
@@ -191,7 +193,13 @@ public final class PolicyLoader {
                                     "min-memory",
                                     "memory-usage-factor",
                                     "saturation",
-                                    "saturation-growth"));
+                                    "saturation-growth",
+                                    "headroom-min",
+                                    "headroom-max",
+                                    "headroom-step",
+                                    "headroom-raise-at",
+                                    "headroom-lower-below",
+                                    "headroom-lower-after"));
             Allocation restricted = allocation(alloc, "restricted", d.restricted());
             Allocation fallback = allocation(alloc, "default", d.defaultAllocation());
             double throttle =
@@ -209,6 +217,70 @@ public final class PolicyLoader {
                     alloc.number("saturation", d.saturation(), v -> v > 0 && v <= 1, "in (0, 1]");
             double growth =
                     alloc.number("saturation-growth", d.saturationGrowth(), v -> v >= 1, ">= 1");
+            FeedbackSettings df = FeedbackSettings.DEFAULTS;
+            double headroomMin =
+                    alloc.number("headroom-min", df.headroomMin(), v -> v >= 0, ">= 0");
+            double headroomMax =
+                    alloc.number("headroom-max", df.headroomMax(), v -> v >= 0, ">= 0");
+            double headroomStep =
+                    alloc.number("headroom-step", df.headroomStep(), v -> v > 0, "> 0");
+            double raiseAt =
+                    alloc.number(
+                            "headroom-raise-at", df.raiseAt(), v -> v > 0 && v <= 1, "in (0, 1]");
+            double lowerBelow =
+                    alloc.number(
+                            "headroom-lower-below",
+                            df.lowerBelow(),
+                            v -> v >= 0 && v < 1,
+                            "in [0, 1)");
+            long lowerAfter = alloc.integer("headroom-lower-after", df.lowerAfter(), 1);
+            if (lowerAfter > Integer.MAX_VALUE) {
+                problem(alloc.node("headroom-lower-after"), "headroom-lower-after is too large");
+                lowerAfter = df.lowerAfter();
+            }
+            if (headroomMin > headroomMax) {
+                problem(
+                        alloc.nodeOr("headroom-min", alloc.nodeOr("headroom-max", alloc.at)),
+                        String.format(
+                                Locale.ROOT,
+                                "allocation.headroom-min %s must not be above"
+                                        + " allocation.headroom-max %s",
+                                headroomMin,
+                                headroomMax));
+            } else if (headroom < headroomMin || headroom > headroomMax) {
+                problem(
+                        alloc.nodeOr("headroom", alloc.nodeOr("headroom-min", alloc.at)),
+                        String.format(
+                                Locale.ROOT,
+                                "allocation.headroom %s (where tuning starts) must be within"
+                                        + " [headroom-min %s, headroom-max %s]",
+                                headroom,
+                                headroomMin,
+                                headroomMax));
+            }
+            if (lowerBelow >= raiseAt) {
+                problem(
+                        alloc.nodeOr(
+                                "headroom-lower-below",
+                                alloc.nodeOr("headroom-raise-at", alloc.at)),
+                        String.format(
+                                Locale.ROOT,
+                                "allocation.headroom-lower-below %s must be below"
+                                        + " allocation.headroom-raise-at %s",
+                                lowerBelow,
+                                raiseAt));
+            }
+            Section acks = top.child("acks", Set.of("max-retries", "retry-backoff-ms"));
+            long maxRetries = acks.integer("max-retries", df.maxRetries(), 0);
+            if (maxRetries > 100) {
+                problem(
+                        acks.node("max-retries"),
+                        "acks.max-retries must be at most 100 (a decision that failed 100 times"
+                                + " will not apply), got "
+                                + maxRetries);
+                maxRetries = df.maxRetries();
+            }
+            long backoff = acks.integer("retry-backoff-ms", df.retryBackoffMs(), 1);
 
             Section monitoring =
                     top.child("monitoring", Set.of("base-interval-ms", "elevated-interval-ms"));
@@ -234,7 +306,9 @@ public final class PolicyLoader {
                                     "prior-risk",
                                     "incident-half-life-ms",
                                     "high-trust-above",
-                                    "medium-trust-above"));
+                                    "medium-trust-above",
+                                    "anomaly-high-weight",
+                                    "anomaly-medium-weight"));
             double alpha =
                     rep.number("risk-alpha", dr.riskAlpha(), v -> v > 0 && v <= 1, "in (0, 1]");
             double prior =
@@ -261,6 +335,23 @@ public final class PolicyLoader {
                                         + " reputation.high-trust-above %s",
                                 mediumTrust,
                                 highTrust));
+            }
+
+            double anomalyHigh =
+                    rep.number("anomaly-high-weight", dr.anomalyHighWeight(), v -> v >= 0, ">= 0");
+            double anomalyMedium =
+                    rep.number(
+                            "anomaly-medium-weight", dr.anomalyMediumWeight(), v -> v >= 0, ">= 0");
+            if (anomalyMedium > anomalyHigh) {
+                problem(
+                        rep.nodeOr(
+                                "anomaly-medium-weight", rep.nodeOr("anomaly-high-weight", rep.at)),
+                        String.format(
+                                Locale.ROOT,
+                                "reputation.anomaly-medium-weight %s must not be above"
+                                        + " reputation.anomaly-high-weight %s",
+                                anomalyMedium,
+                                anomalyHigh));
             }
 
             SandboxSettings sandbox = sandbox(top);
@@ -291,8 +382,24 @@ public final class PolicyLoader {
                         version,
                         mode,
                         settings,
-                        new ReputationSettings(alpha, prior, halfLife, highTrust, mediumTrust),
-                        sandbox);
+                        new ReputationSettings(
+                                alpha,
+                                prior,
+                                halfLife,
+                                highTrust,
+                                mediumTrust,
+                                anomalyHigh,
+                                anomalyMedium),
+                        sandbox,
+                        new FeedbackSettings(
+                                headroomMin,
+                                headroomMax,
+                                headroomStep,
+                                raiseAt,
+                                lowerBelow,
+                                (int) lowerAfter,
+                                (int) maxRetries,
+                                backoff));
             } catch (IllegalArgumentException e) {
                 problem(root, e.getMessage());
                 return null;

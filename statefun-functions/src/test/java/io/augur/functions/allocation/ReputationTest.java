@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.augur.functions.wire.UserRecord;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.TrustLevel;
 import org.junit.jupiter.api.Test;
 
@@ -56,5 +57,38 @@ class ReputationTest {
         assertThat(reputation.baseline(0.7999)).isEqualTo(TrustLevel.MEDIUM);
         assertThat(reputation.baseline(0.4)).isEqualTo(TrustLevel.MEDIUM);
         assertThat(reputation.baseline(0.3999)).isEqualTo(TrustLevel.LOW);
+    }
+
+    @Test
+    void aHighSequenceAnomalyIsAnIncidentOncePerTaskAndLowersTheBaseline() {
+        UserRecord r = reputation.fresh(0);
+        r = reputation.anomaly(r, "a", AnomalyLevel.LOW, 0); // detailed logging: no incident
+        assertThat(r.getIncidents()).isZero();
+        r = reputation.anomaly(r, "a", AnomalyLevel.MEDIUM, 0);
+        assertThat(r.getIncidents()).isEqualTo(0.5);
+        assertThat(reputation.baseline(reputation.reputation(r, 0))).isEqualTo(TrustLevel.MEDIUM);
+        r = reputation.anomaly(r, "a", AnomalyLevel.MEDIUM, 0); // counted once per task
+        assertThat(r.getIncidents()).isEqualTo(0.5);
+        r = reputation.anomaly(r, "a", AnomalyLevel.HIGH, 0); // a HIGH adds the difference
+        assertThat(r.getIncidents()).isEqualTo(1.0);
+        r = reputation.anomaly(r, "b", AnomalyLevel.HIGH, 0);
+        assertThat(r.getIncidents()).isEqualTo(2.0);
+        assertThat(reputation.baseline(reputation.reputation(r, 0))).isEqualTo(TrustLevel.LOW);
+        assertThat(reputation.explain(r, 0)).contains("2 tasks with a sequence anomaly");
+    }
+
+    @Test
+    void aFalsePositiveVerdictTakesTheTasksAnomalyIncidentBackAfterDecay() {
+        UserRecord r = reputation.fresh(0);
+        r = reputation.report(r, "x", 0.9, TrustLevel.LOW, 0); // a risk incident: 1
+        r = reputation.anomaly(r, "a", AnomalyLevel.HIGH, 0);
+        assertThat(r.getIncidents()).isEqualTo(2.0);
+        // An hour later (one half-life) both weigh half; the verdict removes a's half.
+        r = reputation.falsePositiveAnomaly(r, "a", HOUR);
+        assertThat(r.getIncidents()).isCloseTo(0.5, within(1e-9));
+        assertThat(r.getAnomalyIncidents()).isEmpty();
+        assertThat(r.getOpenIncidents()).containsExactly("x"); // the risk incident stays
+        // A verdict for a task without an anomaly incident changes nothing.
+        assertThat(reputation.falsePositiveAnomaly(r, "b", HOUR)).isEqualTo(r);
     }
 }

@@ -46,6 +46,9 @@ class PolicyLoaderTest {
 
         assertThat(p.allocation()).isEqualTo(AllocationSettings.DEFAULTS);
         assertThat(p.sandbox()).isEqualTo(io.augur.functions.sandbox.SandboxSettings.DEFAULTS);
+        assertThat(p.feedback()).isEqualTo(io.augur.functions.feedback.FeedbackSettings.DEFAULTS);
+        assertThat(p.reputation())
+                .isEqualTo(io.augur.functions.allocation.ReputationSettings.DEFAULTS);
         assertThat(p.mode()).isEqualTo(PolicyMode.ENFORCE);
         assertThat(p.version()).isEqualTo("default-1");
     }
@@ -103,6 +106,58 @@ class PolicyLoaderTest {
                                 + " boundary-shifting, split)",
                         "p.yaml:8: sandbox.high.split.memory must be at least 16MiB (the"
                                 + " enforcer refuses less), got 1048576");
+    }
+
+    @Test
+    void theFeedbackKeysAreReadAndEveryProblemInThemHasItsLine() throws Exception {
+        Policy p =
+                PolicyLoader.parse(
+                        String.join(
+                                "\n",
+                                "version: f-1",
+                                "allocation:",
+                                "  headroom: 0.1",
+                                "  headroom-min: 0.1",
+                                "  headroom-max: 0.3",
+                                "  headroom-step: 0.02",
+                                "  headroom-raise-at: 0.95",
+                                "  headroom-lower-below: 0.3",
+                                "  headroom-lower-after: 5",
+                                "acks: {max-retries: 0, retry-backoff-ms: 250}",
+                                "reputation: {anomaly-high-weight: 2, anomaly-medium-weight: 1}"),
+                        "p.yaml");
+        assertThat(p.feedback())
+                .isEqualTo(
+                        new io.augur.functions.feedback.FeedbackSettings(
+                                0.1, 0.3, 0.02, 0.95, 0.3, 5, 0, 250));
+        assertThat(p.reputation().anomalyHighWeight()).isEqualTo(2.0);
+        assertThat(p.reputation().anomalyMediumWeight()).isEqualTo(1.0);
+
+        assertThat(
+                        problems(
+                                String.join(
+                                        "\n",
+                                        "version: f-2", // 1
+                                        "allocation:", // 2
+                                        "  headroom: 0.6", // 3
+                                        "  headroom-step: 0", // 4
+                                        "  headroom-raise-at: 0.5", // 5
+                                        "  headroom-lower-below: 0.5", // 6
+                                        "acks:", // 7
+                                        "  max-retries: -1", // 8
+                                        "  retry-backof-ms: 10", // 9
+                                        "reputation: {anomaly-medium-weight: 2}"))) // 10
+                .containsExactlyInAnyOrder(
+                        "p.yaml:9: unknown key 'retry-backof-ms' in acks (known: max-retries,"
+                                + " retry-backoff-ms)",
+                        "p.yaml:4: allocation.headroom-step must be > 0, got 0",
+                        "p.yaml:3: allocation.headroom 0.6 (where tuning starts) must be within"
+                                + " [headroom-min 0.05, headroom-max 0.5]",
+                        "p.yaml:6: allocation.headroom-lower-below 0.5 must be below"
+                                + " allocation.headroom-raise-at 0.5",
+                        "p.yaml:8: acks.max-retries must be >= 0, got -1",
+                        "p.yaml:10: reputation.anomaly-medium-weight 2.0 must not be above"
+                                + " reputation.anomaly-high-weight 1.0");
     }
 
     @Test
