@@ -122,6 +122,7 @@ class K8sManifestsTest {
                 "collector.yaml|mountPath: /var/lib/augur/collector-spool|mountPath: /var/lib/augur/spool|daemonSets|--spool-dir",
                 "collector.yaml|add: [SYS_PTRACE, DAC_READ_SEARCH]|add: [SYS_PTRACE, DAC_READ_SEARCH, SYS_ADMIN]|daemonSets|capabilities.add",
                 "collector.yaml|hostPID: true|hostPID: false|daemonSets|hostPID",
+                "functions.yaml|            capabilities:\\n              drop: [ALL]|            appArmorProfile:\\n              type: Unconfined\\n            capabilities:\\n              drop: [ALL]|daemonSets|AppArmor",
                 "enforcer.yaml|mountPath: /run/netns|mountPath: /var/run/netns|daemonSets|/run/netns",
                 "profiler.yaml|profiler.window.size: 2s|profiler.window.length: 2s|profiler|profiler.window.length",
                 "profiler.yaml|mountPath: /opt/augur/models|mountPath: /models|profiler|model-dir",

@@ -430,7 +430,7 @@ final class ManifestChecks {
                     .ifPresentOrElse(
                             mount -> {
                                 boolean readOnly = Boolean.TRUE.equals(mount.get("readOnly"));
-                                if (readOnly != (w == collector)) {
+                                if (readOnly != w.equals(collector)) {
                                     problems.add(
                                             w.where()
                                                     + ": cgroups mounted "
@@ -484,6 +484,16 @@ final class ManifestChecks {
         } catch (UsageException | RuntimeException e) {
             problems.add(
                     enforcer.where() + ": EnforcerMain rejects its arguments: " + e.getMessage());
+        }
+        // Unconfined AppArmor only where ptrace / ip -n need it (see the manifests' comments).
+        for (Workload w : m.workloads()) {
+            Object profile =
+                    map(map(w.containers().get(0).get("securityContext")).get("appArmorProfile"))
+                            .get("type");
+            boolean daemon = w.equals(collector) || w.equals(enforcer);
+            if (daemon != "Unconfined".equals(profile)) {
+                problems.add(w.where() + ": AppArmor profile " + profile);
+            }
         }
         expect(
                 problems,
