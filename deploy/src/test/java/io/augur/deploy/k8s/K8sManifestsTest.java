@@ -95,6 +95,11 @@ class K8sManifestsTest {
     }
 
     @Test
+    void fieldsTheApiServerTakesAsStringsAreStrings() throws IOException {
+        assertThat(shipped().stringFields()).isEmpty();
+    }
+
+    @Test
     void kustomizationAndNamespacesCoverEverything() throws IOException {
         assertThat(shipped().kustomization()).isEmpty();
         assertThat(shipped().namespaces()).isEmpty();
@@ -125,6 +130,8 @@ class K8sManifestsTest {
                 "functions.yaml|            capabilities:\\n              drop: [ALL]|            appArmorProfile:\\n              type: Unconfined\\n            capabilities:\\n              drop: [ALL]|daemonSets|AppArmor",
                 "enforcer.yaml|mountPath: /run/netns|mountPath: /var/run/netns|daemonSets|/run/netns",
                 "profiler.yaml|profiler.window.size: 2s|profiler.window.length: 2s|profiler|profiler.window.length",
+                "profiler.yaml|profiler.sequences.enabled: \"true\"|profiler.sequences.enabled: true|stringFields|flinkConfiguration",
+                "collector.yaml|- \"1000\"|- 1000|stringFields|args",
                 "profiler.yaml|mountPath: /opt/augur/models|mountPath: /models|profiler|model-dir",
                 "prometheus-rule.yaml|) > 1000|) > 100|prometheusRule|generate-prometheus-rule.sh",
                 "functions.yaml|high-threshold: 0.7|high-threshold: 0.8|policy|default.yaml",

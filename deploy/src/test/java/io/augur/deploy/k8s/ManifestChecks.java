@@ -623,6 +623,56 @@ final class ManifestChecks {
                 : List.of("kustomization.yaml lists " + listed + ", the directory has " + files);
     }
 
+    /**
+     * Values the API server takes only as strings are strings in the YAML (an unquoted 9403, true
+     * or 1.0 is a number or a boolean, which it rejects): container commands, arguments and env
+     * values, labels, annotations, node selectors, ConfigMap data, the FlinkDeployment's
+     * flinkConfiguration.
+     */
+    List<String> stringFields() {
+        List<String> problems = new ArrayList<>();
+        for (Doc d : m.docs()) {
+            Map<String, Object> meta = map(d.body().get("metadata"));
+            strings(problems, d.where() + " labels", map(meta.get("labels")).values());
+            strings(problems, d.where() + " annotations", map(meta.get("annotations")).values());
+            if (d.kind().equals("ConfigMap")) {
+                strings(problems, d.where() + " data", map(d.body().get("data")).values());
+            }
+            if (d.kind().equals("FlinkDeployment")) {
+                strings(
+                        problems,
+                        d.where() + " flinkConfiguration",
+                        map(d.spec().get("flinkConfiguration")).values());
+            }
+        }
+        for (Workload w : m.workloads()) {
+            strings(problems, w.where() + " pod labels", w.labels().values());
+            strings(
+                    problems,
+                    w.where() + " nodeSelector",
+                    map(w.podSpec().get("nodeSelector")).values());
+            for (Map<String, Object> c : w.containers()) {
+                strings(problems, w.where() + " command", list(c.get("command")));
+                strings(problems, w.where() + " args", list(c.get("args")));
+                for (Object e : list(c.get("env"))) {
+                    if (map(e).containsKey("value")) {
+                        strings(problems, w.where() + " env", List.of(map(e).get("value")));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void strings(
+            List<String> problems, String where, java.util.Collection<?> values) {
+        for (Object v : values) {
+            if (!(v instanceof String)) {
+                problems.add(where + ": " + v + " is not a string (quote it)");
+            }
+        }
+    }
+
     /** Every namespaced resource is in namespace augur. */
     List<String> namespaces() {
         List<String> problems = new ArrayList<>();
