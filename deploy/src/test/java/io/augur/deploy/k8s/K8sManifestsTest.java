@@ -133,6 +133,7 @@ class K8sManifestsTest {
                 "profiler.yaml|profiler.sequences.enabled: \"true\"|profiler.sequences.enabled: true|stringFields|flinkConfiguration",
                 "collector.yaml|- \"1000\"|- 1000|stringFields|args",
                 "profiler.yaml|mountPath: /opt/augur/models|mountPath: /models|profiler|model-dir",
+                "profiler.yaml|execution.checkpointing.interval: 1s|execution.checkpointing.interval: 10s|profiler|checkpointing.interval",
                 "prometheus-rule.yaml|) > 1000|) > 100|prometheusRule|generate-prometheus-rule.sh",
                 "functions.yaml|high-threshold: 0.7|high-threshold: 0.8|policy|default.yaml",
             })

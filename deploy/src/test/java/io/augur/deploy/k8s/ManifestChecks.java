@@ -529,6 +529,12 @@ final class ManifestChecks {
                 problems.add(d.where() + ": " + key + " is not an option of the job");
             }
         }
+        expect(
+                problems,
+                d.where()
+                        + " execution.checkpointing.interval (the job's profiler.checkpoint.interval)",
+                conf.get("profiler.checkpoint.interval"),
+                conf.get("execution.checkpointing.interval"));
         Workload w = m.workloads().stream().filter(x -> x.doc() == d).findFirst().orElseThrow();
         for (String key : List.of("profiler.forecast.model-dir", "profiler.sequences.model-dir")) {
             Object dir = conf.get(key);
