@@ -105,6 +105,9 @@ class LocalJobRunnerIT {
                             io.augur.jobs.forecast.TestModels.shipped().toString(),
                             "--profiler.watermark.idleness",
                             "1s",
+                            // The sequence branch too: its counters are alerted on.
+                            "--sequence-model-dir",
+                            io.augur.jobs.sequence.SequenceTestModels.registry().toString(),
                             "--metrics-port",
                             Integer.toString(metricsPort));
             try {
@@ -145,7 +148,13 @@ class LocalJobRunnerIT {
                         .contains("flink_taskmanager_job_task_operator_modelFallbacks{")
                         .contains("flink_taskmanager_job_task_operator_modelForecasts{")
                         // The Kafka sources' backlog (FLIP-33), for the consumer-lag alert.
-                        .contains("flink_taskmanager_job_task_operator_pendingRecords{");
+                        .contains("flink_taskmanager_job_task_operator_pendingRecords{")
+                        // The sequence branch's, for AugurSequenceAnomalyHigh and
+                        // AugurSequenceInferenceStalled.
+                        .contains("flink_taskmanager_job_task_operator_sequenceHighWindows{")
+                        .contains("flink_taskmanager_job_task_operator_sequenceCallsScored{")
+                        .contains("flink_taskmanager_job_task_operator_sequenceCallsUnscored{")
+                        .contains("flink_taskmanager_job_task_operator_duplicateInvocations{");
                 // AugurProfilerLagging sums it by job_name (the reporter writes - as _).
                 assertThat(metrics.lines())
                         .anyMatch(

@@ -53,6 +53,7 @@ public final class ScoreSequenceFn
     private transient ValueState<TaskSequenceState> task;
     private transient ValueStateDescriptor<TaskSequenceState> taskDescriptor;
     private transient Counter windows;
+    private transient Counter highWindows;
     private transient Counter verdicts;
 
     public ScoreSequenceFn(SequenceSettings settings) {
@@ -77,7 +78,14 @@ public final class ScoreSequenceFn
         taskDescriptor.enableTimeToLive(StateTtl.of(settings.stateTtl()));
         task = getRuntimeContext().getState(taskDescriptor);
         windows = getRuntimeContext().getMetricGroup().counter("sequenceWindows");
+        // Windows judged HIGH: the alert AugurSequenceAnomalyHigh fires while they keep coming.
+        highWindows = getRuntimeContext().getMetricGroup().counter("sequenceHighWindows");
         verdicts = getRuntimeContext().getMetricGroup().counter("sequenceVerdicts");
+    }
+
+    /** Windows judged HIGH by this instance (the metric {@code sequenceHighWindows}). */
+    long highWindowCount() {
+        return highWindows.getCount();
     }
 
     @Override
@@ -206,6 +214,9 @@ public final class ScoreSequenceFn
         window.clear();
         windowPids.clear();
         windows.inc();
+        if (j.level() == AnomalyLevel.HIGH) {
+            highWindows.inc();
+        }
         out.collect(
                 SequenceAnomaly.newBuilder()
                         .setTaskId(taskId)

@@ -127,6 +127,34 @@ class ScoreSequenceFnTest {
     }
 
     @Test
+    void highWindowsAreCountedForTheirAlert() throws Exception {
+        ScoreSequenceFn fn = new ScoreSequenceFn(SETTINGS);
+        try (var h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        fn,
+                        (ScoredCall c) -> c.taskId,
+                        Types.STRING,
+                        ScoreSequenceFn.ROLE_FACTORS)) {
+            for (int i = 0; i < 4; i++) {
+                ScoredCall c = call("read", 1.5, i, 10L, false);
+                h.processElement(c, c.timestampMs);
+            }
+            assertThat(h.extractOutputValues())
+                    .extracting(SequenceAnomaly::getLevel)
+                    .containsExactly(AnomalyLevel.NORMAL);
+            assertThat(fn.highWindowCount()).isZero();
+            for (int i = 4; i < 8; i++) {
+                ScoredCall c = call("ptrace", 1e6, i, 10L, true);
+                h.processElement(c, c.timestampMs);
+            }
+            assertThat(h.extractOutputValues())
+                    .extracting(SequenceAnomaly::getLevel)
+                    .containsExactly(AnomalyLevel.NORMAL, AnomalyLevel.HIGH);
+            assertThat(fn.highWindowCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aNormalWindowIsNormalAndNotAttributed() throws Exception {
         for (int i = 0; i < 4; i++) {
             process(call("read", 1.5, i, 10L + i, false));
