@@ -3,7 +3,6 @@ package io.augur.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,24 +68,29 @@ public final class FlinkRest {
         }
     }
 
-    /** Uploads a job jar; returns the id Flink gives it. */
+    /**
+     * Uploads a job jar; returns the id Flink gives it. The jar is streamed from disk (the StateFun
+     * distribution is 107 MB).
+     */
     public String uploadJar(Path jar) throws IOException {
         String boundary = "augur-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(
+        byte[] head =
                 ("--"
                                 + boundary
                                 + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
                                 + jar.getFileName()
                                 + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
-                        .getBytes(StandardCharsets.UTF_8));
-        body.write(Files.readAllBytes(jar));
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+                        .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         HttpRequest request =
                 HttpRequest.newBuilder(uri("/jars/upload"))
                         .timeout(Duration.ofMinutes(2))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .POST(
+                                HttpRequest.BodyPublishers.concat(
+                                        HttpRequest.BodyPublishers.ofByteArray(head),
+                                        HttpRequest.BodyPublishers.ofFile(jar),
+                                        HttpRequest.BodyPublishers.ofByteArray(tail)))
                         .build();
         JsonNode answer = send(request);
         String file = answer.path("filename").asText();
