@@ -207,7 +207,10 @@ public record ClusterSpec(
         c.put("restart-strategy.fixed-delay.delay", "2 s");
         c.put("web.upload.dir", dir.resolve("uploads").toString());
         c.put("web.submit.enable", "true");
-        c.put("cluster.intercept-user-system-exit", "THROW");
+        // No cluster.intercept-user-system-exit here (the distribution's main throws on bad
+        // settings, it never exits): it installs Flink's SecurityManager, under which Java's
+        // common ForkJoinPool runs innocuous threads that refuse setContextClassLoader, and the
+        // StateFun job then fails in its TaskManager with SecurityException: setContextClassLoader.
         return c;
     }
 
