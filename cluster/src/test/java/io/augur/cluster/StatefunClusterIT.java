@@ -48,6 +48,13 @@ class StatefunClusterIT {
     private static String functionsUrl;
     private static Path clusterDir;
     private static KafkaProducer<byte[], byte[]> producer;
+    private static final long STARTED = System.nanoTime();
+
+    /** Where the run's time goes, in the test's output. */
+    private static void phase(String what) {
+        System.err.printf(
+                "[StatefunClusterIT] +%.1f s %s%n", (System.nanoTime() - STARTED) / 1e9, what);
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -66,6 +73,7 @@ class StatefunClusterIT {
                         .trim();
         clusterDir = dir.resolve("statefun-cluster");
         producer = new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()));
+        phase("broker and function server up");
     }
 
     @AfterAll
@@ -144,6 +152,7 @@ class StatefunClusterIT {
         try (TopicProbe<EnforcementDecision> decisions =
                 new TopicProbe<>(kafka.bootstrapServers(), Topics.DECISIONS)) {
             decisions.awaitUntil(d -> forTask(d).size() >= 2, AWAIT);
+            phase("two decisions committed");
             List<EnforcementDecision> got = forTask(decisions.drain(Duration.ofSeconds(3)));
             Map<String, Long> perId =
                     got.stream()
@@ -159,6 +168,7 @@ class StatefunClusterIT {
             assertThat(got.get(1).getCpuCores()).isLessThan(got.get(0).getCpuCores());
         }
 
+        phase("decisions checked");
         String[] down = run("down", "--statefun", "--dir", clusterDir.toString());
         assertThat(down[down.length - 1]).isEqualTo("CLUSTER DOWN (2 processes stopped)");
         for (long pid : pids) {
@@ -199,6 +209,7 @@ class StatefunClusterIT {
                         new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8));
         String stdout = out.toString(StandardCharsets.UTF_8);
+        phase(String.join(" ", args).replace(dir.toString(), "TMP") + " -> " + code);
         assertThat(code).as("%s\nstdout: %s\nstderr: %s", List.of(args), stdout, err).isZero();
         return stdout.split("\n");
     }
