@@ -41,6 +41,8 @@ public final class ClusterMain {
                     "       ./augur statefun submit --bootstrap HOST:PORT --functions URL [--dir DIR]",
                     "                       [--jobmanager HOST:PORT] [--jar JAR] [--parallelism N]",
                     "                       [--savepoint PATH]",
+                    "       ./augur statefun upgrade [--dir DIR] [--jobmanager HOST:PORT] [--job ID] [--jar JAR]",
+                    "                       [--savepoint-dir DIR]",
                     "",
                     "cluster up    starts a standalone Flink 2.2 session cluster: one JobManager and one",
                     "              TaskManager process from Maven Central's jars (no Flink installation",
@@ -80,6 +82,13 @@ public final class ClusterMain {
                     "              3.3.0 jar (default statefun-dist/target/) and runs",
                     "              StatefulFunctionsJob with statefun.remote.module-name pointing at",
                     "              it. Prints `JOB RUNNING <job-id>` once every task runs.",
+                    "              --savepoint PATH: start from a savepoint or a retained checkpoint",
+                    "              (DIR/checkpoints/<job>/chk-N).",
+                    "statefun upgrade  takes a savepoint of the StateFun job and cancels it (its Kafka",
+                    "              source cannot stop with a savepoint), prints `SAVEPOINT",
+                    "              <location>`, runs the distribution (or --jar) from it with the same",
+                    "              module and prints `JOB RUNNING <new-job-id>`: the functions' state,",
+                    "              delayed messages and Kafka offsets carry over.",
                     "--jobmanager  the REST address (default: the cluster in DIR, else 127.0.0.1:8081,",
                     "              or 127.0.0.1:8091 for the StateFun cluster).",
                     "",
@@ -124,6 +133,7 @@ public final class ClusterMain {
                 case "submit" -> submit(p, out, err);
                 case "upgrade" -> upgrade(p, out, err);
                 case STATEFUN_SUBMIT -> StatefunSubmission.submit(p, out, err);
+                case STATEFUN_UPGRADE -> upgrade(p, out, err);
                 default -> throw new UsageException("unknown command '" + p.command + "'");
             };
         } catch (UsageException | IllegalArgumentException e) {
@@ -140,6 +150,7 @@ public final class ClusterMain {
     static final String STATEFUN = "statefun";
 
     static final String STATEFUN_SUBMIT = "statefun submit";
+    static final String STATEFUN_UPGRADE = "statefun upgrade";
 
     private static final Map<String, Set<String>> OPTIONS =
             Map.of(
@@ -171,7 +182,9 @@ public final class ClusterMain {
                             "parallelism",
                             "savepoint",
                             "bootstrap",
-                            "functions"));
+                            "functions"),
+                    STATEFUN_UPGRADE,
+                    Set.of("dir", "jobmanager", "job", "jar", "savepoint-dir"));
 
     record Parsed(String command, Map<String, String> options, List<String> jobArgs) {
         ClusterSpec.Flavor flavor() {
@@ -363,6 +376,28 @@ public final class ClusterMain {
             throws UsageException, IOException {
         FlinkRest rest = new FlinkRest(jobManager(p));
         Optional<JsonNode> last = submission(p.dir());
+        boolean statefun = p.command().equals(STATEFUN_UPGRADE);
+        String entry = statefun ? StatefunSubmission.ENTRY_CLASS : ENTRY_CLASS;
+        String jobName = statefun ? StatefunSubmission.JOB_NAME : JOB_NAME;
+        String recordedEntry =
+                last.map(s -> s.path("entryClass").asText(ENTRY_CLASS)).orElse(ENTRY_CLASS);
+        if (last.isPresent() && !recordedEntry.equals(entry)) {
+            throw new IllegalStateException(
+                    "the last submission in "
+                            + p.dir()
+                            + " runs "
+                            + recordedEntry
+                            + (statefun
+                                    ? ": statefun upgrade handles the StateFun job only"
+                                    : ": upgrade handles the profiler job only (./augur statefun"
+                                            + " upgrade for StateFun's)"));
+        }
+        if (statefun && last.isEmpty()) {
+            throw new IllegalStateException(
+                    "no StateFun submission recorded in "
+                            + p.dir()
+                            + ": ./augur statefun submit first");
+        }
         String job = p.options().get("job");
         if (job == null) {
             List<String> running =
@@ -379,54 +414,55 @@ public final class ClusterMain {
                                 .filter(
                                         j ->
                                                 j.state().equals("RUNNING")
-                                                        && j.name().equals(JOB_NAME))
+                                                        && j.name().equals(jobName))
                                 .map(FlinkRest.JobSummary::id)
                                 .toList();
                 if (profilers.size() != 1) {
                     throw new IllegalStateException(
                             profilers.size()
-                                    + " profiler jobs are running on http://"
+                                    + " "
+                                    + jobName
+                                    + " jobs are running on http://"
                                     + rest.address()
                                     + ": name one with --job ID (./augur cluster status)");
                 }
                 job = profilers.get(0);
             }
         }
-        String recordedEntry =
-                last.map(s -> s.path("entryClass").asText(ENTRY_CLASS)).orElse(ENTRY_CLASS);
-        if (!recordedEntry.equals(ENTRY_CLASS)) {
-            throw new IllegalStateException(
-                    "the last submission in "
-                            + p.dir()
-                            + " runs "
-                            + recordedEntry
-                            + ": upgrade handles the profiler job only");
-        }
         List<String> jobArgs = p.jobArgs();
         if (jobArgs.isEmpty()) {
             if (last.isEmpty() || !last.get().path("jobId").asText().equals(job)) {
                 throw new UsageException(
-                        "no recorded arguments for job " + job + ": give them after --");
+                        "no recorded arguments for job "
+                                + job
+                                + (statefun
+                                        ? ": ./augur statefun submit --savepoint PATH instead"
+                                        : ": give them after --"));
             }
             jobArgs = new ArrayList<>();
             for (JsonNode a : last.get().path("args")) {
                 jobArgs.add(a.asText());
             }
         }
-        jobArgs = withModelDir(jobArgs);
+        if (!statefun) {
+            jobArgs = withModelDir(jobArgs);
+        }
         int parallelism = last.map(s -> s.path("parallelism").asInt(1)).orElse(1);
-        Path jar = jar(p);
+        Path jar = statefun ? StatefunSubmission.jar(p) : jar(p);
         Path savepoints =
                 Path.of(p.get("savepoint-dir", p.dir().resolve("savepoints").toString()))
                         .toAbsolutePath();
         err.println("stopping job " + job + " with a savepoint in " + savepoints);
-        String savepoint = rest.stopWithSavepoint(job, savepoints, Duration.ofMinutes(5));
+        String savepoint =
+                statefun
+                        ? rest.cancelWithSavepoint(job, savepoints, Duration.ofMinutes(5))
+                        : rest.stopWithSavepoint(job, savepoints, Duration.ofMinutes(5));
         out.println("SAVEPOINT " + savepoint);
         err.println("uploading " + jar);
         String jarId = rest.uploadJar(jar);
-        String next = rest.runJar(jarId, ENTRY_CLASS, jobArgs, parallelism, savepoint);
+        String next = rest.runJar(jarId, entry, jobArgs, parallelism, savepoint);
         rest.awaitRunning(next, Duration.ofMinutes(2));
-        record(p.dir(), next, jobArgs, parallelism);
+        record(p.dir(), next, jobArgs, parallelism, entry);
         out.println("JOB RUNNING " + next);
         return 0;
     }

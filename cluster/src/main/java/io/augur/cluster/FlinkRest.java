@@ -203,6 +203,25 @@ public final class FlinkRest {
         body.put("targetDirectory", targetDirectory.toUri().toString());
         body.put("drain", false);
         String trigger = post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
+        return awaitSavepoint(jobId, trigger, timeout);
+    }
+
+    /**
+     * Takes a savepoint and cancels the job once it is complete ({@code cancel-job}), for jobs
+     * whose sources cannot stop with a savepoint: StateFun 3.3's legacy Kafka consumer fails the
+     * stop ({@code Handover$ClosedException}) and the savepoint with it. Waits for the savepoint.
+     *
+     * @return the savepoint's location
+     */
+    public String cancelWithSavepoint(String jobId, Path targetDirectory, Duration timeout) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("target-directory", targetDirectory.toUri().toString());
+        body.put("cancel-job", true);
+        String trigger = post("/jobs/" + jobId + "/savepoints", body).path("request-id").asText();
+        return awaitSavepoint(jobId, trigger, timeout);
+    }
+
+    private String awaitSavepoint(String jobId, String trigger, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);

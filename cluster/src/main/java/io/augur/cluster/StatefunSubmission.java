@@ -100,7 +100,7 @@ final class StatefunSubmission {
         return file;
     }
 
-    private static Path jar(ClusterMain.Parsed p) throws ClusterMain.UsageException {
+    static Path jar(ClusterMain.Parsed p) throws ClusterMain.UsageException {
         if (p.options().containsKey("jar")) {
             Path jar = Path.of(p.options().get("jar"));
             if (!Files.isRegularFile(jar)) {

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * on a real Flink 1.16.2 standalone cluster (a JobManager and a TaskManager process, {@code cluster
  * up --statefun}), submitted over REST with Augur's module.yaml ({@code statefun submit}), the
  * function server in a process of its own, a forked Kafka broker. Assessments go in on augur.risk;
- * the decisions come out on augur.decisions, committed (read_committed), once each; {@code cluster
- * down} leaves no process behind.
+ * the decisions come out on augur.decisions, committed (read_committed), once each, also across
+ * {@code statefun upgrade} (a savepoint, then resubmission from it); {@code cluster down} leaves no
+ * process behind.
  */
 class StatefunClusterIT {
 
@@ -166,6 +167,31 @@ class StatefunClusterIT {
             assertThat(got).extracting(EnforcementDecision::getSequence).containsExactly(1L, 2L);
             assertThat(got.get(1).getAction()).isEqualTo(EnforcementAction.THROTTLE);
             assertThat(got.get(1).getCpuCores()).isLessThan(got.get(0).getCpuCores());
+
+            // Upgrade: a savepoint, the job cancelled, the distribution run again from it.
+            String[] upgraded = run("statefun", "upgrade", "--dir", clusterDir.toString());
+            assertThat(upgraded[0]).startsWith("SAVEPOINT file:");
+            assertThat(upgraded[1]).startsWith("JOB RUNNING ");
+            String second = upgraded[1].substring("JOB RUNNING ".length());
+            assertThat(flink.restoredFrom(second))
+                    .hasValue(upgraded[0].substring("SAVEPOINT ".length()));
+            assertThat(flink.jobs())
+                    .extracting(FlinkRest.JobSummary::id, FlinkRest.JobSummary::state)
+                    .contains(
+                            org.assertj.core.groups.Tuple.tuple(job, "CANCELED"),
+                            org.assertj.core.groups.Tuple.tuple(second, "RUNNING"));
+
+            // High risk after the upgrade: the task's state (its decision sequence) and the
+            // ingress offsets came through the savepoint — decision 3, and 1 and 2 not again.
+            send(Topics.RISK, Fixtures.assessment(TASK, 0.8, Fixtures.T0.plusSeconds(6)));
+            decisions.awaitUntil(d -> forTask(d).size() >= 3, AWAIT);
+            phase("third decision committed after the upgrade");
+            got = forTask(decisions.drain(Duration.ofSeconds(3)));
+            assertThat(got)
+                    .as("one decision per assessment across the upgrade: %s", got)
+                    .extracting(EnforcementDecision::getDecisionId)
+                    .containsExactly(TASK + "/1", TASK + "/2", TASK + "/3");
+            assertThat(got.get(2).getAction()).isEqualTo(EnforcementAction.RESTRICT);
         }
 
         phase("decisions checked");
