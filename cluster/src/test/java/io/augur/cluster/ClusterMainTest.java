@@ -226,6 +226,31 @@ class ClusterMainTest {
     }
 
     @Test
+    void eachUpgradeCommandUpgradesItsOwnJobOnly(@TempDir Path dir) throws Exception {
+        Run none = run("statefun", "upgrade", "--dir", dir.toString(), "--jobmanager", "h:1");
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("no StateFun submission recorded in " + dir);
+
+        ClusterMain.record(
+                dir,
+                "j1",
+                List.of("--statefun.remote.module-name", "file:///m.yaml"),
+                1,
+                StatefunSubmission.ENTRY_CLASS);
+        Run profiler = run("upgrade", "--dir", dir.toString(), "--jobmanager", "h:1");
+        assertThat(profiler.code()).isEqualTo(1);
+        assertThat(profiler.err())
+                .contains("runs " + StatefunSubmission.ENTRY_CLASS, "./augur statefun upgrade");
+
+        ClusterMain.record(dir, "j2", List.of("--bootstrap", "k:1"), 1);
+        Run statefun = run("statefun", "upgrade", "--dir", dir.toString(), "--jobmanager", "h:1");
+        assertThat(statefun.code()).isEqualTo(1);
+        assertThat(statefun.err()).contains("statefun upgrade handles the StateFun job only");
+        assertThat(run("statefun", "upgrade", "--", "--bootstrap", "k:1").err())
+                .contains("takes no job arguments");
+    }
+
+    @Test
     void eachModuleGetsAFileOfItsOwnAndTheJobIsPointedAtIt(@TempDir Path dir) throws Exception {
         Path a = StatefunSubmission.writeModule(dir, "k1:9092", "http://f:8000/statefun");
         Path again = StatefunSubmission.writeModule(dir, "k1:9092", "http://f:8000/statefun");
