@@ -3,7 +3,6 @@ package io.augur.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,24 +68,29 @@ public final class FlinkRest {
         }
     }
 
-    /** Uploads a job jar; returns the id Flink gives it. */
+    /**
+     * Uploads a job jar; returns the id Flink gives it. The jar is streamed from disk (the StateFun
+     * distribution is 107 MB).
+     */
     public String uploadJar(Path jar) throws IOException {
         String boundary = "augur-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(
+        byte[] head =
                 ("--"
                                 + boundary
                                 + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
                                 + jar.getFileName()
                                 + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
-                        .getBytes(StandardCharsets.UTF_8));
-        body.write(Files.readAllBytes(jar));
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+                        .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         HttpRequest request =
                 HttpRequest.newBuilder(uri("/jars/upload"))
                         .timeout(Duration.ofMinutes(2))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .POST(
+                                HttpRequest.BodyPublishers.concat(
+                                        HttpRequest.BodyPublishers.ofByteArray(head),
+                                        HttpRequest.BodyPublishers.ofFile(jar),
+                                        HttpRequest.BodyPublishers.ofByteArray(tail)))
                         .build();
         JsonNode answer = send(request);
         String file = answer.path("filename").asText();
@@ -200,6 +203,25 @@ public final class FlinkRest {
         body.put("targetDirectory", targetDirectory.toUri().toString());
         body.put("drain", false);
         String trigger = post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
+        return awaitSavepoint(jobId, trigger, timeout);
+    }
+
+    /**
+     * Takes a savepoint and cancels the job once it is complete ({@code cancel-job}), for jobs
+     * whose sources cannot stop with a savepoint: StateFun 3.3's legacy Kafka consumer fails the
+     * stop ({@code Handover$ClosedException}) and the savepoint with it. Waits for the savepoint.
+     *
+     * @return the savepoint's location
+     */
+    public String cancelWithSavepoint(String jobId, Path targetDirectory, Duration timeout) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("target-directory", targetDirectory.toUri().toString());
+        body.put("cancel-job", true);
+        String trigger = post("/jobs/" + jobId + "/savepoints", body).path("request-id").asText();
+        return awaitSavepoint(jobId, trigger, timeout);
+    }
+
+    private String awaitSavepoint(String jobId, String trigger, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);

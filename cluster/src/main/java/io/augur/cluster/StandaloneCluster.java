@@ -3,6 +3,7 @@ package io.augur.cluster;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
@@ -19,8 +21,10 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 /**
  * A standalone Flink session cluster on this machine: one JobManager and one TaskManager process,
  * started from a classpath of Maven Central's Flink jars (there is no flink-dist there), each in a
- * session of its own so they outlive the command that started them. Their pids are kept in the
- * cluster's directory; {@link #stop} ends them.
+ * session of its own so they outlive the command that started them. The Flink is the classpath's:
+ * 2.2 (the cluster module's) or 1.16.2 for the StateFun distribution (statefun-dist's), as the
+ * spec's {@link ClusterSpec.Flavor} says. Their pids are kept in the cluster's directory; {@link
+ * #stop} ends them.
  */
 public final class StandaloneCluster {
 
@@ -110,7 +114,7 @@ public final class StandaloneCluster {
         Files.createDirectories(spec.logDir());
         Files.createDirectories(spec.savepointDir());
         Files.createDirectories(spec.dir().resolve("uploads"));
-        Files.writeString(spec.confDir().resolve("config.yaml"), spec.configYaml());
+        Files.writeString(spec.confDir().resolve(spec.flavor().configFile()), spec.configYaml());
         Files.writeString(spec.confDir().resolve("log4j.properties"), LOG4J);
         List<Process> started = new ArrayList<>();
         for (Role role : Role.values()) {
@@ -169,7 +173,12 @@ public final class StandaloneCluster {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> dynamic = new ArrayList<>();
-        if (role == Role.TASKMANAGER) {
+        if (role == Role.TASKMANAGER && spec.flavor() == ClusterSpec.Flavor.STATEFUN) {
+            // Another Flink version than this JVM's: its own BashJavaUtils sizes it.
+            List<String> resources = bashJavaUtils("GET_TM_RESOURCE_PARAMS");
+            command.addAll(split(resources.get(0)));
+            dynamic.addAll(split(resources.get(1)));
+        } else if (role == Role.TASKMANAGER) {
             // What Flink's scripts compute with BashJavaUtils: the TaskManager's memory pools and
             // CPU as dynamic properties, and JVM sizes that match them.
             TaskExecutorProcessSpec resources =
@@ -198,6 +207,59 @@ public final class StandaloneCluster {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
     }
+
+    /**
+     * Runs the cluster's own {@code BashJavaUtils} (what Flink's {@code taskmanager.sh} runs) on
+     * its configuration and returns its result lines: for {@code GET_TM_RESOURCE_PARAMS} the JVM
+     * parameters, then the dynamic properties of the memory pools.
+     */
+    private List<String> bashJavaUtils(String command) throws IOException {
+        List<String> cmd =
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m",
+                        "-cp",
+                        classpath,
+                        "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                        command,
+                        "--configDir",
+                        spec.confDir().toString());
+        Process p =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("BashJavaUtils " + command + " did not finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IllegalStateException("interrupted", e);
+        }
+        List<String> results =
+                out.lines()
+                        .filter(l -> l.startsWith(BASH_JAVA_UTILS_RESULT))
+                        .map(l -> l.substring(BASH_JAVA_UTILS_RESULT.length()))
+                        .toList();
+        if (p.exitValue() != 0 || results.size() < 2) {
+            throw new IllegalStateException(
+                    "cannot size the taskmanager from "
+                            + spec.confDir().resolve(spec.flavor().configFile())
+                            + " (BashJavaUtils "
+                            + command
+                            + " exited with "
+                            + p.exitValue()
+                            + "):\n"
+                            + out.strip());
+        }
+        return results;
+    }
+
+    private static final String BASH_JAVA_UTILS_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
 
     private static List<String> split(String args) {
         return List.of(args.trim().split("\\s+"));

@@ -10,7 +10,8 @@ import java.util.List;
  * The StateFun remote module (module.yaml) of Augur: the HTTP endpoint of the {@code augur.fn/*}
  * functions, one Kafka ingress for the task, risk, anomaly, ack and verdict topics, and
  * exactly-once Kafka egresses for decisions, dead letters and security events. The runtime points
- * {@code statefun.remote.module-name} at the written file.
+ * {@code statefun.remote.module-name} at the written file; so does {@code ./augur statefun submit}
+ * (cluster module) for the official StateFun distribution on a Flink 1.16 cluster.
  */
 public final class ModuleDefinition {
 
@@ -45,6 +46,16 @@ public final class ModuleDefinition {
 
     /** The module.yaml text for these options. */
     public static String render(RuntimeOptions options) {
+        return render(options.bootstrap(), options.functionsUrl());
+    }
+
+    /**
+     * The module.yaml text for a Kafka cluster and a function endpoint.
+     *
+     * @param bootstrap Kafka bootstrap servers (HOST:PORT[,HOST:PORT...])
+     * @param functionsUrl the remote functions' request-reply URL
+     */
+    public static String render(String bootstrap, String functionsUrl) {
         StringBuilder yaml = new StringBuilder();
         yaml.append("kind: io.statefun.endpoints.v2/http\n")
                 .append("spec:\n")
@@ -52,7 +63,7 @@ public final class ModuleDefinition {
                 .append(FUNCTIONS)
                 .append('\n')
                 .append("  urlPathTemplate: ")
-                .append(options.functionsUrl())
+                .append(functionsUrl)
                 .append('\n')
                 .append("---\n")
                 .append("kind: io.statefun.kafka.v1/ingress\n")
@@ -61,7 +72,7 @@ public final class ModuleDefinition {
                 .append(INGRESS_ID)
                 .append('\n')
                 .append("  address: ")
-                .append(options.bootstrap())
+                .append(bootstrap)
                 .append('\n')
                 .append("  consumerGroupId: ")
                 .append(CONSUMER_GROUP)
@@ -85,13 +96,13 @@ public final class ModuleDefinition {
                     .append(TASK_FUNCTION)
                     .append('\n');
         }
-        egress(yaml, DECISIONS_EGRESS, options);
-        egress(yaml, DLQ_EGRESS, options);
-        egress(yaml, SECURITY_EGRESS, options);
+        egress(yaml, DECISIONS_EGRESS, bootstrap);
+        egress(yaml, DLQ_EGRESS, bootstrap);
+        egress(yaml, SECURITY_EGRESS, bootstrap);
         return yaml.toString();
     }
 
-    private static void egress(StringBuilder yaml, String id, RuntimeOptions options) {
+    private static void egress(StringBuilder yaml, String id, String bootstrap) {
         yaml.append("---\n")
                 .append("kind: io.statefun.kafka.v1/egress\n")
                 .append("spec:\n")
@@ -99,7 +110,7 @@ public final class ModuleDefinition {
                 .append(id)
                 .append('\n')
                 .append("  address: ")
-                .append(options.bootstrap())
+                .append(bootstrap)
                 .append('\n')
                 .append("  deliverySemantic:\n")
                 .append("    type: exactly-once\n")
