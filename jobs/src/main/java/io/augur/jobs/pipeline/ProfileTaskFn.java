@@ -38,6 +38,10 @@ import org.apache.flink.util.OutputTag;
  *       unknownGrace} of event time (launcher and collector race, and the topics are read
  *       independently); then it becomes a dead letter {@code validation.UNKNOWN_TASK}, counted.
  *       With {@code acceptUnknown} it is profiled at once under the labels its samples carry.
+ *   <li>Both waits also end after twice their duration of processing time ({@link
+ *       #WALL_CLOCK_FACTOR}), should event time stall: the watermark only moves while samples come,
+ *       and at parallelism 2 Flink's idleness handling was seen to leave an event-time timer
+ *       unfired after a quiet spell (jobs/README, "parallelism 2").
  *   <li>{@code endLinger} of event time after the task's ENDED event its profile, pending windows
  *       and timers are cleared and an end marker ({@link ForecastRequest#ended}) goes downstream so
  *       that {@link ScoreTaskFn} clears the task's state too. A tombstone of the registration stays
@@ -52,7 +56,13 @@ import org.apache.flink.util.OutputTag;
  */
 public final class ProfileTaskFn
         extends KeyedCoProcessFunction<String, WindowSummary, TaskEvent, ForecastRequest> {
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
+
+    /**
+     * The grace and the linger end after this many times their duration of processing time when
+     * event time has not ended them first.
+     */
+    public static final int WALL_CLOCK_FACTOR = 2;
 
     /** Name of this component in dead letters. */
     public static final String COMPONENT = "jobs.BehaviorProfilerJob.ProfileTaskFn";
@@ -158,9 +168,12 @@ public final class ProfileTaskFn
             if (registry.acceptUnknown()) {
                 profile(w, null, out);
             } else {
+                long grace = registry.unknownGrace().toMillis();
+                long now = ctx.timerService().currentProcessingTime();
+                w.pendingSinceMs = now;
                 pending.add(w);
-                ctx.timerService()
-                        .registerEventTimeTimer(w.windowEndMs + registry.unknownGrace().toMillis());
+                ctx.timerService().registerEventTimeTimer(w.windowEndMs + grace);
+                ctx.timerService().registerProcessingTimeTimer(now + WALL_CLOCK_FACTOR * grace);
             }
             return;
         }
@@ -201,8 +214,11 @@ public final class ProfileTaskFn
                 reg = TaskRegistration.of(e);
             }
             reg.endedAtMs = e.getTimestamp().toEpochMilli();
+            long linger = registry.endLinger().toMillis();
+            reg.endSeenAtMs = ctx.timerService().currentProcessingTime();
+            ctx.timerService().registerEventTimeTimer(reg.endedAtMs + linger);
             ctx.timerService()
-                    .registerEventTimeTimer(reg.endedAtMs + registry.endLinger().toMillis());
+                    .registerProcessingTimeTimer(reg.endSeenAtMs + WALL_CLOCK_FACTOR * linger);
         }
         registration.update(reg);
         List<WindowSummary> waiting = waiting();
@@ -215,12 +231,18 @@ public final class ProfileTaskFn
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ForecastRequest> out)
             throws Exception {
+        // Either clock may end a wait: event time as specified, processing time as the fallback.
+        boolean eventTimer =
+                ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.EVENT_TIME;
+        long eventNow = eventTimer ? timestamp : ctx.timerService().currentWatermark();
+        long wallNow = ctx.timerService().currentProcessingTime();
         List<WindowSummary> waiting = waiting();
         if (!waiting.isEmpty()) {
             List<WindowSummary> keep = new ArrayList<>();
             long grace = registry.unknownGrace().toMillis();
             for (WindowSummary w : waiting) {
-                if (w.windowEndMs + grace <= timestamp) {
+                if (w.windowEndMs + grace <= eventNow
+                        || w.pendingSinceMs + WALL_CLOCK_FACTOR * grace <= wallNow) {
                     unknownWindows.inc();
                     ctx.output(
                             DEAD_LETTERS,
@@ -248,10 +270,12 @@ public final class ProfileTaskFn
             pending.update(keep);
         }
         TaskRegistration reg = registration.value();
+        long linger = registry.endLinger().toMillis();
         if (reg != null
                 && !reg.closed
                 && reg.endedAtMs != TaskRegistration.RUNNING
-                && timestamp >= reg.endedAtMs + registry.endLinger().toMillis()) {
+                && (eventNow >= reg.endedAtMs + linger
+                        || reg.endSeenAtMs + WALL_CLOCK_FACTOR * linger <= wallNow)) {
             profile.clear();
             pending.clear();
             reg.closed = true;
@@ -263,7 +287,7 @@ public final class ProfileTaskFn
             end.nodeId = reg.nodeId;
             end.role = reg.role;
             end.ended = true;
-            end.windowEndMs = timestamp;
+            end.windowEndMs = Math.max(eventNow, reg.endedAtMs + linger);
             end.newestSampleMs = reg.endedAtMs;
             out.collect(end);
         }

@@ -19,6 +19,9 @@ public class TaskRegistration {
     /** When the task ended (its ENDED event's timestamp), or {@link #RUNNING}. */
     public long endedAtMs = RUNNING;
 
+    /** Processing time (epoch ms) at which the ENDED event was seen; 0 before. */
+    public long endSeenAtMs;
+
     /** The task ended and its state was cleared: what is left is this tombstone. */
     public boolean closed;
 

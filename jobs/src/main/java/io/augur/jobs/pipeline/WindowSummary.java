@@ -21,5 +21,11 @@ public class WindowSummary {
 
     public int samples;
 
+    /**
+     * Processing time (epoch ms) at which the window began to wait for its task's registration in
+     * {@link ProfileTaskFn}; 0 when it does not wait.
+     */
+    public long pendingSinceMs;
+
     public WindowSummary() {}
 }

@@ -299,6 +299,47 @@ class ProfileTaskFnTest {
     }
 
     @Test
+    void whenEventTimeStallsAGhostsWindowsBecomeDeadLettersAfterTwiceTheGraceOfProcessingTime()
+            throws Exception {
+        start();
+        profile.setProcessingTime(1_000);
+        feedSeconds("ghost", 0, 6, 0.3);
+        watermark(6000 - 1);
+        // No sample comes any more: the watermark stays where it is.
+
+        profile.setProcessingTime(1_000 + ProfileTaskFn.WALL_CLOCK_FACTOR * GRACE_MS - 1);
+        assertThat(deadLetters()).isEmpty();
+
+        profile.setProcessingTime(1_000 + ProfileTaskFn.WALL_CLOCK_FACTOR * GRACE_MS);
+        assertThat(deadLetters())
+                .hasSize(3)
+                .allSatisfy(d -> assertThat(d.getErrorType()).isEqualTo("validation.UNKNOWN_TASK"));
+        assertThat(profile.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void whenEventTimeStallsAnEndedTaskIsClearedAfterTwiceTheLingerOfProcessingTime()
+            throws Exception {
+        start();
+        profile.setProcessingTime(500);
+        event(started("t", 0));
+        feedSeconds("t", 0, 10, 0.3);
+        event(ended("t", 9));
+        watermark(10_000 - 1);
+        assertThat(requests()).extracting(r -> r.windowEndMs - T0).contains(10_000L);
+
+        profile.setProcessingTime(500 + ProfileTaskFn.WALL_CLOCK_FACTOR * LINGER_MS - 1);
+        assertThat(profile.extractOutputValues()).noneMatch(r -> r.ended);
+
+        profile.setProcessingTime(500 + ProfileTaskFn.WALL_CLOCK_FACTOR * LINGER_MS);
+        List<ForecastRequest> all = profile.extractOutputValues();
+        ForecastRequest marker = all.get(all.size() - 1);
+        assertThat(marker.ended).isTrue();
+        assertThat(marker.windowEndMs).isEqualTo(T0 + 9000 + LINGER_MS);
+        assertThat(profile.numKeyedStateEntries()).isEqualTo(1); // the tombstone
+    }
+
+    @Test
     void withUnknownTasksAcceptedTheSamplesLabelsAreUsed() throws Exception {
         Configuration c = ewma();
         c.set(ProfilerOptions.UNKNOWN_TASKS, "accept");
