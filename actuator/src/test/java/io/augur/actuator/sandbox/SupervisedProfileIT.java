@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SupervisedProfileStore}, the enforcer's path, its calls are denied at once; loosened back, let
  * through again; a dead supervisor fails them with ENOSYS; the supervisor ends with the task.
  */
-class SupervisedProfileIT {
+public class SupervisedProfileIT {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final String ROOT = "augur-scp-it-" + UUID.randomUUID().toString().substring(0, 8);
     static TaskCgroups cgroups;
@@ -42,7 +42,7 @@ class SupervisedProfileIT {
      * The task: tries {@code unshare -U true} (denied by restricted, allowed by default) once per
      * trigger file, and an ordinary call each time; says what happened on stdout.
      */
-    static final String TASK =
+    public static final String TASK =
             """
             echo "STATE FILES SEEN $(ls -A /run/augur/seccomp 2>/dev/null | wc -l)"
             n=0
