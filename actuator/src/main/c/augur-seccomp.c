@@ -224,6 +224,12 @@ static int receive_listener(const char *socket_path) {
 }
 
 static int supervise(const char *socket_path, const char *table_path, const char *state_path) {
+    /* A terminal's Ctrl-C reaches the launcher's process group, this process included: the
+     * launcher forwards it to the task; the supervisor must stay for as long as the task. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN); /* a shim gone before the receipt: write fails, no signal */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
     if (getppid() == 1) fail("the launcher is gone");
     load_table(table_path);

@@ -44,6 +44,7 @@ public class SupervisedProfileIT {
      */
     public static final String TASK =
             """
+            trap 'echo INTERRUPTED' INT
             echo "STATE FILES SEEN $(ls -A /run/augur/seccomp 2>/dev/null | wc -l)"
             n=0
             for go in "$@"; do
@@ -206,6 +207,30 @@ public class SupervisedProfileIT {
 
         assertThat(step(p, task, 1))
                 .isEqualTo("UNSHARE1 unshare: unshare failed: Function not implemented");
+        assertThat(exitStatus(p)).as(p.tail()).isZero();
+        assertNothingLeft(task, p);
+    }
+
+    @Test
+    void aCtrlCToTheLaunchersProcessGroupLeavesTheSupervisorAnswering() throws Exception {
+        String task = taskId("ctrlc");
+        JavaProcess p = launch(task, "default", 1);
+        Await.until("supervisor running", TIMEOUT, () -> supervisors(task).size() == 1);
+        p.awaitLogLine(l -> l.startsWith("STATE FILES SEEN"), TIMEOUT);
+        // What a terminal does on Ctrl-C: SIGINT to the launcher's whole process group (the
+        // launcher runs in a session of its own here), which holds the supervisor too.
+        assertThat(
+                        new ProcessBuilder("kill", "-INT", "--", "-" + p.pid())
+                                .inheritIO()
+                                .start()
+                                .waitFor())
+                .isZero();
+        p.awaitLogLine("INTERRUPTED"::equals, TIMEOUT); // forwarded to the command, which goes on
+        assertThat(supervisors(task)).hasSize(1);
+
+        store.apply(task, "restricted");
+        assertThat(step(p, task, 1))
+                .isEqualTo("UNSHARE1 unshare: unshare failed: Operation not permitted");
         assertThat(exitStatus(p)).as(p.tail()).isZero();
         assertNothingLeft(task, p);
     }
