@@ -10,7 +10,8 @@
  *       fails (the command never runs unsupervised), 127 when COMMAND cannot be executed.
  *
  *   augur-seccomp supervise SOCKET TABLE STATE
- *       Runs outside the sandbox. Binds SOCKET, prints "READY" on stdout, takes one listener fd, then
+ *       Runs outside the sandbox. Binds SOCKET, prints "READY" on stdout, takes one listener fd (then
+ *       prints "SUPERVISING"), then
  *       answers each notification: CONTINUE when the profile named in the file STATE lets the call
  *       through, else what TABLE says that profile does with it (EPERM, or SIGKILL of the caller's
  *       process then EPERM). TABLE has one line per profile: NAME then NR:E / NR:K tokens. A missing or
@@ -218,6 +219,9 @@ static int receive_listener(const char *socket_path) {
     snprintf(link, sizeof link, "/proc/self/fd/%d", listener);
     if (readlink(link, target, sizeof target - 1) < 0 || strcmp(target, "anon_inode:seccomp notify") != 0)
         fail("the fd received is not a seccomp listener");
+    /* Tell the launcher before the shim (receipt) lets the command start. */
+    printf("SUPERVISING\n");
+    fflush(stdout);
     if (write(conn, "K", 1) != 1) die("send receipt");
     close(conn);
     return listener;

@@ -306,9 +306,9 @@ public final class SandboxRun {
         }
         SeccompSupervisor s = supervisor;
         if (s != null) {
-            // The task's processes are gone (its cgroup was emptied): the supervisor ends by
-            // itself.
-            if (!s.awaitExit(SUPERVISOR_EXIT)) {
+            // The task's processes are gone (its cgroup was emptied): a supervisor holding the
+            // listener ends by itself; one still waiting for it (the command never started) not.
+            if (s.supervising() && !s.awaitExit(SUPERVISOR_EXIT)) {
                 LOG.warn(
                         "task {}: the seccomp supervisor (pid {}) outlived the task: killed",
                         o.taskId(),

@@ -36,6 +36,7 @@ final class SeccompSupervisor implements AutoCloseable {
     static final String HELPER_PROPERTY = "augur.seccomp.helper";
 
     private final Process process;
+    private volatile boolean supervising;
 
     private SeccompSupervisor(Process process) {
         this.process = process;
@@ -109,6 +110,18 @@ final class SeccompSupervisor implements AutoCloseable {
         try {
             String first = line.get(ready.toMillis(), TimeUnit.MILLISECONDS);
             if ("READY".equals(first)) {
+                Thread took =
+                        new Thread(
+                                () -> {
+                                    try {
+                                        s.supervising = "SUPERVISING".equals(out.readLine());
+                                    } catch (IOException e) {
+                                        // ended without a listener
+                                    }
+                                },
+                                "augur-seccomp-" + taskId + "-stdout");
+                took.setDaemon(true);
+                took.start();
                 return s;
             }
         } catch (TimeoutException | ExecutionException e) {
@@ -135,6 +148,11 @@ final class SeccompSupervisor implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("supervisor stderr closed", e);
         }
+    }
+
+    /** Whether it holds the task's listener (false when the task never got as far). */
+    boolean supervising() {
+        return supervising;
     }
 
     long pid() {
