@@ -3,15 +3,19 @@ package io.augur.actuator;
 import io.augur.actuator.net.NetworkCommandException;
 import io.augur.actuator.net.NetworkEffector;
 import io.augur.actuator.net.NetworkPolicy;
+import io.augur.actuator.sandbox.ProfileInForce;
+import io.augur.actuator.sandbox.SandboxProfileEffector;
 import io.augur.schema.AckOutcome;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.DeadLetters;
 import io.augur.schema.EnforcedControls;
 import io.augur.schema.EnforcementAck;
+import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.ResourceUsage;
 import io.augur.schema.TaskEnforcementState;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +37,7 @@ public final class Enforcer {
     public static final String COMPONENT = "enforcer";
 
     private final NetworkEffector network;
+    private final SandboxProfileEffector sandbox;
 
     /** Where a decision was read from, for the journal and dead letters. */
     public record Source(String topic, int partition, long offset, byte[] key, byte[] value) {}
@@ -66,6 +71,22 @@ public final class Enforcer {
             NetworkEffector network,
             AppliedJournal journal,
             Clock clock) {
+        this(validator, ledger, effector, network, SandboxProfileEffector.NONE, journal, clock);
+    }
+
+    /**
+     * @param sandbox the seccomp profiles of tasks started under supervision (by {@code ./augur
+     *     run}); other tasks keep the profile they were launched with
+     */
+    public Enforcer(
+            DecisionValidator validator,
+            DecisionLedger ledger,
+            ResourceEffector effector,
+            NetworkEffector network,
+            SandboxProfileEffector sandbox,
+            AppliedJournal journal,
+            Clock clock) {
+        this.sandbox = sandbox;
         this.validator = validator;
         this.ledger = ledger;
         this.effector = effector;
@@ -97,6 +118,33 @@ public final class Enforcer {
         }
         network.apply(taskId, wanted);
         return Optional.of(network.read(taskId));
+    }
+
+    /**
+     * Puts the decision's sandbox profile in force on a supervised task (tighter or looser, never
+     * below its launch profile). Not for TERMINATE (nothing runs any more) nor SPLIT (its limits
+     * are for the split-off subtree, the profile is the whole task's). Empty when the task is not
+     * supervised.
+     *
+     * @throws EnforcementFailure when the task's supervisor does not know the profile or its state
+     *     cannot be written
+     */
+    private Optional<ProfileInForce> applySandboxProfile(EnforcementDecision d)
+            throws EnforcementFailure {
+        String taskId = d.getTaskId();
+        if (d.getAction() == EnforcementAction.TERMINATE) {
+            return Optional.empty();
+        }
+        if (d.getAction() == EnforcementAction.SPLIT || !sandbox.supervised(taskId)) {
+            return sandbox.read(taskId);
+        }
+        try {
+            ProfileInForce p = sandbox.apply(taskId, d.getSandboxProfile());
+            LOG.info("{}: {}", d.getDecisionId(), p.describe());
+            return Optional.of(p);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new EnforcementFailure("sandbox profile: " + e.getMessage(), e);
+        }
     }
 
     public Outcome handle(EnforcementDecision d, Source source) {
@@ -203,6 +251,15 @@ public final class Enforcer {
                         note = "released from quarantine: thawed";
                     }
                 }
+            }
+            Optional<ProfileInForce> profile = applySandboxProfile(d);
+            if (profile.isPresent()) {
+                // The ack has no field for it (schemas unchanged): its reason says what is in
+                // force.
+                note =
+                        note == null
+                                ? profile.get().describe()
+                                : note + "; " + profile.get().describe();
             }
             Optional<NetworkPolicy> net = applyNetwork(d, after);
             if (net.isPresent()) {

@@ -1,5 +1,6 @@
 package io.augur.actuator;
 
+import io.augur.actuator.sandbox.SupervisedProfileStore;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
@@ -65,6 +66,9 @@ public final class EnforcerMain {
                             // Tasks started by ./augur run have a network of their own: on, off,
                             // shaped as decided; the others keep the host's, uncontrolled.
                             new io.augur.actuator.net.LinuxNetworkEffector(),
+                            // Tasks ./augur run launched under supervision can change seccomp
+                            // profile while they run; the others keep their launch profile.
+                            new SupervisedProfileStore(SupervisedProfileStore.DEFAULT_DIR),
                             journal,
                             clock);
             // Before reading decisions: a restart must not leave a quarantined task thawed or a

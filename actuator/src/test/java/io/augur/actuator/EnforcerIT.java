@@ -453,6 +453,62 @@ class EnforcerIT {
     }
 
     @Test
+    void aRestrictedDecisionTightensTheSeccompProfileOfARunningAugurRunTask() throws Exception {
+        String node = "node-seccomp";
+        String taskId = "sandboxed-" + UUID.randomUUID().toString().substring(0, 6);
+        Path go1 = dir.resolve(taskId + ".go1");
+        Path go2 = dir.resolve(taskId + ".go2");
+        io.augur.actuator.sandbox.SupervisedProfileStore store =
+                new io.augur.actuator.sandbox.SupervisedProfileStore(
+                        io.augur.actuator.sandbox.SupervisedProfileStore.DEFAULT_DIR);
+        JavaProcess task =
+                JavaProcess.builder("actuator", io.augur.actuator.sandbox.RunMain.class.getName())
+                        .name("run-" + taskId)
+                        .log(dir.resolve("run-" + taskId + ".log"))
+                        .args(
+                                "--task",
+                                taskId,
+                                "--cgroup-root",
+                                ROOT,
+                                "--profile",
+                                "default",
+                                "--",
+                                "sh",
+                                "-c",
+                                io.augur.actuator.sandbox.SupervisedProfileIT.TASK,
+                                "augur-task",
+                                go1.toString(),
+                                go2.toString())
+                        .start();
+        enforcers.add(task);
+        task.awaitLogLine(l -> l.startsWith("STATE FILES SEEN"), ACK_TIMEOUT);
+        Files.writeString(go1, "");
+        assertThat(task.awaitLogLine(l -> l.startsWith("UNSHARE1 "), ACK_TIMEOUT))
+                .isEqualTo("UNSHARE1 ok");
+        startEnforcer(node);
+        try (TopicProbe<EnforcementAck> acks =
+                new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+            EnforcementDecision restrict = decision(node, taskId, 1, EnforcementAction.RESTRICT);
+            restrict.setSandboxProfile("restricted");
+            send(restrict);
+            EnforcementAck ack = awaitAck(acks, taskId + "#1", 1);
+            assertThat(ack.getOutcome()).as(ack.toString()).isEqualTo(AckOutcome.APPLIED);
+            assertThat(ack.getReason()).startsWith("sandbox profile restricted in force");
+            assertThat(ack.getApplied().getCpuCores()).isEqualTo(0.5);
+            assertThat(store.read(taskId).orElseThrow().effective()).isEqualTo("restricted");
+
+            Files.writeString(go2, "");
+            assertThat(task.awaitLogLine(l -> l.startsWith("UNSHARE2 "), ACK_TIMEOUT))
+                    .isEqualTo("UNSHARE2 unshare: unshare failed: Operation not permitted");
+            assertThat(task.awaitLogLine(l -> l.startsWith("ORDINARY2 "), ACK_TIMEOUT))
+                    .isEqualTo("ORDINARY2 ok");
+        }
+        assertThat(task.waitFor(ACK_TIMEOUT)).as(task.tail()).isTrue();
+        assertThat(task.process().exitValue()).as(task.tail()).isZero();
+        assertThat(store.supervised(taskId)).isFalse();
+    }
+
+    @Test
     void aTaskOnItsOwnNetworkIsCutByDecisionCutInQuarantineAndReleased() throws Exception {
         String node = "node-net";
         String taskId = "netted-" + UUID.randomUUID().toString().substring(0, 6);

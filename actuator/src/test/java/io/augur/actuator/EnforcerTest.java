@@ -195,6 +195,66 @@ class EnforcerTest {
     }
 
     @Test
+    void aSupervisedTaskIsTightenedAndLoosenedBackToItsLaunchProfileNeverBelow() {
+        var profiles = io.augur.actuator.sandbox.SandboxProfiles.shipped();
+        var sandbox = new io.augur.actuator.sandbox.InMemorySandboxProfileEffector();
+        sandbox.launched(
+                "task-1",
+                io.augur.actuator.sandbox.ProfileSupervision.of(
+                        profiles, profiles.get("monitored")));
+        Enforcer e =
+                new Enforcer(
+                        new DecisionValidator(new NodeBounds(2, 8L << 30)),
+                        DecisionLedger.restore(journal.replay()),
+                        effector,
+                        io.augur.actuator.net.NetworkEffector.NONE,
+                        sandbox,
+                        journal,
+                        clock);
+
+        EnforcementDecision tighten = decision(1, EnforcementAction.RESTRICT);
+        tighten.setSandboxProfile("restricted");
+        Enforcer.Outcome t = handle(e, tighten);
+        assertThat(t.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(t.ack().getReason()).startsWith("sandbox profile restricted in force");
+        assertThat(sandbox.read("task-1").orElseThrow().effective()).isEqualTo("restricted");
+
+        // A split is for the split-off subtree: the whole task's profile stays.
+        EnforcementDecision split = decision(2, EnforcementAction.SPLIT);
+        split.setSandboxProfile("monitored");
+        split.setSplitPid(4242L);
+        effector.addProcess("task-1", 4242, 1);
+        handle(e, split);
+        assertThat(sandbox.read("task-1").orElseThrow().current()).isEqualTo("restricted");
+
+        // Looser than the launch profile: the launch filter stays in force.
+        EnforcementDecision loosen = decision(3, EnforcementAction.ALLOCATE);
+        loosen.setSandboxProfile("default");
+        Enforcer.Outcome l = handle(e, loosen);
+        assertThat(l.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(l.ack().getReason()).contains("launch profile monitored stays in force");
+        assertThat(sandbox.read("task-1").orElseThrow().effective()).isEqualTo("monitored");
+
+        EnforcementDecision unknown = decision(4, EnforcementAction.RESTRICT);
+        unknown.setSandboxProfile("paranoid");
+        Enforcer.Outcome u = handle(e, unknown);
+        assertThat(u.ack().getOutcome()).isEqualTo(AckOutcome.FAILED);
+        assertThat(u.ack().getReason())
+                .contains("sandbox profile:")
+                .contains("does not know profile 'paranoid'");
+        assertThat(sandbox.read("task-1").orElseThrow().current()).isEqualTo("default");
+    }
+
+    @Test
+    void anUnsupervisedTasksAckSaysNothingOfItsProfile() {
+        EnforcementDecision d = decision(1, EnforcementAction.RESTRICT);
+        d.setSandboxProfile("restricted");
+        Enforcer.Outcome o = handle(enforcer, d);
+        assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(o.ack().getReason()).isNull();
+    }
+
+    @Test
     void aTaskWithoutItsOwnNetworkKeepsTheHostsAndTheAckSaysNothingOfIt() {
         EnforcementDecision off = decision(1, EnforcementAction.RESTRICT);
         off.setNetworkEnabled(false);

@@ -25,13 +25,13 @@ public final class RunMain {
     }
 
     static int run(RunOptions o) {
-        SandboxProfile profile;
+        ProfileSupervision supervision;
         try {
             SandboxProfiles profiles =
                     o.profilesFile() == null
                             ? SandboxProfiles.shipped()
                             : SandboxProfiles.load(o.profilesFile());
-            profile = profiles.get(o.profile());
+            supervision = ProfileSupervision.of(profiles, profiles.get(o.profile()));
         } catch (IllegalArgumentException e) {
             System.err.println("augur run: " + e.getMessage());
             return 2;
@@ -47,7 +47,8 @@ public final class RunMain {
             run =
                     new SandboxRun(
                             o,
-                            profile,
+                            supervision,
+                            new SupervisedProfileStore(SupervisedProfileStore.DEFAULT_DIR),
                             cgroups,
                             networks,
                             new LinuxNetworkEffector(),

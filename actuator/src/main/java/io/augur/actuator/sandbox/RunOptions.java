@@ -82,8 +82,13 @@ public record RunOptions(
               --allow DEST,...       only these destinations (A.B.C.D[/N][:PORT], IPv4; a port
                                      means TCP and UDP to it); everything else the task sends is
                                      dropped; replies to connections opened towards it pass
-              --profile NAME         sandbox profile: default, monitored, restricted, or one of
-                                     --profiles (default: default)
+              --profile NAME         launch sandbox profile: default, monitored, restricted,
+                                     or one of --profiles (default: default). When another
+                                     profile denies more, the task also runs under a seccomp
+                                     supervisor
+                                     (augur-seccomp) so that the enforcer can move it to a
+                                     stricter profile while it runs, and back, never below
+                                     NAME (state in /run/augur/seccomp)
               --profiles FILE        sandbox profiles JSON instead of the shipped ones
               --bootstrap HOST:PORT  register the task on augur.tasks: STARTED before the
                                      command starts, ENDED after it ended (default: no Kafka)

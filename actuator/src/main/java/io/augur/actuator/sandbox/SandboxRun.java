@@ -37,11 +37,16 @@ public final class SandboxRun {
     /** Environment the command gets: its task id, its own address and the host end's. */
     public static final String ENV_TASK_ID = "AUGUR_TASK_ID";
 
+    private static final java.time.Duration SUPERVISOR_READY = java.time.Duration.ofSeconds(10);
+    private static final java.time.Duration SUPERVISOR_EXIT = java.time.Duration.ofSeconds(5);
+
     public static final String ENV_TASK_ADDRESS = "AUGUR_TASK_ADDRESS";
     public static final String ENV_HOST_ADDRESS = "AUGUR_HOST_ADDRESS";
 
     private final RunOptions o;
     private final SandboxProfile profile;
+    private final ProfileSupervision supervision;
+    private final SupervisedProfileStore store;
     private final TaskCgroups cgroups;
     private final TaskNetworks networks;
     private final NetworkEffector effector;
@@ -51,23 +56,42 @@ public final class SandboxRun {
     private final AtomicBoolean cleaned = new AtomicBoolean();
     private volatile Process process;
     private Path programFile;
+    private Path supervisionFile;
+    private Path supervisorSocket;
+    private volatile SeccompSupervisor supervisor;
     private volatile boolean registered;
     private volatile boolean owner;
 
+    /**
+     * @param supervision the launch profile and the supervision that lets the enforcer move the
+     *     running task to another profile (none when no profile denies more than the launch one)
+     * @param store where the supervision state lives, shared with the enforcer
+     */
     public SandboxRun(
             RunOptions o,
-            SandboxProfile profile,
+            ProfileSupervision supervision,
+            SupervisedProfileStore store,
             TaskCgroups cgroups,
             TaskNetworks networks,
             NetworkEffector effector,
             TaskRegistry registry,
             Clock clock) {
-        this(o, profile, cgroups, networks, effector, registry, clock, TaskClaim.DEFAULT_DIR);
+        this(
+                o,
+                supervision,
+                store,
+                cgroups,
+                networks,
+                effector,
+                registry,
+                clock,
+                TaskClaim.DEFAULT_DIR);
     }
 
     SandboxRun(
             RunOptions o,
-            SandboxProfile profile,
+            ProfileSupervision supervision,
+            SupervisedProfileStore store,
             TaskCgroups cgroups,
             TaskNetworks networks,
             NetworkEffector effector,
@@ -76,7 +100,9 @@ public final class SandboxRun {
             Path claimDir) {
         this.claimDir = claimDir;
         this.o = o;
-        this.profile = profile;
+        this.profile = supervision.launch();
+        this.supervision = supervision;
+        this.store = store;
         this.cgroups = cgroups;
         this.networks = networks;
         this.effector = effector;
@@ -151,6 +177,7 @@ public final class SandboxRun {
                 effector.apply(o.taskId(), o.network());
             }
             programFile = writeProgram(profile.program().bytes());
+            LaunchCommand.Supervised supervised = supervision.needed() ? supervise() : null;
             List<String> argv =
                     LaunchCommand.argv(
                             LaunchCommand.prefix(),
@@ -159,6 +186,7 @@ public final class SandboxRun {
                             net.namespace(),
                             bwrap,
                             programFile,
+                            supervised,
                             o.command());
             LOG.info(
                     "task {}: profile {}, {} (host {} / task {}), {}",
@@ -181,6 +209,52 @@ public final class SandboxRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SetupException("interrupted");
+        }
+    }
+
+    /**
+     * Writes the task's supervision state and filter and starts its supervisor, which waits for the
+     * filter's listener from {@code augur-seccomp exec} inside the sandbox.
+     */
+    private LaunchCommand.Supervised supervise() throws IOException {
+        Path helper =
+                SeccompSupervisor.helper()
+                        .orElseThrow(
+                                () ->
+                                        new SetupException(
+                                                "augur-seccomp is not built (actuator/target/native;"
+                                                        + " mvn package builds it with gcc) and -D"
+                                                        + SeccompSupervisor.HELPER_PROPERTY
+                                                        + " names none"));
+        store.prepare(o.taskId(), supervision);
+        supervisionFile = writeProgram(supervision.filter().bytes());
+        supervisorSocket = claimDir.resolve("seccomp-" + shortHash(o.taskId()) + ".sock");
+        supervisor =
+                SeccompSupervisor.start(
+                        helper,
+                        o.taskId(),
+                        supervisorSocket,
+                        store.tableFile(o.taskId()),
+                        store.stateFile(o.taskId()),
+                        SUPERVISOR_READY);
+        LOG.info(
+                "task {}: seccomp supervisor pid {} for {} call(s) beyond profile {}",
+                o.taskId(),
+                supervisor.pid(),
+                supervision.supervisedCalls().size(),
+                profile.name());
+        return new LaunchCommand.Supervised(helper, supervisionFile, supervisorSocket, store.dir());
+    }
+
+    /** 16 hex digits of SHA-256: a socket path stays under the kernel's 108 bytes for any id. */
+    private static String shortHash(String s) {
+        try {
+            byte[] d =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -228,6 +302,34 @@ public final class SandboxRun {
                 networks.destroy(o.taskId());
             } catch (RuntimeException e) {
                 failure = add(failure, e);
+            }
+        }
+        SeccompSupervisor s = supervisor;
+        if (s != null) {
+            // The task's processes are gone (its cgroup was emptied): a supervisor holding the
+            // listener ends by itself; one still waiting for it (the command never started) not.
+            if (s.supervising() && !s.awaitExit(SUPERVISOR_EXIT)) {
+                LOG.warn(
+                        "task {}: the seccomp supervisor (pid {}) outlived the task: killed",
+                        o.taskId(),
+                        s.pid());
+            }
+            s.close();
+        }
+        if (owner && supervision.needed()) {
+            try {
+                store.remove(o.taskId());
+            } catch (RuntimeException e) {
+                failure = add(failure, e);
+            }
+        }
+        for (Path f : new Path[] {supervisionFile, supervisorSocket}) {
+            if (f != null) {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove {}: {}", f, e.toString());
+                }
             }
         }
         if (programFile != null) {

@@ -35,6 +35,7 @@ public final class SeccompProgram {
     static final int SECCOMP_RET_KILL_PROCESS = 0x80000000;
     static final int SECCOMP_RET_ERRNO = 0x00050000;
     static final int SECCOMP_RET_ALLOW = 0x7fff0000;
+    static final int SECCOMP_RET_USER_NOTIF = 0x7fc00000;
     static final int EPERM = 1;
     static final int AUDIT_ARCH_X86_64 = 0xC000003E;
     static final int X32_SYSCALL_BIT = 0x40000000;

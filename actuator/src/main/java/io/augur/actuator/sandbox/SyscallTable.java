@@ -17,6 +17,7 @@ public final class SyscallTable {
                     Map.entry("socket", 41),
                     Map.entry("connect", 42),
                     Map.entry("accept", 43),
+                    Map.entry("sendmsg", 46),
                     Map.entry("bind", 49),
                     Map.entry("listen", 50),
                     Map.entry("socketpair", 53),

@@ -32,4 +32,29 @@ class LaunchCommandTest {
         assertThat(argv.subList(4, argv.size()))
                 .containsExactly("augur-task", "echo", "a b", "$HOME");
     }
+
+    @Test
+    void aSupervisedLaunchHidesTheStateAndRunsTheShimBeforeTheCommand() {
+        List<String> argv =
+                LaunchCommand.argv(
+                        List.of(),
+                        List.of(Path.of("/cg/cgroup.procs")),
+                        "ip",
+                        "ns",
+                        "bwrap",
+                        Path.of("/tmp/p.bpf"),
+                        new LaunchCommand.Supervised(
+                                Path.of("/opt/augur-seccomp"),
+                                Path.of("/tmp/n.bpf"),
+                                Path.of("/run/augur/tasks/s.sock"),
+                                Path.of("/run/augur/seccomp")),
+                        List.of("true"));
+        assertThat(argv.get(2))
+                .endsWith(
+                        "exec 'ip' netns exec 'ns' 'bwrap' --dev-bind / / --tmpfs"
+                                + " '/run/augur/seccomp' --die-with-parent --seccomp 3 --"
+                                + " '/opt/augur-seccomp' exec '/tmp/n.bpf'"
+                                + " '/run/augur/tasks/s.sock' -- \"$@\" 3< '/tmp/p.bpf'");
+        assertThat(argv.subList(3, argv.size())).containsExactly("augur-task", "true");
+    }
 }
