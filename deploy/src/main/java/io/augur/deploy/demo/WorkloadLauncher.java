@@ -40,6 +40,9 @@ public final class WorkloadLauncher implements AutoCloseable {
      */
     static final String LAUNCH_PROFILE = "default";
 
+    /** How long a launcher may take to put its task's first process in the task's cgroup. */
+    static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(60);
+
     /** How long a workload has to end after SIGTERM before its cgroup is killed. */
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
@@ -107,6 +110,7 @@ public final class WorkloadLauncher implements AutoCloseable {
         Running r = new Running(w, launcher);
         running.put(w.taskId(), r);
         launcher.process().onExit().thenRun(() -> ended(r));
+        awaitInCgroup(r);
         LOG.info(
                 "started {} ({}) as ./augur run {} (launcher pid {})",
                 w.taskId(),
@@ -114,6 +118,38 @@ public final class WorkloadLauncher implements AutoCloseable {
                 String.join(" ", args),
                 launcher.pid());
         return r;
+    }
+
+    /**
+     * Waits until the task's first process is in its cgroup: the launcher has registered the task
+     * and set up its cgroup and network (one task's launch at a time, so launchers do not compete
+     * for the CPU with each other and with the first seconds of the workloads already running).
+     *
+     * @throws IllegalStateException when the launcher exits first (e.g. a missing bubblewrap, the
+     *     broker away) or does not get there within {@link #LAUNCH_TIMEOUT}, with its log's tail
+     */
+    private void awaitInCgroup(Running r) {
+        String id = r.workload().taskId();
+        Instant deadline = clock.instant().plus(LAUNCH_TIMEOUT);
+        while (cgroups.find(id).map(g -> g.pids().isEmpty()).orElse(true)) {
+            if (!r.launcher().isAlive() || !clock.instant().isBefore(deadline)) {
+                String why =
+                        r.launcher().isAlive()
+                                ? "not in its cgroup after " + LAUNCH_TIMEOUT
+                                : "its launcher exited with " + r.launcher().process().exitValue();
+                r.launcher().kill();
+                throw new IllegalStateException(
+                        "cannot start "
+                                + id
+                                + ": "
+                                + why
+                                + "; log "
+                                + r.launcher().log()
+                                + ":\n"
+                                + r.launcher().tail());
+            }
+            r.launcher().waitFor(Duration.ofMillis(50));
+        }
     }
 
     /**
