@@ -7,6 +7,7 @@ import io.augur.cgroup.TaskIds;
 import io.augur.launch.Arguments;
 import io.augur.launch.CommandLine;
 import io.augur.launch.UsageException;
+import io.augur.schema.TrustLevel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
  * @param userId who owns the task (TaskEvent.userId; not a Unix user: the command runs as the
  *     launcher's user)
  * @param role the task's workload role (TaskEvent.role)
+ * @param baselineTrust the trust the launcher claims for the task (TaskEvent.baselineTrust; the
+ *     decision functions start it at the lower of this and what its user's record allows)
  * @param cpuCores CPU quota in cores, or null for none
  * @param memoryBytes memory limit, or null for none
  * @param pidsMax process limit, or null for none
@@ -40,6 +43,7 @@ public record RunOptions(
         String taskId,
         String userId,
         String role,
+        TrustLevel baselineTrust,
         Double cpuCores,
         Long memoryBytes,
         Long pidsMax,
@@ -54,8 +58,8 @@ public record RunOptions(
 
     public static final String USAGE =
             """
-            Usage: ./augur run --task ID [--user U] [--role R] [--cpu CORES] [--memory SIZE]
-                               [--pids N] [--network on|off|RATE] [--allow DEST,...]
+            Usage: ./augur run --task ID [--user U] [--role R] [--trust LEVEL] [--cpu CORES]
+                               [--memory SIZE] [--pids N] [--network on|off|RATE] [--allow DEST,...]
                                [--profile NAME] [--profiles FILE] [--bootstrap HOST:PORT]
                                [--cgroup-root NAME] [--cgroup-mount DIR] [--node ID]
                                -- COMMAND [ARG...]
@@ -73,6 +77,9 @@ public record RunOptions(
               --task ID              task id: [A-Za-z0-9][A-Za-z0-9._-]{0,127} (required)
               --user U               the task's owner, for its TaskEvents (default: local)
               --role R               the task's workload role, for its TaskEvents (default: default)
+              --trust LEVEL          the baseline trust its STARTED event claims: high, medium
+                                     or low (default: medium); the decision functions start
+                                     the task at the lower of this and its user's record
               --cpu CORES            CPU quota in cores, e.g. 0.5 (default: none)
               --memory SIZE          memory limit: bytes, or with K, M, G (x1024) (default: none)
               --pids N               most processes and threads at once (default: none)
@@ -113,6 +120,7 @@ public record RunOptions(
                     "task",
                     "user",
                     "role",
+                    "trust",
                     "cpu",
                     "memory",
                     "pids",
@@ -165,6 +173,18 @@ public record RunOptions(
         if (a.has("allow")) {
             network = network.withAllowList(allowList(a.get("allow")));
         }
+        String trust = a.getOrDefault("trust", "medium");
+        TrustLevel baselineTrust =
+                switch (trust.toLowerCase(Locale.ROOT)) {
+                    case "high" -> TrustLevel.HIGH;
+                    case "medium" -> TrustLevel.MEDIUM;
+                    case "low" -> TrustLevel.LOW;
+                    default ->
+                            throw UsageException.bad(
+                                    "--trust must be high, medium or low, got '"
+                                            + TaskIds.printable(trust)
+                                            + "'");
+                };
         String bootstrap = a.get("bootstrap");
         if (bootstrap != null && !bootstrap.matches("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*")) {
             throw UsageException.bad(
@@ -176,6 +196,7 @@ public record RunOptions(
                 task,
                 nonBlank(a, "user", "local"),
                 nonBlank(a, "role", "default"),
+                baselineTrust,
                 a.has("cpu") ? a.positiveDouble("cpu", 0) : null,
                 a.has("memory") ? size("memory", a.get("memory")) : null,
                 a.has("pids") ? a.longAtLeast("pids", 0, 1) : null,

@@ -11,7 +11,6 @@ import io.augur.cgroup.TaskCgroups;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.TaskEvent;
 import io.augur.schema.TaskEventType;
-import io.augur.schema.TrustLevel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -375,7 +374,7 @@ public final class SandboxRun {
                 .setNodeId(o.node())
                 .setRole(o.role())
                 .setSource("augur-run:" + o.command().get(0))
-                .setBaselineTrust(TrustLevel.MEDIUM)
+                .setBaselineTrust(o.baselineTrust())
                 .setInitialAllocation(limits.build())
                 .setType(type)
                 .setTimestamp(clock.instant())

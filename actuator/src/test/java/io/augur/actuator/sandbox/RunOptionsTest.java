@@ -7,6 +7,7 @@ import io.augur.actuator.net.Destination;
 import io.augur.actuator.net.NetworkPolicy;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.launch.UsageException;
+import io.augur.schema.TrustLevel;
 import org.junit.jupiter.api.Test;
 
 class RunOptionsTest {
@@ -29,6 +30,18 @@ class RunOptionsTest {
         assertThat(o.pidsMax()).isNull();
         assertThat(o.userId()).isEqualTo("local");
         assertThat(o.node()).isEqualTo("local");
+        assertThat(o.baselineTrust()).isEqualTo(TrustLevel.MEDIUM);
+    }
+
+    @Test
+    void trustIsTheBaselineTheStartedEventClaims() throws UsageException {
+        assertThat(parse("--task", "t", "--trust", "high", "--", "true").baselineTrust())
+                .isEqualTo(TrustLevel.HIGH);
+        assertThat(parse("--task", "t", "--trust", "LOW", "--", "true").baselineTrust())
+                .isEqualTo(TrustLevel.LOW);
+        assertThatThrownBy(() -> parse("--task", "t", "--trust", "total", "--", "true"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--trust must be high, medium or low, got 'total'");
     }
 
     @Test

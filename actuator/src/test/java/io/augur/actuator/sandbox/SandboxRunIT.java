@@ -14,6 +14,7 @@ import io.augur.launch.TopicProbe;
 import io.augur.schema.TaskEvent;
 import io.augur.schema.TaskEventType;
 import io.augur.schema.Topics;
+import io.augur.schema.TrustLevel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -389,6 +390,8 @@ class SandboxRunIT {
                                     "alice",
                                     "--role",
                                     "batch",
+                                    "--trust",
+                                    "high",
                                     "--node",
                                     "node-7",
                                     "--cpu",
@@ -417,6 +420,7 @@ class SandboxRunIT {
                 assertThat(started.getRole()).isEqualTo("batch");
                 assertThat(started.getNodeId()).isEqualTo("node-7");
                 assertThat(started.getSource()).isEqualTo("augur-run:true");
+                assertThat(started.getBaselineTrust()).isEqualTo(TrustLevel.HIGH);
                 assertThat(started.getInitialAllocation().getCpuCores()).isEqualTo(0.5);
                 assertThat(started.getInitialAllocation().getNetworkBandwidthBps())
                         .isEqualTo(2_000_000L);

@@ -69,6 +69,9 @@ public final class Demo implements AutoCloseable {
         }
     }
 
+    /** The processes a task may have at once, from its launch. */
+    static final long LAUNCH_PIDS = 512;
+
     /** The latest the JVM service starts after the others (normally: their first decisions). */
     static final Duration LATER_START_AT_MOST = Duration.ofSeconds(20);
 
@@ -80,6 +83,7 @@ public final class Demo implements AutoCloseable {
     private volatile LocalStack stack;
     private volatile WorkloadLauncher launcher;
     private volatile LoopObserver observer;
+    private volatile ExfiltrationSink sink;
     private volatile boolean closed;
 
     public Demo(Options options, PrintStream out, Clock clock) {
@@ -116,13 +120,21 @@ public final class Demo implements AutoCloseable {
                         config.agentSocket().toAbsolutePath());
         // The JVM service turns hostile a third of the run after it starts: calm calls, then the
         // attack.
+        // Its stolen data goes to a sink of the demo's on the host, across the task's veth pair,
+        // where the collector counts it as the task's own traffic.
+        sink = ExfiltrationSink.start();
         List<Workload> workloads =
                 Workload.defaultMix(
-                        runId, options.jvmService() ? options.duration().dividedBy(3) : null);
+                        runId,
+                        options.jvmService() ? options.duration().dividedBy(3) : null,
+                        "gateway:" + sink.port());
         ResourceLimits initial =
                 ResourceLimits.newBuilder()
                         .setCpuCores(1.0)
                         .setMemoryBytes(1L << 30)
+                        // A workload JVM has about 20 threads, the sample service a few more
+                        // plus its shell; the launcher's bubblewrap and shell count too.
+                        .setPidsMax(LAUNCH_PIDS)
                         .setNetworkEnabled(true)
                         .build();
         // The JVM service starts once the others have their first decision, so that its agent's
@@ -178,7 +190,9 @@ public final class Demo implements AutoCloseable {
                         observer.assessments(),
                         observer.decisions(),
                         observer.acks(),
-                        observer.invocations());
+                        observer.invocations(),
+                        observer.network(),
+                        sink.bytes());
         write(report, options.outDir().resolve("report.json"));
         out.println(
                 LiveTable.render(
@@ -197,6 +211,29 @@ public final class Demo implements AutoCloseable {
                             + t.topInvocations().stream()
                                     .map(n -> n.name() + " " + n.count())
                                     .collect(Collectors.joining(", ")));
+        }
+        for (DemoReport.TaskReport t : report.tasks()) {
+            out.println(
+                    "network of "
+                            + t.taskId()
+                            + " (its own namespace, "
+                            + t.networkSamples()
+                            + " of "
+                            + t.samples()
+                            + " samples): received "
+                            + t.netRxBytes()
+                            + " B, sent "
+                            + t.netTxBytes()
+                            + " B"
+                            + (t.networkCut() ? ", cut by the enforcer" : ""));
+        }
+        if (sink.connections() > 0) {
+            out.println(
+                    "exfiltration sink on the host: "
+                            + sink.bytes()
+                            + " B in "
+                            + sink.connections()
+                            + " connections");
         }
         out.println("report: " + options.outDir().resolve("report.json").toAbsolutePath());
         return report;
@@ -262,6 +299,13 @@ public final class Demo implements AutoCloseable {
                 observer.close();
             } catch (RuntimeException e) {
                 LOG.warn("closing observer: {}", e.toString());
+            }
+        }
+        if (sink != null) {
+            try {
+                sink.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the exfiltration sink: {}", e.toString());
             }
         }
         if (stack != null) {

@@ -18,13 +18,20 @@ public final class DemoMain {
             the enforcer and the collector on this machine, runs one benign and two hostile
             workloads (with --with-jvm-service also, once they have their first decision, a JVM
             order service whose method calls turn hostile a third of the run later: it runs
-            under the JVM agent, its resources stay calm), each in its own cgroup,
-            shows a live table of risk, actions, limits and
-            invocations, then stops everything and writes DIR/report.json. The collector traces
-            the workloads' system calls with strace and accepts JVM agents on
+            under the JVM agent, its resources stay calm), shows a live table of risk, actions,
+            limits and invocations, then stops everything and writes DIR/report.json.
+            Every workload is started as ./augur run starts a task (the sandbox launcher, one
+            per task): its own cgroup with launch limits (1 core, 1 GiB, 512 processes), its own
+            network namespace joined to the host by a veth pair (the collector counts the task's
+            own traffic; the enforcer's RESTRICT and QUARANTINE cut it), the default seccomp
+            profile under bubblewrap, STARTED/ENDED on augur.tasks. The JVM service streams what
+            it steals to a sink of the demo's on the host, across its veth. The collector traces
+            the workloads' system calls with strace when asked and accepts JVM agents on
             DIR/stack/agents.sock (augur.telemetry.invocations); the report counts each task's
-            invocations and lists its most frequent ones.
-            Needs root (it creates cgroups). Ctrl-C stops it cleanly.
+            invocations, lists its most frequent ones and sums its network counters.
+            Needs root (cgroups, namespaces) and ip, tc, nft, bwrap (./augur demo installs
+            them). Ctrl-C stops it cleanly: each task's launcher removes its cgroup, namespace
+            and veth.
 
               --duration SECONDS  how long the workloads run (default 90)
               --out DIR           output folder (default target/augur-demo)

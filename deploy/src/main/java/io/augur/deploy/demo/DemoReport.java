@@ -4,6 +4,7 @@ import io.augur.schema.AckOutcome;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
+import io.augur.schema.ResourceLimits;
 import io.augur.schema.RiskAssessment;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,13 +19,16 @@ import java.util.stream.Collectors;
 /**
  * What the demo saw, per task and for the loop as a whole, computed purely from the committed
  * records of augur.risk, augur.decisions and augur.acks and the tallies of each task's
- * augur.telemetry.invocations. Written as {@code report.json}.
+ * augur.telemetry.invocations and of the network counters of its augur.telemetry.resources. Written
+ * as {@code report.json}.
  *
  * @param durationSeconds how long the workloads ran
  * @param tasks one entry per workload
  * @param loopLatencyMs sample timestamp to ack, over every APPLIED ack
+ * @param sinkBytes bytes the demo's exfiltration sink on the host received from the tasks
  */
-public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency loopLatencyMs) {
+public record DemoReport(
+        long durationSeconds, List<TaskReport> tasks, Latency loopLatencyMs, long sinkBytes) {
 
     /** Actions that take something away from a task beyond proactive sizing. */
     public static final Set<EnforcementAction> RESTRICTING =
@@ -56,6 +60,14 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
      * @param topInvocations its {@link #TOP_INVOCATIONS} most frequent names, most frequent first
      * @param topInvocationsExact whether those counts are exact ({@link InvocationTally}: when a
      *     task used more names than are counted, they are upper bounds)
+     * @param samples its resource samples
+     * @param networkSamples those that carried the task's own network counters (it ran in a network
+     *     namespace of its own)
+     * @param netRxBytes bytes its namespace received, over those samples
+     * @param netTxBytes bytes its namespace sent
+     * @param networkAcks APPLIED acks that read the task's network back from the kernel (the
+     *     enforcer controls it; null fields for a task without a network of its own)
+     * @param networkCut whether an APPLIED ack read its network back as off (RESTRICT, QUARANTINE)
      */
     public record TaskReport(
             String taskId,
@@ -72,7 +84,13 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
             long invocations,
             Map<String, Long> invocationsByKind,
             List<InvocationTally.NameCount> topInvocations,
-            boolean topInvocationsExact) {}
+            boolean topInvocationsExact,
+            long samples,
+            long networkSamples,
+            long netRxBytes,
+            long netTxBytes,
+            long networkAcks,
+            boolean networkCut) {}
 
     /**
      * Latency percentiles in milliseconds (nearest rank); -1 when nothing was measured.
@@ -89,7 +107,9 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
             List<RiskAssessment> assessments,
             List<EnforcementDecision> decisions,
             List<EnforcementAck> acks,
-            Map<String, InvocationTally> invocations) {
+            Map<String, InvocationTally> invocations,
+            Map<String, NetworkTally> network,
+            long sinkBytes) {
         List<TaskReport> tasks = new ArrayList<>();
         for (Workload w : workloads) {
             String id = w.taskId();
@@ -112,6 +132,14 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
             Map<String, Long> actions = new TreeMap<>();
             myDecisions.forEach(d -> actions.merge(d.getAction().name(), 1L, Long::sum));
             InvocationTally calls = invocations.getOrDefault(id, new InvocationTally(1));
+            NetworkTally net = network.getOrDefault(id, new NetworkTally());
+            List<ResourceLimits> applied =
+                    acks.stream()
+                            .filter(a -> a.getTaskId().equals(id))
+                            .filter(a -> a.getOutcome() == AckOutcome.APPLIED)
+                            .map(EnforcementAck::getApplied)
+                            .filter(l -> l != null && l.getNetworkEnabled() != null)
+                            .toList();
             tasks.add(
                     new TaskReport(
                             id,
@@ -131,7 +159,13 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
                             calls.count(),
                             new TreeMap<>(calls.byKind()),
                             calls.top(TOP_INVOCATIONS),
-                            calls.exact()));
+                            calls.exact(),
+                            net.samples(),
+                            net.withNetwork(),
+                            net.rxBytes(),
+                            net.txBytes(),
+                            applied.size(),
+                            applied.stream().anyMatch(l -> !l.getNetworkEnabled())));
         }
         long[] latencies =
                 acks.stream()
@@ -145,8 +179,8 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
         return new DemoReport(
                 durationSeconds,
                 tasks,
-                new Latency(
-                        percentile(latencies, 50), percentile(latencies, 99), latencies.length));
+                new Latency(percentile(latencies, 50), percentile(latencies, 99), latencies.length),
+                sinkBytes);
     }
 
     /** Nearest-rank percentile of sorted values; -1 for none. */
@@ -187,6 +221,12 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
             }
             m.put("topInvocations", top);
             m.put("topInvocationsExact", t.topInvocationsExact());
+            m.put("samples", t.samples());
+            m.put("networkSamples", t.networkSamples());
+            m.put("netRxBytes", t.netRxBytes());
+            m.put("netTxBytes", t.netTxBytes());
+            m.put("networkAcks", t.networkAcks());
+            m.put("networkCut", t.networkCut());
             list.add(m);
         }
         root.put("tasks", list);
@@ -195,6 +235,7 @@ public record DemoReport(long durationSeconds, List<TaskReport> tasks, Latency l
         latency.put("p99", loopLatencyMs.p99());
         latency.put("count", loopLatencyMs.count());
         root.put("loopLatencyMs", latency);
+        root.put("sinkBytes", sinkBytes);
         return root;
     }
 }

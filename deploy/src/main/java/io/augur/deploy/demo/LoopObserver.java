@@ -4,6 +4,7 @@ import io.augur.launch.KafkaClients;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.InvocationEvent;
+import io.augur.schema.ResourceSample;
 import io.augur.schema.RiskAssessment;
 import io.augur.schema.SchemaDecodeException;
 import io.augur.schema.Topics;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the loop from outside, the way any Kafka consumer could: every committed assessment,
- * decision and ack ({@code read_committed}), and each task's invocations, which are only tallied
- * ({@link InvocationTally}: a traced task emits thousands a second). Not thread-safe: one thread
- * polls and reads.
+ * decision and ack ({@code read_committed}), each task's invocations, which are only tallied
+ * ({@link InvocationTally}: a traced task emits thousands a second), and each task's resource
+ * samples, of which only the network counters are summed ({@link NetworkTally}). Not thread-safe:
+ * one thread polls and reads.
  */
 public final class LoopObserver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopObserver.class);
@@ -39,6 +41,7 @@ public final class LoopObserver implements AutoCloseable {
     private final List<EnforcementDecision> decisions = new ArrayList<>();
     private final List<EnforcementAck> acks = new ArrayList<>();
     private final Map<String, InvocationTally> invocations = new HashMap<>();
+    private final Map<String, NetworkTally> network = new HashMap<>();
     private long invocationRecords;
     private long undecodable;
 
@@ -53,7 +56,8 @@ public final class LoopObserver implements AutoCloseable {
                         Topics.RISK.name(),
                         Topics.DECISIONS.name(),
                         Topics.ACKS.name(),
-                        Topics.INVOCATIONS.name())) {
+                        Topics.INVOCATIONS.name(),
+                        Topics.RESOURCES.name())) {
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
@@ -86,6 +90,13 @@ public final class LoopObserver implements AutoCloseable {
                                     e.getTaskId(), t -> new InvocationTally(NAMES_PER_TASK))
                             .add(e);
                     invocationRecords++;
+                } else if (r.topic().equals(Topics.RESOURCES.name())) {
+                    ResourceSample sample =
+                            Topics.RESOURCES
+                                    .codec()
+                                    .decode(r.value(), r.topic(), r.partition(), r.offset());
+                    network.computeIfAbsent(sample.getTaskId(), t -> new NetworkTally())
+                            .add(sample);
                 } else {
                     acks.add(
                             Topics.ACKS
@@ -114,6 +125,11 @@ public final class LoopObserver implements AutoCloseable {
     /** Each task's invocations so far, by task id. */
     public Map<String, InvocationTally> invocations() {
         return Collections.unmodifiableMap(invocations);
+    }
+
+    /** Each task's network counters from its resource samples so far, by task id. */
+    public Map<String, NetworkTally> network() {
+        return Collections.unmodifiableMap(network);
     }
 
     /** Invocation records read so far, every task's, duplicates included. */

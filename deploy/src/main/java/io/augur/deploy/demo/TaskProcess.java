@@ -14,7 +14,8 @@ import java.util.List;
  * Starts a workload main of this module the way a node runs a task: in a session of its own, inside
  * the task's cgroup from its first instruction (a shell joins every controller's group, then execs
  * the JVM, so the returned process is the workload's JVM itself), its output appended to a log.
- * Shared by the demo ({@link WorkloadLauncher}) and the recorder.
+ * Used by the recorder; the demo starts its workloads through the sandbox launcher ({@link
+ * WorkloadLauncher}) with the same {@link #javaCommand}.
  */
 public final class TaskProcess {
 
@@ -28,6 +29,23 @@ public final class TaskProcess {
                     "-Xshare:auto");
 
     private TaskProcess() {}
+
+    /**
+     * The command that runs {@code mainClass} (a class of this module) with {@code args} in a JVM
+     * of its own: this JVM's {@code java}, {@link #WORKLOAD_JVM}, then {@code jvmFlags}.
+     */
+    public static List<String> javaCommand(
+            String mainClass, List<String> args, List<String> jvmFlags) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(WORKLOAD_JVM);
+        command.addAll(jvmFlags);
+        command.add("-cp");
+        command.add(ModuleClasspath.of("deploy").split(File.pathSeparator)[0]);
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
 
     /**
      * Starts {@code mainClass} (a class of this module) with {@code args} inside {@code group}.
@@ -49,13 +67,7 @@ public final class TaskProcess {
         List<Path> procs = group.procsFiles();
         command.add(Integer.toString(procs.size()));
         procs.forEach(p -> command.add(p.toString()));
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(WORKLOAD_JVM);
-        command.addAll(jvmFlags);
-        command.add("-cp");
-        command.add(ModuleClasspath.of("deploy").split(File.pathSeparator)[0]);
-        command.add(mainClass);
-        command.addAll(args);
+        command.addAll(javaCommand(mainClass, args, jvmFlags));
         Files.createDirectories(log.toAbsolutePath().getParent());
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -51,9 +51,14 @@ public record Workload(
      * The demo's default mix and, with {@code shopTurnsHostileAfter} not null, the sample JVM
      * service ({@code OrderService}, role service, under the JVM agent) whose call pattern turns
      * hostile after that long: its resources stay those of a small service, only its method calls
-     * change (credentials read, directories listed, data streamed out, a shell run).
+     * change (credentials read, directories listed, data streamed out to {@code sink}, a shell
+     * run).
+     *
+     * @param sink where the service streams what it steals: {@code HOST:PORT}, {@code gateway:PORT}
+     *     (the host end of its own network) or {@code self}
      */
-    public static List<Workload> defaultMix(String runId, Duration shopTurnsHostileAfter) {
+    public static List<Workload> defaultMix(
+            String runId, Duration shopTurnsHostileAfter, String sink) {
         if (shopTurnsHostileAfter == null) {
             return defaultMix(runId);
         }
@@ -73,7 +78,9 @@ public record Workload(
                                                 "--rate",
                                                 "10",
                                                 "--turn-hostile-after",
-                                                Long.toString(shopTurnsHostileAfter.toSeconds())),
+                                                Long.toString(shopTurnsHostileAfter.toSeconds()),
+                                                "--sink",
+                                                sink),
                                         SHOP_PACKAGES)))
                 .toList();
     }

@@ -1,58 +1,81 @@
 package io.augur.deploy.demo;
 
-import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.launch.AugurHome;
-import io.augur.launch.KafkaClients;
+import io.augur.launch.JavaProcess;
 import io.augur.schema.ResourceLimits;
-import io.augur.schema.TaskEvent;
-import io.augur.schema.TaskEventType;
-import io.augur.schema.Topic;
-import io.augur.schema.Topics;
-import io.augur.schema.TrustLevel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts workloads the way a node runs tasks: each in its own cgroup (the process joins the cgroup
- * before it executes the workload, so not one instruction runs outside), registered on {@code
- * augur.tasks} first (STARTED) and deregistered when it ends (ENDED), whether it exits on its own
- * (e.g. killed by its memory limit) or is stopped.
+ * Starts every workload the way a node runs tasks: through the sandbox launcher ({@code ./augur
+ * run}, {@code io.augur.actuator.sandbox.RunMain}), each in a JVM of its own. The launcher
+ * registers the task on {@code augur.tasks} (STARTED before the workload's first instruction, ENDED
+ * after its cleanup), puts it in its own cgroup with the launch limits, its own network namespace
+ * joined to the host by a veth pair (so the collector counts the task's own traffic and the
+ * enforcer's network controls reach it) and under the {@value #LAUNCH_PROFILE} seccomp profile, and
+ * removes all of it when the workload ends, whether on its own (e.g. killed by its memory limit),
+ * by a TERMINATE decision or because the demo stops it.
  */
 public final class WorkloadLauncher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadLauncher.class);
 
+    /** The sandbox launcher's main class (module actuator). */
+    static final String RUN_MAIN = "io.augur.actuator.sandbox.RunMain";
+
+    /**
+     * The seccomp profile every demo task starts under: nothing is known of a task at launch, and
+     * the stricter profiles a policy's decisions name ({@code sandbox.medium.profile}) take effect
+     * only at a launch (a running task's filter cannot be tightened), which the demo does not redo.
+     */
+    static final String LAUNCH_PROFILE = "default";
+
+    /** How long a launcher may take to put its task's first process in the task's cgroup. */
+    static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(60);
+
+    /** How long a workload has to end after SIGTERM before its cgroup is killed. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    /** How long a launcher has to clean up once its workload is gone. */
+    static final Duration CLEANUP_GRACE = Duration.ofSeconds(30);
+
+    /** Keeps each launcher's JVM small: it only waits for its workload and cleans up. */
+    static final List<String> LAUNCHER_JVM =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k");
+
     private final TaskCgroups cgroups;
+    private final String bootstrap;
     private final String nodeId;
     private final Clock clock;
     private final Path logDir;
     private final Path agentSocket;
-    private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
-    /** A started workload. */
-    public record Running(Workload workload, Process process) {}
-
-    public WorkloadLauncher(
-            TaskCgroups cgroups, String bootstrap, String nodeId, Clock clock, Path logDir) {
-        this(cgroups, bootstrap, nodeId, clock, logDir, null);
-    }
+    /**
+     * A started workload.
+     *
+     * @param workload what runs
+     * @param launcher its sandbox launcher's process (the workload runs under it)
+     */
+    public record Running(Workload workload, JavaProcess launcher) {}
 
     /**
+     * @param cgroups the tasks' cgroup root (the launchers create the tasks' groups under it; the
+     *     demo kills a group whose workload ignores SIGTERM, e.g. one frozen by a QUARANTINE)
+     * @param bootstrap Kafka, for the launchers' TaskEvents
+     * @param nodeId the node the tasks run on
+     * @param logDir where each task's log goes ({@code TASK.log}: the launcher's and the workload's
+     *     output)
      * @param agentSocket the collector's socket for JVM agents: a workload with {@link
      *     Workload#agentPackages} starts under {@code agent/target/augur-agent.jar} sending there;
      *     null when no collector listens (such a workload is then refused)
@@ -65,40 +88,113 @@ public final class WorkloadLauncher implements AutoCloseable {
             Path logDir,
             Path agentSocket) {
         this.cgroups = cgroups;
+        this.bootstrap = bootstrap;
         this.nodeId = nodeId;
         this.clock = clock;
         this.logDir = logDir;
         this.agentSocket = agentSocket;
-        Properties props = KafkaClients.idempotentProducer(bootstrap);
-        // Registration must never hang the demo (e.g. stopping after the broker went away).
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-        this.producer = new KafkaProducer<>(props);
     }
 
+    /** Starts {@code w} with the launch limits {@code initial} (cpu, memory, pids, network). */
     public Running start(Workload w, ResourceLimits initial) {
-        List<String> jvmFlags = agentFlags(w);
-        publish(event(w, TaskEventType.STARTED, initial));
-        TaskCgroup group = cgroups.create(w.taskId());
-        try {
-            Process p =
-                    TaskProcess.start(
-                            group,
-                            w.mainClass(),
-                            w.args(),
-                            jvmFlags,
-                            logDir.resolve(w.taskId() + ".log"));
-            Running r = new Running(w, p);
-            running.put(w.taskId(), r);
-            p.onExit().thenRun(() -> ended(w, p));
-            LOG.info("started {} ({}) as pid {}", w.taskId(), w.scenario(), p.pid());
-            return r;
-        } catch (IOException e) {
-            cgroups.destroy(w.taskId());
-            publish(event(w, TaskEventType.ENDED, initial));
-            throw new UncheckedIOException("cannot start workload " + w.taskId(), e);
+        List<String> command = TaskProcess.javaCommand(w.mainClass(), w.args(), agentFlags(w));
+        List<String> args =
+                runArgs(w, initial, bootstrap, nodeId, cgroups.rootName(), LAUNCH_PROFILE, command);
+        JavaProcess.Builder b =
+                JavaProcess.builder("actuator", RUN_MAIN)
+                        .name(w.taskId())
+                        .args(args)
+                        .log(logDir.resolve(w.taskId() + ".log"));
+        LAUNCHER_JVM.forEach(b::jvmArg);
+        JavaProcess launcher = b.start();
+        Running r = new Running(w, launcher);
+        running.put(w.taskId(), r);
+        launcher.process().onExit().thenRun(() -> ended(r));
+        awaitInCgroup(r);
+        LOG.info(
+                "started {} ({}) as ./augur run {} (launcher pid {})",
+                w.taskId(),
+                w.scenario(),
+                String.join(" ", args),
+                launcher.pid());
+        return r;
+    }
+
+    /**
+     * Waits until the task's first process is in its cgroup: the launcher has registered the task
+     * and set up its cgroup and network (one task's launch at a time, so launchers do not compete
+     * for the CPU with each other and with the first seconds of the workloads already running).
+     *
+     * @throws IllegalStateException when the launcher exits first (e.g. a missing bubblewrap, the
+     *     broker away) or does not get there within {@link #LAUNCH_TIMEOUT}, with its log's tail
+     */
+    private void awaitInCgroup(Running r) {
+        String id = r.workload().taskId();
+        Instant deadline = clock.instant().plus(LAUNCH_TIMEOUT);
+        while (cgroups.find(id).map(g -> g.pids().isEmpty()).orElse(true)) {
+            if (!r.launcher().isAlive() || !clock.instant().isBefore(deadline)) {
+                String why =
+                        r.launcher().isAlive()
+                                ? "not in its cgroup after " + LAUNCH_TIMEOUT
+                                : "its launcher exited with " + r.launcher().process().exitValue();
+                r.launcher().kill();
+                throw new IllegalStateException(
+                        "cannot start "
+                                + id
+                                + ": "
+                                + why
+                                + "; log "
+                                + r.launcher().log()
+                                + ":\n"
+                                + r.launcher().tail());
+            }
+            r.launcher().waitFor(Duration.ofMillis(50));
         }
+    }
+
+    /**
+     * The {@code ./augur run} arguments that start a workload: its task id, owner, role, HIGH
+     * baseline trust, launch limits, network, sandbox profile, registration on {@code bootstrap},
+     * cgroup root and node, then {@code --} and the command. Pure.
+     */
+    static List<String> runArgs(
+            Workload w,
+            ResourceLimits initial,
+            String bootstrap,
+            String nodeId,
+            String cgroupRoot,
+            String profile,
+            List<String> command) {
+        List<String> a = new ArrayList<>();
+        a.addAll(List.of("--task", w.taskId(), "--user", w.userId(), "--role", w.role()));
+        // The demo's own workload library: a known source, so a HIGH baseline; whether a task
+        // keeps it is the risk's (and the user's record's) to decide. At MEDIUM, every task asks
+        // to keep its launch core while held, the node's pool (2 cores here) runs out in arrival
+        // order, and a hostile task capped to 0.1 core reads as calm.
+        a.addAll(List.of("--trust", "high"));
+        if (initial.getCpuCores() != null) {
+            a.addAll(List.of("--cpu", String.format(Locale.ROOT, "%.3f", initial.getCpuCores())));
+        }
+        if (initial.getMemoryBytes() != null) {
+            a.addAll(List.of("--memory", Long.toString(initial.getMemoryBytes())));
+        }
+        if (initial.getPidsMax() != null) {
+            a.addAll(List.of("--pids", Long.toString(initial.getPidsMax())));
+        }
+        a.addAll(List.of("--network", network(initial)));
+        a.addAll(List.of("--profile", profile));
+        a.addAll(List.of("--bootstrap", bootstrap, "--cgroup-root", cgroupRoot, "--node", nodeId));
+        a.add("--");
+        a.addAll(command);
+        return a;
+    }
+
+    private static String network(ResourceLimits initial) {
+        if (Boolean.FALSE.equals(initial.getNetworkEnabled())) {
+            return "off";
+        }
+        Long rate = initial.getNetworkBandwidthBps();
+        return rate == null ? "on" : Long.toString(rate);
     }
 
     /** The {@code -javaagent} flag of a workload under the JVM agent; none for the others. */
@@ -118,86 +214,81 @@ public final class WorkloadLauncher implements AutoCloseable {
                             + jar
                             + " is missing: build it (./augur build)");
         }
+        // bubblewrap shows the task the host's whole file system: the socket's path is the same
+        // inside, and a Unix socket bound to a path is reachable from any network namespace.
         return List.of(
                 "-javaagent:" + jar + "=packages=" + w.agentPackages() + ";socket=" + agentSocket);
     }
 
-    /** Whether the task's process is still running. */
+    /** Whether the task's launcher (and so possibly its workload) is still running. */
     public boolean alive(String taskId) {
         Running r = running.get(taskId);
-        return r != null && r.process().isAlive();
+        return r != null && r.launcher().isAlive();
     }
 
-    private void ended(Workload w, Process p) {
-        if (running.remove(w.taskId()) == null) {
-            return;
-        }
-        LOG.info("{} ended with exit code {}", w.taskId(), p.exitValue());
-        try {
-            cgroups.destroy(w.taskId());
-        } catch (RuntimeException e) {
-            LOG.warn("cannot remove the cgroup of {}: {}", w.taskId(), e.toString());
-        }
-        try {
-            publish(event(w, TaskEventType.ENDED, null));
-        } catch (RuntimeException e) {
-            // The task is gone either way; its state elsewhere expires.
-            LOG.warn("cannot deregister {}: {}", w.taskId(), e.getMessage());
+    private void ended(Running r) {
+        if (running.remove(r.workload().taskId(), r)) {
+            LOG.info(
+                    "{} ended: its launcher exited with {}",
+                    r.workload().taskId(),
+                    r.launcher().process().exitValue());
         }
     }
 
-    /** Stops every workload still running: kills its cgroup, then deregisters it. */
+    /**
+     * Stops every workload still running and waits for its launcher to clean up: SIGTERM to each
+     * launcher (which forwards it to the workload); a workload still there after {@link
+     * #STOP_GRACE} (one frozen by a QUARANTINE does not run its handler) has its cgroup killed, and
+     * its launcher, seeing it end, removes the cgroup, namespace and veth and publishes ENDED.
+     */
     public void stopAll() {
-        for (Running r : List.copyOf(running.values())) {
-            try {
-                cgroups.destroy(r.workload().taskId());
-            } catch (RuntimeException e) {
-                LOG.warn("cannot destroy {}: {}", r.workload().taskId(), e.toString());
-                r.process().destroyForcibly();
+        List<Running> all = List.copyOf(running.values());
+        for (Running r : all) {
+            r.launcher().process().destroy();
+        }
+        Instant graceEnd = clock.instant().plus(STOP_GRACE);
+        for (Running r : all) {
+            waitUntil(r, graceEnd);
+        }
+        for (Running r : all) {
+            if (r.launcher().isAlive()) {
+                String id = r.workload().taskId();
+                LOG.info("{} did not end on SIGTERM (frozen?): killing its cgroup", id);
+                try {
+                    cgroups.destroy(id);
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot kill the cgroup of {}: {}", id, e.toString());
+                }
             }
-            r.process().onExit().join();
-            ended(r.workload(), r.process());
+        }
+        Instant cleanupEnd = clock.instant().plus(CLEANUP_GRACE);
+        for (Running r : all) {
+            waitUntil(r, cleanupEnd);
+            if (r.launcher().isAlive()) {
+                // Its workload dies with it (parent-death signal); its namespace and veth stay
+                // until a launcher of the same id runs again, which removes them first.
+                LOG.error(
+                        "the launcher of {} did not clean up within {}: killed; its network"
+                                + " namespace may be left (./augur run --task {} -- true removes"
+                                + " it)",
+                        r.workload().taskId(),
+                        CLEANUP_GRACE,
+                        r.workload().taskId());
+                r.launcher().kill();
+            }
+            ended(r);
         }
     }
 
-    private TaskEvent event(Workload w, TaskEventType type, ResourceLimits initial) {
-        return TaskEvent.newBuilder()
-                .setTaskId(w.taskId())
-                .setUserId(w.userId())
-                .setNodeId(nodeId)
-                .setRole(w.role())
-                .setSource("augur-demo:" + w.mainClass())
-                // The demo's own workload library: a known source, so a HIGH baseline; whether a
-                // task keeps it is the risk's (and the user's record's) to decide. At MEDIUM, every
-                // task asks to keep its launch core while held, the node's pool (2 cores here)
-                // runs out in arrival order, and a hostile task capped to 0.1 core reads as calm.
-                .setBaselineTrust(TrustLevel.HIGH)
-                .setInitialAllocation(
-                        initial != null ? initial : ResourceLimits.newBuilder().build())
-                .setType(type)
-                .setTimestamp(clock.instant())
-                .build();
-    }
-
-    private void publish(TaskEvent e) {
-        try {
-            producer.send(
-                            new ProducerRecord<>(
-                                    Topics.TASKS.name(),
-                                    Topic.keyBytes(e.getTaskId()),
-                                    Topics.TASKS.codec().encode(e)))
-                    .get();
-        } catch (ExecutionException ex) {
-            throw new IllegalStateException("cannot register task " + e.getTaskId(), ex.getCause());
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", ex);
+    private void waitUntil(Running r, Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (!left.isNegative() && !left.isZero()) {
+            r.launcher().waitFor(left);
         }
     }
 
     @Override
     public void close() {
         stopAll();
-        producer.close(Duration.ofSeconds(10));
     }
 }

@@ -32,16 +32,22 @@ import java.util.stream.Stream;
  *
  * <p>Files: its data folder (default {@code java.io.tmpdir/augur-shop-PID}) holds the orders, a
  * journal and a planted, fake cloud credentials file; it is deleted on exit. The stolen data goes
- * to {@code --sink HOST:PORT}, or with {@code self} (default) to a loopback sink in this process.
- * Stops on SIGTERM.
+ * to {@code --sink HOST:PORT}; with {@code gateway:PORT} to the host end of the task's own network
+ * ({@code AUGUR_HOST_ADDRESS}, set by {@code ./augur run}); or with {@code self} (default) to a
+ * loopback sink in this process. Stops on SIGTERM.
  */
 public final class OrderService {
     static final String TURN_LINE = "TURNING HOSTILE at ";
 
+    /** {@code --sink gateway:PORT}: the host's side of the task's own network. */
+    static final String GATEWAY = "gateway";
+
+    static final String GATEWAY_ENV = "AUGUR_HOST_ADDRESS";
+
     static final String USAGE =
             "usage: OrderService [--rate N (1..20000, default 50 requests/s)]"
                     + " [--turn-hostile-after SECONDS (0..86400; default never)]"
-                    + " [--sink HOST:PORT|self (default self)] [--data DIR]"
+                    + " [--sink HOST:PORT|gateway:PORT|self (default self)] [--data DIR]"
                     + " [--seed N (default: a new one each run, printed)]";
 
     private OrderService() {}
@@ -213,7 +219,18 @@ public final class OrderService {
             fail("--sink must be HOST:PORT or self, got '" + value + "'");
         }
         long port = number("--sink port", value.substring(colon + 1), 1, 65535);
-        return InetSocketAddress.createUnresolved(value.substring(0, colon), (int) port);
+        String host = value.substring(0, colon);
+        if (host.equals(GATEWAY)) {
+            // Started by ./augur run: the host end of the task's veth pair.
+            host = System.getenv(GATEWAY_ENV);
+            if (host == null || host.isBlank()) {
+                fail(
+                        "--sink gateway:PORT needs "
+                                + GATEWAY_ENV
+                                + " (set by ./augur run): not started in a sandbox");
+            }
+        }
+        return InetSocketAddress.createUnresolved(host, (int) port);
     }
 
     private static long number(String name, String value, long min, long max) {

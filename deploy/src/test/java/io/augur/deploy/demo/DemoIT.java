@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.augur.actuator.net.TaskNetNames;
 import io.augur.collector.syscall.SyscallSelection;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo scenario, shortened, end to end through every real component: real workloads in real
- * cgroups, the real broker, the Flink job, the StateFun runtime and functions, the enforcer and the
- * collector, which traces every workload's system calls. Needs root (and strace).
+ * The demo scenario, shortened, end to end through every real component: real workloads started by
+ * the sandbox launcher (own cgroup, own network namespace and veth, seccomp), the real broker, the
+ * Flink job, the StateFun runtime and functions, the enforcer and the collector, which traces every
+ * workload's system calls. Needs root (and strace).
  */
 class DemoIT {
 
@@ -69,22 +71,24 @@ class DemoIT {
                         .as("%s restricted", id)
                         .isFalse();
             }
+            assertRanInItsOwnNetwork(task);
+            if (id.startsWith("burner-")
+                    && (task.at("/actions/RESTRICT").asLong() > 0
+                            || task.at("/actions/QUARANTINE").asLong() > 0)) {
+                // RESTRICT and QUARANTINE take the network away: the enforcer's ack reads the
+                // task's link back as down. (The balloon may die of its memory limit while its
+                // restriction is applied, its namespace going with it: not asserted there.)
+                assertThat(task.get("networkCut").asBoolean()).as("%s network cut", id).isTrue();
+            }
         }
         assertThat(report.at("/loopLatencyMs/count").asLong()).isPositive();
         assertThat(report.at("/loopLatencyMs/p50").asLong()).isPositive();
         assertThat(console.toString(StandardCharsets.UTF_8))
                 .contains("TASK", "SCENARIO", "ACTION", "CALLS");
 
-        // Nothing left behind: no demo cgroup under any controller.
-        for (String controller : new String[] {"cpu", "memory", "pids"}) {
-            Path mount = Path.of("/sys/fs/cgroup", controller);
-            if (Files.isDirectory(mount)) {
-                try (Stream<Path> children = Files.list(mount)) {
-                    assertThat(children.map(p -> p.getFileName().toString()))
-                            .noneMatch(n -> n.startsWith("augur-demo-"));
-                }
-            }
-        }
+        // Nothing left behind: no demo cgroup under any controller, no task namespace or veth.
+        assertNoDemoCgroup();
+        assertNoTaskNetwork(report);
     }
 
     /**
@@ -137,7 +141,45 @@ class DemoIT {
         assertThat(shop.get("finalAction").asText())
                 .as("the JVM service after its calls turned hostile")
                 .isIn("QUARANTINE", "TERMINATE");
+        // Its exfiltration crossed its veth pair to the demo's sink on the host, and the collector
+        // counted it as the task's own traffic; the quarantine cut its network.
+        for (JsonNode task : report.get("tasks")) {
+            assertRanInItsOwnNetwork(task);
+        }
+        long sunk = report.get("sinkBytes").asLong();
+        assertThat(sunk).as("bytes the service streamed to the host's sink").isPositive();
+        assertThat(shop.get("netTxBytes").asLong())
+                .as("bytes the collector saw the service's namespace send")
+                .isGreaterThanOrEqualTo(sunk);
+        assertThat(shop.get("networkCut").asBoolean()).as("quarantine cut its network").isTrue();
         assertNoDemoCgroup();
+        assertNoTaskNetwork(report);
+    }
+
+    /**
+     * The task ran in a network namespace of its own: the collector's samples carry its own
+     * counters (null for a task sharing the node's), and the enforcer's acks read its network back
+     * (null fields for a task without one).
+     */
+    private static void assertRanInItsOwnNetwork(JsonNode task) {
+        String id = task.get("taskId").asText();
+        assertThat(task.get("networkSamples").asLong())
+                .as("%s samples with its network", id)
+                .isPositive();
+        assertThat(task.get("networkSamples").asLong())
+                .as("%s: every sample of a task in its own namespace carries it", id)
+                .isGreaterThanOrEqualTo(task.get("samples").asLong() - 2);
+        assertThat(task.get("networkAcks").asLong()).as("%s network controlled", id).isPositive();
+    }
+
+    /** No task's namespace, veth host end or shaping device is left. */
+    private static void assertNoTaskNetwork(JsonNode report) {
+        for (JsonNode task : report.get("tasks")) {
+            TaskNetNames names = TaskNetNames.of(task.get("taskId").asText());
+            assertThat(Path.of("/run/netns", names.namespace())).doesNotExist();
+            assertThat(Path.of("/sys/class/net", names.hostInterface())).doesNotExist();
+            assertThat(Path.of("/sys/class/net", names.ingressInterface())).doesNotExist();
+        }
     }
 
     private static void assertNoDemoCgroup() throws java.io.IOException {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,8 @@ class DemoInterruptIT {
                     l -> l.matches(".*(RESTRICT|THROTTLE|ALLOCATE).*\\s[1-9][0-9]*\\s*$"),
                     Duration.ofMinutes(4));
             List<ProcessHandle> started = demo.process().descendants().toList();
-            assertThat(started).hasSizeGreaterThanOrEqualTo(6 + 3); // components + workloads
+            assertThat(started)
+                    .hasSizeGreaterThanOrEqualTo(6 + 3); // components + launchers + workloads
 
             new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor();
 
@@ -49,6 +51,13 @@ class DemoInterruptIT {
                 assertThat(Path.of("/sys/fs/cgroup", controller, "augur-demo-" + runId))
                         .as("%s cgroup of the demo", controller)
                         .doesNotExist();
+            }
+            Path netns = Path.of("/run/netns");
+            try (var namespaces =
+                    Files.isDirectory(netns) ? Files.list(netns) : Stream.<Path>of()) {
+                assertThat(namespaces.map(p -> p.getFileName().toString()))
+                        .as("the workloads' network namespaces")
+                        .noneMatch(n -> n.startsWith("augur-task-") && n.endsWith("-" + runId));
             }
             assertThat(Files.readString(demo.log())).doesNotContain("Exception in thread");
         } finally {

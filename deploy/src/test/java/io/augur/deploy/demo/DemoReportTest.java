@@ -8,6 +8,7 @@ import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.Fixtures;
 import io.augur.schema.InvocationEvent;
+import io.augur.schema.ResourceSample;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,9 @@ class DemoReportTest {
                                 decision("h", 2, EnforcementAction.RESTRICT),
                                 decision("h", 1, EnforcementAction.ALLOCATE)),
                         List.of(),
-                        Map.of());
+                        Map.of(),
+                        Map.of(),
+                        0);
         var task = report.tasks().get(0);
         assertThat(task.finalAction()).isEqualTo("RESTRICT");
         assertThat(task.everRestricted()).isTrue();
@@ -65,7 +68,9 @@ class DemoReportTest {
                                 ack("b", 1, AckOutcome.DUPLICATE, 100),
                                 ack("b", 2, AckOutcome.APPLIED, 300),
                                 ack("b", 2, AckOutcome.APPLIED, 300)),
-                        Map.of());
+                        Map.of(),
+                        Map.of(),
+                        0);
         var task = report.tasks().get(0);
         assertThat(task.decisionsIssued()).isEqualTo(2);
         assertThat(task.decisionsApplied()).isEqualTo(2);
@@ -82,7 +87,9 @@ class DemoReportTest {
                         ack("b", 3, AckOutcome.APPLIED, 300),
                         ack("b", 4, AckOutcome.APPLIED, 4000),
                         ack("b", 5, AckOutcome.STALE, 99999));
-        var report = DemoReport.compute(10, List.of(BENIGN), List.of(), List.of(), acks, Map.of());
+        var report =
+                DemoReport.compute(
+                        10, List.of(BENIGN), List.of(), List.of(), acks, Map.of(), Map.of(), 0);
         assertThat(report.loopLatencyMs().p50()).isEqualTo(200);
         assertThat(report.loopLatencyMs().p99()).isEqualTo(4000);
         assertThat(report.loopLatencyMs().count()).isEqualTo(4);
@@ -91,7 +98,15 @@ class DemoReportTest {
     @Test
     void aTaskWithNothingObservedReportsNoActionNoLatencyAndNoInvocations() {
         var report =
-                DemoReport.compute(10, List.of(BENIGN), List.of(), List.of(), List.of(), Map.of());
+                DemoReport.compute(
+                        10,
+                        List.of(BENIGN),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        Map.of(),
+                        Map.of(),
+                        0);
         var task = report.tasks().get(0);
         assertThat(task.finalAction()).isNull();
         assertThat(task.invocations()).isZero();
@@ -119,7 +134,9 @@ class DemoReportTest {
                         List.of(),
                         List.of(),
                         List.of(),
-                        Map.of("h", calls));
+                        Map.of("h", calls),
+                        Map.of(),
+                        0);
 
         assertThat(report.tasks().get(0).invocations()).isZero();
         var hostile = report.tasks().get(1);
@@ -141,5 +158,46 @@ class DemoReportTest {
                 .hasSize(5)
                 .first()
                 .isEqualTo(Map.of("name", "futex", "count", 11L));
+    }
+
+    @Test
+    void eachTaskReportsItsOwnNetworkAndWhetherTheEnforcerCutIt() {
+        NetworkTally net = new NetworkTally();
+        for (int i = 0; i < 3; i++) {
+            ResourceSample s = Fixtures.sample("h", Fixtures.T0.plusSeconds(i), 0.1, 1L << 20);
+            s.setNetRxBytes(100L);
+            s.setNetTxBytes(i == 2 ? 0L : 5000L);
+            net.add(s);
+        }
+        EnforcementAck open = ack("h", 1, AckOutcome.APPLIED, 10);
+        open.getApplied().setNetworkEnabled(true);
+        EnforcementAck cut = ack("h", 2, AckOutcome.APPLIED, 10);
+        cut.getApplied().setNetworkEnabled(false);
+        EnforcementAck sharedNetwork = ack("b", 1, AckOutcome.APPLIED, 10);
+        sharedNetwork.getApplied().setNetworkEnabled(null);
+
+        var report =
+                DemoReport.compute(
+                        10,
+                        List.of(BENIGN, HOSTILE),
+                        List.of(),
+                        List.of(),
+                        List.of(open, cut, sharedNetwork),
+                        Map.of(),
+                        Map.of("h", net),
+                        4096);
+
+        var benign = report.tasks().get(0);
+        assertThat(benign.networkSamples()).isZero();
+        assertThat(benign.networkAcks()).as("network fields null: not controlled").isZero();
+        assertThat(benign.networkCut()).isFalse();
+        var hostile = report.tasks().get(1);
+        assertThat(hostile.samples()).isEqualTo(3);
+        assertThat(hostile.networkSamples()).isEqualTo(3);
+        assertThat(hostile.netRxBytes()).isEqualTo(300);
+        assertThat(hostile.netTxBytes()).isEqualTo(10_000);
+        assertThat(hostile.networkAcks()).isEqualTo(2);
+        assertThat(hostile.networkCut()).isTrue();
+        assertThat(report.toJson()).containsEntry("sinkBytes", 4096L);
     }
 }

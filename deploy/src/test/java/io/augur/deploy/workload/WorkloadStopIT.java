@@ -105,6 +105,16 @@ class WorkloadStopIT {
             assertThat(p.process().exitValue()).as("%s", bad).isEqualTo(2);
             assertThat(Files.readString(p.log())).as("%s", bad).contains("usage: OrderService");
         }
+        // The host end of its own network is known only inside a sandbox (./augur run sets it).
+        JavaProcess p =
+                JavaProcess.builder("deploy", OrderService.class.getName())
+                        .args("--sink", "gateway:9")
+                        .log(tmp.resolve("order-bad-gateway.log"))
+                        .start();
+        assertThat(p.waitFor(Duration.ofSeconds(30))).isTrue();
+        assertThat(p.process().exitValue()).isEqualTo(2);
+        assertThat(Files.readString(p.log()))
+                .contains("--sink gateway:PORT needs AUGUR_HOST_ADDRESS (set by ./augur run)");
     }
 
     @Test
