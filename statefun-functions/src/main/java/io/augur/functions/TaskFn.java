@@ -949,8 +949,7 @@ public final class TaskFn implements StatefulFunction {
         storage.set(SEQUENCE, sequence);
         storage.remove(QUARANTINED);
         storage.set(TERMINATED, true);
-        Limits current =
-                storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+        Limits current = currentLimits(storage);
         String nodeId =
                 storage.get(PROFILE)
                         .map(TaskProfile::getNodeId)
@@ -1122,8 +1121,7 @@ public final class TaskFn implements StatefulFunction {
                 storage.get(LAST_DECISION).filter(d -> d.getSequence() == ack.getSequence());
         if (ack.getOutcome() == AckOutcome.APPLIED && ack.getApplied() != null && latest) {
             // What the enforcer reports in force is the current allocation of the next round.
-            Limits current =
-                    storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+            Limits current = currentLimits(storage);
             storage.set(ALLOCATION, merge(ack.getApplied(), current));
             if (storage.get(RETRY_OF).isPresent()) {
                 LOG.info(
@@ -1291,8 +1289,7 @@ public final class TaskFn implements StatefulFunction {
                         .setIssuedAt(clock.instant())
                         .setReasons(reasons)
                         .build();
-        Limits current =
-                storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+        Limits current = currentLimits(storage);
         storage.set(
                 ALLOCATION,
                 Limits.newBuilder(current)
@@ -1330,8 +1327,7 @@ public final class TaskFn implements StatefulFunction {
             return;
         }
         // QUARANTINE: the current limits, network off, through the node's pool as any decision.
-        Limits current =
-                storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+        Limits current = currentLimits(storage);
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
         storage.set(SEQUENCE, sequence);
         storage.set(TRUST, TrustLevel.LOW.name());
@@ -1400,6 +1396,11 @@ public final class TaskFn implements StatefulFunction {
                 MessageBuilder.forAddress(UserFn.TYPE, userId.get())
                         .withCustomType(Types.ANALYST_VERDICT, verdict)
                         .build());
+    }
+
+    /** The limits in force for the task: the last applied or decided, else the policy's default. */
+    private Limits currentLimits(AddressScopedStorage storage) {
+        return storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
     }
 
     private <T extends SpecificRecordBase> Optional<T> decode(
