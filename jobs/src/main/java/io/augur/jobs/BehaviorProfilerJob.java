@@ -18,10 +18,9 @@ import io.augur.jobs.pipeline.ScoreSequenceFn;
 import io.augur.jobs.pipeline.ScoreTaskFn;
 import io.augur.jobs.pipeline.ScoredCall;
 import io.augur.jobs.pipeline.SequenceHistoryFn;
+import io.augur.jobs.pipeline.TaskWindowFn;
 import io.augur.jobs.pipeline.UserRollingRiskFn;
 import io.augur.jobs.pipeline.UserSequenceFn;
-import io.augur.jobs.pipeline.WindowEndFn;
-import io.augur.jobs.pipeline.WindowMeansFn;
 import io.augur.jobs.pipeline.WindowSummary;
 import io.augur.jobs.profile.RollingRisk;
 import io.augur.jobs.sequence.SequenceSettings;
@@ -58,7 +57,6 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * source (samples, checked as read; watermarks per partition)
  *   → DecodeSamplesFn ─(dead letters)→ dead-letter sink
  * task source (augur.tasks, no event time) → DecodeSamplesFn ─(task events)→ ProfileTaskFn
- *   → keyBy taskId → tumbling event-time window → WindowMeansFn + WindowEndFn ─(late)→ DLQ
+ *   → keyBy taskId → TaskWindowFn (tumbling windows on each task's own clock) ─(late)→ DLQ
  *   → keyBy taskId, connected with the task events → ProfileTaskFn ─(unknown task)→ DLQ
  *   → ForecastFn (async, batched LSTM) → keyBy taskId → ScoreTaskFn
  *   → keyBy userId → UserRollingRiskFn → risk sink
@@ -433,17 +431,21 @@ public final class BehaviorProfilerJob {
     }
 
     /**
-     * keyBy taskId → tumbling event-time windows → mean per resource, stamped with the window's
-     * end; samples for windows that fired already go to {@link LateSampleFn#LATE_SAMPLES}.
+     * keyBy taskId → tumbling windows closed on each task's own clock ({@link TaskWindowFn}) → mean
+     * per resource, stamped with the window's end; samples for windows that closed already go to
+     * {@link LateSampleFn#LATE_SAMPLES}.
      */
     public static SingleOutputStreamOperator<WindowSummary> windowTasks(
             DataStream<ResourceSample> samples, ProfilerSettings settings) {
         return samples.keyBy(ResourceSample::getTaskId, Types.STRING)
-                .window(TumblingEventTimeWindows.of(settings.windowSize()))
-                .sideOutputLateData(LateSampleFn.LATE_SAMPLES)
-                .aggregate(new WindowMeansFn(), new WindowEndFn())
-                .uid("window-means")
-                .name("WindowMeansFn");
+                .process(
+                        new TaskWindowFn(
+                                settings.windowSize(),
+                                settings.maxOutOfOrderness(),
+                                settings.windowQuietTimeout(),
+                                settings.stateTtl()))
+                .uid("task-windows")
+                .name("TaskWindowFn");
     }
 
     /**

@@ -49,7 +49,8 @@ public final class ProfilerOptions {
             ConfigOptions.key("profiler.window.size")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(2))
-                    .withDescription("Size of the tumbling event-time window per task.");
+                    .withDescription(
+                            "Size of the tumbling window per task (closed on the task's own clock).");
 
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
             ConfigOptions.key("profiler.watermark.max-out-of-orderness")
@@ -68,6 +69,19 @@ public final class ProfilerOptions {
                                     + " a partition's last task ends; shorter turns a partition"
                                     + " whose collector stalls for longer into late samples. Keep"
                                     + " it above the collectors' sampling interval.");
+
+    public static final ConfigOption<Duration> WINDOW_QUIET_TIMEOUT =
+            ConfigOptions.key("profiler.window.quiet-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(3))
+                    .withDescription(
+                            "A task's windows close on its own samples (one at or after the"
+                                    + " window's end plus the out-of-orderness bound), or when the"
+                                    + " watermark passes them, or when the sample that would have"
+                                    + " closed them is this overdue by the wall clock (the task"
+                                    + " ended or its collector stalled). Longer delays a quiet"
+                                    + " task's last window; shorter turns samples that a collector"
+                                    + " delivers after a stall this long into late samples.");
 
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
             ConfigOptions.key("profiler.validation.max-future-skew")

@@ -32,6 +32,8 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param windowSize tumbling window size
  * @param maxOutOfOrderness watermark bound
  * @param sourceIdleness idleness after which a subtask stops holding back the watermark
+ * @param windowQuietTimeout how overdue a task's closing samples may be before its windows close
+ *     without them
  * @param maxFutureSkew how far in the future a sample may be stamped
  * @param ewmaAlpha forecaster smoothing
  * @param trendBeta forecaster trend smoothing (0 = plain EWMA)
@@ -72,6 +74,7 @@ public record ProfilerSettings(
         Duration windowSize,
         Duration maxOutOfOrderness,
         Duration sourceIdleness,
+        Duration windowQuietTimeout,
         Duration maxFutureSkew,
         double ewmaAlpha,
         double trendBeta,
@@ -115,6 +118,7 @@ public record ProfilerSettings(
         requirePositive("profiler.checkpoint.timeout", checkpointTimeout);
         requirePositive("profiler.state.ttl", stateTtl);
         requirePositive("profiler.watermark.idleness", sourceIdleness);
+        requirePositive("profiler.window.quiet-timeout", windowQuietTimeout);
         if (maxOutOfOrderness.isNegative()) {
             throw new IllegalArgumentException("profiler.watermark.max-out-of-orderness < 0");
         }
@@ -250,6 +254,7 @@ public record ProfilerSettings(
                 config.get(ProfilerOptions.WINDOW_SIZE),
                 config.get(ProfilerOptions.MAX_OUT_OF_ORDERNESS),
                 config.get(ProfilerOptions.SOURCE_IDLENESS),
+                config.get(ProfilerOptions.WINDOW_QUIET_TIMEOUT),
                 config.get(ProfilerOptions.MAX_FUTURE_SKEW),
                 config.get(ProfilerOptions.EWMA_ALPHA),
                 config.get(ProfilerOptions.TREND_BETA),

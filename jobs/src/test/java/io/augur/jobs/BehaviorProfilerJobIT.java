@@ -52,14 +52,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BehaviorProfilerJobIT {
     /**
-     * The parallelism the local stack runs (LocalJobRunner's default). At 2 this IT is not
-     * reliable: after the quiet spell between steps the watermark of a keyed operator can stop
-     * advancing (Flink's idle handling; see jobs/README.md, "Known issue"). Session 7 made the
-     * grace and linger timers end on processing time too, which fixed the dead-letter step, but in
-     * one run of five (fresh-clone CI, load about 1) the announced tasks' windows of the second
-     * step still never closed: the windows themselves wait for the watermark.
+     * Two subtasks per operator, so windows, tasks and the watermark are spread over both. Until
+     * session 8 this IT ran at 1: at 2 the windows waited for a watermark that could stall after
+     * the quiet spell between the steps. Windows now close on each task's own samples
+     * (TaskWindowFn).
      */
-    private static final int PARALLELISM = 1;
+    private static final int PARALLELISM = 2;
 
     private static final Duration AWAIT = Duration.ofMinutes(3);
     private static final long WINDOW_MS = 2000;
@@ -217,14 +215,13 @@ class BehaviorProfilerJobIT {
 
     /**
      * Window ends the job must have emitted once samples up to {@code nextSecond - 1} are in: the
-     * first window holds the warm-up samples; a window closes when the watermark (newest sample - 1
-     * s out-of-orderness) passes its end.
+     * first window holds the warm-up samples; every later window that holds a sample closes, on the
+     * task's own next samples or, for the last one, once those are overdue (the quiet timeout).
      */
     private static Set<Long> expectedWindowEnds() {
         long newestMs = (nextSecond - 1) * 1000;
-        long watermark = newestMs - 1000 - 1;
-        return LongStream.iterate(
-                        2 * WINDOW_MS, end -> end - 1 <= watermark, end -> end + WINDOW_MS)
+        long lastEnd = newestMs - Math.floorMod(newestMs, WINDOW_MS) + WINDOW_MS;
+        return LongStream.iterate(2 * WINDOW_MS, end -> end <= lastEnd, end -> end + WINDOW_MS)
                 .boxed()
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -245,15 +242,25 @@ class BehaviorProfilerJobIT {
     /** Waits for every expected window of every task, then checks nothing came twice. */
     private static List<RiskAssessment> awaitExactlyOncePerWindow() {
         Set<Long> expected = expectedWindowEnds();
-        risk.awaitUntil(
-                all ->
-                        CPU.keySet().stream()
-                                .allMatch(
-                                        t ->
-                                                windowsByTask(all)
-                                                        .getOrDefault(t, Set.of())
-                                                        .containsAll(expected)),
-                AWAIT);
+        try {
+            risk.awaitUntil(
+                    all ->
+                            CPU.keySet().stream()
+                                    .allMatch(
+                                            t ->
+                                                    windowsByTask(all)
+                                                            .getOrDefault(t, Set.of())
+                                                            .containsAll(expected)),
+                    AWAIT);
+        } catch (AssertionError e) {
+            throw new AssertionError(
+                    e.getMessage()
+                            + "; expected window ends "
+                            + expected
+                            + " of every task, got "
+                            + windowsByTask(risk.seen()),
+                    e);
+        }
         // Give a duplicate (if the job were to produce one) time to be committed and seen.
         List<RiskAssessment> all = risk.drain(Duration.ofSeconds(5));
         Map<String, Long> counts =
@@ -275,7 +282,7 @@ class BehaviorProfilerJobIT {
 
         List<RiskAssessment> all = awaitExactlyOncePerWindow();
 
-        assertThat(expectedWindowEnds()).containsExactly(4000L, 6000L, 8000L, 10000L);
+        assertThat(expectedWindowEnds()).containsExactly(4000L, 6000L, 8000L, 10000L, 12000L);
         Map<String, RiskAssessment> byId =
                 all.stream()
                         .collect(Collectors.toMap(BehaviorProfilerJobIT::id, Function.identity()));

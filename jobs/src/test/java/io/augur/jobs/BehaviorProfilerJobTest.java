@@ -45,7 +45,7 @@ class BehaviorProfilerJobTest {
         assertThat(graph.getStreamNodes())
                 .extracting(StreamNode::getOperatorName)
                 .anyMatch(n -> n.contains("DecodeSamplesFn"))
-                .anyMatch(n -> n.contains("WindowMeansFn"))
+                .anyMatch(n -> n.contains("TaskWindowFn"))
                 .anyMatch(n -> n.contains("ProfileTaskFn"))
                 .anyMatch(n -> n.contains("ForecastFn"))
                 .anyMatch(n -> n.contains("ScoreTaskFn"))

@@ -82,16 +82,15 @@ public final class UserRollingRiskFn
             throws Exception {
         double updated = rollingRisk.update(rolling.value(), a.getRiskScore());
         rolling.update(updated);
-        Long timestamp = ctx.timestamp();
-        if (timestamp != null) {
-            Long previous = cleanupAt.value();
-            if (previous != null) {
-                ctx.timerService().deleteEventTimeTimer(previous);
-            }
-            long at = timestamp + idleAfter.toMillis();
-            ctx.timerService().registerEventTimeTimer(at);
-            cleanupAt.update(at);
+        // The assessment's own event time (its window's end), not the record's timestamp: a window
+        // closed on the wall clock (TaskWindowFn, quiet task) travels without one.
+        Long previous = cleanupAt.value();
+        if (previous != null) {
+            ctx.timerService().deleteEventTimeTimer(previous);
         }
+        long at = a.getWindowEnd().toEpochMilli() - 1 + idleAfter.toMillis();
+        ctx.timerService().registerEventTimeTimer(at);
+        cleanupAt.update(at);
         out.collect(
                 RiskAssessment.newBuilder(a)
                         .setUserRollingRisk(updated)
