@@ -77,11 +77,12 @@ public final class ProfilerOptions {
                     .withDescription(
                             "A task's windows close on its own samples (one at or after the"
                                     + " window's end plus the out-of-orderness bound), or when the"
-                                    + " watermark passes them, or when the sample that would have"
-                                    + " closed them is this overdue by the wall clock (the task"
-                                    + " ended or its collector stalled). Longer delays a quiet"
-                                    + " task's last window; shorter turns samples that a collector"
-                                    + " delivers after a stall this long into late samples.");
+                                    + " watermark passes them, or, once the watermark has stood"
+                                    + " still this long, when the sample that would have closed"
+                                    + " them is this overdue by the wall clock (the task ended or"
+                                    + " its collector stalled). Longer delays a quiet task's last"
+                                    + " window when the watermark stalls; shorter turns samples"
+                                    + " that arrive after such a stall into late samples.");
 
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
             ConfigOptions.key("profiler.validation.max-future-skew")

@@ -30,7 +30,11 @@ import org.apache.flink.util.Collector;
  *       flow, nothing changes);
  *   <li><b>quiet</b>: the task's clock, advanced with the wall clock since its newest sample
  *       arrived, has passed {@code end + maxOutOfOrderness} by {@code quietTimeout} — the samples
- *       that would have closed it are that overdue (the task ended, or its collector stalled).
+ *       that would have closed it are that overdue (the task ended, or its collector stalled) —
+ *       <em>and</em> the watermark has not moved for {@code quietTimeout} either. While the
+ *       watermark moves, it is the judge: a job working through a backlog, or held back by
+ *       backpressure, reads each task's samples slower than they were made, and closing its windows
+ *       by the wall clock would turn its own next samples into late ones.
  * </ol>
  *
  * <p>So no task's window waits for another task's samples: a watermark held back by another
@@ -59,6 +63,11 @@ public final class TaskWindowFn
 
     /** Processing time of the first record or timer this instance handled; -1 before. */
     private transient long startedAtMs;
+
+    /** The watermark as last seen, and when it was last seen to move (processing time). */
+    private transient long lastWatermark;
+
+    private transient long watermarkMovedAtMs;
 
     public TaskWindowFn(
             Duration size, Duration maxOutOfOrderness, Duration quietTimeout, Duration stateTtl) {
@@ -109,13 +118,14 @@ public final class TaskWindowFn
         closedByWatermark = metrics.counter("windowsClosedByWatermark");
         closedQuiet = metrics.counter("windowsClosedQuiet");
         startedAtMs = -1;
+        lastWatermark = Long.MIN_VALUE;
     }
 
     @Override
     public void processElement(ResourceSample s, Context ctx, Collector<WindowSummary> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        started(now);
+        started(now, ctx.timerService().currentWatermark());
         TaskClock c = clockOf();
         long ts = s.getTimestamp().toEpochMilli();
         long start = ts - Math.floorMod(ts, sizeMs);
@@ -142,7 +152,7 @@ public final class TaskWindowFn
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowSummary> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        started(now);
+        started(now, ctx.timerService().currentWatermark());
         TaskClock c = clockOf();
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             // The window [timestamp + 1 - size, timestamp + 1) and any older one.
@@ -152,18 +162,26 @@ public final class TaskWindowFn
                 return; // a timer this instance no longer counts on
             }
             c.quietTimerAtMs = 0;
-            // Close every window whose quiet deadline has come: end <= the task's clock as the
-            // wall clock has advanced it since its newest sample, less the bound and the timeout.
-            long advanced = c.newestMs + (now - since(c));
-            closeThrough(advanced - boundMs - quietMs, c, ctx, out, closedQuiet);
+            if (now - watermarkMovedAtMs >= quietMs) {
+                // The watermark stands still: close every window whose quiet deadline has come,
+                // end <= the task's clock as the wall clock has advanced it since its newest
+                // sample, less the bound and the timeout.
+                long advanced = c.newestMs + (now - since(c));
+                closeThrough(advanced - boundMs - quietMs, c, ctx, out, closedQuiet);
+            }
         }
         armQuietTimer(c, ctx.timerService());
         clock.update(c);
     }
 
-    private void started(long now) {
+    private void started(long now, long watermark) {
         if (startedAtMs < 0) {
             startedAtMs = now;
+            watermarkMovedAtMs = now;
+        }
+        if (watermark != lastWatermark) {
+            lastWatermark = watermark;
+            watermarkMovedAtMs = now;
         }
     }
 
@@ -206,8 +224,9 @@ public final class TaskWindowFn
 
     /**
      * Makes sure one quiet timer is pending while windows are open: at the earliest open window's
-     * deadline. It is never moved earlier; when it fires early (the task's samples kept coming), it
-     * is set again for the deadline as it stands then.
+     * deadline, and no sooner than the watermark could count as standing still. It is never moved
+     * earlier; when it fires early (the task's samples kept coming, or the watermark moved), it is
+     * set again for the deadline as it stands then.
      */
     private void armQuietTimer(TaskClock c, org.apache.flink.streaming.api.TimerService timers)
             throws Exception {
@@ -222,7 +241,10 @@ public final class TaskWindowFn
             return;
         }
         long deadline = since(c) + Math.max(0, earliestEnd + boundMs - c.newestMs) + quietMs;
-        long at = Math.max(deadline, timers.currentProcessingTime() + 1);
+        long at =
+                Math.max(
+                        Math.max(deadline, watermarkMovedAtMs + quietMs),
+                        timers.currentProcessingTime() + 1);
         timers.registerProcessingTimeTimer(at);
         c.quietTimerAtMs = at;
     }

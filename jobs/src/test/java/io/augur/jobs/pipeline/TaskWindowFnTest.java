@@ -157,6 +157,22 @@ class TaskWindowFnTest {
     }
 
     @Test
+    void whileTheWatermarkMovesTheWallClockClosesNothingSoABackloggedTaskLosesNoSample()
+            throws Exception {
+        window = harness();
+        window.open();
+        // The job works through a backlog (or is backpressured): each task's samples, 1 s apart
+        // in event time, reach it 8 s apart. The source's watermark follows them.
+        for (int s = 0; s < 12; s++) {
+            window.setProcessingTime(8_000L * s);
+            feed("t", s * 1000L, 1.0);
+            window.processWatermark(T0 + s * 1000L - 1000 - 1);
+        }
+        assertThat(closed()).hasSize(5).allMatch(w -> w.endsWith("x2"));
+        assertThat(late()).isEmpty();
+    }
+
+    @Test
     void theWatermarkAlsoClosesWindowsAsFlinksEventTimeWindowsWould() throws Exception {
         window = harness();
         window.open();
