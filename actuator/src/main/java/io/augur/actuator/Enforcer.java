@@ -1,5 +1,7 @@
 package io.augur.actuator;
 
+import io.augur.actuator.net.Destination;
+import io.augur.actuator.net.Destinations;
 import io.augur.actuator.net.NetworkCommandException;
 import io.augur.actuator.net.NetworkEffector;
 import io.augur.actuator.net.NetworkPolicy;
@@ -98,11 +100,12 @@ public final class Enforcer {
     /**
      * The network a decision leaves in force on a task with a network of its own: on or off as the
      * decision says, off while quarantined, shaped to the decision's bandwidth; the allow-list the
-     * task was launched with stays. Empty when the task has no network of its own (or is
-     * terminated: its processes are gone).
+     * task was launched with stays, and {@code restriction} (the decisions' allow-list) is enforced
+     * on top of it. Empty when the task has no network of its own (or is terminated: its processes
+     * are gone).
      */
     private Optional<NetworkPolicy> applyNetwork(
-            EnforcementDecision d, TaskEnforcementState after) {
+            EnforcementDecision d, TaskEnforcementState after, List<Destination> restriction) {
         String taskId = d.getTaskId();
         if (after == TaskEnforcementState.TERMINATED || !network.hasNetwork(taskId)) {
             return Optional.empty();
@@ -111,13 +114,30 @@ public final class Enforcer {
         boolean enabled = d.getNetworkEnabled() && after != TaskEnforcementState.QUARANTINED;
         NetworkPolicy wanted =
                 new NetworkPolicy(
-                        enabled, enabled ? d.getNetworkBandwidthBps() : null, current.allowList());
+                        enabled,
+                        enabled ? d.getNetworkBandwidthBps() : null,
+                        current.allowList(),
+                        restriction);
         if (wanted.equals(current)) {
             // Reading back runs ip, tc and nft: once per decision is enough.
             return Optional.of(current);
         }
         network.apply(taskId, wanted);
         return Optional.of(network.read(taskId));
+    }
+
+    /**
+     * The allow-list restriction in force after {@code d}: the decision's own when it names one
+     * (none when it lifts it with {@code 0.0.0.0/0}), else the one the task's last applied decision
+     * left. A SPLIT's allow-list is for its split-off group, not the task's.
+     */
+    private static List<Destination> restrictionAfter(
+            EnforcementDecision d, Optional<AppliedDecision> last) {
+        if (d.getNetworkAllowList() != null && d.getAction() != EnforcementAction.SPLIT) {
+            List<Destination> wanted = Destinations.parse(d.getNetworkAllowList());
+            return Destinations.liftsRestriction(wanted) ? null : wanted;
+        }
+        return last.map(AppliedDecision::networkRestriction).map(Destinations::parse).orElse(null);
     }
 
     /**
@@ -213,6 +233,9 @@ public final class Enforcer {
         ResourceLimits applied;
         TaskEnforcementState after;
         String note;
+        List<Destination> restriction = restrictionAfter(d, last);
+        Optional<ProfileInForce> profile;
+        Optional<NetworkPolicy> net;
         try {
             switch (d.getAction()) {
                 case TERMINATE -> {
@@ -252,7 +275,7 @@ public final class Enforcer {
                     }
                 }
             }
-            Optional<ProfileInForce> profile = applySandboxProfile(d);
+            profile = applySandboxProfile(d);
             if (profile.isPresent()) {
                 // The ack has no field for it (schemas unchanged): its reason says what is in
                 // force.
@@ -261,7 +284,7 @@ public final class Enforcer {
                                 ? profile.get().describe()
                                 : note + "; " + profile.get().describe();
             }
-            Optional<NetworkPolicy> net = applyNetwork(d, after);
+            net = applyNetwork(d, after, restriction);
             if (net.isPresent()) {
                 NetworkPolicy p = net.get();
                 if (applied == null) {
@@ -301,7 +324,8 @@ public final class Enforcer {
                         source.partition(),
                         source.offset(),
                         after,
-                        d.getTrustLevel());
+                        d.getTrustLevel(),
+                        Destinations.format(restriction));
         journal.applied(record);
         ledger.applied(record);
         ResourceUsage observed =
@@ -314,8 +338,9 @@ public final class Enforcer {
                 applied == null ? null : applied.getCpuCores(),
                 applied == null ? null : applied.getMemoryBytes(),
                 applied == null ? null : applied.getPidsMax());
-        return new Outcome(
-                ack(d, AckOutcome.APPLIED, note, applied, observed, after), Optional.empty());
+        EnforcementAck ack =
+                ack(d, AckOutcome.APPLIED, note, applied, observed, after, net, profile);
+        return new Outcome(ack, Optional.empty());
     }
 
     /**
@@ -330,9 +355,14 @@ public final class Enforcer {
         int n = 0;
         for (JournalEntry e : ledger.snapshot()) {
             AppliedDecision a = e.applied();
-            if (a.state() == TaskEnforcementState.ACTIVE
-                    || effector.limitsInForce(a.taskId()).isEmpty()) {
-                continue; // nothing to hold, or the task's group is gone (the task ended)
+            if (effector.limitsInForce(a.taskId()).isEmpty()) {
+                continue; // the task's group is gone (the task ended)
+            }
+            if (a.networkRestriction() != null && a.state() != TaskEnforcementState.TERMINATED) {
+                n += reassertRestriction(a);
+            }
+            if (a.state() == TaskEnforcementState.ACTIVE) {
+                continue;
             }
             try {
                 switch (a.state()) {
@@ -349,6 +379,26 @@ public final class Enforcer {
             }
         }
         return n;
+    }
+
+    /** Puts a journalled allow-list restriction back when the task's filters lost it. */
+    private int reassertRestriction(AppliedDecision a) {
+        try {
+            if (!network.hasNetwork(a.taskId())) {
+                return 0;
+            }
+            NetworkPolicy current = network.read(a.taskId());
+            List<Destination> wanted = Destinations.parse(a.networkRestriction());
+            if (wanted.equals(current.restriction())) {
+                return 0;
+            }
+            network.apply(a.taskId(), current.withRestriction(wanted));
+            LOG.info("re-asserted the network allow-list {} on {}", wanted, a.taskId());
+            return 1;
+        } catch (NetworkCommandException ex) {
+            LOG.warn("cannot re-assert the allow-list on {}: {}", a.taskId(), ex.getMessage());
+            return 0;
+        }
     }
 
     /** Known tasks by trust level and state (TERMINATED ones excluded), for the tasks gauge. */
@@ -381,6 +431,27 @@ public final class Enforcer {
                 Optional.empty());
     }
 
+    /** The task's network as the kernel has it; empty when it has none or it cannot be read. */
+    private Optional<NetworkPolicy> readNetwork(String taskId) {
+        try {
+            return network.hasNetwork(taskId)
+                    ? Optional.of(network.read(taskId))
+                    : Optional.empty();
+        } catch (NetworkCommandException e) {
+            LOG.warn("cannot read the network of {} for its ack: {}", taskId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<ProfileInForce> readProfile(EnforcementDecision d) {
+        try {
+            return sandbox.read(d.getTaskId());
+        } catch (IllegalStateException | UncheckedIOException e) {
+            LOG.warn("cannot read the sandbox profile of {}: {}", d.getTaskId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** The transaction holding the acks committed. */
     public void committed() {
         for (AppliedDecision acked : ledger.committed()) {
@@ -405,11 +476,34 @@ public final class Enforcer {
             ResourceLimits applied,
             ResourceUsage observed,
             TaskEnforcementState state) {
+        return ack(d, outcome, reason, applied, observed, state, null, null);
+    }
+
+    /**
+     * @param net the task's network as just read back, or null to read it now (empty: none)
+     * @param profile the task's sandbox profile as just applied, or null to read it now
+     */
+    private EnforcementAck ack(
+            EnforcementDecision d,
+            AckOutcome outcome,
+            String reason,
+            ResourceLimits applied,
+            ResourceUsage observed,
+            TaskEnforcementState state,
+            Optional<NetworkPolicy> net,
+            Optional<ProfileInForce> profile) {
         EnforcedControls controls = null;
         if (state != null) {
             controls = effector.controlsInForce(d.getTaskId()).orElse(null);
             if (controls != null) {
                 controls.setState(state);
+                if (state != TaskEnforcementState.TERMINATED) {
+                    Optional<NetworkPolicy> n = net != null ? net : readNetwork(d.getTaskId());
+                    controls.setNetworkAllowList(
+                            n.map(p -> Destinations.format(p.effectiveAllowList())).orElse(null));
+                    Optional<ProfileInForce> p = profile != null ? profile : readProfile(d);
+                    controls.setSandboxProfile(p.map(ProfileInForce::effective).orElse(null));
+                }
             }
         }
         return EnforcementAck.newBuilder()
