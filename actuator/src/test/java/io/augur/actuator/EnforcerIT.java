@@ -573,6 +573,115 @@ class EnforcerIT {
         }
     }
 
+    /** A host server on the task's host end that accepts and closes until the socket closes. */
+    static java.net.ServerSocket acceptingServer(io.augur.actuator.net.TaskNetwork net)
+            throws java.io.IOException {
+        java.net.ServerSocket server =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName(net.hostAddress()));
+        Thread accept =
+                new Thread(
+                        () -> {
+                            while (!server.isClosed()) {
+                                try (java.net.Socket c = server.accept()) {
+                                    // accepted: the task reached the host
+                                } catch (java.io.IOException closed) {
+                                    return;
+                                }
+                            }
+                        });
+        accept.setDaemon(true);
+        accept.start();
+        return server;
+    }
+
+    @Test
+    void anAllowListDecisionRestrictsARunningTaskSurvivesARestartAndLiftsToTheLaunchList()
+            throws Exception {
+        String node = "node-allow";
+        String taskId = "allowed-" + UUID.randomUUID().toString().substring(0, 6);
+        io.augur.actuator.net.TaskNetworks networks =
+                io.augur.actuator.net.TaskNetworks.onThisHost();
+        io.augur.actuator.net.TaskNetwork net = networks.create(taskId);
+        io.augur.actuator.net.LinuxNetworkEffector kernel =
+                new io.augur.actuator.net.LinuxNetworkEffector();
+        // Launched the way ./augur run --allow HOST_END does: the host end, every port.
+        String launch = net.hostAddress() + "/32";
+        kernel.apply(
+                taskId,
+                io.augur.actuator.net.NetworkPolicy.open()
+                        .withAllowList(List.of(io.augur.actuator.net.Destination.parse(launch))));
+        try (java.net.ServerSocket kafkaLike = acceptingServer(net);
+                java.net.ServerSocket other = acceptingServer(net)) {
+            int allowedPort = kafkaLike.getLocalPort();
+            int otherPort = other.getLocalPort();
+            taskWith(taskId, "sleep 600");
+            JavaProcess enforcer = startEnforcer(node);
+            assertThat(connects(net, net.hostAddress(), allowedPort)).isTrue();
+            assertThat(connects(net, net.hostAddress(), otherPort)).isTrue();
+            try (TopicProbe<EnforcementAck> acks =
+                    new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+                EnforcementDecision restrict =
+                        decision(node, taskId, 1, EnforcementAction.RESTRICT);
+                String allowed = net.hostAddress() + ":" + allowedPort;
+                // 192.168.0.0/16 lies outside the launch list: it stays unreachable.
+                restrict.setNetworkAllowList(List.of(allowed, "192.168.0.0/16"));
+                send(restrict);
+                EnforcementAck ack = awaitAck(acks, taskId + "#1", 1);
+                assertThat(ack.getOutcome()).as(ack.toString()).isEqualTo(AckOutcome.APPLIED);
+                assertThat(ack.getControls().getNetworkAllowList())
+                        .containsExactly(net.hostAddress() + "/32:" + allowedPort);
+                assertThat(connects(net, net.hostAddress(), allowedPort)).isTrue();
+                assertThat(connects(net, net.hostAddress(), otherPort)).isFalse();
+
+                // A restart re-asserts it after the table was removed behind the enforcer's back.
+                enforcer.close();
+                String table = io.augur.actuator.net.TaskNetNames.of(taskId).restrictionTable();
+                Process del = new ProcessBuilder("nft", "delete", "table", "inet", table).start();
+                assertThat(del.waitFor()).isZero();
+                assertThat(connects(net, net.hostAddress(), otherPort)).isTrue();
+                startEnforcer(node);
+                Await.until(
+                        "allow-list re-asserted after the restart",
+                        Duration.ofSeconds(60),
+                        () -> kernel.read(taskId).restriction() != null);
+                assertThat(connects(net, net.hostAddress(), otherPort)).isFalse();
+                assertThat(connects(net, net.hostAddress(), allowedPort)).isTrue();
+
+                // A bad entry is rejected and changes nothing.
+                EnforcementDecision bad = decision(node, taskId, 2, EnforcementAction.RESTRICT);
+                bad.setNetworkAllowList(List.of("kafka.internal:9092"));
+                send(bad);
+                EnforcementAck rejected = awaitAck(acks, taskId + "#2", 1);
+                assertThat(rejected.getOutcome()).isEqualTo(AckOutcome.REJECTED);
+                assertThat(rejected.getReason())
+                        .contains("networkAllowList")
+                        .contains("kafka.internal");
+                assertThat(connects(net, net.hostAddress(), allowedPort)).isTrue();
+
+                // Loosening to everywhere restores the launch list, no wider.
+                EnforcementDecision lift = decision(node, taskId, 3, EnforcementAction.ALLOCATE);
+                lift.setNetworkAllowList(List.of("0.0.0.0/0"));
+                send(lift);
+                EnforcementAck lifted = awaitAck(acks, taskId + "#3", 1);
+                assertThat(lifted.getOutcome()).isEqualTo(AckOutcome.APPLIED);
+                assertThat(lifted.getControls().getNetworkAllowList()).containsExactly(launch);
+                assertThat(kernel.read(taskId).restriction()).isNull();
+                assertThat(kernel.read(taskId).allowList())
+                        .containsExactly(io.augur.actuator.net.Destination.parse(launch));
+                assertThat(connects(net, net.hostAddress(), otherPort)).isTrue();
+            }
+        } finally {
+            networks.destroy(taskId);
+        }
+        assertThat(
+                        new String(
+                                new ProcessBuilder("nft", "list", "tables")
+                                        .start()
+                                        .getInputStream()
+                                        .readAllBytes()))
+                .doesNotContain(io.augur.actuator.net.TaskNetNames.of(taskId).restrictionTable());
+    }
+
     @Test
     void terminateLeavesTheCgroupEmptyEvenWithAForkingTask() throws Exception {
         String node = "node-terminate";
