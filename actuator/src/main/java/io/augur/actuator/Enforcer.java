@@ -5,6 +5,8 @@ import io.augur.actuator.net.Destinations;
 import io.augur.actuator.net.NetworkCommandException;
 import io.augur.actuator.net.NetworkEffector;
 import io.augur.actuator.net.NetworkPolicy;
+import io.augur.actuator.net.SplitNetworkEffector;
+import io.augur.actuator.net.SplitNetworkPolicy;
 import io.augur.actuator.sandbox.ProfileInForce;
 import io.augur.actuator.sandbox.SandboxProfileEffector;
 import io.augur.schema.AckOutcome;
@@ -40,6 +42,7 @@ public final class Enforcer {
 
     private final NetworkEffector network;
     private final SandboxProfileEffector sandbox;
+    private final SplitNetworkEffector splitNetwork;
 
     /** Where a decision was read from, for the journal and dead letters. */
     public record Source(String topic, int partition, long offset, byte[] key, byte[] value) {}
@@ -88,7 +91,32 @@ public final class Enforcer {
             SandboxProfileEffector sandbox,
             AppliedJournal journal,
             Clock clock) {
+        this(
+                validator,
+                ledger,
+                effector,
+                network,
+                sandbox,
+                SplitNetworkEffector.NONE,
+                journal,
+                clock);
+    }
+
+    /**
+     * @param splitNetwork the network controls of split-off process groups (per socket, in the
+     *     task's namespace); without them a SPLIT that restricts the network is FAILED
+     */
+    public Enforcer(
+            DecisionValidator validator,
+            DecisionLedger ledger,
+            ResourceEffector effector,
+            NetworkEffector network,
+            SandboxProfileEffector sandbox,
+            SplitNetworkEffector splitNetwork,
+            AppliedJournal journal,
+            Clock clock) {
         this.sandbox = sandbox;
+        this.splitNetwork = splitNetwork;
         this.validator = validator;
         this.ledger = ledger;
         this.effector = effector;
@@ -99,10 +127,10 @@ public final class Enforcer {
 
     /**
      * The network a decision leaves in force on a task with a network of its own: on or off as the
-     * decision says, off while quarantined, shaped to the decision's bandwidth; the allow-list the
-     * task was launched with stays, and {@code restriction} (the decisions' allow-list) is enforced
-     * on top of it. Empty when the task has no network of its own (or is terminated: its processes
-     * are gone).
+     * decision says (a SPLIT's are its split group's: the task's stays), off while quarantined,
+     * shaped to the decision's bandwidth; the allow-list the task was launched with stays, and
+     * {@code restriction} (the decisions' allow-list) is enforced on top of it. Empty when the task
+     * has no network of its own (or is terminated: its processes are gone).
      */
     private Optional<NetworkPolicy> applyNetwork(
             EnforcementDecision d, TaskEnforcementState after, List<Destination> restriction) {
@@ -111,6 +139,9 @@ public final class Enforcer {
             return Optional.empty();
         }
         NetworkPolicy current = network.read(taskId);
+        if (d.getAction() == EnforcementAction.SPLIT) {
+            return Optional.of(current); // its network fields are the split group's
+        }
         boolean enabled = d.getNetworkEnabled() && after != TaskEnforcementState.QUARANTINED;
         NetworkPolicy wanted =
                 new NetworkPolicy(
@@ -138,6 +169,41 @@ public final class Enforcer {
             return Destinations.liftsRestriction(wanted) ? null : wanted;
         }
         return last.map(AppliedDecision::networkRestriction).map(Destinations::parse).orElse(null);
+    }
+
+    /**
+     * A SPLIT's network fields are the split-off group's: off, or an allow-list, per socket of the
+     * group's processes; the rest of the task keeps its own. Empty when the task has no network of
+     * its own (the group keeps the host's, like the task).
+     *
+     * @return what is in force on the group, read back
+     */
+    private Optional<String> applySplitNetwork(EnforcementDecision d, String group) {
+        String taskId = d.getTaskId();
+        if (!network.hasNetwork(taskId)) {
+            return Optional.empty();
+        }
+        List<Destination> allow =
+                d.getNetworkAllowList() == null
+                        ? null
+                        : Destinations.parse(d.getNetworkAllowList());
+        if (Destinations.liftsRestriction(allow)) {
+            allow = null;
+        }
+        SplitNetworkPolicy wanted = new SplitNetworkPolicy(d.getNetworkEnabled(), allow);
+        splitNetwork.apply(taskId, group, () -> effector.splitPids(taskId, group), wanted);
+        SplitNetworkPolicy inForce =
+                splitNetwork.read(taskId).getOrDefault(group, new SplitNetworkPolicy(true, null));
+        return Optional.of(inForce.describe() + " (its new sockets; the task keeps its own)");
+    }
+
+    /** A terminated task's split groups need no network rules any more. */
+    private void clearSplitNetworks(String taskId) {
+        try {
+            splitNetwork.clear(taskId);
+        } catch (NetworkCommandException | UncheckedIOException e) {
+            LOG.warn("cannot remove the split network rules of {}: {}", taskId, e.getMessage());
+        }
     }
 
     /**
@@ -240,6 +306,7 @@ public final class Enforcer {
             switch (d.getAction()) {
                 case TERMINATE -> {
                     effector.terminate(taskId);
+                    clearSplitNetworks(taskId);
                     applied = effector.limitsInForce(taskId).orElse(null);
                     after = TaskEnforcementState.TERMINATED;
                     note = "terminated: every process killed, the task's cgroup is empty";
@@ -264,6 +331,10 @@ public final class Enforcer {
                                     + group
                                     + " under the decision's limits; the rest of the task keeps"
                                     + " its own";
+                    Optional<String> splitNet = applySplitNetwork(d, group);
+                    if (splitNet.isPresent()) {
+                        note = note + "; " + group + ": " + splitNet.get();
+                    }
                 }
                 default -> {
                     applied = effector.apply(taskId, Allocation.of(d));

@@ -367,16 +367,58 @@ class EnforcerTest {
     }
 
     @Test
-    void aSplitsAllowListIsNotTheWholeTasks() {
+    void aSplitsNetworkFieldsGoToTheSplitGroupOnlyAndTerminateClearsThem() {
         var net = new io.augur.actuator.net.InMemoryNetworkEffector();
         net.add("task-1");
-        Enforcer e = withNetwork(net);
-        EnforcementDecision split = decision(1, EnforcementAction.SPLIT);
-        split.setSplitPid(4242L);
-        split.setNetworkAllowList(java.util.List.of());
+        var splits = new io.augur.actuator.net.InMemorySplitNetworkEffector();
+        Enforcer e =
+                new Enforcer(
+                        new DecisionValidator(new NodeBounds(2, 8L << 30)),
+                        DecisionLedger.restore(journal.replay()),
+                        effector,
+                        net,
+                        io.augur.actuator.sandbox.SandboxProfileEffector.NONE,
+                        splits,
+                        journal,
+                        clock);
         effector.addProcess("task-1", 4242, 1);
-        assertThat(handle(e, split).ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        effector.addProcess("task-1", 4343, 1);
+        EnforcementDecision off = decision(1, EnforcementAction.SPLIT);
+        off.setSplitPid(4242L);
+        off.setNetworkEnabled(false);
+        Enforcer.Outcome o = handle(e, off);
+        assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(o.ack().getReason()).contains("split-4242: network off");
+        assertThat(splits.read("task-1"))
+                .containsEntry(
+                        "split-4242", new io.augur.actuator.net.SplitNetworkPolicy(false, null));
+        // The task's own link stays on, its destinations unrestricted.
+        assertThat(net.read("task-1").enabled()).isTrue();
         assertThat(net.read("task-1").restriction()).isNull();
+        assertThat(o.ack().getApplied().getNetworkEnabled()).isTrue();
+
+        EnforcementDecision allow = decision(2, EnforcementAction.SPLIT);
+        allow.setSplitPid(4343L);
+        allow.setNetworkAllowList(java.util.List.of("10.231.0.1:9092"));
+        assertThat(handle(e, allow).ack().getReason())
+                .contains("split-4343: destinations [10.231.0.1/32:9092]");
+        assertThat(splits.read("task-1")).containsOnlyKeys("split-4242", "split-4343");
+
+        handle(e, decision(3, EnforcementAction.TERMINATE));
+        assertThat(splits.read("task-1")).isEmpty();
+    }
+
+    @Test
+    void withoutSplitNetworkControlsARestrictingSplitFailsWithTheReason() {
+        var net = new io.augur.actuator.net.InMemoryNetworkEffector();
+        net.add("task-1");
+        effector.addProcess("task-1", 4242, 1);
+        EnforcementDecision off = decision(1, EnforcementAction.SPLIT);
+        off.setSplitPid(4242L);
+        off.setNetworkEnabled(false);
+        Enforcer.Outcome o = handle(withNetwork(net), off);
+        assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.FAILED);
+        assertThat(o.ack().getReason()).startsWith("network: ").contains("no split group");
     }
 
     @Test

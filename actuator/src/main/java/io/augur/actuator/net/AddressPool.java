@@ -1,7 +1,6 @@
 package io.augur.actuator.net;
 
 import io.augur.schema.NetworkDestination;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
