@@ -195,6 +195,14 @@ public final class CgroupEffector implements ResourceEffector {
     }
 
     @Override
+    public List<Long> splitPids(String taskId, String group) {
+        return cgroups.find(taskId)
+                .filter(g -> g.children().contains(group))
+                .map(g -> g.child(group).pids())
+                .orElse(List.of());
+    }
+
+    @Override
     public Optional<EnforcedControls> controlsInForce(String taskId) {
         return cgroups.find(taskId)
                 .map(

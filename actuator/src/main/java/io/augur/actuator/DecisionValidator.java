@@ -1,5 +1,6 @@
 package io.augur.actuator;
 
+import io.augur.actuator.net.Destinations;
 import io.augur.cgroup.TaskIds;
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
@@ -10,10 +11,15 @@ import java.util.Optional;
  * name, a known action, and limits within the node's bounds (cpu in (0, node cores], memory in [16
  * MiB, node memory], pids max in [1, {@value #MAX_PIDS}], a cpuset of this node's CPUs, disk
  * bandwidth in [{@value #MIN_DISK_BPS}, {@value #MAX_DISK_BPS}] B/s, IOPS in [1, {@value
- * #MAX_DISK_IOPS}], swap in [0, node memory], and a positive {@code splitPid} on SPLIT). Whether
- * the split pid belongs to the task is checked when applying (the process table changes). Pure.
+ * #MAX_DISK_IOPS}], swap in [0, node memory], a positive {@code splitPid} on SPLIT, and at most
+ * {@value #MAX_ALLOW_LIST} allow-list entries in the launcher's {@code A.B.C.D[/N][:PORT]} syntax).
+ * Whether the split pid belongs to the task is checked when applying (the process table changes).
+ * Pure.
  */
 public final class DecisionValidator {
+
+    /** Entries of a decision's allow-list (each is one nftables rule per hook). */
+    public static final int MAX_ALLOW_LIST = 256;
 
     /** Below this a task cannot even start a shell; such a limit is a bug upstream. */
     public static final long MIN_MEMORY_BYTES = 16L << 20;
@@ -107,6 +113,20 @@ public final class DecisionValidator {
         if (d.getAction() == EnforcementAction.SPLIT
                 && (d.getSplitPid() == null || d.getSplitPid() <= 1)) {
             return Optional.of("SPLIT needs a splitPid above 1, got " + d.getSplitPid());
+        }
+        if (d.getNetworkAllowList() != null) {
+            if (d.getNetworkAllowList().size() > MAX_ALLOW_LIST) {
+                return Optional.of(
+                        "networkAllowList has "
+                                + d.getNetworkAllowList().size()
+                                + " entries, at most "
+                                + MAX_ALLOW_LIST);
+            }
+            try {
+                Destinations.parse(d.getNetworkAllowList());
+            } catch (IllegalArgumentException e) {
+                return Optional.of("networkAllowList: " + TaskIds.printable(e.getMessage()));
+            }
         }
         return Optional.empty();
     }

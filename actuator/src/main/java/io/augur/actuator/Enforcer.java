@@ -1,8 +1,12 @@
 package io.augur.actuator;
 
+import io.augur.actuator.net.Destination;
+import io.augur.actuator.net.Destinations;
 import io.augur.actuator.net.NetworkCommandException;
 import io.augur.actuator.net.NetworkEffector;
 import io.augur.actuator.net.NetworkPolicy;
+import io.augur.actuator.net.SplitNetworkEffector;
+import io.augur.actuator.net.SplitNetworkPolicy;
 import io.augur.actuator.sandbox.ProfileInForce;
 import io.augur.actuator.sandbox.SandboxProfileEffector;
 import io.augur.schema.AckOutcome;
@@ -38,6 +42,7 @@ public final class Enforcer {
 
     private final NetworkEffector network;
     private final SandboxProfileEffector sandbox;
+    private final SplitNetworkEffector splitNetwork;
 
     /** Where a decision was read from, for the journal and dead letters. */
     public record Source(String topic, int partition, long offset, byte[] key, byte[] value) {}
@@ -86,7 +91,32 @@ public final class Enforcer {
             SandboxProfileEffector sandbox,
             AppliedJournal journal,
             Clock clock) {
+        this(
+                validator,
+                ledger,
+                effector,
+                network,
+                sandbox,
+                SplitNetworkEffector.NONE,
+                journal,
+                clock);
+    }
+
+    /**
+     * @param splitNetwork the network controls of split-off process groups (per socket, in the
+     *     task's namespace); without them a SPLIT that restricts the network is FAILED
+     */
+    public Enforcer(
+            DecisionValidator validator,
+            DecisionLedger ledger,
+            ResourceEffector effector,
+            NetworkEffector network,
+            SandboxProfileEffector sandbox,
+            SplitNetworkEffector splitNetwork,
+            AppliedJournal journal,
+            Clock clock) {
         this.sandbox = sandbox;
+        this.splitNetwork = splitNetwork;
         this.validator = validator;
         this.ledger = ledger;
         this.effector = effector;
@@ -97,27 +127,83 @@ public final class Enforcer {
 
     /**
      * The network a decision leaves in force on a task with a network of its own: on or off as the
-     * decision says, off while quarantined, shaped to the decision's bandwidth; the allow-list the
-     * task was launched with stays. Empty when the task has no network of its own (or is
-     * terminated: its processes are gone).
+     * decision says (a SPLIT's are its split group's: the task's stays), off while quarantined,
+     * shaped to the decision's bandwidth; the allow-list the task was launched with stays, and
+     * {@code restriction} (the decisions' allow-list) is enforced on top of it. Empty when the task
+     * has no network of its own (or is terminated: its processes are gone).
      */
     private Optional<NetworkPolicy> applyNetwork(
-            EnforcementDecision d, TaskEnforcementState after) {
+            EnforcementDecision d, TaskEnforcementState after, List<Destination> restriction) {
         String taskId = d.getTaskId();
         if (after == TaskEnforcementState.TERMINATED || !network.hasNetwork(taskId)) {
             return Optional.empty();
         }
         NetworkPolicy current = network.read(taskId);
+        if (d.getAction() == EnforcementAction.SPLIT) {
+            return Optional.of(current); // its network fields are the split group's
+        }
         boolean enabled = d.getNetworkEnabled() && after != TaskEnforcementState.QUARANTINED;
         NetworkPolicy wanted =
                 new NetworkPolicy(
-                        enabled, enabled ? d.getNetworkBandwidthBps() : null, current.allowList());
+                        enabled,
+                        enabled ? d.getNetworkBandwidthBps() : null,
+                        current.allowList(),
+                        restriction);
         if (wanted.equals(current)) {
             // Reading back runs ip, tc and nft: once per decision is enough.
             return Optional.of(current);
         }
         network.apply(taskId, wanted);
         return Optional.of(network.read(taskId));
+    }
+
+    /**
+     * The allow-list restriction in force after {@code d}: the decision's own when it names one
+     * (none when it lifts it with {@code 0.0.0.0/0}), else the one the task's last applied decision
+     * left. A SPLIT's allow-list is for its split-off group, not the task's.
+     */
+    private static List<Destination> restrictionAfter(
+            EnforcementDecision d, Optional<AppliedDecision> last) {
+        if (d.getNetworkAllowList() != null && d.getAction() != EnforcementAction.SPLIT) {
+            List<Destination> wanted = Destinations.parse(d.getNetworkAllowList());
+            return Destinations.liftsRestriction(wanted) ? null : wanted;
+        }
+        return last.map(AppliedDecision::networkRestriction).map(Destinations::parse).orElse(null);
+    }
+
+    /**
+     * A SPLIT's network fields are the split-off group's: off, or an allow-list, per socket of the
+     * group's processes; the rest of the task keeps its own. Empty when the task has no network of
+     * its own (the group keeps the host's, like the task).
+     *
+     * @return what is in force on the group, read back
+     */
+    private Optional<String> applySplitNetwork(EnforcementDecision d, String group) {
+        String taskId = d.getTaskId();
+        if (!network.hasNetwork(taskId)) {
+            return Optional.empty();
+        }
+        List<Destination> allow =
+                d.getNetworkAllowList() == null
+                        ? null
+                        : Destinations.parse(d.getNetworkAllowList());
+        if (Destinations.liftsRestriction(allow)) {
+            allow = null;
+        }
+        SplitNetworkPolicy wanted = new SplitNetworkPolicy(d.getNetworkEnabled(), allow);
+        splitNetwork.apply(taskId, group, () -> effector.splitPids(taskId, group), wanted);
+        SplitNetworkPolicy inForce =
+                splitNetwork.read(taskId).getOrDefault(group, new SplitNetworkPolicy(true, null));
+        return Optional.of(inForce.describe() + " (its new sockets; the task keeps its own)");
+    }
+
+    /** A terminated task's split groups need no network rules any more. */
+    private void clearSplitNetworks(String taskId) {
+        try {
+            splitNetwork.clear(taskId);
+        } catch (NetworkCommandException | UncheckedIOException e) {
+            LOG.warn("cannot remove the split network rules of {}: {}", taskId, e.getMessage());
+        }
     }
 
     /**
@@ -213,10 +299,14 @@ public final class Enforcer {
         ResourceLimits applied;
         TaskEnforcementState after;
         String note;
+        List<Destination> restriction = restrictionAfter(d, last);
+        Optional<ProfileInForce> profile;
+        Optional<NetworkPolicy> net;
         try {
             switch (d.getAction()) {
                 case TERMINATE -> {
                     effector.terminate(taskId);
+                    clearSplitNetworks(taskId);
                     applied = effector.limitsInForce(taskId).orElse(null);
                     after = TaskEnforcementState.TERMINATED;
                     note = "terminated: every process killed, the task's cgroup is empty";
@@ -241,6 +331,10 @@ public final class Enforcer {
                                     + group
                                     + " under the decision's limits; the rest of the task keeps"
                                     + " its own";
+                    Optional<String> splitNet = applySplitNetwork(d, group);
+                    if (splitNet.isPresent()) {
+                        note = note + "; " + group + ": " + splitNet.get();
+                    }
                 }
                 default -> {
                     applied = effector.apply(taskId, Allocation.of(d));
@@ -252,7 +346,7 @@ public final class Enforcer {
                     }
                 }
             }
-            Optional<ProfileInForce> profile = applySandboxProfile(d);
+            profile = applySandboxProfile(d);
             if (profile.isPresent()) {
                 // The ack has no field for it (schemas unchanged): its reason says what is in
                 // force.
@@ -261,7 +355,7 @@ public final class Enforcer {
                                 ? profile.get().describe()
                                 : note + "; " + profile.get().describe();
             }
-            Optional<NetworkPolicy> net = applyNetwork(d, after);
+            net = applyNetwork(d, after, restriction);
             if (net.isPresent()) {
                 NetworkPolicy p = net.get();
                 if (applied == null) {
@@ -301,7 +395,8 @@ public final class Enforcer {
                         source.partition(),
                         source.offset(),
                         after,
-                        d.getTrustLevel());
+                        d.getTrustLevel(),
+                        Destinations.format(restriction));
         journal.applied(record);
         ledger.applied(record);
         ResourceUsage observed =
@@ -314,8 +409,9 @@ public final class Enforcer {
                 applied == null ? null : applied.getCpuCores(),
                 applied == null ? null : applied.getMemoryBytes(),
                 applied == null ? null : applied.getPidsMax());
-        return new Outcome(
-                ack(d, AckOutcome.APPLIED, note, applied, observed, after), Optional.empty());
+        EnforcementAck ack =
+                ack(d, AckOutcome.APPLIED, note, applied, observed, after, net, profile);
+        return new Outcome(ack, Optional.empty());
     }
 
     /**
@@ -330,9 +426,14 @@ public final class Enforcer {
         int n = 0;
         for (JournalEntry e : ledger.snapshot()) {
             AppliedDecision a = e.applied();
-            if (a.state() == TaskEnforcementState.ACTIVE
-                    || effector.limitsInForce(a.taskId()).isEmpty()) {
-                continue; // nothing to hold, or the task's group is gone (the task ended)
+            if (effector.limitsInForce(a.taskId()).isEmpty()) {
+                continue; // the task's group is gone (the task ended)
+            }
+            if (a.networkRestriction() != null && a.state() != TaskEnforcementState.TERMINATED) {
+                n += reassertRestriction(a);
+            }
+            if (a.state() == TaskEnforcementState.ACTIVE) {
+                continue;
             }
             try {
                 switch (a.state()) {
@@ -349,6 +450,26 @@ public final class Enforcer {
             }
         }
         return n;
+    }
+
+    /** Puts a journalled allow-list restriction back when the task's filters lost it. */
+    private int reassertRestriction(AppliedDecision a) {
+        try {
+            if (!network.hasNetwork(a.taskId())) {
+                return 0;
+            }
+            NetworkPolicy current = network.read(a.taskId());
+            List<Destination> wanted = Destinations.parse(a.networkRestriction());
+            if (wanted.equals(current.restriction())) {
+                return 0;
+            }
+            network.apply(a.taskId(), current.withRestriction(wanted));
+            LOG.info("re-asserted the network allow-list {} on {}", wanted, a.taskId());
+            return 1;
+        } catch (NetworkCommandException ex) {
+            LOG.warn("cannot re-assert the allow-list on {}: {}", a.taskId(), ex.getMessage());
+            return 0;
+        }
     }
 
     /** Known tasks by trust level and state (TERMINATED ones excluded), for the tasks gauge. */
@@ -381,6 +502,27 @@ public final class Enforcer {
                 Optional.empty());
     }
 
+    /** The task's network as the kernel has it; empty when it has none or it cannot be read. */
+    private Optional<NetworkPolicy> readNetwork(String taskId) {
+        try {
+            return network.hasNetwork(taskId)
+                    ? Optional.of(network.read(taskId))
+                    : Optional.empty();
+        } catch (NetworkCommandException e) {
+            LOG.warn("cannot read the network of {} for its ack: {}", taskId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<ProfileInForce> readProfile(EnforcementDecision d) {
+        try {
+            return sandbox.read(d.getTaskId());
+        } catch (IllegalStateException | UncheckedIOException e) {
+            LOG.warn("cannot read the sandbox profile of {}: {}", d.getTaskId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** The transaction holding the acks committed. */
     public void committed() {
         for (AppliedDecision acked : ledger.committed()) {
@@ -405,11 +547,34 @@ public final class Enforcer {
             ResourceLimits applied,
             ResourceUsage observed,
             TaskEnforcementState state) {
+        return ack(d, outcome, reason, applied, observed, state, null, null);
+    }
+
+    /**
+     * @param net the task's network as just read back, or null to read it now (empty: none)
+     * @param profile the task's sandbox profile as just applied, or null to read it now
+     */
+    private EnforcementAck ack(
+            EnforcementDecision d,
+            AckOutcome outcome,
+            String reason,
+            ResourceLimits applied,
+            ResourceUsage observed,
+            TaskEnforcementState state,
+            Optional<NetworkPolicy> net,
+            Optional<ProfileInForce> profile) {
         EnforcedControls controls = null;
         if (state != null) {
             controls = effector.controlsInForce(d.getTaskId()).orElse(null);
             if (controls != null) {
                 controls.setState(state);
+                if (state != TaskEnforcementState.TERMINATED) {
+                    Optional<NetworkPolicy> n = net != null ? net : readNetwork(d.getTaskId());
+                    controls.setNetworkAllowList(
+                            n.map(p -> Destinations.format(p.effectiveAllowList())).orElse(null));
+                    Optional<ProfileInForce> p = profile != null ? profile : readProfile(d);
+                    controls.setSandboxProfile(p.map(ProfileInForce::effective).orElse(null));
+                }
             }
         }
         return EnforcementAck.newBuilder()

@@ -1,6 +1,9 @@
 package io.augur.actuator;
 
+import io.augur.actuator.net.LinuxSplitNetworkEffector;
+import io.augur.actuator.net.SplitNetworkEffector;
 import io.augur.actuator.sandbox.SupervisedProfileStore;
+import io.augur.cgroup.CgroupVersion;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.launch.CommandLine;
 import io.augur.launch.KafkaClients;
@@ -8,7 +11,9 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,6 +49,21 @@ public final class EnforcerMain {
         }
     }
 
+    /**
+     * Split groups' network controls match sockets by their cgroup v2 group: on a v1 node the
+     * unified hierarchy (if mounted) gets groups of its own for them; without one, a SPLIT that
+     * restricts the network is FAILED with the reason.
+     */
+    static SplitNetworkEffector splitNetworks(TaskCgroups cgroups) {
+        Optional<Path> unified = LinuxSplitNetworkEffector.cgroup2Mount();
+        if (unified.isEmpty()) {
+            LOG.warn("no cgroup2 hierarchy mounted: split groups keep their task's network");
+            return SplitNetworkEffector.NONE;
+        }
+        return new LinuxSplitNetworkEffector(
+                cgroups.rootName(), unified.get(), cgroups.version() == CgroupVersion.V1);
+    }
+
     static void run(EnforcerOptions o) {
         Clock clock = Clock.systemUTC();
         TaskCgroups cgroups = TaskCgroups.detect(o.cgroupRoot());
@@ -69,6 +89,7 @@ public final class EnforcerMain {
                             // Tasks ./augur run launched under supervision can change seccomp
                             // profile while they run; the others keep their launch profile.
                             new SupervisedProfileStore(SupervisedProfileStore.DEFAULT_DIR),
+                            splitNetworks(cgroups),
                             journal,
                             clock);
             // Before reading decisions: a restart must not leave a quarantined task thawed or a

@@ -1,5 +1,6 @@
 package io.augur.actuator;
 
+import io.augur.actuator.net.Destinations;
 import io.augur.cgroup.TaskIds;
 import io.augur.schema.TaskEnforcementState;
 import io.augur.schema.TrustLevel;
@@ -23,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * line torn by a crash mid-write is skipped: the decision it described was never acked, so it is
  * redelivered and applied again.
  *
- * <p>Lines: {@code A|K PARTITION OFFSET SEQUENCE TASK_ID [STATE [TRUST_LEVEL|-]]} (A = applied, K =
- * ack committed; STATE ACTIVE, QUARANTINED or TERMINATED). Lines without a state, written before it
- * was kept, read as ACTIVE of unknown trust level.
+ * <p>Lines: {@code A|K PARTITION OFFSET SEQUENCE TASK_ID [STATE [TRUST_LEVEL|- [NET]]]} (A =
+ * applied, K = ack committed; STATE ACTIVE, QUARANTINED or TERMINATED; NET the network restriction:
+ * {@code -} none, {@code =} the empty list, else destinations joined by commas). Lines without a
+ * state, written before it was kept, read as ACTIVE of unknown trust level; without NET, as no
+ * restriction.
  */
 public final class FileAppliedJournal implements AppliedJournal {
     private static final Logger LOG = LoggerFactory.getLogger(FileAppliedJournal.class);
@@ -121,7 +124,28 @@ public final class FileAppliedJournal implements AppliedJournal {
                 + d.state()
                 + " "
                 + (d.trustLevel() == null ? "-" : d.trustLevel().name())
+                + " "
+                + restriction(d.networkRestriction())
                 + "\n";
+    }
+
+    private static String restriction(List<String> r) {
+        if (r == null) {
+            return "-";
+        }
+        return r.isEmpty() ? "=" : String.join(",", r);
+    }
+
+    private static List<String> restriction(String field) {
+        if (field.equals("-")) {
+            return null;
+        }
+        if (field.equals("=")) {
+            return List.of();
+        }
+        List<String> r = List.of(field.split(","));
+        Destinations.parse(r); // a malformed entry makes the line malformed
+        return r;
     }
 
     static List<JournalEntry> parse(String content, Path file) {
@@ -139,7 +163,7 @@ public final class FileAppliedJournal implements AppliedJournal {
             String[] f = lines.get(i).split(" ");
             try {
                 if (f.length < 5
-                        || f.length > 7
+                        || f.length > 8
                         || !(f[0].equals("A") || f[0].equals("K"))
                         || !TaskIds.isValid(f[4])) {
                     throw new IllegalArgumentException("malformed");
@@ -153,9 +177,8 @@ public final class FileAppliedJournal implements AppliedJournal {
                                 f.length > 5
                                         ? TaskEnforcementState.valueOf(f[5])
                                         : TaskEnforcementState.ACTIVE,
-                                f.length > 6 && !f[6].equals("-")
-                                        ? TrustLevel.valueOf(f[6])
-                                        : null);
+                                f.length > 6 && !f[6].equals("-") ? TrustLevel.valueOf(f[6]) : null,
+                                f.length > 7 ? restriction(f[7]) : null);
                 entries.add(new JournalEntry(d, f[0].equals("K")));
             } catch (IllegalArgumentException e) {
                 LOG.warn(

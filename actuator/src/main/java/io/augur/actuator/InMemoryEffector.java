@@ -175,6 +175,11 @@ public final class InMemoryEffector implements ResourceEffector {
         return Optional.of(usage.getOrDefault(taskId, ResourceUsage.newBuilder().build()));
     }
 
+    @Override
+    public synchronized List<Long> splitPids(String taskId, String group) {
+        return group.isEmpty() ? List.of() : pidsIn(taskId, group);
+    }
+
     /** The task's processes in {@code group} ("" = its own), sorted. */
     public synchronized List<Long> pidsIn(String taskId, String group) {
         return processes.getOrDefault(taskId, Map.of()).entrySet().stream()

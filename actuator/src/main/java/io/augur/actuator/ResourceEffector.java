@@ -3,6 +3,7 @@ package io.augur.actuator;
 import io.augur.schema.EnforcedControls;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.ResourceUsage;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,9 @@ public interface ResourceEffector {
      *     refused
      */
     String split(String taskId, long pid, Allocation allocation) throws EnforcementFailure;
+
+    /** The processes in the task's split group {@code group} now (empty when there is none). */
+    List<Long> splitPids(String taskId, String group);
 
     /** Limits in force on the task now, empty when it has no group. */
     Optional<ResourceLimits> limitsInForce(String taskId);

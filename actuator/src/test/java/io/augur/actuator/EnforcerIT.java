@@ -573,6 +573,236 @@ class EnforcerIT {
         }
     }
 
+    /** A host server on the task's host end that accepts and closes until the socket closes. */
+    static java.net.ServerSocket acceptingServer(io.augur.actuator.net.TaskNetwork net)
+            throws java.io.IOException {
+        java.net.ServerSocket server =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName(net.hostAddress()));
+        Thread accept =
+                new Thread(
+                        () -> {
+                            while (!server.isClosed()) {
+                                try (java.net.Socket c = server.accept()) {
+                                    // accepted: the task reached the host
+                                } catch (java.io.IOException closed) {
+                                    return;
+                                }
+                            }
+                        });
+        accept.setDaemon(true);
+        accept.start();
+        return server;
+    }
+
+    @Test
+    void anAllowListDecisionRestrictsARunningTaskSurvivesARestartAndLiftsToTheLaunchList()
+            throws Exception {
+        String node = "node-allow";
+        String taskId = "allowed-" + UUID.randomUUID().toString().substring(0, 6);
+        io.augur.actuator.net.TaskNetworks networks =
+                io.augur.actuator.net.TaskNetworks.onThisHost();
+        io.augur.actuator.net.TaskNetwork net = networks.create(taskId);
+        io.augur.actuator.net.LinuxNetworkEffector kernel =
+                new io.augur.actuator.net.LinuxNetworkEffector();
+        // Launched the way ./augur run --allow HOST_END does: the host end, every port.
+        String launch = net.hostAddress() + "/32";
+        kernel.apply(
+                taskId,
+                io.augur.actuator.net.NetworkPolicy.open()
+                        .withAllowList(List.of(io.augur.actuator.net.Destination.parse(launch))));
+        try (java.net.ServerSocket kafkaLike = acceptingServer(net);
+                java.net.ServerSocket other = acceptingServer(net)) {
+            int allowedPort = kafkaLike.getLocalPort();
+            int otherPort = other.getLocalPort();
+            taskWith(taskId, "sleep 600");
+            JavaProcess enforcer = startEnforcer(node);
+            assertThat(connects(net, net.hostAddress(), allowedPort)).isTrue();
+            assertThat(connects(net, net.hostAddress(), otherPort)).isTrue();
+            try (TopicProbe<EnforcementAck> acks =
+                    new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+                EnforcementDecision restrict =
+                        decision(node, taskId, 1, EnforcementAction.RESTRICT);
+                String allowed = net.hostAddress() + ":" + allowedPort;
+                // 192.168.0.0/16 lies outside the launch list: it stays unreachable.
+                restrict.setNetworkAllowList(List.of(allowed, "192.168.0.0/16"));
+                send(restrict);
+                EnforcementAck ack = awaitAck(acks, taskId + "#1", 1);
+                assertThat(ack.getOutcome()).as(ack.toString()).isEqualTo(AckOutcome.APPLIED);
+                assertThat(ack.getControls().getNetworkAllowList())
+                        .containsExactly(net.hostAddress() + "/32:" + allowedPort);
+                assertThat(connects(net, net.hostAddress(), allowedPort)).isTrue();
+                assertThat(connects(net, net.hostAddress(), otherPort)).isFalse();
+
+                // A restart re-asserts it after the table was removed behind the enforcer's back.
+                enforcer.close();
+                String table = io.augur.actuator.net.TaskNetNames.of(taskId).restrictionTable();
+                Process del = new ProcessBuilder("nft", "delete", "table", "inet", table).start();
+                assertThat(del.waitFor()).isZero();
+                assertThat(connects(net, net.hostAddress(), otherPort)).isTrue();
+                startEnforcer(node);
+                Await.until(
+                        "allow-list re-asserted after the restart",
+                        Duration.ofSeconds(60),
+                        () -> kernel.read(taskId).restriction() != null);
+                assertThat(connects(net, net.hostAddress(), otherPort)).isFalse();
+                assertThat(connects(net, net.hostAddress(), allowedPort)).isTrue();
+
+                // A bad entry is rejected and changes nothing.
+                EnforcementDecision bad = decision(node, taskId, 2, EnforcementAction.RESTRICT);
+                bad.setNetworkAllowList(List.of("kafka.internal:9092"));
+                send(bad);
+                EnforcementAck rejected = awaitAck(acks, taskId + "#2", 1);
+                assertThat(rejected.getOutcome()).isEqualTo(AckOutcome.REJECTED);
+                assertThat(rejected.getReason())
+                        .contains("networkAllowList")
+                        .contains("kafka.internal");
+                assertThat(connects(net, net.hostAddress(), allowedPort)).isTrue();
+
+                // Loosening to everywhere restores the launch list, no wider.
+                EnforcementDecision lift = decision(node, taskId, 3, EnforcementAction.ALLOCATE);
+                lift.setNetworkAllowList(List.of("0.0.0.0/0"));
+                send(lift);
+                EnforcementAck lifted = awaitAck(acks, taskId + "#3", 1);
+                assertThat(lifted.getOutcome()).isEqualTo(AckOutcome.APPLIED);
+                assertThat(lifted.getControls().getNetworkAllowList()).containsExactly(launch);
+                assertThat(kernel.read(taskId).restriction()).isNull();
+                assertThat(kernel.read(taskId).allowList())
+                        .containsExactly(io.augur.actuator.net.Destination.parse(launch));
+                assertThat(connects(net, net.hostAddress(), otherPort)).isTrue();
+            }
+        } finally {
+            networks.destroy(taskId);
+        }
+        assertThat(
+                        new String(
+                                new ProcessBuilder("nft", "list", "tables")
+                                        .start()
+                                        .getInputStream()
+                                        .readAllBytes()))
+                .doesNotContain(io.augur.actuator.net.TaskNetNames.of(taskId).restrictionTable());
+    }
+
+    /** The last line a probe loop wrote after {@code since}, waiting for a fresh one. */
+    static String freshProbe(Path out) throws Exception {
+        // Two fresh rounds: one may have been running while the decision was applied.
+        for (int round = 0; round < 2; round++) {
+            Files.deleteIfExists(out);
+            Await.until(
+                    "a fresh probe round in " + out,
+                    Duration.ofSeconds(30),
+                    () -> Files.exists(out));
+        }
+        return Files.readString(out).trim();
+    }
+
+    @Test
+    void aSplitProcessLosesTheNetworkWhileTheRestOfTheTaskKeepsIt() throws Exception {
+        String node = "node-split-net";
+        String taskId = "splitnet-" + UUID.randomUUID().toString().substring(0, 6);
+        io.augur.actuator.net.TaskNetworks networks =
+                io.augur.actuator.net.TaskNetworks.onThisHost();
+        io.augur.actuator.net.TaskNetwork net = networks.create(taskId);
+        Path unified = io.augur.actuator.net.LinuxSplitNetworkEffector.cgroup2Mount().orElseThrow();
+        try (java.net.ServerSocket s1 = acceptingServer(net);
+                java.net.ServerSocket s2 = acceptingServer(net)) {
+            // Two probe loops in the task's namespace and cgroup; each connects to both servers
+            // with a new socket every round and writes "P1=ok P2=fail"-like lines.
+            Path loop = dir.resolve(taskId + "-probe.sh");
+            Files.writeString(
+                    loop,
+                    String.join(
+                            "\n",
+                            "echo $$ > \"$1.pid\"",
+                            "while :; do",
+                            "  r=''",
+                            "  for p in " + s1.getLocalPort() + " " + s2.getLocalPort() + "; do",
+                            "    if timeout 2 bash -c \"exec 3<>/dev/tcp/"
+                                    + net.hostAddress()
+                                    + "/$p\" 2>/dev/null; then r=\"$r ok\"; else r=\"$r fail\"; fi",
+                            "  done",
+                            "  echo $r > \"$1.tmp\"; mv \"$1.tmp\" \"$1\"; sleep 0.2",
+                            "done",
+                            ""));
+            Path a = dir.resolve(taskId + "-a");
+            Path b = dir.resolve(taskId + "-b");
+            taskWith(
+                    taskId,
+                    "ip netns exec "
+                            + net.names().namespace()
+                            + " bash -c 'bash "
+                            + loop
+                            + " "
+                            + a
+                            + " & bash "
+                            + loop
+                            + " "
+                            + b
+                            + " & wait'");
+            Path aPid = Path.of(a + ".pid");
+            Await.until(
+                    "both probes started",
+                    Duration.ofSeconds(30),
+                    () -> Files.exists(aPid) && Files.exists(Path.of(b + ".pid")));
+            assertThat(freshProbe(a)).isEqualTo("ok ok");
+            assertThat(freshProbe(b)).isEqualTo("ok ok");
+            long splitPid = Long.parseLong(Files.readString(aPid).trim());
+            startEnforcer(node);
+            try (TopicProbe<EnforcementAck> acks =
+                    new TopicProbe<>(kafka.bootstrapServers(), Topics.ACKS)) {
+                EnforcementDecision off = decision(node, taskId, 1, EnforcementAction.SPLIT);
+                off.setSplitPid(splitPid);
+                off.setNetworkEnabled(false);
+                send(off);
+                EnforcementAck ack = awaitAck(acks, taskId + "#1", 1);
+                assertThat(ack.getOutcome()).as(ack.getReason()).isEqualTo(AckOutcome.APPLIED);
+                String group = "split-" + splitPid;
+                assertThat(ack.getReason()).contains(group + ": network off");
+                assertThat(ack.getApplied().getNetworkEnabled()).isTrue(); // the task's
+                // The split process's new sockets send nothing; the rest of the task reaches both.
+                assertThat(freshProbe(a)).isEqualTo("fail fail");
+                assertThat(freshProbe(b)).isEqualTo("ok ok");
+                Path v2 = unified.resolve(ROOT).resolve(taskId).resolve(group);
+                assertThat(Files.readString(v2.resolve("cgroup.procs")))
+                        .contains(Long.toString(splitPid));
+
+                // The same group re-split with an allow-list of one server: that one only.
+                EnforcementDecision one = decision(node, taskId, 2, EnforcementAction.SPLIT);
+                one.setSplitPid(splitPid);
+                one.setNetworkAllowList(List.of(net.hostAddress() + ":" + s1.getLocalPort()));
+                send(one);
+                EnforcementAck allowed = awaitAck(acks, taskId + "#2", 1);
+                assertThat(allowed.getOutcome())
+                        .as(allowed.getReason())
+                        .isEqualTo(AckOutcome.APPLIED);
+                assertThat(allowed.getReason())
+                        .contains(
+                                group
+                                        + ": destinations ["
+                                        + net.hostAddress()
+                                        + "/32:"
+                                        + s1.getLocalPort()
+                                        + "]");
+                assertThat(freshProbe(a)).isEqualTo("ok fail");
+                assertThat(freshProbe(b)).isEqualTo("ok ok");
+
+                // Terminate: the rules and the unified groups go.
+                send(decision(node, taskId, 3, EnforcementAction.TERMINATE));
+                assertThat(awaitAck(acks, taskId + "#3", 1).getOutcome())
+                        .isEqualTo(AckOutcome.APPLIED);
+                assertThat(
+                                new io.augur.actuator.net.LinuxSplitNetworkEffector(
+                                                ROOT, unified, true)
+                                        .read(taskId))
+                        .isEmpty();
+                assertThat(unified.resolve(ROOT).resolve(taskId)).doesNotExist();
+            }
+        } finally {
+            networks.destroy(taskId);
+            io.augur.actuator.net.LinuxSplitNetworkEffector.removeGroups(unified, ROOT, taskId);
+            Files.deleteIfExists(unified.resolve(ROOT)); // this class's root, empty by now
+        }
+    }
+
     @Test
     void terminateLeavesTheCgroupEmptyEvenWithAForkingTask() throws Exception {
         String node = "node-terminate";

@@ -218,6 +218,7 @@ class EnforcerTest {
         assertThat(t.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
         assertThat(t.ack().getReason()).startsWith("sandbox profile restricted in force");
         assertThat(sandbox.read("task-1").orElseThrow().effective()).isEqualTo("restricted");
+        assertThat(t.ack().getControls().getSandboxProfile()).isEqualTo("restricted");
 
         // A split is for the split-off subtree: the whole task's profile stays.
         EnforcementDecision split = decision(2, EnforcementAction.SPLIT);
@@ -234,6 +235,7 @@ class EnforcerTest {
         assertThat(l.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
         assertThat(l.ack().getReason()).contains("launch profile monitored stays in force");
         assertThat(sandbox.read("task-1").orElseThrow().effective()).isEqualTo("monitored");
+        assertThat(l.ack().getControls().getSandboxProfile()).isEqualTo("monitored");
 
         EnforcementDecision unknown = decision(4, EnforcementAction.RESTRICT);
         unknown.setSandboxProfile("paranoid");
@@ -252,6 +254,7 @@ class EnforcerTest {
         Enforcer.Outcome o = handle(enforcer, d);
         assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
         assertThat(o.ack().getReason()).isNull();
+        assertThat(o.ack().getControls().getSandboxProfile()).isNull();
     }
 
     @Test
@@ -261,6 +264,161 @@ class EnforcerTest {
         Enforcer.Outcome o = handle(enforcer, off);
         assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
         assertThat(o.ack().getApplied().getNetworkEnabled()).isNull();
+    }
+
+    Enforcer withNetwork(io.augur.actuator.net.InMemoryNetworkEffector net) {
+        return new Enforcer(
+                new DecisionValidator(new NodeBounds(2, 8L << 30)),
+                DecisionLedger.restore(journal.replay()),
+                effector,
+                net,
+                journal,
+                clock);
+    }
+
+    static java.util.List<io.augur.actuator.net.Destination> dests(String... s) {
+        return io.augur.actuator.net.Destinations.parse(java.util.List.of(s));
+    }
+
+    @Test
+    void aDecisionsAllowListRestrictsWithinTheLaunchListIsKeptAndLiftedByEverywhere() {
+        var net = new io.augur.actuator.net.InMemoryNetworkEffector();
+        net.add("task-1");
+        // Launched allowing the host's /30 on any port and a resolver.
+        net.apply(
+                "task-1",
+                io.augur.actuator.net.NetworkPolicy.open()
+                        .withAllowList(dests("10.231.0.0/30", "10.9.9.9:53")));
+        Enforcer e = withNetwork(net);
+
+        EnforcementDecision restrict = decision(1, EnforcementAction.RESTRICT);
+        restrict.setNetworkAllowList(java.util.List.of("10.231.0.1:9092", "192.168.0.0/16"));
+        Enforcer.Outcome r = handle(e, restrict);
+        assertThat(r.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(net.read("task-1").restriction())
+                .isEqualTo(dests("10.231.0.1:9092", "192.168.0.0/16"));
+        // The launch list stays; in force is what passes both.
+        assertThat(net.read("task-1").allowList()).isEqualTo(dests("10.231.0.0/30", "10.9.9.9:53"));
+        assertThat(r.ack().getControls().getNetworkAllowList())
+                .containsExactly("10.231.0.1/32:9092");
+
+        // Null leaves the restriction in force.
+        Enforcer.Outcome keep = handle(e, decision(2, EnforcementAction.THROTTLE));
+        assertThat(net.read("task-1").restriction())
+                .isEqualTo(dests("10.231.0.1:9092", "192.168.0.0/16"));
+        assertThat(keep.ack().getControls().getNetworkAllowList())
+                .containsExactly("10.231.0.1/32:9092");
+
+        // A restart re-asserts the journalled restriction where the filters lost it.
+        net.apply("task-1", net.read("task-1").withRestriction(null));
+        assertThat(withNetwork(net).reassert()).isEqualTo(1);
+        assertThat(net.read("task-1").restriction())
+                .isEqualTo(dests("10.231.0.1:9092", "192.168.0.0/16"));
+
+        // Empty: no destination at all.
+        EnforcementDecision none = decision(3, EnforcementAction.RESTRICT);
+        none.setNetworkAllowList(java.util.List.of());
+        Enforcer e2 = withNetwork(net);
+        Enforcer.Outcome n = handle(e2, none);
+        assertThat(n.ack().getControls().getNetworkAllowList()).isEmpty();
+        assertThat(net.read("task-1").restriction()).isEmpty();
+
+        // 0.0.0.0/0 lifts it: the launch list alone again.
+        EnforcementDecision lift = decision(4, EnforcementAction.ALLOCATE);
+        lift.setNetworkAllowList(java.util.List.of("0.0.0.0/0"));
+        Enforcer.Outcome l = handle(e2, lift);
+        assertThat(net.read("task-1").restriction()).isNull();
+        assertThat(l.ack().getControls().getNetworkAllowList())
+                .containsExactly("10.231.0.0/30", "10.9.9.9/32:53");
+        assertThat(withNetwork(net).reassert()).isZero();
+    }
+
+    @Test
+    void anAllowListOnATaskLaunchedWithoutOneIsWhatIsInForce() {
+        var net = new io.augur.actuator.net.InMemoryNetworkEffector();
+        net.add("task-1");
+        Enforcer e = withNetwork(net);
+        Enforcer.Outcome open = handle(e, decision(1, EnforcementAction.ALLOCATE));
+        assertThat(open.ack().getControls().getNetworkAllowList()).isNull();
+        EnforcementDecision d = decision(2, EnforcementAction.RESTRICT);
+        d.setNetworkAllowList(java.util.List.of("127.0.0.0/8", "10.231.0.1:9092"));
+        assertThat(handle(e, d).ack().getControls().getNetworkAllowList())
+                .containsExactly("127.0.0.0/8", "10.231.0.1/32:9092");
+    }
+
+    @Test
+    void aBadAllowListEntryIsRejectedWithADeadLetterAndNothingChanges() {
+        var net = new io.augur.actuator.net.InMemoryNetworkEffector();
+        net.add("task-1");
+        Enforcer e = withNetwork(net);
+        for (String bad :
+                java.util.List.of("kafka:9092", "10.0.0.1/33", "10.0.0.0/8:0", "10.0.0.1/8")) {
+            EnforcementDecision d = decision(offset + 1, EnforcementAction.RESTRICT);
+            d.setNetworkAllowList(java.util.List.of("127.0.0.1", bad));
+            Enforcer.Outcome o = handle(e, d);
+            assertThat(o.ack().getOutcome()).as(bad).isEqualTo(AckOutcome.REJECTED);
+            assertThat(o.ack().getReason()).as(bad).startsWith("networkAllowList: ").contains(bad);
+            assertThat(o.deadLetter()).as(bad).isPresent();
+        }
+        EnforcementDecision many = decision(offset + 1, EnforcementAction.RESTRICT);
+        many.setNetworkAllowList(java.util.Collections.nCopies(257, "127.0.0.1"));
+        assertThat(handle(e, many).ack().getReason()).contains("at most 256");
+        assertThat(net.read("task-1").restriction()).isNull();
+    }
+
+    @Test
+    void aSplitsNetworkFieldsGoToTheSplitGroupOnlyAndTerminateClearsThem() {
+        var net = new io.augur.actuator.net.InMemoryNetworkEffector();
+        net.add("task-1");
+        var splits = new io.augur.actuator.net.InMemorySplitNetworkEffector();
+        Enforcer e =
+                new Enforcer(
+                        new DecisionValidator(new NodeBounds(2, 8L << 30)),
+                        DecisionLedger.restore(journal.replay()),
+                        effector,
+                        net,
+                        io.augur.actuator.sandbox.SandboxProfileEffector.NONE,
+                        splits,
+                        journal,
+                        clock);
+        effector.addProcess("task-1", 4242, 1);
+        effector.addProcess("task-1", 4343, 1);
+        EnforcementDecision off = decision(1, EnforcementAction.SPLIT);
+        off.setSplitPid(4242L);
+        off.setNetworkEnabled(false);
+        Enforcer.Outcome o = handle(e, off);
+        assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.APPLIED);
+        assertThat(o.ack().getReason()).contains("split-4242: network off");
+        assertThat(splits.read("task-1"))
+                .containsEntry(
+                        "split-4242", new io.augur.actuator.net.SplitNetworkPolicy(false, null));
+        // The task's own link stays on, its destinations unrestricted.
+        assertThat(net.read("task-1").enabled()).isTrue();
+        assertThat(net.read("task-1").restriction()).isNull();
+        assertThat(o.ack().getApplied().getNetworkEnabled()).isTrue();
+
+        EnforcementDecision allow = decision(2, EnforcementAction.SPLIT);
+        allow.setSplitPid(4343L);
+        allow.setNetworkAllowList(java.util.List.of("10.231.0.1:9092"));
+        assertThat(handle(e, allow).ack().getReason())
+                .contains("split-4343: destinations [10.231.0.1/32:9092]");
+        assertThat(splits.read("task-1")).containsOnlyKeys("split-4242", "split-4343");
+
+        handle(e, decision(3, EnforcementAction.TERMINATE));
+        assertThat(splits.read("task-1")).isEmpty();
+    }
+
+    @Test
+    void withoutSplitNetworkControlsARestrictingSplitFailsWithTheReason() {
+        var net = new io.augur.actuator.net.InMemoryNetworkEffector();
+        net.add("task-1");
+        effector.addProcess("task-1", 4242, 1);
+        EnforcementDecision off = decision(1, EnforcementAction.SPLIT);
+        off.setSplitPid(4242L);
+        off.setNetworkEnabled(false);
+        Enforcer.Outcome o = handle(withNetwork(net), off);
+        assertThat(o.ack().getOutcome()).isEqualTo(AckOutcome.FAILED);
+        assertThat(o.ack().getReason()).startsWith("network: ").contains("no split group");
     }
 
     @Test

@@ -35,9 +35,9 @@ class FileAppliedJournalTest {
         }
         assertThat(Files.readAllLines(dir.resolve(FileAppliedJournal.FILE_NAME)))
                 .containsExactlyInAnyOrder(
-                        "A 0 1 2 task-1 ACTIVE -",
-                        "A 3 9 7 task-2 ACTIVE -",
-                        "K 3 9 7 task-2 ACTIVE -");
+                        "A 0 1 2 task-1 ACTIVE - -",
+                        "A 3 9 7 task-2 ACTIVE - -",
+                        "K 3 9 7 task-2 ACTIVE - -");
     }
 
     @Test
@@ -79,6 +79,42 @@ class FileAppliedJournalTest {
                     .isEqualTo(TaskEnforcementState.TERMINATED);
             assertThat(ledger.lastApplied("old-task").orElseThrow().state())
                     .isEqualTo(TaskEnforcementState.ACTIVE);
+        }
+    }
+
+    @Test
+    void keepsTheNetworkRestrictionEmptyOrNotAndReadsLinesWrittenBeforeIt() throws Exception {
+        Files.writeString(
+                dir.resolve(FileAppliedJournal.FILE_NAME),
+                "A 0 0 1 old-task ACTIVE LOW\nA 0 1 1 bad-net ACTIVE LOW kafka:9092\n");
+        try (FileAppliedJournal journal = FileAppliedJournal.open(dir)) {
+            journal.applied(
+                    new AppliedDecision(
+                            "task-r",
+                            3,
+                            0,
+                            4,
+                            TaskEnforcementState.ACTIVE,
+                            TrustLevel.LOW,
+                            java.util.List.of("127.0.0.0/8", "10.231.0.1/32:9092")));
+            journal.applied(
+                    new AppliedDecision(
+                            "task-e",
+                            2,
+                            0,
+                            5,
+                            TaskEnforcementState.ACTIVE,
+                            TrustLevel.LOW,
+                            java.util.List.of()));
+        }
+        try (FileAppliedJournal reopened = FileAppliedJournal.open(dir)) {
+            DecisionLedger ledger = DecisionLedger.restore(reopened.replay());
+            assertThat(ledger.lastApplied("task-r").orElseThrow().networkRestriction())
+                    .containsExactly("127.0.0.0/8", "10.231.0.1/32:9092");
+            assertThat(ledger.lastApplied("task-e").orElseThrow().networkRestriction()).isEmpty();
+            assertThat(ledger.lastApplied("old-task").orElseThrow().networkRestriction()).isNull();
+            // A line whose restriction does not parse is malformed, not a crash.
+            assertThat(ledger.lastApplied("bad-net")).isEmpty();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.augur.functions.feedback.AckPolicy;
 import io.augur.functions.feedback.FeedbackSettings;
 import io.augur.functions.feedback.HeadroomTuner;
 import io.augur.functions.policy.Policy;
+import io.augur.functions.sandbox.NetworkAllowLists;
 import io.augur.functions.sandbox.SandboxDecision;
 import io.augur.functions.sandbox.SandboxHold;
 import io.augur.functions.sandbox.SandboxOutcome;
@@ -155,6 +156,10 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Long> SPLIT_PID =
             ValueSpec.named("splitPid").thatExpiresAfterCall(STATE_TTL).withLongType();
 
+    /** Whether a decision left an allow-list restriction on the task's network (to lift later). */
+    static final ValueSpec<Boolean> NETWORK_RESTRICTED =
+            ValueSpec.named("networkRestricted").thatExpiresAfterCall(STATE_TTL).withBooleanType();
+
     /** The last forecast's memory upper bound: MEDIUM never restricts memory below it. */
     static final ValueSpec<Long> WORKING_SET =
             ValueSpec.named("workingSet").thatExpiresAfterCall(STATE_TTL).withLongType();
@@ -233,6 +238,7 @@ public final class TaskFn implements StatefulFunction {
                         SANDBOX_LEVEL,
                         SANDBOX_CALM,
                         SPLIT_PID,
+                        NETWORK_RESTRICTED,
                         WORKING_SET,
                         HELD_AT,
                         TERMINATE_DUE,
@@ -748,14 +754,29 @@ public final class TaskFn implements StatefulFunction {
                             .setNetworkEnabled(granted.getNetworkEnabled())
                             .build();
         }
+        EnforcementAction action = EnforcementAction.valueOf(pending.getAction());
+        TrustLevel trust = TrustLevel.valueOf(pending.getTrustLevel());
+        boolean restrictedNow = storage.get(NETWORK_RESTRICTED).orElse(false);
+        List<String> allowList =
+                rules.networkAllowLists()
+                        .forDecision(action, trust, hold(storage).level(), restrictedNow);
+        if (allowList != null) {
+            reasons.add(reasons.size() - 1, allowListReason(action, allowList));
+        }
+        if (NetworkAllowLists.restrictsAfter(action, allowList, restrictedNow)) {
+            storage.set(NETWORK_RESTRICTED, true);
+        } else {
+            storage.remove(NETWORK_RESTRICTED);
+        }
         EnforcementDecision decision =
                 EnforcementDecision.newBuilder()
                         .setDecisionId(decisionId(taskId, pending.getSequence()))
                         .setTaskId(taskId)
                         .setNodeId(grant.getNodeId())
                         .setSequence(pending.getSequence())
-                        .setAction(EnforcementAction.valueOf(pending.getAction()))
-                        .setTrustLevel(TrustLevel.valueOf(pending.getTrustLevel()))
+                        .setAction(action)
+                        .setTrustLevel(trust)
+                        .setNetworkAllowList(allowList)
                         .setCpuCores(limits.getCpuCores())
                         .setMemoryBytes(limits.getMemoryBytes())
                         .setNetworkEnabled(limits.getNetworkEnabled())
@@ -788,6 +809,16 @@ public final class TaskFn implements StatefulFunction {
             return;
         }
         sendSecurityEvents(context, decision, pending);
+    }
+
+    private static String allowListReason(EnforcementAction action, List<String> allowList) {
+        if (allowList.equals(NetworkAllowLists.LIFT)) {
+            return "network allow-list lifted (0.0.0.0/0): back to the task's launch allow-list";
+        }
+        String list = allowList.isEmpty() ? "no destination" : String.join(", ", allowList);
+        return action == EnforcementAction.SPLIT
+                ? "split-off group's network restricted to " + list
+                : "network restricted to " + list + " (within the task's launch allow-list)";
     }
 
     private void sendSecurityEvents(

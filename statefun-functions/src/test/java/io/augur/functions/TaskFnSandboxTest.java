@@ -109,8 +109,11 @@ class TaskFnSandboxTest {
         assertThat(split.getCpuCores()).isEqualTo(0.1);
         assertThat(split.getMemoryBytes()).isEqualTo(256 * MIB);
         assertThat(split.getPidsMax()).isEqualTo(64L);
-        // The network is the task's: a split leaves it on.
+        // The link is the task's: a split leaves it on; the split-off group reaches nothing.
         assertThat(split.getNetworkEnabled()).isTrue();
+        assertThat(split.getNetworkAllowList()).isEmpty();
+        assertThat(split.getReasons())
+                .contains("split-off group's network restricted to no destination");
         assertThat(functions.securityEvents())
                 .extracting(SecurityEvent::getType)
                 .containsExactly(SecurityEventType.SCAN_REQUESTED);
@@ -125,6 +128,8 @@ class TaskFnSandboxTest {
         assertThat(after.getCpuCores()).isGreaterThan(2.0);
         // ... watched closer: the split left the task at LOW.
         assertThat(after.getMonitoringIntervalMs()).isEqualTo(250);
+        // The split's allow-list was the child group's: nothing to lift on the task.
+        assertThat(after.getNetworkAllowList()).isNull();
 
         functions.toTask(
                 TASK, Types.SEQUENCE_ANOMALY, anomaly(TASK, AnomalyLevel.HIGH, 60.0, 4242L));
@@ -154,6 +159,9 @@ class TaskFnSandboxTest {
         assertThat(medium.getCpuCores()).isEqualTo(1.0);
         assertThat(medium.getMemoryBytes()).isEqualTo(1024 * MIB);
         assertThat(medium.getSandboxProfile()).isEqualTo("restricted");
+        // "Restrict network": held while the link is off, in force should it come back on.
+        assertThat(medium.getNetworkAllowList()).containsExactly("10.231.0.0/16:9092");
+        assertThat(medium.getReasons().get(medium.getReasons().size() - 1)).startsWith("policy ");
         assertThat(functions.securityEvents()).isEmpty();
 
         // A calm risk window would allocate 1.5 x the saturated limit: the sandbox holds it.
@@ -167,6 +175,7 @@ class TaskFnSandboxTest {
         assertThat(risk.getCpuCores()).isLessThanOrEqualTo(1.0);
         assertThat(risk.getMemoryBytes()).isLessThanOrEqualTo(1024 * MIB);
         assertThat(risk.getNetworkEnabled()).isFalse();
+        assertThat(risk.getNetworkAllowList()).containsExactly("10.231.0.0/16:9092");
         assertThat(risk.getReasons())
                 .anyMatch(r -> r.startsWith("sandbox MEDIUM held (sequence anomaly)"));
 

@@ -447,6 +447,14 @@ class TaskFnTest {
         assertThat(d.get(needed).getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
         assertThat(d.get(needed).getAction()).isEqualTo(EnforcementAction.THROTTLE);
         assertThat(d.get(needed + 1).getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        // The network allow-list holds while LOW, is lifted (back to the launch allow-list) by
+        // the recovering decision, and later decisions leave destinations alone.
+        assertThat(d.subList(0, needed))
+                .allMatch(x -> List.of("10.231.0.0/16:9092").equals(x.getNetworkAllowList()));
+        assertThat(d.get(needed).getNetworkAllowList()).containsExactly("0.0.0.0/0");
+        assertThat(d.get(needed).getReasons())
+                .anyMatch(r -> r.startsWith("network allow-list lifted"));
+        assertThat(d.get(needed + 1).getNetworkAllowList()).isNull();
     }
 
     @Test
@@ -600,21 +608,24 @@ class TaskFnTest {
                 .containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 
-    @ParameterizedTest(name = "risk {0} -> {1}")
+    @ParameterizedTest(name = "risk {0} -> {1}, allow-list {2}")
     @CsvSource({
-        "0.39, ALLOCATE",
-        "0.4, ALLOCATE",
-        "0.41, THROTTLE",
-        "0.7, THROTTLE",
-        "0.71, RESTRICT"
+        "0.39, ALLOCATE, -",
+        "0.4, ALLOCATE, -",
+        "0.41, THROTTLE, -",
+        "0.7, THROTTLE, -",
+        "0.71, RESTRICT, 10.231.0.0/16:9092"
     })
-    void thresholdsAtAboveAndBelow(double risk, EnforcementAction expected) {
+    void thresholdsAtAboveAndBelow(double risk, EnforcementAction expected, String allowList) {
         functions.toTask(
                 TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, risk, T0, 0.5, 256 * MIB));
 
         assertThat(functions.decisions())
                 .extracting(EnforcementDecision::getAction)
                 .containsExactly(expected);
+        // High risk: "network restricted" to the policy's allow-list; below it destinations stay.
+        assertThat(functions.decisions().get(0).getNetworkAllowList())
+                .isEqualTo(allowList.equals("-") ? null : List.of(allowList));
     }
 
     /** A task of a trusted source (baseline HIGH), so the allocator's branches show alone. */

@@ -1,5 +1,6 @@
 package io.augur.actuator.net;
 
+import io.augur.schema.NetworkDestination;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -122,28 +123,11 @@ public record AddressPool(int network, int prefixLength) {
     }
 
     static int mask(int prefix) {
-        return prefix == 0 ? 0 : -1 << (32 - prefix);
+        return NetworkDestination.mask(prefix);
     }
 
     static int parseAddress(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
-        }
-        int a = 0;
-        for (String p : parts) {
-            int v;
-            try {
-                v = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
-            }
-            if (v < 0 || v > 255 || p.isEmpty() || p.length() > 3) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
-            }
-            a = (a << 8) | v;
-        }
-        return a;
+        return NetworkDestination.parseAddress(s);
     }
 
     static String format(int a) {

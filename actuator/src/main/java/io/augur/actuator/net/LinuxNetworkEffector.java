@@ -14,7 +14,8 @@ import java.util.List;
  *       egress; traffic <em>from</em> the task arrives on the host end's ingress, is redirected
  *       ({@code u32} match-all, {@code mirred}) to an {@code ifb} device of its own ({@code ai…})
  *       and shaped there by a second {@code tbf}. Both directions get the same rate.
- *   <li>allow-list: an nftables table of the task's own (see {@link NetworkFilters}).
+ *   <li>allow-list: an nftables table of the task's own (see {@link NetworkFilters}); a decision's
+ *       restriction: a second table of the same form, so a connection must pass both.
  * </ul>
  *
  * Reads back from the kernel: the link's UP flag, the {@code tbf} rate and the table's rules.
@@ -42,9 +43,14 @@ public final class LinuxNetworkEffector implements NetworkEffector {
             shape(n, policy.bandwidthBytesPerSecond());
         }
         if (policy.allowList() == null) {
-            NetworkFilters.removeTable(n);
+            NetworkFilters.removeTable(n.filterTable());
         } else {
-            NetworkFilters.apply(n, policy.allowList());
+            NetworkFilters.apply(n, n.filterTable(), policy.allowList());
+        }
+        if (policy.restriction() == null) {
+            NetworkFilters.removeTable(n.restrictionTable());
+        } else {
+            NetworkFilters.apply(n, n.restrictionTable(), policy.restriction());
         }
         boolean wasUp = linkUp(n);
         SystemCommands.check(
@@ -85,7 +91,11 @@ public final class LinuxNetworkEffector implements NetworkEffector {
     @Override
     public NetworkPolicy read(String taskId) {
         TaskNetNames n = existing(taskId);
-        return new NetworkPolicy(linkUp(n), tbfRate(n.hostInterface()), NetworkFilters.read(n));
+        return new NetworkPolicy(
+                linkUp(n),
+                tbfRate(n.hostInterface()),
+                NetworkFilters.read(n.filterTable()),
+                NetworkFilters.read(n.restrictionTable()));
     }
 
     /** tbf's burst: 40 ms at the rate, at least 16 KiB (several full-size packets). */

@@ -21,8 +21,8 @@ final class NetworkFilters {
     private NetworkFilters() {}
 
     /** The nftables script that replaces the task's table atomically. Pure. */
-    static String script(TaskNetNames n, List<Destination> allow) {
-        String t = "inet " + n.filterTable();
+    static String script(TaskNetNames n, String table, List<Destination> allow) {
+        String t = "inet " + table;
         String dev = "\"" + n.hostInterface() + "\"";
         StringBuilder rules = new StringBuilder();
         rules.append("    iifname ").append(dev).append(" ct direction reply accept\n");
@@ -51,22 +51,22 @@ final class NetworkFilters {
         return s.toString();
     }
 
-    static void apply(TaskNetNames n, List<Destination> allow) {
+    static void apply(TaskNetNames n, String table, List<Destination> allow) {
         String nft = SystemCommands.require("nft", "nftables").toString();
-        SystemCommands.check(List.of(nft, "-f", "-"), script(n, allow));
+        SystemCommands.check(List.of(nft, "-f", "-"), script(n, table, allow));
     }
 
     /** The allow-list in force, or null when the task has no table (every destination). */
-    static List<Destination> read(TaskNetNames n) {
+    static List<Destination> read(String table) {
         String nft = SystemCommands.require("nft", "nftables").toString();
         SystemCommands.Result r =
-                SystemCommands.run(List.of(nft, "-j", "list", "table", "inet", n.filterTable()));
+                SystemCommands.run(List.of(nft, "-j", "list", "table", "inet", table));
         if (!r.ok()) {
             if (r.stderr().contains("No such file")) {
                 return null;
             }
             throw new NetworkCommandException(
-                    "cannot read table " + n.filterTable() + ": " + r.stderr().strip());
+                    "cannot read table " + table + ": " + r.stderr().strip());
         }
         try {
             List<Destination> allow = new ArrayList<>();
@@ -86,14 +86,14 @@ final class NetworkFilters {
     }
 
     /** Removes the task's table; nothing happens when it (or nft) is not there. */
-    static void removeTable(TaskNetNames n) {
+    static void removeTable(String table) {
         String nft;
         try {
             nft = SystemCommands.require("nft", "nftables").toString();
         } catch (NetworkCommandException e) {
             return; // without nft no table can exist
         }
-        String t = "inet " + n.filterTable();
+        String t = "inet " + table;
         SystemCommands.check(List.of(nft, "-f", "-"), "table " + t + "\ndelete table " + t + "\n");
     }
 }

@@ -11,10 +11,16 @@ import java.util.OptionalLong;
  * @param enabled false: the link is down, nothing passes either way
  * @param bandwidthBytesPerSecond shaping rate in each direction, or null for unshaped
  * @param allowList destinations the task may open connections to (everything else is dropped), or
- *     null for every destination
+ *     null for every destination: the launcher's {@code --allow}, fixed for the task's life
+ * @param restriction a decision's allow-list, enforced on top of {@code allowList} (a connection
+ *     must pass both, so a restriction never widens what the task was launched with), or null for
+ *     none
  */
 public record NetworkPolicy(
-        boolean enabled, Long bandwidthBytesPerSecond, List<Destination> allowList) {
+        boolean enabled,
+        Long bandwidthBytesPerSecond,
+        List<Destination> allowList,
+        List<Destination> restriction) {
 
     public NetworkPolicy {
         if (bandwidthBytesPerSecond != null && bandwidthBytesPerSecond < 1) {
@@ -22,6 +28,13 @@ public record NetworkPolicy(
                     "bandwidth must be positive, got " + bandwidthBytesPerSecond);
         }
         allowList = allowList == null ? null : List.copyOf(allowList);
+        restriction = restriction == null ? null : List.copyOf(restriction);
+    }
+
+    /** Without a decision's restriction. */
+    public NetworkPolicy(
+            boolean enabled, Long bandwidthBytesPerSecond, List<Destination> allowList) {
+        this(enabled, bandwidthBytesPerSecond, allowList, null);
     }
 
     /** Everything allowed, unshaped: a new task's network. */
@@ -35,11 +48,15 @@ public record NetworkPolicy(
     }
 
     public NetworkPolicy withBandwidth(long bytesPerSecond) {
-        return new NetworkPolicy(enabled, bytesPerSecond, allowList);
+        return new NetworkPolicy(enabled, bytesPerSecond, allowList, restriction);
     }
 
     public NetworkPolicy withAllowList(List<Destination> destinations) {
-        return new NetworkPolicy(enabled, bandwidthBytesPerSecond, destinations);
+        return new NetworkPolicy(enabled, bandwidthBytesPerSecond, destinations, restriction);
+    }
+
+    public NetworkPolicy withRestriction(List<Destination> destinations) {
+        return new NetworkPolicy(enabled, bandwidthBytesPerSecond, allowList, destinations);
     }
 
     public OptionalLong bandwidth() {
@@ -50,5 +67,13 @@ public record NetworkPolicy(
 
     public Optional<List<Destination>> allowed() {
         return Optional.ofNullable(allowList);
+    }
+
+    /**
+     * The destinations a connection may go to under both lists, or null when neither restricts (see
+     * {@link Destinations#intersection}).
+     */
+    public List<Destination> effectiveAllowList() {
+        return Destinations.intersection(allowList, restriction);
     }
 }

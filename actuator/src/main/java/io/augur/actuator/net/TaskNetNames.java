@@ -42,6 +42,14 @@ public record TaskNetNames(
                 taskId, NAMESPACE_PREFIX + taskId, host, "aw" + hash, "ai" + hash, "augur_" + host);
     }
 
+    /**
+     * The nftables table ({@code inet}) holding a decision's restriction of the allow-list, beside
+     * the launch allow-list's {@link #filterTable}.
+     */
+    public String restrictionTable() {
+        return "augur_ar" + hostInterface.substring(2);
+    }
+
     /** 13 hex digits of SHA-256: 52 bits, so two live tasks practically never collide. */
     static String hash(String taskId) {
         try {

@@ -158,7 +158,8 @@ public final class TaskNetworks {
                 }
             }
         }
-        NetworkFilters.removeTable(n);
+        NetworkFilters.removeTable(n.filterTable());
+        NetworkFilters.removeTable(n.restrictionTable());
     }
 
     public static boolean namespaceExists(TaskNetNames n) {

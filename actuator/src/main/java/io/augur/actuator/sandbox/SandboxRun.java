@@ -157,6 +157,7 @@ public final class SandboxRun {
             LOG.warn("task {}: removing what a dead launcher left behind", o.taskId());
             cgroups.destroy(o.taskId());
             networks.destroy(o.taskId());
+            removeSplitSocketGroups();
         }
         try {
             TaskNetwork net = networks.create(o.taskId());
@@ -285,6 +286,27 @@ public final class SandboxRun {
         }
     }
 
+    /**
+     * On a v1 node the enforcer gives split processes unified (v2) groups of their own to match
+     * their sockets (see {@code LinuxSplitNetworkEffector}); once the task's processes are gone
+     * they are empty and removed here. On a v2 node they are the task's groups, gone already.
+     */
+    private void removeSplitSocketGroups() {
+        if (cgroups.version() != io.augur.cgroup.CgroupVersion.V1) {
+            return;
+        }
+        try {
+            io.augur.actuator.net.LinuxSplitNetworkEffector.cgroup2Mount()
+                    .ifPresent(
+                            m ->
+                                    io.augur.actuator.net.LinuxSplitNetworkEffector.removeGroups(
+                                            m, cgroups.rootName(), o.taskId()));
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "task {}: cannot remove its split socket groups: {}", o.taskId(), e.toString());
+        }
+    }
+
     /** Removes the cgroup (killing what is left in it), the network and the filter; once. */
     public void cleanUp() {
         if (!cleaned.compareAndSet(false, true)) {
@@ -302,6 +324,7 @@ public final class SandboxRun {
             } catch (RuntimeException e) {
                 failure = add(failure, e);
             }
+            removeSplitSocketGroups();
         }
         SeccompSupervisor s = supervisor;
         if (s != null) {

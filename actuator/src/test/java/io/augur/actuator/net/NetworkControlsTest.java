@@ -42,6 +42,7 @@ class NetworkControlsTest {
         String s =
                 NetworkFilters.script(
                         n,
+                        n.filterTable(),
                         List.of(
                                 Destination.parse("10.231.0.0/16:8080"),
                                 Destination.parse("10.9.0.0/16")));

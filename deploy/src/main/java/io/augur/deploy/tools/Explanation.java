@@ -203,6 +203,12 @@ public final class Explanation {
         if (a.getApplied() != null) {
             s.append("; in force ").append(limits(a.getApplied()));
         }
+        if (a.getControls() != null && a.getControls().getNetworkAllowList() != null) {
+            s.append("; destinations ").append(allowList(a.getControls().getNetworkAllowList()));
+        }
+        if (a.getControls() != null && a.getControls().getSandboxProfile() != null) {
+            s.append("; sandbox ").append(a.getControls().getSandboxProfile());
+        }
         ResourceUsage u = a.getObserved();
         if (u != null) {
             s.append("; using ")
@@ -227,7 +233,14 @@ public final class Explanation {
                         ? (d.getNetworkBandwidthBps() == null
                                 ? "on"
                                 : "at " + d.getNetworkBandwidthBps() + " B/s")
-                        : "off");
+                        : "off")
+                + (d.getNetworkAllowList() == null
+                        ? ""
+                        : " (allow-list " + allowList(d.getNetworkAllowList()) + ")");
+    }
+
+    private static String allowList(java.util.List<String> l) {
+        return l.isEmpty() ? "none" : "[" + String.join(", ", l) + "]";
     }
 
     static String limits(ResourceLimits l) {

@@ -46,6 +46,7 @@ class ExplainIT {
         restrict.setAction(EnforcementAction.RESTRICT);
         restrict.setTrustLevel(TrustLevel.LOW);
         restrict.setNetworkEnabled(false);
+        restrict.setNetworkAllowList(List.of("10.231.0.0/16:9092"));
         restrict.setCauseTimestamp(hot.getSourceTimestamp());
         restrict.setReasons(List.of("risk 0.930 > high threshold 0.700", "policy default-1"));
         try (var producer =
@@ -117,7 +118,9 @@ class ExplainIT {
         assertThat(lines.get(3)).startsWith("  Latest risk: risk 0.930");
         assertThat(text)
                 .contains("Last 2 of 2 decisions, newest first:")
-                .contains("  #2 RESTRICT, trust LOW: 1.00 cores / 256 MiB / network off")
+                .contains(
+                        "  #2 RESTRICT, trust LOW: 1.00 cores / 256 MiB / network off (allow-list"
+                                + " [10.231.0.0/16:9092])")
                 .contains("      ack: none yet")
                 .contains("      why: risk 0.930 > high threshold 0.700")
                 .contains("      risk because: CPU 2.90 cores forecast, envelope 0.60")

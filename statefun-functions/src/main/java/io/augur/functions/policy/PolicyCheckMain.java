@@ -75,39 +75,49 @@ public final class PolicyCheckMain {
     public static String describe(Policy p) {
         AllocationSettings s = p.allocation();
         return String.format(
-                Locale.ROOT,
-                "version %s, mode %s, risk high > %.2f, medium > %.2f, restricted %.2f cores /"
-                        + " %d MiB / network %s, throttle x%.2f, headroom %.0f%% (tuned by acks"
-                        + " within %.0f-%.0f%% in steps of %.0f%%), monitoring %d ms"
-                        + " (elevated %d ms), trust recovers after %d calm assessments; sandbox:"
-                        + " LOW monitoring %d ms, MEDIUM cpu x%.2f memory x%.2f network %s"
-                        + " profile %s, HIGH %s; failed decisions retried %d times (backoff %d ms,"
-                        + " doubling), then escalated; a HIGH anomaly weighs %.2f incidents",
-                p.version(),
-                p.mode().name().toLowerCase(Locale.ROOT),
-                s.highThreshold(),
-                s.mediumThreshold(),
-                s.restricted().cpuCores(),
-                s.restricted().memoryBytes() >> 20,
-                s.restricted().networkEnabled() ? "on" : "off",
-                s.throttleFactor(),
-                s.headroom() * 100,
-                p.feedback().headroomMin() * 100,
-                p.feedback().headroomMax() * 100,
-                p.feedback().headroomStep() * 100,
-                s.baseMonitoringIntervalMs(),
-                s.elevatedMonitoringIntervalMs(),
-                s.calmAssessmentsToRecover(),
-                p.sandbox().lowMonitoringIntervalMs(),
-                p.sandbox().mediumCpuFactor(),
-                p.sandbox().mediumMemoryFactor(),
-                p.sandbox().mediumNetwork().name().toLowerCase(Locale.ROOT),
-                p.sandbox().restrictedProfile(),
-                p.sandbox().boundaryShifting()
-                        ? "split an attributed process, else quarantine"
-                        : "quarantine",
-                p.feedback().maxRetries(),
-                p.feedback().retryBackoffMs(),
-                p.reputation().anomalyHighWeight());
+                        Locale.ROOT,
+                        "version %s, mode %s, risk high > %.2f, medium > %.2f, restricted %.2f cores /"
+                                + " %d MiB / network %s, throttle x%.2f, headroom %.0f%% (tuned by acks"
+                                + " within %.0f-%.0f%% in steps of %.0f%%), monitoring %d ms"
+                                + " (elevated %d ms), trust recovers after %d calm assessments; sandbox:"
+                                + " LOW monitoring %d ms, MEDIUM cpu x%.2f memory x%.2f network %s"
+                                + " profile %s, HIGH %s; failed decisions retried %d times (backoff %d ms,"
+                                + " doubling), then escalated; a HIGH anomaly weighs %.2f incidents",
+                        p.version(),
+                        p.mode().name().toLowerCase(Locale.ROOT),
+                        s.highThreshold(),
+                        s.mediumThreshold(),
+                        s.restricted().cpuCores(),
+                        s.restricted().memoryBytes() >> 20,
+                        s.restricted().networkEnabled() ? "on" : "off",
+                        s.throttleFactor(),
+                        s.headroom() * 100,
+                        p.feedback().headroomMin() * 100,
+                        p.feedback().headroomMax() * 100,
+                        p.feedback().headroomStep() * 100,
+                        s.baseMonitoringIntervalMs(),
+                        s.elevatedMonitoringIntervalMs(),
+                        s.calmAssessmentsToRecover(),
+                        p.sandbox().lowMonitoringIntervalMs(),
+                        p.sandbox().mediumCpuFactor(),
+                        p.sandbox().mediumMemoryFactor(),
+                        p.sandbox().mediumNetwork().name().toLowerCase(Locale.ROOT),
+                        p.sandbox().restrictedProfile(),
+                        p.sandbox().boundaryShifting()
+                                ? "split an attributed process, else quarantine"
+                                : "quarantine",
+                        p.feedback().maxRetries(),
+                        p.feedback().retryBackoffMs(),
+                        p.reputation().anomalyHighWeight())
+                + String.format(
+                        Locale.ROOT,
+                        "; network allow-lists: restricted %s, MEDIUM %s, split %s",
+                        allowList(p.networkAllowLists().restricted()),
+                        allowList(p.networkAllowLists().sandboxMedium()),
+                        allowList(p.networkAllowLists().split()));
+    }
+
+    private static String allowList(java.util.List<String> l) {
+        return l == null ? "none" : l.isEmpty() ? "[] (no destination)" : l.toString();
     }
 }

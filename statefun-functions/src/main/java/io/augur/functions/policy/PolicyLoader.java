@@ -4,7 +4,9 @@ import io.augur.functions.allocation.Allocation;
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.ReputationSettings;
 import io.augur.functions.feedback.FeedbackSettings;
+import io.augur.functions.sandbox.NetworkAllowLists;
 import io.augur.functions.sandbox.SandboxSettings;
+import io.augur.schema.NetworkDestination;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,8 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a decision policy from YAML and validates all of it before anything runs on it. Every
@@ -41,6 +45,9 @@ public final class PolicyLoader {
 
     private static final Pattern SIZE =
             Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|KiB|MiB|GiB|TiB)?", Pattern.CASE_INSENSITIVE);
+
+    /** Entries of one allow-list: the enforcer's bound. */
+    static final int MAX_ALLOW_LIST = 256;
 
     private PolicyLoader() {}
 
@@ -81,6 +88,10 @@ public final class PolicyLoader {
     private static final class Reader {
         private final String source;
         final List<String> problems = new ArrayList<>();
+        // The sandbox templates' allow-lists, read with their sections.
+        List<String> restrictedAllowList = NetworkAllowLists.DEFAULTS.restricted();
+        List<String> mediumAllowList = NetworkAllowLists.DEFAULTS.sandboxMedium();
+        List<String> splitAllowList = NetworkAllowLists.DEFAULTS.split();
 
         Reader(String source) {
             this.source = source;
@@ -399,7 +410,9 @@ public final class PolicyLoader {
                                 lowerBelow,
                                 (int) lowerAfter,
                                 (int) maxRetries,
-                                backoff));
+                                backoff),
+                        new NetworkAllowLists(
+                                restrictedAllowList, mediumAllowList, splitAllowList));
             } catch (IllegalArgumentException e) {
                 problem(root, e.getMessage());
                 return null;
@@ -422,6 +435,7 @@ public final class PolicyLoader {
                                     "memory-factor",
                                     "network",
                                     "network-bandwidth",
+                                    "network-allow-list",
                                     "profile"));
             double cpuFactor =
                     medium.number(
@@ -468,7 +482,15 @@ public final class PolicyLoader {
             }
             Section high = sandbox.child("high", Set.of("boundary-shifting", "split"));
             boolean shifting = high.bool("boundary-shifting", d.boundaryShifting());
-            Section split = high.child("split", Set.of("cpu-cores", "memory", "pids-max"));
+            Section split =
+                    high.child(
+                            "split",
+                            Set.of("cpu-cores", "memory", "pids-max", "network-allow-list"));
+            mediumAllowList =
+                    medium.allowList(
+                            "network-allow-list", NetworkAllowLists.DEFAULTS.sandboxMedium());
+            splitAllowList =
+                    split.allowList("network-allow-list", NetworkAllowLists.DEFAULTS.split());
             double splitCpu = split.number("cpu-cores", d.splitCpuCores(), v -> v > 0, "> 0");
             long splitMemory = split.size("memory", d.splitMemoryBytes());
             if (splitMemory < 16L << 20) {
@@ -505,13 +527,22 @@ public final class PolicyLoader {
         }
 
         private Allocation allocation(Section parent, String key, Allocation fallback) {
-            Section s = parent.child(key, Set.of("cpu-cores", "memory", "network"));
+            Section s =
+                    parent.child(
+                            key,
+                            key.equals("restricted")
+                                    ? Set.of("cpu-cores", "memory", "network", "network-allow-list")
+                                    : Set.of("cpu-cores", "memory", "network"));
             if (s.at == null) {
                 return fallback;
             }
             double cpu = s.number("cpu-cores", fallback.cpuCores(), v -> v > 0, "> 0");
             long memory = s.size("memory", fallback.memoryBytes());
             boolean network = s.bool("network", fallback.networkEnabled());
+            if (key.equals("restricted")) {
+                restrictedAllowList =
+                        s.allowList("network-allow-list", NetworkAllowLists.DEFAULTS.restricted());
+            }
             return new Allocation(cpu, memory, network);
         }
 
@@ -670,6 +701,56 @@ public final class PolicyLoader {
                         return fallback;
                     }
                 }
+            }
+
+            /**
+             * A list of destinations {@code A.B.C.D[/N][:PORT]} (a YAML sequence; {@code []} for
+             * none, {@code null} or {@code ~} for no allow-list), each checked with the launcher's
+             * and enforcer's parser.
+             */
+            List<String> allowList(String key, List<String> fallback) {
+                Node n = node(key);
+                if (n == null) {
+                    return fallback;
+                }
+                if (n instanceof ScalarNode sc && sc.getTag().equals(Tag.NULL)) {
+                    return null;
+                }
+                if (!(n instanceof SequenceNode seq)) {
+                    problem(
+                            n,
+                            name(key)
+                                    + " must be a list of destinations A.B.C.D[/N][:PORT] (e.g."
+                                    + " [10.231.0.0/16:9092]), [] for none, or null for no"
+                                    + " allow-list");
+                    return fallback;
+                }
+                List<String> out = new ArrayList<>();
+                boolean ok = true;
+                for (Node item : seq.getValue()) {
+                    if (!(item instanceof ScalarNode v)) {
+                        problem(item, name(key) + " entries must be single values");
+                        ok = false;
+                        continue;
+                    }
+                    try {
+                        out.add(NetworkDestination.parse(v.getValue()).toString());
+                    } catch (IllegalArgumentException e) {
+                        problem(item, name(key) + ": " + e.getMessage());
+                        ok = false;
+                    }
+                }
+                if (out.size() > MAX_ALLOW_LIST) {
+                    problem(
+                            n,
+                            name(key)
+                                    + " has "
+                                    + out.size()
+                                    + " entries, at most "
+                                    + MAX_ALLOW_LIST);
+                    ok = false;
+                }
+                return ok ? out : fallback;
             }
 
             /** Bytes: a whole number, or a number with KiB, MiB, GiB or TiB. */

@@ -32,7 +32,10 @@ class PolicyCheckMainTest {
 
         assertThat(run(good.toString())).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains(good + ": OK  version default-1, mode enforce, risk high > 0.70");
+                .contains(good + ": OK  version default-1, mode enforce, risk high > 0.70")
+                .contains(
+                        "network allow-lists: restricted [10.231.0.0/16:9092], MEDIUM"
+                                + " [10.231.0.0/16:9092], split [] (no destination)");
 
         assertThat(run(good.toString(), bad.toString())).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))

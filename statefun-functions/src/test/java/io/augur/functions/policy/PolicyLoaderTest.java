@@ -51,6 +51,68 @@ class PolicyLoaderTest {
                 .isEqualTo(io.augur.functions.allocation.ReputationSettings.DEFAULTS);
         assertThat(p.mode()).isEqualTo(PolicyMode.ENFORCE);
         assertThat(p.version()).isEqualTo("default-1");
+        assertThat(p.networkAllowLists())
+                .isEqualTo(io.augur.functions.sandbox.NetworkAllowLists.DEFAULTS);
+    }
+
+    @Test
+    void networkAllowListsAreReadAndEveryBadEntryHasItsLine() throws Exception {
+        Policy p =
+                PolicyLoader.parse(
+                        String.join(
+                                "\n",
+                                "version: nets",
+                                "allocation:",
+                                "  restricted:",
+                                "    network-allow-list: []",
+                                "sandbox:",
+                                "  medium:",
+                                "    network-allow-list:",
+                                "      - 10.0.0.0/8",
+                                "      - 192.168.1.7:443",
+                                "  high:",
+                                "    split:",
+                                "      network-allow-list: ~",
+                                ""),
+                        "nets.yaml");
+        assertThat(p.networkAllowLists().restricted()).isEmpty();
+        assertThat(p.networkAllowLists().sandboxMedium())
+                .containsExactly("10.0.0.0/8", "192.168.1.7/32:443");
+        assertThat(p.networkAllowLists().split()).isNull();
+
+        assertThat(
+                        problems(
+                                String.join(
+                                        "\n",
+                                        "version: bad",
+                                        "allocation:",
+                                        "  restricted:",
+                                        "    network-allow-list: 10.0.0.1",
+                                        "sandbox:",
+                                        "  medium:",
+                                        "    network-allow-list:",
+                                        "      - 10.0.0.1",
+                                        "      - kafka:9092",
+                                        "      - 10.0.0.1/8",
+                                        "  high:",
+                                        "    split:",
+                                        "      network-allow-list: [10.0.0.0/33]",
+                                        "")))
+                .satisfiesExactlyInAnyOrder(
+                        m ->
+                                assertThat(m)
+                                        .startsWith(
+                                                "p.yaml:4: allocation.restricted.network-allow-list must be a list"),
+                        m ->
+                                assertThat(m)
+                                        .startsWith(
+                                                "p.yaml:9: sandbox.medium.network-allow-list: bad destination 'kafka:9092'"),
+                        m -> assertThat(m).startsWith("p.yaml:10: ").contains("host bits set"),
+                        m ->
+                                assertThat(m)
+                                        .startsWith(
+                                                "p.yaml:13: sandbox.high.split.network-allow-list: ")
+                                        .contains("0..32"));
     }
 
     @Test
