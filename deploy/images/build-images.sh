@@ -205,8 +205,14 @@ build_image() {
     stage_lib "$module" "$ctx"
   fi
   say "$tag: buildah build ($(du -sh "$ctx" | cut -f1) staged from $(basename "$file"))"
+  local previous
+  previous=$(buildah inspect --type image --format '{{.FromImageID}}' "$tag" 2>/dev/null || true)
   buildah build --quiet --isolation chroot --pull-never --layers=false "${args[@]}" \
     -f "$file" -t "$tag" "$ctx" >/dev/null
+  # The image this tag named before, now untagged: removed (only it, never other images).
+  if [ -n "$previous" ] && [ "$previous" != "$(buildah inspect --type image --format '{{.FromImageID}}' "$tag")" ]; then
+    buildah rmi "$previous" >/dev/null 2>&1 || true
+  fi
   mkdir -p "$OUT"
   rm -f "$OUT/$name.oci.tar"
   buildah push --quiet "$tag" "oci-archive:$OUT/$name.oci.tar:augur/$name:$VERSION" >/dev/null

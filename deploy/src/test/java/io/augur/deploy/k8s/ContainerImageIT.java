@@ -4,6 +4,7 @@ import static io.augur.deploy.k8s.K8sManifests.list;
 import static io.augur.deploy.k8s.K8sManifests.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.augur.launch.AugurHome;
 import io.augur.launch.FreePorts;
 import java.io.IOException;
@@ -87,7 +88,9 @@ class ContainerImageIT {
         phase("unpacked with umoci");
         Path rootfs = bundle.resolve("rootfs");
         Map<String, Object> config =
-                map(K8sManifests.yaml().load(Files.readString(bundle.resolve("config.json"))));
+                map(
+                        new ObjectMapper()
+                                .readValue(bundle.resolve("config.json").toFile(), Map.class));
         Map<String, Object> process = map(config.get("process"));
         Map<String, Object> user = map(process.get("user"));
 
@@ -184,6 +187,17 @@ class ContainerImageIT {
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
+            phase("stopped");
+        }
+        // The server died with unshare (its pid namespace's init was killed): nothing listens.
+        assertThat(listening(port)).as("the statefun port after the stop").isFalse();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
