@@ -178,7 +178,7 @@ stage_profiler() {
   IFS=: read -r -a entries < "$HOME_DIR/jobs/target/classpath.txt" || true  # no newline at its end
   for f in "${entries[@]}"; do
     case "$f" in
-      */ai/djl/*|*/net/java/dev/jna/*|*/com/google/code/gson/*) cp "$f" "$dir/djl/" ;;
+      */ai/djl/*|*/net/java/dev/jna/*|*/com/google/code/gson/*|*/org/apache/commons/commons-compress/*) cp "$f" "$dir/djl/" ;;
     esac
   done
   cp -r "$HOME_DIR/models/forecaster" "$HOME_DIR/models/sequences" "$dir/models/"
