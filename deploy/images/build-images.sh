@@ -119,7 +119,7 @@ ensure_base() {
   if [ $REFRESH -eq 1 ] || [ ! -s "$tarball" ]; then
     say "$ref: mmdebstrap $SUITE with $pkgs (minutes: downloads and installs the packages)"
     local log="$CACHE/$name-$SUITE-$key.log"
-    # essential: no apt and no package manager in the image; docs, man pages and locales left
+    # essential: Debian's essential set (dpkg, no apt) plus the list; docs, man pages and locales left
     # out (man1/ stays as an empty directory: update-alternatives links java's man page there);
     # the non-root user of augur/functions (uid 10001) in /etc/passwd.
     if ! mmdebstrap --variant=essential --format=tar --include="$pkgs" \

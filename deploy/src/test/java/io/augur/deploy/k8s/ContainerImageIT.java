@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Not through podman or crun: this VM refuses their containers (crun: setrlimit RLIMIT_NOFILE
  * and RLIMIT_NPROC "Operation not permitted" without CAP_SYS_RESOURCE, and "cgroups in hybrid mode
- * not supported"), so the root file system runs under chroot in a private mount and pid namespace
- * (unshare), on the host's network with free ports instead of 8000 and 9401.
+ * not supported"), so the root file system runs under chroot in a mount namespace of its own
+ * (unshare, for its /proc), on the host's network and pid namespace, with free ports instead of
+ * 8000 and 9401.
  *
  * <p>Opt-in (-Daugur.images=true, {@code ./augur test --images}): the base's mmdebstrap alone takes
  * minutes on a clean machine.
@@ -124,17 +125,17 @@ class ContainerImageIT {
 
         List<String> env = new ArrayList<>(List.of("env", "-i"));
         list(process.get("env")).forEach(e -> env.add(e.toString()));
-        // unshare: its own mount and pid namespaces (proc mounted there, gone with them);
-        // --kill-child: the server dies with the process this test holds. The image's /dev holds
-        // its own device nodes (null, random, ...), nothing of the host's is mounted in.
+        // unshare: a mount namespace of its own, where proc is mounted into the root file system
+        // (gone with the namespace). No --fork: unshare, sh, chroot and env each exec the next,
+        // so the process this test holds is the server itself and its SIGTERM reaches it (a
+        // forked child would outlive unshare: --kill-child's parent-death signal is cleared when
+        // chroot --userspec changes the user). The image's /dev holds its own device nodes (null,
+        // random, ...): nothing of the host's is mounted in.
         List<String> line =
                 new ArrayList<>(
                         List.of(
                                 "unshare",
                                 "--mount",
-                                "--pid",
-                                "--fork",
-                                "--kill-child",
                                 "sh",
                                 "-c",
                                 "root=$1; ids=$2; shift 2; mount -t proc proc \"$root/proc\""
@@ -189,7 +190,7 @@ class ContainerImageIT {
             }
             phase("stopped");
         }
-        // The server died with unshare (its pid namespace's init was killed): nothing listens.
+        // The server itself got the SIGTERM: nothing listens any more.
         assertThat(listening(port)).as("the statefun port after the stop").isFalse();
     }
 
