@@ -59,7 +59,8 @@ public final class ClusterMain {
                     "              --checkpoint-interval-ms (default 1000; decisions are committed at",
                     "              this pace), retained on cancellation, fixed-delay restarts, uploads up",
                     "              to 256 MiB. Defaults: --dir target/statefun-cluster, --rest-port 8091,",
-                    "              --rpc-port 6133, --state-backend rocksdb. No Prometheus reporter.",
+                    "              --rpc-port 6133, --state-backend rocksdb, --metrics-ports 9406-9407",
+                    "              (Prometheus reporter 1.16.1; 0: none).",
                     "cluster down  stops both processes (SIGTERM, SIGKILL after 30 s). Running jobs end;",
                     "              take a savepoint first (./augur upgrade does) to keep their state.",
                     "cluster status  the processes, slots and jobs.",
@@ -274,7 +275,7 @@ public final class ClusterMain {
                 // StateFun keeps its timers off the heap only with RocksDB.
                 p.get("state-backend", statefun ? "rocksdb" : "hashmap"),
                 p.get("taskmanager-memory", "1600m"),
-                p.get("metrics-ports", "9404-9405"),
+                p.get("metrics-ports", flavor.defaultMetricsPorts),
                 flavor,
                 p.integer("checkpoint-interval-ms", 1000));
     }

@@ -15,8 +15,8 @@ import java.util.Map;
  * @param slots task slots of the one TaskManager (at least the job's parallelism)
  * @param stateBackend {@code hashmap} (state on the heap) or {@code rocksdb} (large state on disk)
  * @param taskManagerMemory {@code taskmanager.memory.process.size}, e.g. {@code 1600m}
- * @param metricsPorts Prometheus reporter port range, one port per process (JobManager first; the
- *     Flink 2.2 cluster only)
+ * @param metricsPorts Prometheus reporter port range, one port per process (JobManager first); for
+ *     the StateFun cluster {@code 0} means no reporter
  * @param flavor which Flink the cluster runs: Flink 2.2 for the profiler job, or Flink 1.16.2 for
  *     the official StateFun 3.3.0 distribution
  * @param checkpointIntervalMs the StateFun cluster's checkpoint interval (its job takes Flink
@@ -39,23 +39,30 @@ public record ClusterSpec(
     /** The Flink a cluster runs, and how that version wants its configuration file. */
     public enum Flavor {
         /** Flink 2.2 (the cluster module's classpath): {@code config.yaml}, values quoted. */
-        FLINK("config.yaml", "target/cluster", 8081, 6123),
+        FLINK("config.yaml", "target/cluster", 8081, 6123, "9404-9405"),
         /**
          * Flink 1.16.2 (statefun-dist's classpath) for the StateFun 3.3.0 distribution: {@code
          * flink-conf.yaml}, flat {@code key: value} lines that 1.16 reads without unquoting.
          */
-        STATEFUN("flink-conf.yaml", "target/statefun-cluster", 8091, 6133);
+        STATEFUN("flink-conf.yaml", "target/statefun-cluster", 8091, 6133, "9406-9407");
 
         final String configFile;
         final String defaultDir;
         final int defaultRestPort;
         final int defaultRpcPort;
+        final String defaultMetricsPorts;
 
-        Flavor(String configFile, String defaultDir, int defaultRestPort, int defaultRpcPort) {
+        Flavor(
+                String configFile,
+                String defaultDir,
+                int defaultRestPort,
+                int defaultRpcPort,
+                String defaultMetricsPorts) {
             this.configFile = configFile;
             this.defaultDir = defaultDir;
             this.defaultRestPort = defaultRestPort;
             this.defaultRpcPort = defaultRpcPort;
+            this.defaultMetricsPorts = defaultMetricsPorts;
         }
 
         public String configFile() {
@@ -207,6 +214,14 @@ public record ClusterSpec(
         c.put("restart-strategy.fixed-delay.delay", "2 s");
         c.put("web.upload.dir", dir.resolve("uploads").toString());
         c.put("web.submit.enable", "true");
+        // Flink's Prometheus reporter (1.16.1's, statefun-dist), as deploy/k8s's StateFun runtime
+        // has it: the ingress's Kafka consumer lag is what AugurStatefunLagging watches.
+        if (!metricsPorts.isBlank() && !metricsPorts.equals("0")) {
+            c.put(
+                    "metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            c.put("metrics.reporter.prom.port", metricsPorts);
+        }
         // No cluster.intercept-user-system-exit here (the distribution's main throws on bad
         // settings, it never exits): it installs Flink's SecurityManager, under which Java's
         // common ForkJoinPool runs innocuous threads that refuse setContextClassLoader, and the

@@ -143,6 +143,22 @@ public final class FlinkRest {
     }
 
     /**
+     * The metrics Flink's REST API lists for every vertex of a job ({@code GET
+     * /jobs/:id/vertices/:vid/metrics}), as {@code SUBTASK.OPERATOR.GROUP.NAME} identifiers. The
+     * JobManager fetches them from the TaskManagers every 10 s: a new job's come later.
+     */
+    public List<String> vertexMetrics(String jobId) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode v : job(jobId).path("vertices")) {
+            for (JsonNode m :
+                    get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/metrics")) {
+                names.add(m.path("id").asText());
+            }
+        }
+        return names;
+    }
+
+    /**
      * Waits until the job is RUNNING with every task running (a job that is merely scheduled may
      * still fail to deploy).
      */

@@ -160,6 +160,12 @@ class ClusterMainTest {
         assertThat(spec.dir()).isEqualTo(ClusterMain.home().resolve("target/statefun-cluster"));
         assertThat(spec.stateBackend()).isEqualTo("rocksdb");
         assertThat(spec.checkpointIntervalMs()).isEqualTo(1000);
+        // Its Prometheus reporter beside a Flink 2.2 cluster's (9404-9405) on the same machine.
+        assertThat(spec.flinkConfiguration())
+                .containsEntry(
+                        "metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+                .containsEntry("metrics.reporter.prom.port", "9406-9407");
         assertThat(ClusterMain.spec(ClusterMain.parse(new String[] {"up"})).flavor())
                 .isEqualTo(ClusterSpec.Flavor.FLINK);
         assertThat(ClusterMain.jobManager(ClusterMain.parse(new String[] {"statefun", "submit"})))

@@ -2,6 +2,7 @@ package io.augur.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.augur.launch.AugurHome;
 import io.augur.launch.ForkedKafka;
 import io.augur.launch.FreePorts;
 import io.augur.launch.JavaProcess;
@@ -14,12 +15,19 @@ import io.augur.schema.Topic;
 import io.augur.schema.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -98,6 +106,7 @@ class StatefunClusterIT {
     @Test
     void theOfficialDistributionOnAFlink116ClusterDecidesOnceAndStopsCleanly() throws Exception {
         String rest = Integer.toString(FreePorts.next());
+        int metrics = FreePorts.next();
         String[] up =
                 run(
                         "up",
@@ -110,6 +119,8 @@ class StatefunClusterIT {
                         Integer.toString(FreePorts.next()),
                         "--slots",
                         "1",
+                        "--metrics-ports",
+                        metrics + "-" + (metrics + 1),
                         "--timeout",
                         "120");
         assertThat(up[up.length - 1]).isEqualTo("CLUSTER UP http://127.0.0.1:" + rest);
@@ -168,6 +179,8 @@ class StatefunClusterIT {
             assertThat(got.get(1).getAction()).isEqualTo(EnforcementAction.THROTTLE);
             assertThat(got.get(1).getCpuCores()).isLessThan(got.get(0).getCpuCores());
 
+            theLagMetricTheAlertUsesIsExposed(flink, job, metrics);
+
             // Upgrade: a savepoint, the job cancelled, the distribution run again from it.
             String[] upgraded = run("statefun", "upgrade", "--dir", clusterDir.toString());
             assertThat(upgraded[0]).startsWith("SAVEPOINT file:");
@@ -205,6 +218,73 @@ class StatefunClusterIT {
         assertThat(flink.slots()).as("nothing answers on the REST port").isEmpty();
         assertThat(clusterDir.resolve("jobmanager.pid")).doesNotExist();
         assertThat(clusterDir.resolve("taskmanager.pid")).doesNotExist();
+    }
+
+    /**
+     * AugurStatefunLagging's metric as this runtime really exposes it: the ingress's Kafka consumer
+     * lag is listed by Flink's REST API (KafkaConsumer.records-lag-max of the source operator), and
+     * the Prometheus reporter serves it under the very name the alert's expression uses.
+     */
+    private static void theLagMetricTheAlertUsesIsExposed(FlinkRest flink, String job, int port)
+            throws Exception {
+        String alerted = alertMetric("AugurStatefunLagging");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        List<String> lag = List.of();
+        while (lag.isEmpty() && Instant.now().isBefore(deadline)) {
+            lag =
+                    flink.vertexMetrics(job).stream()
+                            .filter(n -> n.endsWith(".KafkaConsumer.records-lag-max"))
+                            .toList();
+            if (lag.isEmpty()) {
+                Thread.sleep(500); // polling Flink's metric fetcher, not synchronising
+            }
+        }
+        assertThat(lag).as("the ingress's records-lag-max in Flink's REST API").isNotEmpty();
+        phase("REST lists " + lag);
+        List<String> samples = List.of();
+        HttpClient http = HttpClient.newHttpClient();
+        while (samples.isEmpty() && Instant.now().isBefore(deadline)) {
+            StringBuilder scraped = new StringBuilder();
+            // The JobManager takes the range's first free port, the TaskManager the next.
+            for (int p : List.of(port, port + 1)) {
+                try {
+                    scraped.append(
+                            http.send(
+                                            HttpRequest.newBuilder(
+                                                            URI.create(
+                                                                    "http://127.0.0.1:"
+                                                                            + p
+                                                                            + "/metrics"))
+                                                    .timeout(Duration.ofSeconds(5))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body());
+                } catch (java.io.IOException e) {
+                    // not listening (yet)
+                }
+            }
+            samples = scraped.toString().lines().filter(l -> l.startsWith(alerted + "{")).toList();
+            if (samples.isEmpty()) {
+                Thread.sleep(500);
+            }
+        }
+        assertThat(samples)
+                .as("the Prometheus reporter's %s (the alert's metric)", alerted)
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains("job_name=\""));
+        phase("Prometheus serves " + samples);
+    }
+
+    /** The Flink metric an alert of deploy/prometheus's rules file reads. */
+    private static String alertMetric(String alert) throws Exception {
+        String rules =
+                Files.readString(
+                        AugurHome.resolve().resolve("deploy/prometheus/rules/augur.rules.yml"));
+        Matcher m =
+                Pattern.compile("alert: " + alert + "\\b[\\s\\S]*?(flink_[A-Za-z0-9_]+)")
+                        .matcher(rules);
+        assertThat(m.find()).as("alert %s reads a flink_ metric", alert).isTrue();
+        return m.group(1);
     }
 
     private static List<Long> clusterPids() throws Exception {

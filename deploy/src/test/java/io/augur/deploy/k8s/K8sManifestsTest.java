@@ -68,6 +68,11 @@ class K8sManifestsTest {
     }
 
     @Test
+    void everyImageOfOursIsBuiltHereWithWhatItsPodRuns() throws IOException {
+        assertThat(shipped().containerImages()).isEmpty();
+    }
+
+    @Test
     void servicesTargetPortsTheirPodsHave() throws IOException {
         assertThat(shipped().services()).isEmpty();
         assertThat(shipped().functionEndpoint()).isEmpty();
@@ -136,6 +141,12 @@ class K8sManifestsTest {
                 "profiler.yaml|execution.checkpointing.interval: 1s|execution.checkpointing.interval: 10s|profiler|checkpointing.interval",
                 "prometheus-rule.yaml|) > 1000|) > 100|prometheusRule|generate-prometheus-rule.sh",
                 "functions.yaml|high-threshold: 0.7|high-threshold: 0.8|policy|default.yaml",
+                "functions.yaml|runAsUser: 10001|runAsUser: 10002|containerImages|uid 10002",
+                "functions.yaml|containerPort: 9401|containerPort: 9411|containerImages|EXPOSE",
+                "collector.yaml|- io.augur.collector.CollectorMain|- io.augur.collector.Collector|containerImages|main class io.augur.collector.Collector ",
+                "enforcer.yaml|- /opt/augur/lib/*|- /opt/augur/jars/*|containerImages|/opt/augur/jars/*",
+                "collector.yaml|image: augur/collector:0.1.0-SNAPSHOT|image: augur/sampler:0.1.0-SNAPSHOT|containerImages|augur/sampler",
+                "profiler.yaml|jarURI: local:///opt/flink/usrlib/augur-jobs-job.jar|jarURI: local:///opt/flink/usrlib/job.jar|containerImages|jarURI",
             })
     void aBrokenCopyIsRejected(
             String file, String from, String to, String check, String mentioned, @TempDir Path dir)
@@ -156,5 +167,69 @@ class K8sManifestsTest {
         List<String> problems =
                 (List<String>) ManifestChecks.class.getDeclaredMethod(check).invoke(broken);
         assertThat(problems).as(check + " of the broken copy").anyMatch(p -> p.contains(mentioned));
+    }
+
+    /**
+     * One change to a copy of deploy/images (a Containerfile or a base's package list); the
+     * manifests' images must then be found wanting, with a problem that mentions the given text.
+     */
+    @ParameterizedTest(name = "{0}: {1} -> {2}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "base-node.packages|\\nstrace\\n|\\n|calls strace",
+                "base-node.packages|\\nnftables\\n|\\n|calls nftables",
+                "base-jre.packages|\\nopenjdk-17-jre-headless\\n|\\n|openjdk-17-jre-headless",
+                "collector/Containerfile|FROM localhost/augur/base-node:bookworm|FROM localhost/augur/base-jre:bookworm|calls strace",
+                "functions/Containerfile|USER 10001:10001|USER 0:0|non-root",
+                "functions/Containerfile|USER 10001:10001|USER augur|USER is augur",
+                "collector/Containerfile|EXPOSE 9403|EXPOSE 9404|EXPOSE",
+                "enforcer/Containerfile|COPY lib/ /opt/augur/lib/|COPY lib/ /opt/augur/jars/|COPY lib/",
+                "enforcer/Containerfile|LABEL io.augur.module=\"actuator\"|LABEL io.augur.module=\"collector\"|main class io.augur.actuator.EnforcerMain",
+                "functions/Containerfile|\"io.augur.functions.http.FunctionServer\"]|\"io.augur.functions.Server\"]|ENTRYPOINT",
+                "functions/Containerfile|COPY lib/ /opt/augur/lib/|COPY lib/ /opt/augur/lib/\\nRUN rm -rf /tmp|unexpected instruction RUN",
+                "profiler/Containerfile|flink:2.2.1-java17|flink:1.20.1-java17|FROM",
+                "profiler/Containerfile|COPY djl/ /opt/flink/lib/|COPY djl/ /opt/flink/usrlib/|DJL",
+                "profiler/Containerfile|/opt/flink/usrlib/augur-jobs-job.jar|/opt/flink/usrlib/job.jar|jarURI",
+            })
+    void aBrokenImageIsRejected(
+            String file, String from, String to, String mentioned, @TempDir Path dir)
+            throws Exception {
+        Path images = copyOfImages(dir);
+        Path target = images.resolve(file);
+        String text = Files.readString(target);
+        String was = from.replace("\\n", "\n");
+        assertThat(text).as("the mutation's text in " + file).contains(was);
+        Files.writeString(target, text.replace(was, to.replace("\\n", "\n")));
+
+        List<String> problems =
+                new ManifestChecks(K8sManifests.load(shippedDir()), images).containerImages();
+        assertThat(problems).as("the broken copy").anyMatch(p -> p.contains(mentioned));
+    }
+
+    @Test
+    void aContainerfileNoManifestRunsIsRejected(@TempDir Path dir) throws Exception {
+        Path images = copyOfImages(dir);
+        Files.createDirectories(images.resolve("extra"));
+        Files.copy(
+                images.resolve("functions/Containerfile"), images.resolve("extra/Containerfile"));
+        assertThat(new ManifestChecks(K8sManifests.load(shippedDir()), images).containerImages())
+                .anyMatch(p -> p.contains("no manifest runs augur/extra"));
+    }
+
+    private static Path copyOfImages(Path dir) throws IOException {
+        Path shipped = AugurHome.resolve().resolve("deploy/images");
+        Path images = dir.resolve("images");
+        try (Stream<Path> files = Files.walk(shipped)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = images.resolve(shipped.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        return images;
     }
 }

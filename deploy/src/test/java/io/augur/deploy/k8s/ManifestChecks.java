@@ -51,11 +51,33 @@ final class ManifestChecks {
     private static final Pattern TOPIC =
             Pattern.compile("(?<![A-Za-z0-9_.-])augur(?:\\.[a-z]+)+(?![A-Za-z0-9_/*-])");
 
+    /**
+     * Debian packages an image must hold for what its daemon runs besides java: the collector's
+     * strace (--trace-syscalls, StraceCommand), the enforcer's ip and tc (TaskNetworks,
+     * LinuxNetworkEffector) and nft (NetworkFilters).
+     */
+    static final Map<String, Set<String>> TOOLS_OF_MAIN =
+            Map.of(
+                    "io.augur.collector.CollectorMain", Set.of("strace"),
+                    "io.augur.actuator.EnforcerMain", Set.of("iproute2", "nftables"));
+
+    /** The package that provides /usr/bin/java in the images' Debian bases. */
+    static final String JRE_PACKAGE = "openjdk-17-jre-headless";
+
     private final K8sManifests m;
+    private final Path images;
     private final Path home = AugurHome.resolve();
 
     ManifestChecks(K8sManifests m) {
+        this(m, AugurHome.resolve().resolve("deploy/images"));
+    }
+
+    /**
+     * @param images the directory of the images' Containerfiles and base package lists
+     */
+    ManifestChecks(K8sManifests m, Path images) {
         this.m = m;
+        this.images = images;
     }
 
     // --- topics ---------------------------------------------------------------------------------
@@ -240,6 +262,204 @@ final class ManifestChecks {
                     d.spec().get("flinkVersion"));
         }
         return problems;
+    }
+
+    /**
+     * Every image of ours that a manifest runs is built by deploy/images/NAME/Containerfile, and
+     * holds what the pod expects: the command's java (its base's JRE package) and classpath
+     * directory with the module that has the main class, the tools the daemon calls, the user the
+     * pod runs as (numeric and non-root where the pod demands it), the ports the pod declares
+     * exposed; the profiler's job jar at the jarURI, on Flink's image of the pom's version. Every
+     * Containerfile is used by a manifest.
+     */
+    List<String> containerImages() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Set<String> used = new TreeSet<>();
+        for (Workload w : m.workloads()) {
+            for (Map<String, Object> c : w.containers()) {
+                String image = str(c.get("image"));
+                if (image == null || !image.startsWith("augur/")) {
+                    continue;
+                }
+                String name = image.substring("augur/".length()).split(":")[0];
+                used.add(name);
+                Path file = images.resolve(name).resolve("Containerfile");
+                if (!Files.isRegularFile(file)) {
+                    problems.add(w.where() + ": image " + image + " has no " + file);
+                    continue;
+                }
+                Containerfile cf;
+                try {
+                    cf = Containerfile.parse(file);
+                } catch (RuntimeException e) {
+                    problems.add(file + " does not parse: " + e.getMessage());
+                    continue;
+                }
+                String where = w.where() + " image " + name + " (" + file.getFileName() + ")";
+                cf.unknown().forEach(u -> problems.add(where + ": unexpected instruction " + u));
+                if (w.doc().kind().equals("FlinkDeployment")) {
+                    flinkImage(w, cf, where, problems);
+                } else {
+                    daemonImage(c, cf, where, problems);
+                }
+                user(w, c, cf, where, problems);
+                Set<Integer> ports = new TreeSet<>();
+                for (Object p : list(c.get("ports"))) {
+                    ports.add(((Number) map(p).get("containerPort")).intValue());
+                }
+                expect(
+                        problems,
+                        where + " EXPOSE (the pod's container ports)",
+                        ports,
+                        cf.exposed());
+            }
+        }
+        try (Stream<Path> dirs = Files.list(images)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                if (Files.isRegularFile(d.resolve("Containerfile"))
+                        && !used.contains(d.getFileName().toString())) {
+                    problems.add(d + "/Containerfile: no manifest runs augur/" + d.getFileName());
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** A JVM daemon's image: its base, classpath, main class, tools and entrypoint. */
+    private void daemonImage(
+            Map<String, Object> c, Containerfile cf, String where, List<String> problems)
+            throws IOException {
+        List<String> command = command(c);
+        Set<String> packages = basePackages(cf, where, problems);
+        if (command.isEmpty() || !command.get(0).equals("java")) {
+            problems.add(where + ": command " + command + " does not start java");
+            return;
+        }
+        if (!packages.contains(JRE_PACKAGE)) {
+            problems.add(where + ": the command runs java, the base has no " + JRE_PACKAGE);
+        }
+        int cp = command.indexOf("-cp");
+        String main = command.get(command.size() - 1);
+        if (cp < 0 || cp + 1 >= command.size()) {
+            problems.add(where + ": command without -cp: " + command);
+            return;
+        }
+        String classpath = command.get(cp + 1);
+        String dir = classpath.endsWith("/*") ? classpath.substring(0, classpath.length() - 1) : "";
+        boolean staged =
+                cf.copies().stream()
+                        .anyMatch(k -> k.source().equals("lib/") && k.destination().equals(dir));
+        if (dir.isEmpty() || !staged) {
+            problems.add(
+                    where
+                            + ": the command's classpath "
+                            + classpath
+                            + " is not the directory the module's jars are copied to (COPY lib/ "
+                            + dir
+                            + ")");
+        }
+        String module = cf.labels().get("io.augur.module");
+        Path source = home.resolve(module + "/src/main/java/" + main.replace('.', '/') + ".java");
+        if (module == null || !Files.isRegularFile(source)) {
+            problems.add(
+                    where
+                            + ": main class "
+                            + main
+                            + " is not in the module the image holds (LABEL io.augur.module="
+                            + module
+                            + ")");
+        }
+        for (String tool : TOOLS_OF_MAIN.getOrDefault(main, Set.of())) {
+            if (!packages.contains(tool)) {
+                problems.add(where + ": " + main + " calls " + tool + ", not in the base");
+            }
+        }
+        if (!cf.entrypoint().contains(main) || !cf.entrypoint().contains(classpath)) {
+            problems.add(
+                    where
+                            + ": ENTRYPOINT "
+                            + cf.entrypoint()
+                            + " does not run "
+                            + main
+                            + " from "
+                            + classpath
+                            + " as the manifest does");
+        }
+    }
+
+    /** The profiler's image: Flink's of the pom's version, the job jar where jarURI says. */
+    private void flinkImage(Workload w, Containerfile cf, String where, List<String> problems) {
+        String flink = property("flink.version");
+        if (cf.from() == null
+                || !cf.from().matches("(.*/)?flink:" + Pattern.quote(flink) + "-java17")) {
+            problems.add(
+                    where
+                            + ": FROM "
+                            + cf.from()
+                            + ", expected Flink's flink:"
+                            + flink
+                            + "-java17");
+        }
+        String jar = str(map(w.doc().spec().get("job")).get("jarURI"));
+        if (jar == null || !jar.startsWith("local://") || !cf.copiesTo(jar.substring(8))) {
+            problems.add(where + ": jarURI " + jar + " is not a file the image copies in");
+        }
+        if (cf.copies().stream().noneMatch(k -> k.destination().equals("/opt/flink/lib/"))) {
+            problems.add(where + ": DJL and libtorch are not copied to /opt/flink/lib/");
+        }
+    }
+
+    /** The pod's user is the image's: numeric and non-root where the pod demands non-root. */
+    private static void user(
+            Workload w,
+            Map<String, Object> c,
+            Containerfile cf,
+            String where,
+            List<String> problems) {
+        Map<String, Object> pod = map(w.podSpec().get("securityContext"));
+        Map<String, Object> container = map(c.get("securityContext"));
+        Object runAsUser = container.getOrDefault("runAsUser", pod.get("runAsUser"));
+        Object nonRoot = container.getOrDefault("runAsNonRoot", pod.get("runAsNonRoot"));
+        int uid = cf.uid();
+        if (Boolean.TRUE.equals(nonRoot) && uid <= 0) {
+            problems.add(where + ": the pod runs as non-root, the image's USER is " + cf.user());
+        }
+        if (runAsUser != null && ((Number) runAsUser).intValue() != uid) {
+            problems.add(
+                    where
+                            + ": the pod runs as uid "
+                            + runAsUser
+                            + ", the image's USER is "
+                            + cf.user());
+        }
+    }
+
+    /**
+     * The packages of a base made here (FROM localhost/augur/base-X:
+     * deploy/images/base-X.packages).
+     */
+    private Set<String> basePackages(Containerfile cf, String where, List<String> problems)
+            throws IOException {
+        Matcher base =
+                Pattern.compile("localhost/augur/(base-[a-z0-9-]+):[a-z]+")
+                        .matcher(String.valueOf(cf.from()));
+        if (!base.matches()) {
+            problems.add(where + ": FROM " + cf.from() + " is not a base made here");
+            return Set.of();
+        }
+        Path list = images.resolve(base.group(1) + ".packages");
+        if (!Files.isRegularFile(list)) {
+            problems.add(where + ": no package list " + list + " for its base");
+            return Set.of();
+        }
+        Set<String> packages = new TreeSet<>();
+        for (String line : Files.readAllLines(list)) {
+            String p = line.replaceAll("#.*", "").strip();
+            if (!p.isEmpty()) {
+                packages.add(p);
+            }
+        }
+        return packages;
     }
 
     // --- services and ports ---------------------------------------------------------------------

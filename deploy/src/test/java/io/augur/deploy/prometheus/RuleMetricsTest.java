@@ -63,7 +63,8 @@ class RuleMetricsTest {
      * Flink's legacy {@code FlinkKafkaConsumer}, which registers the Kafka client's metrics under
      * the group {@code KafkaConsumer} ({@code KafkaConsumerMetricConstants}), so the client's
      * {@code records-lag-max} is exported as {@code ..._operator_KafkaConsumer_records_lag_max}.
-     * Derived from the connector's code, not scraped here: the local runtime runs no reporter.
+     * StatefunClusterIT scrapes it from the official distribution on Flink 1.16.2 (the local
+     * runtime runs no reporter).
      */
     static final Set<String> STATEFUN_RUNTIME_OWN = Set.of("KafkaConsumer_records_lag_max");
 
