@@ -4,6 +4,7 @@ import io.augur.functions.allocation.AllocationPolicy;
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.ReputationSettings;
 import io.augur.functions.feedback.FeedbackSettings;
+import io.augur.functions.quarantine.QuarantineSettings;
 import io.augur.functions.sandbox.SandboxPolicy;
 import io.augur.functions.sandbox.SandboxSettings;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param reputation how a user's record sets the baseline trust of their new tasks
  * @param sandbox what a sequence anomaly's level does to a task (the sandbox levels)
  * @param feedback how acks tune a task's headroom and how failed decisions are retried
+ * @param quarantine what an analyst's verdict does to a quarantined task
  */
 public record Policy(
         String version,
@@ -25,7 +27,8 @@ public record Policy(
         AllocationSettings allocation,
         ReputationSettings reputation,
         SandboxSettings sandbox,
-        FeedbackSettings feedback) {
+        FeedbackSettings feedback,
+        QuarantineSettings quarantine) {
 
     /** The specifications' values, enforced: what runs when no policy file is given. */
     public static final Policy DEFAULTS =
@@ -55,6 +58,17 @@ public record Policy(
         this(version, mode, allocation, reputation, sandbox, FeedbackSettings.DEFAULTS);
     }
 
+    /** A policy with the default quarantine verdict settings. */
+    public Policy(
+            String version,
+            PolicyMode mode,
+            AllocationSettings allocation,
+            ReputationSettings reputation,
+            SandboxSettings sandbox,
+            FeedbackSettings feedback) {
+        this(version, mode, allocation, reputation, sandbox, feedback, QuarantineSettings.DEFAULTS);
+    }
+
     public Policy {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(mode, "mode");
@@ -62,6 +76,7 @@ public record Policy(
         Objects.requireNonNull(reputation, "reputation");
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(quarantine, "quarantine");
         if (version.isBlank()) {
             throw new IllegalArgumentException("version must not be blank");
         }
