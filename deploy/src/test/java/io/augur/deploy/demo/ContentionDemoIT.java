@@ -1,0 +1,112 @@
+package io.augur.deploy.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.augur.collector.syscall.SyscallSelection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./augur demo --scenario contention}, end to end through every real component (as DemoIT):
+ * a trusted steady task gains the CPU a hostile miner loses on a node pool of 1.2 cores. Asserts on
+ * the decisions first (they are what the pool decided); the measured CPU only with generous bounds,
+ * since the machine's other load decides how much of its limit a task really gets. Needs root.
+ */
+class ContentionDemoIT {
+
+    @TempDir Path out;
+
+    @Test
+    void aTrustedTaskGainsWhatAHostileOneLosesNeverBeyondThePool() throws Exception {
+        Demo demo =
+                new Demo(
+                        new Demo.Options(
+                                Duration.ofSeconds(80),
+                                out,
+                                Duration.ofSeconds(10),
+                                false,
+                                null,
+                                SyscallSelection.NONE,
+                                false,
+                                Demo.Scenario.CONTENTION),
+                        System.out,
+                        Clock.systemUTC());
+        try {
+            demo.run();
+        } finally {
+            demo.close();
+        }
+
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        JsonNode c = report.get("contention");
+        assertThat(c).as("the contention section of report.json").isNotNull();
+        double capacity = c.get("capacityCores").asDouble();
+        assertThat(capacity).isEqualTo(Demo.CONTENTION_CAPACITY_CORES);
+
+        // The miner's limit falls below its launch core...
+        assertThat(c.get("hostileFinalCpu").asDouble())
+                .as("the miner's final cpu limit")
+                .isLessThan(c.get("hostileLaunchCpu").asDouble() - 0.1);
+        // ...the trusted task's rises above its launch limit, by cores the pool reclaimed from
+        // the miner (named in the decisions' reasons)...
+        assertThat(c.get("reclaims").asInt()).as("reclaims from the miner").isPositive();
+        assertThat(c.get("reclaimedFromHostileCores").asDouble()).isGreaterThan(0.1);
+        assertThat(c.get("trustedPeakCpu").asDouble())
+                .as("the trusted task's largest cpu limit")
+                .isGreaterThan(c.get("trustedLaunchCpu").asDouble() + 0.1);
+        String trusted = c.get("trustedTaskId").asText();
+        String hostile = c.get("hostileTaskId").asText();
+        boolean trustedNamesIt = false;
+        boolean hostileNamesIt = false;
+        for (JsonNode step : c.get("steps")) {
+            String why = step.get("why").asText();
+            if (step.get("taskId").asText().equals(trusted)
+                    && why.contains("from lower-trust task " + hostile)) {
+                trustedNamesIt = true;
+                assertThat(step.get("trustLevel").asText()).isEqualTo("HIGH");
+            }
+            if (step.get("taskId").asText().equals(hostile)
+                    && why.contains("under contention: reclaimed")
+                    && why.contains("for task " + trusted + " at trust HIGH")) {
+                hostileNamesIt = true;
+                assertThat(step.get("action").asText()).isIn("THROTTLE", "RESTRICT");
+            }
+            // ...and the pool never grants beyond its capacity.
+            assertThat(step.get("grantedTotal").asDouble())
+                    .as("granted total after %s #%s", step.get("taskId"), step.get("sequence"))
+                    .isLessThanOrEqualTo(capacity + 1e-6);
+        }
+        assertThat(trustedNamesIt).as("a decision of the trusted task names the reclaim").isTrue();
+        assertThat(hostileNamesIt).as("a decision of the miner names the reclaim").isTrue();
+
+        // Measured, generously: the trusted task used more once its limit had grown than under
+        // its launch limit (its demand is 0.8 core; it is held at 0.5 at launch).
+        JsonNode before = c.get("trustedCpuBefore");
+        JsonNode after = c.get("trustedCpuAfter");
+        assertThat(before.isNull()).as("samples under the launch limit").isFalse();
+        assertThat(after.isNull()).as("samples at the peak limit").isFalse();
+        assertThat(after.asDouble())
+                .as("measured cpu at the peak limit vs under the launch limit")
+                .isGreaterThan(before.asDouble());
+
+        for (JsonNode task : report.get("tasks")) {
+            assertThat(task.get("duplicatesApplied").asLong()).isZero();
+        }
+        for (String controller : new String[] {"cpu", "memory", "pids"}) {
+            Path mount = Path.of("/sys/fs/cgroup", controller);
+            if (Files.isDirectory(mount)) {
+                try (Stream<Path> children = Files.list(mount)) {
+                    assertThat(children.map(p -> p.getFileName().toString()))
+                            .noneMatch(n -> n.startsWith("augur-demo-"));
+                }
+            }
+        }
+    }
+}
