@@ -54,6 +54,14 @@ public final class V1TaskCgroups extends ManagedRoot {
         }
     }
 
+    /** {@code cpu.shares} = 1024 × cores, within [2, 262144]. */
+    @Override
+    long writeRootWeight(double cpuCores) {
+        long shares = Math.max(2, Math.min(262_144, Math.round(1024 * cpuCores)));
+        fs.write(mounts.cpu().resolve(rootName).resolve("cpu.shares"), Long.toString(shares));
+        return shares;
+    }
+
     /**
      * A new v1 cpuset group has empty {@code cpuset.cpus} and {@code cpuset.mems}, and no process
      * can join it until both are set: they are copied from the parent when empty.

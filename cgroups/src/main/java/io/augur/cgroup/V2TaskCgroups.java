@@ -49,6 +49,19 @@ public final class V2TaskCgroups extends ManagedRoot {
         delegate(root);
     }
 
+    /** {@code cpu.weight} = 100 × cores, within [1, 10000]; 0 without the cpu controller. */
+    @Override
+    long writeRootWeight(double cpuCores) {
+        Path file = root.resolve("cpu.weight");
+        if (!fs.exists(file)) {
+            LOG.warn("{} has no cpu.weight (cpu controller not delegated): weight not set", root);
+            return 0;
+        }
+        long weight = Math.max(1, Math.min(10_000, Math.round(100 * cpuCores)));
+        fs.write(file, Long.toString(weight));
+        return weight;
+    }
+
     /** Controllers listed in {@code dir}'s cgroup.controllers. */
     public List<String> availableControllers() {
         return controllers(fs.exists(root) ? root : mount);

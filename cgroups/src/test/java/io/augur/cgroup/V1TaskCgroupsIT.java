@@ -54,6 +54,18 @@ class V1TaskCgroupsIT {
     }
 
     @Test
+    void theKernelTakesTheRootsCpuWeight() throws Exception {
+        assertThat(cgroups.weighRoot(1.5)).isEqualTo(1536);
+        assertThat(
+                        Files.readString(MOUNT.resolve("cpu").resolve(root).resolve("cpu.shares"))
+                                .trim())
+                .isEqualTo("1536");
+        // Tasks created afterwards live under the weighted root.
+        assertThat(cgroups.create("weighted").procsFiles().get(0))
+                .startsWith(MOUNT.resolve("cpu").resolve(root));
+    }
+
+    @Test
     void aWorkloadStartsInsideAndItsUsageShows() {
         TaskCgroup group = cgroups.create("usage");
         Process shell =

@@ -248,4 +248,12 @@ class V1TaskCgroupsTest {
         assertThat(V1TaskCgroups.lowestRule("254:0 9223372036854775807")).isNull();
         assertThat(V1TaskCgroups.lowestRule("")).isNull();
     }
+
+    @Test
+    void theRootWeighsAsManyBusyProcessesAsTheNodeHasCoresForItsTasks() throws Exception {
+        assertThat(cgroups.weighRoot(1.5)).isEqualTo(1536);
+        assertThat(Files.readString(base.resolve("cpu/augur/cpu.shares"))).isEqualTo("1536");
+        assertThat(cgroups.weighRoot(0.001)).isEqualTo(2); // the kernel's smallest
+        assertThatThrownBy(() -> cgroups.weighRoot(0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
