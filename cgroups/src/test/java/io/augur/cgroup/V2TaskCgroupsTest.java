@@ -153,6 +153,9 @@ class V2TaskCgroupsTest {
         assertThat(cgroups(kernel).weighRoot(2.0)).isEqualTo(200);
         assertThat(java.nio.file.Files.readString(base.resolve("augur/cpu.weight")))
                 .isEqualTo("200");
+        cgroups(kernel).create("task-1").setCpuCores(0.5);
+        assertThat(java.nio.file.Files.readString(base.resolve("augur/task-1/cpu.weight")))
+                .isEqualTo("50");
     }
 
     @Test
