@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
  * @param peakGrantedTotal the largest granted total of the pool
  * @param trustedCpuBefore the trusted task's mean measured CPU before its first decision (under its
  *     launch limit), NaN without samples
- * @param trustedCpuAfter its mean measured CPU once its limit had reached its peak, NaN without
- *     samples
+ * @param trustedCpuAfter its mean measured CPU after its first decision that reclaimed from the
+ *     hostile task (else after its limit's peak), NaN without samples
  */
 public record ContentionReport(
         double capacityCores,
@@ -167,7 +167,12 @@ public record ContentionReport(
                         .map(EnforcementDecision::getIssuedAt)
                         .findFirst()
                         .orElse(Instant.MAX);
-        Instant peakAt = trustedPeakAt;
+        Instant peakAt =
+                ordered.stream()
+                        .filter(d -> d.getTaskId().equals(trustedId) && reclaimsFrom(d, hostileId))
+                        .map(EnforcementDecision::getIssuedAt)
+                        .findFirst()
+                        .orElse(trustedPeakAt);
         double before =
                 mean(trustedCpu.stream().filter(s -> s.at().isBefore(firstTrusted)).toList());
         double after =
@@ -189,6 +194,21 @@ public record ContentionReport(
                 peak,
                 before,
                 after);
+    }
+
+    /**
+     * Whether the decision's grant took cores from {@code victim} (the reclaiming task's words).
+     */
+    static boolean reclaimsFrom(EnforcementDecision d, String victim) {
+        for (String r : d.getReasons()) {
+            Matcher m = RECLAIMED.matcher(r);
+            while (!r.contains("under contention") && m.find()) {
+                if (m.group(2).equals(victim)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static double mean(List<CpuSample> samples) {
@@ -228,7 +248,7 @@ public record ContentionReport(
                 String.format(
                         Locale.ROOT,
                         "  %s: cpu limit %.3f at launch -> %.3f at the end (peak %.3f); measured"
-                                + " %s before its first decision, %s once at its peak",
+                                + " %s before its first decision, %s after its first reclaim",
                         trustedId,
                         trustedLaunchCpu,
                         trustedFinalCpu,

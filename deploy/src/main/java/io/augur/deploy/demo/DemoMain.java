@@ -50,7 +50,7 @@ public final class DemoMain {
                                   default: on a loaded 2-core node its extra load kept the
                                   burner from being restricted
               --scenario NAME     default (above), or contention: "a trusted task gains what a
-                                  hostile one loses" on a node pool of 1.2 cores. A CPU miner
+                                  hostile one loses" on a node pool of 0.8 core. A CPU miner
                                   (task miner-RUNID, role worker, unknown source: MEDIUM trust,
                                   launched with 0.8 core) and, once it has its first decision, a
                                   trusted steady task (steady-RUNID, role batch, HIGH trust, 0.8

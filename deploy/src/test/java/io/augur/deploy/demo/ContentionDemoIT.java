@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./augur demo --scenario contention}, end to end through every real component (as DemoIT):
- * a trusted steady task gains the CPU a hostile miner loses on a node pool of 1.2 cores. Asserts on
+ * a trusted steady task gains the CPU a hostile miner loses on a node pool of 0.8 core. Asserts on
  * the decisions first (they are what the pool decided); the measured CPU only with generous bounds,
  * since the machine's other load decides how much of its limit a task really gets. Needs root.
  */
@@ -58,19 +58,22 @@ class ContentionDemoIT {
         // the miner (named in the decisions' reasons)...
         assertThat(c.get("reclaims").asInt()).as("reclaims from the miner").isPositive();
         assertThat(c.get("reclaimedFromHostileCores").asDouble()).isGreaterThan(0.1);
-        assertThat(c.get("trustedPeakCpu").asDouble())
-                .as("the trusted task's largest cpu limit")
-                .isGreaterThan(c.get("trustedLaunchCpu").asDouble() + 0.1);
         String trusted = c.get("trustedTaskId").asText();
         String hostile = c.get("hostileTaskId").asText();
         boolean trustedNamesIt = false;
         boolean hostileNamesIt = false;
+        boolean trustedRoseByReclaim = false;
+        double trustedLimit = c.get("trustedLaunchCpu").asDouble();
         for (JsonNode step : c.get("steps")) {
             String why = step.get("why").asText();
-            if (step.get("taskId").asText().equals(trusted)
-                    && why.contains("from lower-trust task " + hostile)) {
-                trustedNamesIt = true;
-                assertThat(step.get("trustLevel").asText()).isEqualTo("HIGH");
+            if (step.get("taskId").asText().equals(trusted)) {
+                if (why.contains("from lower-trust task " + hostile)) {
+                    trustedNamesIt = true;
+                    assertThat(step.get("trustLevel").asText()).isEqualTo("HIGH");
+                    // The decision that took the miner's cores raised the trusted task's limit.
+                    trustedRoseByReclaim |= step.get("cpuCores").asDouble() > trustedLimit + 1e-9;
+                }
+                trustedLimit = step.get("cpuCores").asDouble();
             }
             if (step.get("taskId").asText().equals(hostile)
                     && why.contains("under contention: reclaimed")
@@ -84,16 +87,20 @@ class ContentionDemoIT {
                     .isLessThanOrEqualTo(capacity + 1e-6);
         }
         assertThat(trustedNamesIt).as("a decision of the trusted task names the reclaim").isTrue();
+        assertThat(trustedRoseByReclaim)
+                .as("a reclaiming decision raised the trusted task's cpu limit")
+                .isTrue();
         assertThat(hostileNamesIt).as("a decision of the miner names the reclaim").isTrue();
 
-        // Measured, generously: the trusted task used more once its limit had grown than under
-        // its launch limit (its demand is 0.8 core; it is held at 0.5 at launch).
+        // Measured: the trusted task used more after its first reclaim than under its launch limit
+        // (its demand is 0.8 core; it is held at 0.5 at launch). Means over the samples, no finer
+        // bound: how much of its limit a task gets depends on the machine's other load.
         JsonNode before = c.get("trustedCpuBefore");
         JsonNode after = c.get("trustedCpuAfter");
         assertThat(before.isNull()).as("samples under the launch limit").isFalse();
-        assertThat(after.isNull()).as("samples at the peak limit").isFalse();
+        assertThat(after.isNull()).as("samples after the first reclaim").isFalse();
         assertThat(after.asDouble())
-                .as("measured cpu at the peak limit vs under the launch limit")
+                .as("measured cpu after the first reclaim vs under the launch limit")
                 .isGreaterThan(before.asDouble());
 
         for (JsonNode task : report.get("tasks")) {

@@ -99,7 +99,8 @@ class ContentionReportTest {
         assertThat(r.steps().get(1).why()).isEqualTo(TRUSTED_RECLAIM);
         assertThat(r.steps().get(2).why()).isEqualTo(VICTIM_RECLAIM);
         assertThat(r.trustedCpuBefore()).isCloseTo(0.50, within(1e-9));
-        assertThat(r.trustedCpuAfter()).isCloseTo(0.80, within(1e-9));
+        // After its first reclaim (at 20 s): 0.70, 0.78, 0.82.
+        assertThat(r.trustedCpuAfter()).isCloseTo((0.70 + 0.78 + 0.82) / 3, within(1e-9));
         assertThat(r.lines())
                 .anyMatch(l -> l.contains("steady: cpu limit 0.500 at launch -> 1.100"))
                 .anyMatch(l -> l.contains("2 reclaim(s) took 0.700 cores from it for steady"))
