@@ -139,6 +139,11 @@ public final class Demo implements AutoCloseable {
         this.cgroups = TaskCgroups.detect("augur-demo-" + runId);
     }
 
+    /** This run's id: its tasks' suffix and its cgroup root's ({@code augur-demo-ID}). */
+    public String runId() {
+        return runId;
+    }
+
     /** Runs the demo to its end and returns the report (also written to outDir/report.json). */
     public DemoReport run() {
         Path work = options.outDir().resolve("stack");
