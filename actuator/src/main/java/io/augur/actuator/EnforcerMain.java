@@ -92,6 +92,16 @@ public final class EnforcerMain {
                             splitNetworks(cgroups),
                             journal,
                             clock);
+            // The node's tasks together weigh as many busy processes as the node has cores for
+            // them (not as one, the default): under host load their quotas can be met.
+            try {
+                cgroups.weighRoot(o.bounds().cpuCores());
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "cannot set the managed root's cpu weight (its tasks compete as one"
+                                + " process): {}",
+                        e.toString());
+            }
             // Before reading decisions: a restart must not leave a quarantined task thawed or a
             // terminated one running.
             int reasserted = enforcer.reassert();

@@ -52,6 +52,20 @@ abstract class ManagedRoot implements TaskCgroups {
     /** Kills every process of the group and returns once it is empty. */
     abstract void killAll(Group group);
 
+    /** Writes the root's CPU weight for {@code cpuCores} busy processes; 0 when it has none. */
+    abstract long writeRootWeight(double cpuCores);
+
+    @Override
+    public long weighRoot(double cpuCores) {
+        if (!(cpuCores > 0) || Double.isInfinite(cpuCores)) {
+            throw new IllegalArgumentException("cpuCores must be positive: " + cpuCores);
+        }
+        ensureRoot();
+        long weight = writeRootWeight(cpuCores);
+        LOG.info("managed root {}: cpu weight {} ({} cores)", rootName, weight, cpuCores);
+        return weight;
+    }
+
     @Override
     public String rootName() {
         return rootName;

@@ -60,4 +60,17 @@ public interface TaskCgroups {
 
     /** Destroys every task group, then the root itself. */
     void destroyRoot();
+
+    /**
+     * Creates the root if needed and gives it, against its sibling groups and the processes of its
+     * parent, the CPU weight of {@code cpuCores} busy processes: v1 {@code cpu.shares} = 1024 ×
+     * cores, v2 {@code cpu.weight} = 100 × cores (the weight of one process at nice 0 is 1024 and
+     * 100), within the kernel's range. Without it the whole root weighs as one process (the
+     * default), so all of a node's tasks together get one process's share of a busy machine.
+     *
+     * @return the weight written, or 0 when the root has no CPU weight file (v2 without the cpu
+     *     controller delegated)
+     * @throws IllegalArgumentException when {@code cpuCores} is not positive
+     */
+    long weighRoot(double cpuCores);
 }

@@ -54,6 +54,19 @@ public final class V1TaskCgroups extends ManagedRoot {
         }
     }
 
+    /** {@code cpu.shares} = 1024 × cores, within [2, 262144]. */
+    @Override
+    long writeRootWeight(double cpuCores) {
+        long shares = shares(cpuCores);
+        fs.write(mounts.cpu().resolve(rootName).resolve("cpu.shares"), Long.toString(shares));
+        return shares;
+    }
+
+    /** The weight of {@code cores} busy processes (1024 each), within the kernel's [2, 262144]. */
+    static long shares(double cores) {
+        return Math.max(2, Math.min(262_144, Math.round(1024 * cores)));
+    }
+
     /**
      * A new v1 cpuset group has empty {@code cpuset.cpus} and {@code cpuset.mems}, and no process
      * can join it until both are set: they are copied from the parent when empty.
@@ -169,6 +182,10 @@ public final class V1TaskCgroups extends ManagedRoot {
             long period = Long.parseLong(fs.read(dir.resolve("cpu.cfs_period_us")));
             long quota = Math.max(MIN_QUOTA_US, Math.round(cores * period));
             fs.write(dir.resolve("cpu.cfs_quota_us"), Long.toString(quota));
+            // Its weight in the root follows its limit: when the node is busier than its tasks'
+            // quotas, each still gets CPU in proportion to what it was granted (a task given 1.1
+            // cores outweighs one cut to 0.1), not an equal split.
+            fs.write(dir.resolve("cpu.shares"), Long.toString(shares(cores)));
         }
 
         @Override

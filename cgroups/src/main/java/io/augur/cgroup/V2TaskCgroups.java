@@ -49,6 +49,24 @@ public final class V2TaskCgroups extends ManagedRoot {
         delegate(root);
     }
 
+    /** {@code cpu.weight} = 100 × cores, within [1, 10000]; 0 without the cpu controller. */
+    @Override
+    long writeRootWeight(double cpuCores) {
+        Path file = root.resolve("cpu.weight");
+        if (!fs.exists(file)) {
+            LOG.warn("{} has no cpu.weight (cpu controller not delegated): weight not set", root);
+            return 0;
+        }
+        long weight = weight(cpuCores);
+        fs.write(file, Long.toString(weight));
+        return weight;
+    }
+
+    /** The weight of {@code cores} busy processes (100 each), within the kernel's [1, 10000]. */
+    static long weight(double cores) {
+        return Math.max(1, Math.min(10_000, Math.round(100 * cores)));
+    }
+
     /** Controllers listed in {@code dir}'s cgroup.controllers. */
     public List<String> availableControllers() {
         return controllers(fs.exists(root) ? root : mount);
@@ -289,6 +307,8 @@ public final class V2TaskCgroups extends ManagedRoot {
             long period = current.length > 1 ? Long.parseLong(current[1]) : 100_000L;
             long quota = Math.max(V1TaskCgroups.MIN_QUOTA_US, Math.round(cores * period));
             fs.write(cpuMax, quota + " " + period);
+            // Its weight follows its limit, as on v1.
+            fs.write(control("cpu.weight", "cpu"), Long.toString(weight(cores)));
         }
 
         @Override

@@ -59,6 +59,7 @@ class FakeKernel extends CgroupFs.HostCgroupFs implements ProcessSignals {
             case "cpu" -> {
                 put(dir.resolve("cpu.cfs_period_us"), "100000");
                 put(dir.resolve("cpu.cfs_quota_us"), "-1");
+                put(dir.resolve("cpu.shares"), "1024");
             }
             case "cpuacct" -> put(dir.resolve("cpuacct.usage"), "0");
             case "memory" -> {
@@ -85,6 +86,7 @@ class FakeKernel extends CgroupFs.HostCgroupFs implements ProcessSignals {
         put(dir.resolve("cpu.stat"), "usage_usec 0\nuser_usec 0\nsystem_usec 0");
         if (offered.contains("cpu")) {
             put(dir.resolve("cpu.max"), "max 100000");
+            put(dir.resolve("cpu.weight"), "100");
         }
         if (offered.contains("memory")) {
             put(dir.resolve("memory.max"), "max");

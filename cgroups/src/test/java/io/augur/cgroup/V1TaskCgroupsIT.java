@@ -49,8 +49,23 @@ class V1TaskCgroupsIT {
         group.setPidsMax(32);
 
         assertThat(group.readLimits()).isEqualTo(new ResourceLimitsReading(0.25, 256L << 20, 32L));
+        // Its weight in the root follows its cpu limit (0.25 of a process's 1024).
+        assertThat(read(MOUNT.resolve("cpu").resolve(root).resolve("limits").resolve("cpu.shares")))
+                .isEqualTo("256");
         assertThat(cgroups.create("limits").readLimits().cpuCores()).isEqualTo(0.25);
         assertThat(cgroups.taskIds()).containsExactly("limits");
+    }
+
+    @Test
+    void theKernelTakesTheRootsCpuWeight() throws Exception {
+        assertThat(cgroups.weighRoot(1.5)).isEqualTo(1536);
+        assertThat(
+                        Files.readString(MOUNT.resolve("cpu").resolve(root).resolve("cpu.shares"))
+                                .trim())
+                .isEqualTo("1536");
+        // Tasks created afterwards live under the weighted root.
+        assertThat(cgroups.create("weighted").procsFiles().get(0))
+                .startsWith(MOUNT.resolve("cpu").resolve(root));
     }
 
     @Test
@@ -291,5 +306,13 @@ class V1TaskCgroupsIT {
         assertThat(seconds).isGreaterThan(2.0);
         assertThat((6 << 20) / seconds).isLessThan(bps * 1.5);
         assertThat(group.readUsage().diskWriteBytes()).isGreaterThanOrEqualTo(6L << 20);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -248,4 +248,15 @@ class V1TaskCgroupsTest {
         assertThat(V1TaskCgroups.lowestRule("254:0 9223372036854775807")).isNull();
         assertThat(V1TaskCgroups.lowestRule("")).isNull();
     }
+
+    @Test
+    void theRootWeighsAsManyBusyProcessesAsTheNodeHasCoresForItsTasks() throws Exception {
+        assertThat(cgroups.weighRoot(1.5)).isEqualTo(1536);
+        assertThat(Files.readString(base.resolve("cpu/augur/cpu.shares"))).isEqualTo("1536");
+        assertThat(cgroups.weighRoot(0.001)).isEqualTo(2); // the kernel's smallest
+        // A task's weight follows its cpu limit.
+        cgroups.create("task-1").setCpuCores(0.25);
+        assertThat(Files.readString(base.resolve("cpu/augur/task-1/cpu.shares"))).isEqualTo("256");
+        assertThatThrownBy(() -> cgroups.weighRoot(0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -146,4 +146,21 @@ class V2TaskCgroupsTest {
         assertThat(group.children()).containsExactly("split-42");
         assertThat(kernel.writes).noneMatch(w -> w.contains("task-1/task/"));
     }
+
+    @Test
+    void theRootsCpuWeightIsAHundredPerCoreAndNoneWithoutTheCpuController() throws Exception {
+        FakeKernel kernel = FakeKernel.v2(base, "cpu memory pids io");
+        assertThat(cgroups(kernel).weighRoot(2.0)).isEqualTo(200);
+        assertThat(java.nio.file.Files.readString(base.resolve("augur/cpu.weight")))
+                .isEqualTo("200");
+        cgroups(kernel).create("task-1").setCpuCores(0.5);
+        assertThat(java.nio.file.Files.readString(base.resolve("augur/task-1/cpu.weight")))
+                .isEqualTo("50");
+    }
+
+    @Test
+    void withoutTheCpuControllerTheRootKeepsNoWeight() {
+        FakeKernel kernel = FakeKernel.v2(base, "memory pids");
+        assertThat(cgroups(kernel).weighRoot(2.0)).isZero();
+    }
 }

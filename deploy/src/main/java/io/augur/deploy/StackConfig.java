@@ -94,6 +94,24 @@ public record StackConfig(
         return with(metrics, modelDir, selection, policy);
     }
 
+    /** The same stack with a node pool (and enforcer node bound) of {@code cores}. */
+    public StackConfig withNodeCpuCores(double cores) {
+        return new StackConfig(
+                workDir,
+                nodeId,
+                cgroupRoot,
+                cores,
+                nodeMemoryBytes,
+                sampleInterval,
+                window,
+                checkpointInterval,
+                readyTimeout,
+                metrics,
+                modelDir,
+                traceSyscalls,
+                policy);
+    }
+
     /** The same stack deciding by the policy in {@code file}. */
     public StackConfig withPolicy(Path file) {
         return with(metrics, modelDir, traceSyscalls, file);

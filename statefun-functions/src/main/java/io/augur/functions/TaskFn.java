@@ -10,6 +10,7 @@ import io.augur.functions.feedback.AckPolicy;
 import io.augur.functions.feedback.FeedbackSettings;
 import io.augur.functions.feedback.HeadroomTuner;
 import io.augur.functions.policy.Policy;
+import io.augur.functions.quarantine.QuarantineVerdicts;
 import io.augur.functions.sandbox.NetworkAllowLists;
 import io.augur.functions.sandbox.SandboxDecision;
 import io.augur.functions.sandbox.SandboxHold;
@@ -25,6 +26,7 @@ import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.PendingDecision;
 import io.augur.functions.wire.PendingDecisions;
 import io.augur.functions.wire.QuarantineExpiry;
+import io.augur.functions.wire.QuarantineRelease;
 import io.augur.functions.wire.ReclaimNotice;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
@@ -51,6 +53,7 @@ import io.augur.schema.Topics;
 import io.augur.schema.TrustLevel;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,6 +134,21 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Long> QUARANTINED =
             ValueSpec.named("quarantined").thatExpiresAfterCall(STATE_TTL).withLongType();
 
+    /**
+     * When the quarantine in force was caused (epoch ms): its incident's time on the user's record.
+     */
+    static final ValueSpec<Long> QUARANTINED_AT =
+            ValueSpec.named("quarantinedAt").thatExpiresAfterCall(STATE_TTL).withLongType();
+
+    /**
+     * The ids of the analysts' verdicts already handled (newest last, at most {@link
+     * #VERDICTS_KEPT}, one per line): a verdict delivered twice does nothing twice.
+     */
+    static final ValueSpec<String> HANDLED_VERDICTS =
+            ValueSpec.named("handledVerdicts").thatExpiresAfterCall(STATE_TTL).withUtf8StringType();
+
+    static final int VERDICTS_KEPT = 64;
+
     /** Why the task's trust starts where it does (its user's record), for its next decision. */
     static final ValueSpec<String> BASELINE_NOTE =
             ValueSpec.named("baselineNote").thatExpiresAfterCall(STATE_TTL).withUtf8StringType();
@@ -167,6 +185,10 @@ public final class TaskFn implements StatefulFunction {
     /** A QUARANTINE whose time passed before its grant came back: TERMINATE follows the grant. */
     static final ValueSpec<Long> TERMINATE_DUE =
             ValueSpec.named("terminateDue").thatExpiresAfterCall(STATE_TTL).withLongType();
+
+    /** Why that TERMINATE follows, when not because the quarantine time passed (a verdict). */
+    static final ValueSpec<String> TERMINATE_WHY =
+            ValueSpec.named("terminateWhy").thatExpiresAfterCall(STATE_TTL).withUtf8StringType();
 
     /**
      * The CPU the node's pool held the task at (a grant capped below its request, or reclaimed),
@@ -247,7 +269,10 @@ public final class TaskFn implements StatefulFunction {
                         HEADROOM_NOTE,
                         LAST_DECISION,
                         RETRY_OF,
-                        RETRY_ATTEMPTS)
+                        RETRY_ATTEMPTS,
+                        QUARANTINED_AT,
+                        HANDLED_VERDICTS,
+                        TERMINATE_WHY)
                 .withSupplier(
                         () -> new TaskFn(config.currentPolicy(), config.clock(), config.observer()))
                 .build();
@@ -403,7 +428,7 @@ public final class TaskFn implements StatefulFunction {
                             .build());
         }
         if (proposal.action() == EnforcementAction.QUARANTINE) {
-            quarantine(context, taskId, sequence);
+            quarantine(context, taskId, sequence, assessment.getWindowEnd());
         }
         List<String> reasons = new ArrayList<>(notes);
         reasons.add(
@@ -502,7 +527,7 @@ public final class TaskFn implements StatefulFunction {
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
         storage.set(SEQUENCE, sequence);
         if (d.action() == EnforcementAction.QUARANTINE) {
-            quarantine(context, taskId, sequence);
+            quarantine(context, taskId, sequence, anomaly.getWindowEnd());
         }
         request(
                 context,
@@ -640,8 +665,9 @@ public final class TaskFn implements StatefulFunction {
      * when the quarantine time has passed. From the proposal on, not the grant: a record arriving
      * before the grant must not decide anything that would release the quarantine.
      */
-    private void quarantine(Context context, String taskId, long sequence) {
+    private void quarantine(Context context, String taskId, long sequence, Instant cause) {
         context.storage().set(QUARANTINED, sequence);
+        context.storage().set(QUARANTINED_AT, cause.toEpochMilli());
         long after = policy.settings().terminateAfterMs();
         if (after > 0) {
             context.sendAfter(
@@ -800,12 +826,18 @@ public final class TaskFn implements StatefulFunction {
             // Its quarantine time passed while this QUARANTINE waited for the grant.
             storage.remove(TERMINATE_DUE);
             sendSecurityEvents(context, decision, pending);
-            terminate(
-                    context,
-                    QuarantineExpiry.newBuilder()
-                            .setTaskId(taskId)
-                            .setSequence(pending.getSequence())
-                            .build());
+            Optional<String> why = storage.get(TERMINATE_WHY);
+            storage.remove(TERMINATE_WHY);
+            if (why.isPresent()) {
+                terminate(context, why.get());
+            } else {
+                terminate(
+                        context,
+                        QuarantineExpiry.newBuilder()
+                                .setTaskId(taskId)
+                                .setSequence(pending.getSequence())
+                                .build());
+            }
             return;
         }
         sendSecurityEvents(context, decision, pending);
@@ -979,6 +1011,7 @@ public final class TaskFn implements StatefulFunction {
         long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
         storage.set(SEQUENCE, sequence);
         storage.remove(QUARANTINED);
+        storage.remove(QUARANTINED_AT);
         storage.set(TERMINATED, true);
         Limits current = currentLimits(storage);
         String nodeId =
@@ -1072,6 +1105,8 @@ public final class TaskFn implements StatefulFunction {
                 storage.remove(WORKING_SET);
                 storage.remove(HELD_AT);
                 storage.remove(TERMINATE_DUE);
+                storage.remove(TERMINATE_WHY);
+                storage.remove(QUARANTINED_AT);
                 storage.remove(HEADROOM);
                 storage.remove(HEADROOM_LOW);
                 storage.remove(HEADROOM_NOTE);
@@ -1363,7 +1398,7 @@ public final class TaskFn implements StatefulFunction {
         storage.set(SEQUENCE, sequence);
         storage.set(TRUST, TrustLevel.LOW.name());
         storage.set(CALM_STREAK, 0);
-        quarantine(context, taskId, sequence);
+        quarantine(context, taskId, sequence, failed.getCauseTimestamp());
         request(
                 context,
                 storage.get(PROFILE).orElseThrow(),
@@ -1409,24 +1444,131 @@ public final class TaskFn implements StatefulFunction {
     }
 
     /**
-     * An analyst's verdict on one of this task's assessments or anomalies: forwarded to the user's
-     * record (a false-positive sequence anomaly is no incident). Releasing a quarantine by verdict
-     * is not built.
+     * An analyst's verdict on one of this task's assessments or anomalies. Handled once per verdict
+     * id (a verdict delivered again does nothing). While the task is quarantined ({@link
+     * QuarantineVerdicts}): FALSE_POSITIVE releases it (one decision at the policy's release trust
+     * and allocation, through the node's pool, and the user's record takes the quarantine's
+     * incident back); TRUE_POSITIVE terminates it or keeps it frozen, per policy. In every case the
+     * verdict goes on to the user's record (a false-positive sequence anomaly is no incident).
      */
     private void onVerdict(Context context, AnalystVerdict verdict) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        List<String> handled =
+                new ArrayList<>(
+                        storage.get(HANDLED_VERDICTS)
+                                .map(t -> List.of(t.split("\n")))
+                                .orElse(List.of()));
+        if (handled.contains(verdict.getVerdictId())) {
+            LOG.info("verdict {} for task {} was handled already", verdict.getVerdictId(), taskId);
+            observer.assessmentSkipped(taskId, "verdict-handled");
+            return;
+        }
+        handled.add(verdict.getVerdictId());
+        if (handled.size() > VERDICTS_KEPT) {
+            handled = handled.subList(handled.size() - VERDICTS_KEPT, handled.size());
+        }
+        storage.set(HANDLED_VERDICTS, String.join("\n", handled));
+
+        Optional<Long> quarantined = storage.get(QUARANTINED);
+        if (quarantined.isPresent() && inactive(storage).equals(Optional.of("task-quarantined"))) {
+            onQuarantineVerdict(context, verdict, quarantined.get());
+        } else {
+            LOG.info(
+                    "verdict {} ({}) for task {}: not quarantined, only the user's record is"
+                            + " adjusted",
+                    verdict.getVerdictId(),
+                    verdict.getLabel(),
+                    taskId);
+        }
         Optional<String> userId =
-                context.storage().get(PROFILE).map(TaskProfile::getUserId).filter(u -> u != null);
+                storage.get(PROFILE).map(TaskProfile::getUserId).filter(u -> u != null);
         if (userId.isEmpty()) {
             LOG.info(
                     "verdict {} for task {}: no user known for the task, nothing to adjust",
                     verdict.getVerdictId(),
-                    context.self().id());
+                    taskId);
             return;
         }
         context.send(
                 MessageBuilder.forAddress(UserFn.TYPE, userId.get())
                         .withCustomType(Types.ANALYST_VERDICT, verdict)
                         .build());
+    }
+
+    /** A verdict about the quarantine of decision {@code quarantinedBy}, still in force. */
+    private void onQuarantineVerdict(Context context, AnalystVerdict verdict, long quarantinedBy) {
+        AddressScopedStorage storage = context.storage();
+        String taskId = context.self().id();
+        QuarantineVerdicts.Outcome outcome =
+                new QuarantineVerdicts(
+                                rules.quarantine(),
+                                policy.settings().elevatedMonitoringIntervalMs())
+                        .decide(verdict, quarantinedBy, toAllocation(currentLimits(storage)));
+        if (outcome instanceof QuarantineVerdicts.Keep keep) {
+            LOG.info("task {}: {}", taskId, keep.reason());
+            return;
+        }
+        boolean quarantineSent =
+                storage.get(PENDING).map(PendingDecisions::getItems).orElse(List.of()).stream()
+                        .noneMatch(p -> p.getSequence() == quarantinedBy);
+        if (outcome instanceof QuarantineVerdicts.Terminate terminate) {
+            LOG.warn("task {}: {}", taskId, terminate.reason());
+            if (quarantineSent) {
+                terminate(context, terminate.reason());
+            } else {
+                // The QUARANTINE still waits for its grant: the TERMINATE follows it (onGrant).
+                storage.set(TERMINATE_DUE, quarantinedBy);
+                storage.set(TERMINATE_WHY, terminate.reason());
+            }
+            return;
+        }
+        var proposal = ((QuarantineVerdicts.Release) outcome).proposal();
+        LOG.info("task {}: {}", taskId, proposal.reasons().get(0));
+        // The release is the task's new start: the held trust is the release trust (recovering
+        // from there after sustained calm), the sandbox level NORMAL (the anomaly was judged, or
+        // the quarantine was), no expiry or terminate pending, not held down by the pool.
+        long incidentAt = storage.get(QUARANTINED_AT).orElse(verdict.getTimestamp().toEpochMilli());
+        storage.remove(QUARANTINED);
+        storage.remove(QUARANTINED_AT);
+        storage.remove(TERMINATE_DUE);
+        storage.remove(TERMINATE_WHY);
+        storage.remove(HELD_AT);
+        storage.set(TRUST, proposal.trustLevel().name());
+        storage.set(CALM_STREAK, 0);
+        storage.set(SANDBOX_LEVEL, AnomalyLevel.NORMAL.name());
+        storage.set(SANDBOX_CALM, 0);
+        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
+        storage.set(SEQUENCE, sequence);
+        TaskProfile profile = storage.get(PROFILE).orElseThrow();
+        request(
+                context,
+                profile,
+                PendingDecision.newBuilder()
+                        .setSequence(sequence)
+                        .setAction(proposal.action().name())
+                        .setTrustLevel(proposal.trustLevel().name())
+                        .setSandboxProfile(proposal.sandboxProfile())
+                        .setMonitoringIntervalMs(proposal.monitoringIntervalMs())
+                        .setCauseTimestamp(verdict.getTimestamp())
+                        .setRequested(toLimits(proposal.allocation()))
+                        .setReasons(proposal.reasons())
+                        .setSecurityEvents(List.of())
+                        .build());
+        if (profile.getUserId() != null) {
+            context.send(
+                    MessageBuilder.forAddress(UserFn.TYPE, profile.getUserId())
+                            .withCustomType(
+                                    Types.QUARANTINE_RELEASE,
+                                    QuarantineRelease.newBuilder()
+                                            .setUserId(profile.getUserId())
+                                            .setTaskId(taskId)
+                                            .setVerdictId(verdict.getVerdictId())
+                                            .setQuarantinedAtMs(incidentAt)
+                                            .setAtMs(verdict.getTimestamp().toEpochMilli())
+                                            .build())
+                            .build());
+        }
     }
 
     /** The limits in force for the task: the last applied or decided, else the policy's default. */

@@ -10,6 +10,7 @@ import io.augur.functions.wire.Limits;
 import io.augur.functions.wire.NodeGrants;
 import io.augur.functions.wire.PendingDecisions;
 import io.augur.functions.wire.QuarantineExpiry;
+import io.augur.functions.wire.QuarantineRelease;
 import io.augur.functions.wire.ReclaimNotice;
 import io.augur.functions.wire.ReleaseRequest;
 import io.augur.functions.wire.TaskProfile;
@@ -61,6 +62,8 @@ public final class Types {
             avro("ReleaseRequest", ReleaseRequest.class);
     public static final Type<QuarantineExpiry> QUARANTINE_EXPIRY =
             avro("QuarantineExpiry", QuarantineExpiry.class);
+    public static final Type<QuarantineRelease> QUARANTINE_RELEASE =
+            avro("QuarantineRelease", QuarantineRelease.class);
     public static final Type<ReclaimNotice> RECLAIM_NOTICE =
             avro("ReclaimNotice", ReclaimNotice.class);
     public static final Type<UserReport> USER_REPORT = avro("UserReport", UserReport.class);

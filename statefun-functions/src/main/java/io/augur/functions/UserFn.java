@@ -4,6 +4,7 @@ import io.augur.functions.allocation.Reputation;
 import io.augur.functions.wire.AnomalyReport;
 import io.augur.functions.wire.BaselineRequest;
 import io.augur.functions.wire.BaselineTrust;
+import io.augur.functions.wire.QuarantineRelease;
 import io.augur.functions.wire.UserRecord;
 import io.augur.functions.wire.UserReport;
 import io.augur.schema.AnalystVerdict;
@@ -29,7 +30,8 @@ import org.apache.flink.statefun.sdk.java.message.MessageBuilder;
  * allows ({@link BaselineTrust}). A MEDIUM or HIGH sequence anomaly of one of the user's tasks is
  * an incident too ({@link AnomalyReport}, issue 5: anomalies feed reputation), and an analyst's
  * FALSE_POSITIVE verdict on a task's sequence anomaly ({@link AnalystVerdict}, forwarded by the
- * task's {@link TaskFn}) takes it back.
+ * task's {@link TaskFn}) takes it back. A FALSE_POSITIVE verdict that released a task's quarantine
+ * ({@link QuarantineRelease}) takes back the incident the quarantine (LOW trust) opened.
  */
 public final class UserFn implements StatefulFunction {
 
@@ -100,6 +102,20 @@ public final class UserFn implements StatefulFunction {
                                                                 v.getTaskId(),
                                                                 v.getTimestamp().toEpochMilli())));
             }
+        } else if (message.is(Types.QUARANTINE_RELEASE)) {
+            QuarantineRelease q = message.as(Types.QUARANTINE_RELEASE);
+            context.storage()
+                    .get(RECORD)
+                    .ifPresent(
+                            record ->
+                                    context.storage()
+                                            .set(
+                                                    RECORD,
+                                                    reputation.releasedQuarantine(
+                                                            record,
+                                                            q.getTaskId(),
+                                                            q.getQuarantinedAtMs(),
+                                                            q.getAtMs())));
         } else if (message.is(Types.BASELINE_REQUEST)) {
             BaselineRequest q = message.as(Types.BASELINE_REQUEST);
             UserRecord record = context.storage().get(RECORD).orElse(reputation.fresh(q.getAtMs()));

@@ -55,6 +55,7 @@ class StatefunLoopIT {
     private static final Duration START = Duration.ofMinutes(4);
     private static final Duration AWAIT = Duration.ofMinutes(4);
     private static final NodeResources CAPACITY = new NodeResources(4.0, 8L << 30);
+    private static final long QUARANTINE_MS = 8000;
 
     private static Path dir;
     private static ForkedKafka kafka;
@@ -77,7 +78,7 @@ class StatefunLoopIT {
                                 CAPACITY,
                                 AllocationSettings.DEFAULTS,
                                 // The shipped default policy, as an operator runs it, but with a
-                                // quarantine of 3 s (not 60) before termination.
+                                // quarantine of 8 s (not 60) before termination.
                                 java.util.Optional.of(policy())),
                         Clock.systemUTC());
         runtime = startRuntime(1);
@@ -212,7 +213,7 @@ class StatefunLoopIT {
                                 assertThat(d.getSandboxProfile()).isEqualTo("restricted");
                             });
             // HIGH with a process: SPLIT it; the second HIGH isolates the task, then the
-            // quarantine time (3 s) terminates it.
+            // quarantine time (8 s) terminates it.
             List<EnforcementDecision> splitTask = forTask(got, split);
             assertThat(splitTask)
                     .extracting(EnforcementDecision::getAction)
@@ -464,13 +465,18 @@ class StatefunLoopIT {
         return latest(all).values().stream().mapToDouble(EnforcementDecision::getCpuCores).sum();
     }
 
-    /** deploy/policies/default.yaml with a 3 s quarantine. */
+    /**
+     * deploy/policies/default.yaml with a quarantine of {@link #QUARANTINE_MS} (not 60 s): short
+     * enough for the terminate tests, long enough for a verdict to reach a frozen task first.
+     */
     private static Path policy() throws IOException {
         String shipped =
                 Files.readString(
                         io.augur.launch.AugurHome.resolve()
                                 .resolve("deploy/policies/default.yaml"));
-        String quick = shipped.replace("terminate-after-ms: 60000", "terminate-after-ms: 3000");
+        String quick =
+                shipped.replace(
+                        "terminate-after-ms: 60000", "terminate-after-ms: " + QUARANTINE_MS);
         assertThat(quick).isNotEqualTo(shipped);
         Path file = dir.resolve("policy.yaml");
         Files.writeString(file, quick);
@@ -510,10 +516,68 @@ class StatefunLoopIT {
                     .containsExactly(EnforcementAction.QUARANTINE, EnforcementAction.TERMINATE);
             assertThat(got).extracting(EnforcementDecision::getSequence).containsExactly(1L, 2L);
             Duration kept = Duration.between(got.get(0).getIssuedAt(), got.get(1).getIssuedAt());
-            // The 3 s run from the proposal; the QUARANTINE is issued at the node's grant, a
+            // The 8 s run from the proposal; the QUARANTINE is issued at the node's grant, a
             // moment later.
-            assertThat(kept).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(60));
+            assertThat(kept)
+                    .isBetween(Duration.ofMillis(QUARANTINE_MS - 500), Duration.ofSeconds(60));
             assertThat(got).allMatch(d -> !d.getNetworkEnabled());
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aFalsePositiveVerdictReleasesAQuarantinedTaskWithExactlyOneDecision() {
+        String task = "verdict-task";
+        send(Topics.TASKS, task, TaskFnTest.started(task, "node-verdict", 2.0, 2048 * MIB));
+        send(
+                Topics.RISK,
+                task,
+                assessment(task, "node-verdict", 0.97, T0.plusSeconds(300), 0.5, 256 * MIB));
+        try (TopicProbe<EnforcementDecision> probe = decisions()) {
+            EnforcementDecision quarantine =
+                    forTask(probe.awaitUntil(d -> forTask(d, task).size() >= 1, AWAIT), task)
+                            .get(0);
+            assertThat(quarantine.getAction()).isEqualTo(EnforcementAction.QUARANTINE);
+
+            // The analyst's verdict, as ./augur verdict writes it, and the same record again (a
+            // producer's retry, a replay): one release.
+            io.augur.schema.AnalystVerdict verdict =
+                    io.augur.schema.AnalystVerdict.newBuilder(io.augur.schema.Fixtures.verdict())
+                            .setVerdictId("v-loop-1")
+                            .setTaskId(task)
+                            .setAssessmentRef(task + "@" + T0.plusSeconds(300).toEpochMilli())
+                            .setNote("load test, expected")
+                            .setTimestamp(T0.plusSeconds(302))
+                            .build();
+            send(Topics.VERDICTS, task, verdict);
+            send(Topics.VERDICTS, task, verdict);
+
+            List<EnforcementDecision> got =
+                    forTask(probe.awaitUntil(d -> forTask(d, task).size() >= 2, AWAIT), task);
+            // Past the quarantine's time: its expiry must find the task released (no TERMINATE),
+            // and the replayed verdict must have decided nothing.
+            Duration untilExpiry =
+                    Duration.between(java.time.Instant.now(), quarantine.getIssuedAt())
+                            .plusMillis(QUARANTINE_MS + 3000);
+            got =
+                    forTask(
+                            probe.drain(
+                                    untilExpiry.isNegative()
+                                            ? Duration.ofSeconds(3)
+                                            : untilExpiry.plusSeconds(3)),
+                            task);
+            assertThat(got)
+                    .extracting(EnforcementDecision::getAction)
+                    .containsExactly(EnforcementAction.QUARANTINE, EnforcementAction.THROTTLE);
+            EnforcementDecision release = got.get(1);
+            assertThat(release.getSequence()).isEqualTo(2L);
+            assertThat(release.getTrustLevel()).isEqualTo(io.augur.schema.TrustLevel.MEDIUM);
+            assertThat(release.getCpuCores()).isEqualTo(1.0);
+            assertThat(release.getNetworkEnabled()).isTrue();
+            assertThat(release.getReasons().get(0))
+                    .startsWith("analyst verdict v-loop-1 by alice (FALSE_POSITIVE of RISK")
+                    .contains(
+                            "\"load test, expected\": released from the quarantine of decision #1");
         }
     }
 

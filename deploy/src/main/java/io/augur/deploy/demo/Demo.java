@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -47,6 +48,7 @@ public final class Demo implements AutoCloseable {
      * @param traceSyscalls the tasks whose system calls the collector traces
      * @param jvmService also run the sample JVM service under the JVM agent, its calls turning
      *     hostile ({@code --with-jvm-service}; off by default, see the deploy README)
+     * @param scenario which tasks on which node: the default mix, or the contention scenario
      */
     public record Options(
             Duration duration,
@@ -55,7 +57,28 @@ public final class Demo implements AutoCloseable {
             boolean ansi,
             Path modelDir,
             SyscallSelection traceSyscalls,
-            boolean jvmService) {
+            boolean jvmService,
+            Scenario scenario) {
+
+        /** The default scenario. */
+        public Options(
+                Duration duration,
+                Path outDir,
+                Duration refresh,
+                boolean ansi,
+                Path modelDir,
+                SyscallSelection traceSyscalls,
+                boolean jvmService) {
+            this(
+                    duration,
+                    outDir,
+                    refresh,
+                    ansi,
+                    modelDir,
+                    traceSyscalls,
+                    jvmService,
+                    Scenario.DEFAULT);
+        }
 
         /** The default mix, without the JVM service. */
         public Options(
@@ -68,6 +91,27 @@ public final class Demo implements AutoCloseable {
             this(duration, outDir, refresh, ansi, modelDir, traceSyscalls, false);
         }
     }
+
+    /** Which tasks the demo runs, on which node. */
+    public enum Scenario {
+        /**
+         * One benign and two hostile tasks (and the JVM service when asked) on the machine's cores.
+         */
+        DEFAULT,
+        /**
+         * "A trusted task gains what a hostile one loses": {@link Workload#contentionMix} on a pool
+         * of {@link #CONTENTION_CAPACITY_CORES}, smaller than the two tasks' demand together.
+         */
+        CONTENTION
+    }
+
+    /**
+     * The contention scenario's node pool: so small that whatever the miner kept (its own risk
+     * throttles it to about 0.25 core on an idle machine; starved on a busy one it keeps 0.8) the
+     * trusted task's first larger request (0.75 core: 1.5 × its 0.5 launch core) exceeds what is
+     * left, so its growth must come from the miner.
+     */
+    public static final double CONTENTION_CAPACITY_CORES = 0.8;
 
     /** The processes a task may have at once, from its launch. */
     static final long LAUNCH_PIDS = 512;
@@ -95,13 +139,22 @@ public final class Demo implements AutoCloseable {
         this.cgroups = TaskCgroups.detect("augur-demo-" + runId);
     }
 
+    /** This run's id: its tasks' suffix and its cgroup root's ({@code augur-demo-ID}). */
+    public String runId() {
+        return runId;
+    }
+
     /** Runs the demo to its end and returns the report (also written to outDir/report.json). */
     public DemoReport run() {
         Path work = options.outDir().resolve("stack");
         deleteRecursively(work);
+        boolean contention = options.scenario() == Scenario.CONTENTION;
         StackConfig config =
                 StackConfig.defaults(work, "augur-demo-" + runId)
                         .withTraceSyscalls(options.traceSyscalls());
+        if (contention) {
+            config = config.withNodeCpuCores(CONTENTION_CAPACITY_CORES);
+        }
         if (options.modelDir() != null) {
             config = config.withModelDir(options.modelDir().toAbsolutePath());
         }
@@ -124,10 +177,12 @@ public final class Demo implements AutoCloseable {
         // where the collector counts it as the task's own traffic.
         sink = ExfiltrationSink.start();
         List<Workload> workloads =
-                Workload.defaultMix(
-                        runId,
-                        options.jvmService() ? options.duration().dividedBy(3) : null,
-                        "gateway:" + sink.port());
+                contention
+                        ? Workload.contentionMix(runId)
+                        : Workload.defaultMix(
+                                runId,
+                                options.jvmService() ? options.duration().dividedBy(3) : null,
+                                "gateway:" + sink.port());
         ResourceLimits initial =
                 ResourceLimits.newBuilder()
                         .setCpuCores(1.0)
@@ -140,8 +195,10 @@ public final class Demo implements AutoCloseable {
         // The JVM service starts once the others have their first decision, so that its agent's
         // start-up (ByteBuddy, ~1 s of CPU) does not compete with their first windows: a burner
         // starved of CPU reads as calm and gets a small allocation it then stays calm under.
-        List<Workload> first = workloads.stream().filter(w -> w.agentPackages() == null).toList();
-        List<Workload> later = workloads.stream().filter(w -> w.agentPackages() != null).toList();
+        // The contention scenario's trusted task also starts later: the miner's first grant is then
+        // in the pool when the trusted task asks for more, so its cores come by reclaim.
+        List<Workload> first = workloads.stream().filter(w -> !w.startsLater()).toList();
+        List<Workload> later = workloads.stream().filter(Workload::startsLater).toList();
         List<Workload> started = new CopyOnWriteArrayList<>();
         for (Workload w : first) {
             launcher.start(w, initial);
@@ -193,7 +250,25 @@ public final class Demo implements AutoCloseable {
                         observer.invocations(),
                         observer.network(),
                         sink.bytes());
-        write(report, options.outDir().resolve("report.json"));
+        ContentionReport contended = null;
+        if (contention) {
+            Workload hostile = workloads.get(0);
+            Workload trusted = workloads.get(1);
+            contended =
+                    ContentionReport.compute(
+                            CONTENTION_CAPACITY_CORES,
+                            trusted.taskId(),
+                            trusted.launch().cpuCores(),
+                            hostile.taskId(),
+                            hostile.launch().cpuCores(),
+                            observer.decisions(),
+                            observer.cpu(trusted.taskId()));
+        }
+        Map<String, Object> json = report.toJson();
+        if (contended != null) {
+            json.put("contention", contended.toJson());
+        }
+        write(json, options.outDir().resolve("report.json"));
         out.println(
                 LiveTable.render(
                         options.duration().toSeconds(),
@@ -235,6 +310,9 @@ public final class Demo implements AutoCloseable {
                             + sink.connections()
                             + " connections");
         }
+        if (contended != null) {
+            contended.lines().forEach(out::println);
+        }
         out.println("report: " + options.outDir().resolve("report.json").toAbsolutePath());
         return report;
     }
@@ -269,12 +347,12 @@ public final class Demo implements AutoCloseable {
         }
     }
 
-    static void write(DemoReport report, Path file) {
+    static void write(Map<String, Object> json, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             new ObjectMapper()
                     .enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(file.toFile(), report.toJson());
+                    .writeValue(file.toFile(), json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -13,6 +13,7 @@ public final class DemoMain {
             """
             usage: augur demo [--duration SECONDS] [--out DIR] [--refresh SECONDS] [--model-dir DIR]
                               [--trace-syscalls SPEC] [--with-jvm-service]
+                              [--scenario default|contention]
 
             Starts Kafka, the behaviour profiler (Flink 2.2), the StateFun runtime and functions,
             the enforcer and the collector on this machine, runs one benign and two hostile
@@ -48,6 +49,18 @@ public final class DemoMain {
                                   turn hostile a third of the run after it starts. Off by
                                   default: on a loaded 2-core node its extra load kept the
                                   burner from being restricted
+              --scenario NAME     default (above), or contention: "a trusted task gains what a
+                                  hostile one loses" on a node pool of 0.8 core. A CPU miner
+                                  (task miner-RUNID, role worker, unknown source: MEDIUM trust,
+                                  launched with 0.8 core) and, once it has its first decision, a
+                                  trusted steady task (steady-RUNID, role batch, HIGH trust, 0.8
+                                  core of demand, launched with 0.5 core). The trusted task uses
+                                  all it has, asks for more, and the pool reclaims the cores from
+                                  the miner (THROTTLE/RESTRICT "under contention: reclaimed ...").
+                                  The end prints both tasks' CPU limits over time, the reclaims,
+                                  the pool's granted total and the trusted task's measured CPU;
+                                  report.json has them under "contention". Not with
+                                  --with-jvm-service
             """;
 
     public static void main(String[] args) {
@@ -57,6 +70,7 @@ public final class DemoMain {
         Path modelDir = null;
         SyscallSelection traced = SyscallSelection.NONE;
         boolean jvmService = false;
+        Demo.Scenario scenario = Demo.Scenario.DEFAULT;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
@@ -69,8 +83,13 @@ public final class DemoMain {
                 case "--model-dir" -> modelDir = Path.of(value(args, ++i, "--model-dir"));
                 case "--trace-syscalls" -> traced = selection(value(args, ++i, "--trace-syscalls"));
                 case "--with-jvm-service" -> jvmService = true;
+                case "--scenario" -> scenario = scenario(value(args, ++i, "--scenario"));
                 default -> fail("unknown argument: " + args[i]);
             }
+        }
+        if (jvmService && scenario != Demo.Scenario.DEFAULT) {
+            fail(
+                    "--with-jvm-service belongs to the default scenario, not to --scenario contention");
         }
         boolean ansi = System.console() != null && System.getenv("CI") == null;
         Demo demo =
@@ -82,7 +101,8 @@ public final class DemoMain {
                                 ansi,
                                 modelDir,
                                 traced,
-                                jvmService),
+                                jvmService,
+                                scenario),
                         System.out,
                         Clock.systemUTC());
         Thread hook = new Thread(demo::close, "demo-shutdown");
@@ -99,6 +119,17 @@ public final class DemoMain {
             fail(flag + " needs a value");
         }
         return args[i];
+    }
+
+    static Demo.Scenario scenario(String name) {
+        return switch (name) {
+            case "default" -> Demo.Scenario.DEFAULT;
+            case "contention" -> Demo.Scenario.CONTENTION;
+            default -> {
+                fail("--scenario is default or contention, got '" + name + "'");
+                yield null;
+            }
+        };
     }
 
     private static SyscallSelection selection(String spec) {

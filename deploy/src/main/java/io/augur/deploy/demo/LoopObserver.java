@@ -42,6 +42,7 @@ public final class LoopObserver implements AutoCloseable {
     private final List<EnforcementAck> acks = new ArrayList<>();
     private final Map<String, InvocationTally> invocations = new HashMap<>();
     private final Map<String, NetworkTally> network = new HashMap<>();
+    private final Map<String, List<ContentionReport.CpuSample>> cpu = new HashMap<>();
     private long invocationRecords;
     private long undecodable;
 
@@ -97,6 +98,12 @@ public final class LoopObserver implements AutoCloseable {
                                     .decode(r.value(), r.topic(), r.partition(), r.offset());
                     network.computeIfAbsent(sample.getTaskId(), t -> new NetworkTally())
                             .add(sample);
+                    if (sample.getCpuCores() != null) {
+                        cpu.computeIfAbsent(sample.getTaskId(), t -> new ArrayList<>())
+                                .add(
+                                        new ContentionReport.CpuSample(
+                                                sample.getTimestamp(), sample.getCpuCores()));
+                    }
                 } else {
                     acks.add(
                             Topics.ACKS
@@ -130,6 +137,11 @@ public final class LoopObserver implements AutoCloseable {
     /** Each task's network counters from its resource samples so far, by task id. */
     public Map<String, NetworkTally> network() {
         return Collections.unmodifiableMap(network);
+    }
+
+    /** Each task's measured CPU (cores) per resource sample so far, in arrival order. */
+    public List<ContentionReport.CpuSample> cpu(String taskId) {
+        return Collections.unmodifiableList(cpu.getOrDefault(taskId, List.of()));
     }
 
     /** Invocation records read so far, every task's, duplicates included. */

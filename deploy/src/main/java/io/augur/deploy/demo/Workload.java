@@ -16,6 +16,8 @@ import java.util.List;
  * @param agentPackages for a JVM task whose method calls the collector captures: the packages the
  *     JVM agent records (it is started with {@code -javaagent:...=packages=THESE;socket=...}); null
  *     for a task without the agent
+ * @param launch how the task is launched: its baseline trust, its own launch CPU (or the demo's),
+ *     and whether it waits for the others' first decisions
  */
 public record Workload(
         String taskId,
@@ -24,10 +26,42 @@ public record Workload(
         String scenario,
         String mainClass,
         List<String> args,
-        String agentPackages) {
+        String agentPackages,
+        Launch launch) {
 
     public static final String BENIGN = "benign";
     public static final String HOSTILE = "hostile";
+
+    /**
+     * How a task is launched.
+     *
+     * @param trust the baseline trust {@code ./augur run --trust} gives it: {@code high} (a known
+     *     source) or {@code medium} / {@code low}
+     * @param cpuCores its launch CPU limit, or null for the demo's (1 core)
+     * @param afterOthersDecided started once the other tasks have their first decision (at most 20
+     *     s in)
+     */
+    public record Launch(String trust, Double cpuCores, boolean afterOthersDecided) {
+        /** HIGH baseline, the demo's launch limits, started at once. */
+        public static final Launch DEFAULT = new Launch("high", null, false);
+    }
+
+    /** A workload launched as {@link Launch#DEFAULT}. */
+    public Workload(
+            String taskId,
+            String userId,
+            String role,
+            String scenario,
+            String mainClass,
+            List<String> args,
+            String agentPackages) {
+        this(taskId, userId, role, scenario, mainClass, args, agentPackages, Launch.DEFAULT);
+    }
+
+    /** Whether the task starts only after the others' first decisions. */
+    public boolean startsLater() {
+        return agentPackages != null || launch.afterOthersDecided();
+    }
 
     /** A workload without the JVM agent. */
     public Workload(
@@ -83,6 +117,44 @@ public record Workload(
                                                 sink),
                                         SHOP_PACKAGES)))
                 .toList();
+    }
+
+    /** Launch CPU of the contention scenario's trusted task: less than it uses. */
+    public static final double CONTENTION_TRUSTED_LAUNCH_CPU = 0.5;
+
+    /** Launch CPU of its hostile task: under the point where its risk reads critical. */
+    public static final double CONTENTION_HOSTILE_LAUNCH_CPU = 0.8;
+
+    /**
+     * The contention scenario ({@code ./augur demo --scenario contention}): "a trusted task gains
+     * what a hostile one loses" (adaptive-trust-zones.md step 4). A CPU miner ({@code CpuBurner},
+     * role worker, envelope 0.6 core) from an unknown source (baseline MEDIUM) launched with 0.8
+     * core, and, once it has its first decision, a trusted steady task ({@code BurstyCompute} at 80
+     * ms of CPU every 100 ms: 0.8 core of demand, role batch, HIGH) launched with only 0.5 core.
+     * The trusted task uses all it is given, so its forecast saturates its limit and it asks for
+     * more; on a node whose pool is smaller than both together the pool takes the cores from the
+     * miner.
+     */
+    public static List<Workload> contentionMix(String runId) {
+        return List.of(
+                new Workload(
+                        "miner-" + runId,
+                        "mallory",
+                        "worker",
+                        HOSTILE,
+                        "io.augur.deploy.workload.CpuBurner",
+                        List.of(),
+                        null,
+                        new Launch("medium", CONTENTION_HOSTILE_LAUNCH_CPU, false)),
+                new Workload(
+                        "steady-" + runId,
+                        "alice",
+                        "batch",
+                        BENIGN,
+                        "io.augur.deploy.workload.BurstyCompute",
+                        List.of("80", "100"),
+                        null,
+                        new Launch("high", CONTENTION_TRUSTED_LAUNCH_CPU, true)));
     }
 
     /** The demo's default mix: one benign task and two hostile ones, all of role "worker". */

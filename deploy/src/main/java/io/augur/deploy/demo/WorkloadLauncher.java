@@ -153,9 +153,10 @@ public final class WorkloadLauncher implements AutoCloseable {
     }
 
     /**
-     * The {@code ./augur run} arguments that start a workload: its task id, owner, role, HIGH
-     * baseline trust, launch limits, network, sandbox profile, registration on {@code bootstrap},
-     * cgroup root and node, then {@code --} and the command. Pure.
+     * The {@code ./augur run} arguments that start a workload: its task id, owner, role, baseline
+     * trust (HIGH unless its {@link Workload.Launch} says otherwise), launch limits (its own CPU if
+     * it has one), network, sandbox profile, registration on {@code bootstrap}, cgroup root and
+     * node, then {@code --} and the command. Pure.
      */
     static List<String> runArgs(
             Workload w,
@@ -171,9 +172,11 @@ public final class WorkloadLauncher implements AutoCloseable {
         // keeps it is the risk's (and the user's record's) to decide. At MEDIUM, every task asks
         // to keep its launch core while held, the node's pool (2 cores here) runs out in arrival
         // order, and a hostile task capped to 0.1 core reads as calm.
-        a.addAll(List.of("--trust", "high"));
-        if (initial.getCpuCores() != null) {
-            a.addAll(List.of("--cpu", String.format(Locale.ROOT, "%.3f", initial.getCpuCores())));
+        // (The contention scenario's miner comes from an unknown source: MEDIUM, its Launch.)
+        a.addAll(List.of("--trust", w.launch().trust()));
+        Double cpu = w.launch().cpuCores() != null ? w.launch().cpuCores() : initial.getCpuCores();
+        if (cpu != null) {
+            a.addAll(List.of("--cpu", String.format(Locale.ROOT, "%.3f", cpu)));
         }
         if (initial.getMemoryBytes() != null) {
             a.addAll(List.of("--memory", Long.toString(initial.getMemoryBytes())));

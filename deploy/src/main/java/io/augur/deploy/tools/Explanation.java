@@ -1,6 +1,7 @@
 package io.augur.deploy.tools;
 
 import io.augur.schema.AckOutcome;
+import io.augur.schema.AnalystVerdict;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.ResourceLimits;
@@ -78,6 +79,25 @@ public final class Explanation {
                 for (String reason : d.getReasons()) {
                     out.add("      why: " + reason);
                 }
+                Optional<AnalystVerdict> verdict =
+                        h.verdicts().stream()
+                                .filter(v -> v.getTimestamp().equals(d.getCauseTimestamp()))
+                                .filter(
+                                        v ->
+                                                d.getReasons().stream()
+                                                        .anyMatch(
+                                                                r ->
+                                                                        r.contains(
+                                                                                "verdict "
+                                                                                        + v
+                                                                                                .getVerdictId()
+                                                                                        + " ")))
+                                .findFirst();
+                if (verdict.isPresent()) {
+                    // A release or an end of a quarantine: caused by the analyst, not by risk.
+                    out.add("      from: " + verdict(verdict.get()));
+                    continue;
+                }
                 Optional<RiskAssessment> cause =
                         h.assessments().stream()
                                 .filter(a -> a.getSourceTimestamp().equals(d.getCauseTimestamp()))
@@ -95,6 +115,10 @@ public final class Explanation {
                                         .forEach(r -> out.add("            risk because: " + r)));
             }
         }
+        if (!h.verdicts().isEmpty()) {
+            out.add("  Analysts' verdicts, oldest first:");
+            h.verdicts().forEach(v -> out.add("  " + verdict(v)));
+        }
         if (h.undecodable() > 0) {
             out.add(
                     "  ("
@@ -102,6 +126,19 @@ public final class Explanation {
                             + " record(s) of the task did not decode and are not shown)");
         }
         return out;
+    }
+
+    private static String verdict(AnalystVerdict v) {
+        return String.format(
+                Locale.ROOT,
+                "analyst verdict %s by %s at %s: %s of %s %s%s",
+                v.getVerdictId(),
+                v.getAnalyst(),
+                v.getTimestamp(),
+                v.getLabel(),
+                v.getSubject(),
+                v.getAssessmentRef(),
+                v.getNote() == null ? "" : " (\"" + v.getNote() + "\")");
     }
 
     private static String registration(List<TaskEvent> events) {

@@ -1,6 +1,7 @@
 package io.augur.deploy.tools;
 
 import io.augur.launch.KafkaClients;
+import io.augur.schema.AnalystVerdict;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.RiskAssessment;
@@ -22,15 +23,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Everything Kafka holds about one task: its life-cycle events, assessments, decisions and acks, in
- * the order they were written. Records are keyed by task id and the producers use Kafka's default
- * partitioner, so only the partition that holds the key is read, up to its last stable offset when
- * reading began (read_committed).
+ * Everything Kafka holds about one task: its life-cycle events, assessments, decisions, acks and
+ * analysts' verdicts, in the order they were written. Records are keyed by task id and the
+ * producers use Kafka's default partitioner, so only the partition that holds the key is read, up
+ * to its last stable offset when reading began (read_committed).
  *
  * @param events the task's TaskEvents
  * @param assessments its RiskAssessments
  * @param decisions its EnforcementDecisions
  * @param acks its EnforcementAcks
+ * @param verdicts its AnalystVerdicts (augur.verdicts)
  * @param undecodable records of the task that did not decode (counted, not shown)
  */
 public record TaskHistory(
@@ -38,6 +40,7 @@ public record TaskHistory(
         List<RiskAssessment> assessments,
         List<EnforcementDecision> decisions,
         List<EnforcementAck> acks,
+        List<AnalystVerdict> verdicts,
         int undecodable) {
 
     private static final Duration POLL = Duration.ofMillis(200);
@@ -57,7 +60,8 @@ public record TaskHistory(
             List<RiskAssessment> risk = read(consumer, Topics.RISK, taskId, bad);
             List<EnforcementDecision> decisions = read(consumer, Topics.DECISIONS, taskId, bad);
             List<EnforcementAck> acks = read(consumer, Topics.ACKS, taskId, bad);
-            return new TaskHistory(events, risk, decisions, acks, bad[0]);
+            List<AnalystVerdict> verdicts = read(consumer, Topics.VERDICTS, taskId, bad);
+            return new TaskHistory(events, risk, decisions, acks, verdicts, bad[0]);
         }
     }
 

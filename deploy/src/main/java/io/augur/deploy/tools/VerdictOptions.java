@@ -37,6 +37,13 @@ public record VerdictOptions(
             augur.verdicts (key: the task id; idempotent producer) and prints it as JSON. The
             verdict's role is the task's role from augur.tasks, so the job adjusts the task's and
             the role's thresholds; its assessmentRef is TASK@windowEnd of the judged record.
+            A verdict about a task the decision functions hold in QUARANTINE also decides for it
+            (either subject): --false-positive releases it (one decision that thaws it at the
+            policy's quarantine.release-trust, MEDIUM by default, never HIGH), --true-positive
+            ends it as quarantine.on-true-positive says (TERMINATE at once by default); judge
+            the record that caused it (--subject risk for a critical risk, sequence for a HIGH
+            anomaly). The same verdict id is acted on once. ./augur explain TASK shows that
+            decision and the verdict.
 
               --false-positive       the alert was wrong: the behaviour is benign
               --true-positive        the alert was right: the behaviour is hostile

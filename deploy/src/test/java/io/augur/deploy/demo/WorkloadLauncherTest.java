@@ -82,4 +82,30 @@ class WorkloadLauncherTest {
                                 .toArray(String[]::new));
         assertThat(o.network().bandwidthBytesPerSecond()).isEqualTo(1_000_000L);
     }
+
+    @Test
+    void theContentionScenariosTasksAreLaunchedWithTheirOwnTrustAndCpu() throws Exception {
+        ResourceLimits initial =
+                ResourceLimits.newBuilder().setCpuCores(1.0).setNetworkEnabled(true).build();
+        List<Workload> mix = Workload.contentionMix("1a2b3c");
+        RunOptions miner =
+                RunOptions.parse(
+                        WorkloadLauncher.runArgs(
+                                        mix.get(0), initial, "h:1", "n", "r", "default", COMMAND)
+                                .toArray(String[]::new));
+        assertThat(miner.taskId()).isEqualTo("miner-1a2b3c");
+        assertThat(miner.baselineTrust()).isEqualTo(TrustLevel.MEDIUM);
+        assertThat(miner.cpuCores()).isEqualTo(0.8);
+        assertThat(mix.get(0).startsLater()).isFalse();
+
+        RunOptions steady =
+                RunOptions.parse(
+                        WorkloadLauncher.runArgs(
+                                        mix.get(1), initial, "h:1", "n", "r", "default", COMMAND)
+                                .toArray(String[]::new));
+        assertThat(steady.taskId()).isEqualTo("steady-1a2b3c");
+        assertThat(steady.baselineTrust()).isEqualTo(TrustLevel.HIGH);
+        assertThat(steady.cpuCores()).isEqualTo(0.5);
+        assertThat(mix.get(1).startsLater()).isTrue();
+    }
 }

@@ -21,7 +21,8 @@ import java.util.Locale;
  *                 + anomaly-high-weight (1) when a task of the user raises a HIGH sequence
  *                 anomaly, + anomaly-medium-weight (0.5) for MEDIUM: once per task (a HIGH after
  *                 a MEDIUM adds the difference); a FALSE_POSITIVE verdict on the task's sequence
- *                 anomaly takes its (decayed) weight back out
+ *                 anomaly takes its (decayed) weight back out, and one that releases the
+ *                 task's quarantine takes back the incident its LOW trust opened
  * reputation    = (1 − longTermRisk) / (1 + incidents)
  * baseline      = HIGH if reputation ≥ highTrustAbove, MEDIUM if ≥ mediumTrustAbove, else LOW
  * </pre>
@@ -124,6 +125,30 @@ public final class Reputation {
                 new ArrayList<>(r.getOpenIncidents()),
                 r.getTasks(),
                 incidents);
+    }
+
+    /**
+     * An analyst's FALSE_POSITIVE verdict released the task's quarantine: the incident its LOW
+     * trust opened is taken back (what is left of its weight of 1 after decay since {@code
+     * incidentAtMs}), and the task no longer has an open incident. Nothing when it has none (never
+     * counted, or already taken back: a replay changes nothing).
+     */
+    public UserRecord releasedQuarantine(
+            UserRecord r, String taskId, long incidentAtMs, long atMs) {
+        if (!r.getOpenIncidents().contains(taskId)) {
+            return r;
+        }
+        List<String> open = new ArrayList<>(r.getOpenIncidents());
+        open.remove(taskId);
+        long at = Math.max(r.getAtMs(), atMs);
+        double left = Math.max(0, decayed(r, at) - decay(incidentAtMs, at));
+        return new UserRecord(
+                r.getLongTermRisk(),
+                left,
+                at,
+                open,
+                r.getTasks(),
+                new ArrayList<>(r.getAnomalyIncidents()));
     }
 
     /** The user's reputation at {@code atMs}, in [0, 1] (1: spotless). */

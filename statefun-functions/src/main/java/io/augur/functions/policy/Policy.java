@@ -4,6 +4,7 @@ import io.augur.functions.allocation.AllocationPolicy;
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.ReputationSettings;
 import io.augur.functions.feedback.FeedbackSettings;
+import io.augur.functions.quarantine.QuarantineSettings;
 import io.augur.functions.sandbox.NetworkAllowLists;
 import io.augur.functions.sandbox.SandboxPolicy;
 import io.augur.functions.sandbox.SandboxSettings;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param sandbox what a sequence anomaly's level does to a task (the sandbox levels)
  * @param feedback how acks tune a task's headroom and how failed decisions are retried
  * @param networkAllowLists the sandbox templates' network allow-lists
+ * @param quarantine what an analyst's verdict does to a quarantined task
  */
 public record Policy(
         String version,
@@ -28,7 +30,8 @@ public record Policy(
         ReputationSettings reputation,
         SandboxSettings sandbox,
         FeedbackSettings feedback,
-        NetworkAllowLists networkAllowLists) {
+        NetworkAllowLists networkAllowLists,
+        QuarantineSettings quarantine) {
 
     /** The specifications' values, enforced: what runs when no policy file is given. */
     public static final Policy DEFAULTS =
@@ -58,7 +61,7 @@ public record Policy(
         this(version, mode, allocation, reputation, sandbox, FeedbackSettings.DEFAULTS);
     }
 
-    /** A policy with the default network allow-lists. */
+    /** A policy with the default network allow-lists and quarantine verdict settings. */
     public Policy(
             String version,
             PolicyMode mode,
@@ -66,7 +69,15 @@ public record Policy(
             ReputationSettings reputation,
             SandboxSettings sandbox,
             FeedbackSettings feedback) {
-        this(version, mode, allocation, reputation, sandbox, feedback, NetworkAllowLists.DEFAULTS);
+        this(
+                version,
+                mode,
+                allocation,
+                reputation,
+                sandbox,
+                feedback,
+                NetworkAllowLists.DEFAULTS,
+                QuarantineSettings.DEFAULTS);
     }
 
     public Policy {
@@ -77,6 +88,7 @@ public record Policy(
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(networkAllowLists, "networkAllowLists");
+        Objects.requireNonNull(quarantine, "quarantine");
         if (version.isBlank()) {
             throw new IllegalArgumentException("version must not be blank");
         }

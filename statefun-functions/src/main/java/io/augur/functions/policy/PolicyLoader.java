@@ -4,9 +4,11 @@ import io.augur.functions.allocation.Allocation;
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.ReputationSettings;
 import io.augur.functions.feedback.FeedbackSettings;
+import io.augur.functions.quarantine.QuarantineSettings;
 import io.augur.functions.sandbox.NetworkAllowLists;
 import io.augur.functions.sandbox.SandboxSettings;
 import io.augur.schema.NetworkDestination;
+import io.augur.schema.TrustLevel;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -189,8 +191,16 @@ public final class PolicyLoader {
                                 high,
                                 critical));
             }
-            Section quarantine = top.child("quarantine", Set.of("terminate-after-ms"));
+            Section quarantine =
+                    top.child(
+                            "quarantine",
+                            Set.of(
+                                    "terminate-after-ms",
+                                    "release-trust",
+                                    "release",
+                                    "on-true-positive"));
             long terminateAfter = quarantine.integer("terminate-after-ms", d.terminateAfterMs(), 0);
+            QuarantineSettings verdicts = quarantineVerdicts(quarantine);
 
             Section alloc =
                     top.child(
@@ -411,12 +421,53 @@ public final class PolicyLoader {
                                 (int) lowerAfter,
                                 (int) maxRetries,
                                 backoff),
-                        new NetworkAllowLists(
-                                restrictedAllowList, mediumAllowList, splitAllowList));
+                        new NetworkAllowLists(restrictedAllowList, mediumAllowList, splitAllowList),
+                        verdicts);
             } catch (IllegalArgumentException e) {
                 problem(root, e.getMessage());
                 return null;
             }
+        }
+
+        /** Section {@code quarantine}: what an analyst's verdict does to a quarantined task. */
+        private QuarantineSettings quarantineVerdicts(Section quarantine) {
+            QuarantineSettings d = QuarantineSettings.DEFAULTS;
+            TrustLevel trust = d.releaseTrust();
+            String trustText = quarantine.string("release-trust", null);
+            if (trustText != null) {
+                switch (trustText.toUpperCase(Locale.ROOT)) {
+                    case "LOW" -> trust = TrustLevel.LOW;
+                    case "MEDIUM" -> trust = TrustLevel.MEDIUM;
+                    case "HIGH" ->
+                            problem(
+                                    quarantine.node("release-trust"),
+                                    "quarantine.release-trust must be LOW or MEDIUM, not HIGH:"
+                                            + " trust recovers one level at a time, never in one"
+                                            + " step");
+                    default ->
+                            problem(
+                                    quarantine.node("release-trust"),
+                                    "quarantine.release-trust must be LOW or MEDIUM, got '"
+                                            + trustText
+                                            + "'");
+                }
+            }
+            Allocation release = allocation(quarantine, "release", d.releaseAllocation());
+            QuarantineSettings.OnTruePositive onTrue = d.onTruePositive();
+            String onTrueText = quarantine.string("on-true-positive", null);
+            if (onTrueText != null) {
+                switch (onTrueText.toUpperCase(Locale.ROOT)) {
+                    case "TERMINATE" -> onTrue = QuarantineSettings.OnTruePositive.TERMINATE;
+                    case "KEEP" -> onTrue = QuarantineSettings.OnTruePositive.KEEP;
+                    default ->
+                            problem(
+                                    quarantine.node("on-true-positive"),
+                                    "quarantine.on-true-positive must be TERMINATE or KEEP, got '"
+                                            + onTrueText
+                                            + "'");
+                }
+            }
+            return new QuarantineSettings(trust, release, onTrue);
         }
 
         /** Section {@code sandbox}: the sandbox levels of sequence anomalies. */

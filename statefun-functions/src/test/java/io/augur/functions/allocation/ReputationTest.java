@@ -91,4 +91,18 @@ class ReputationTest {
         // A verdict for a task without an anomaly incident changes nothing.
         assertThat(reputation.falsePositiveAnomaly(r, "b", HOUR)).isEqualTo(r);
     }
+
+    @Test
+    void aReleasedQuarantineTakesItsIncidentBackOnce() {
+        UserRecord r = reputation.fresh(0);
+        r = reputation.report(r, "q", 0.95, TrustLevel.LOW, 0); // quarantined: an incident
+        r = reputation.report(r, "x", 0.9, TrustLevel.LOW, 0);
+        assertThat(r.getIncidents()).isEqualTo(2.0);
+        // Released an hour later: q's incident (half of 1 by then) is taken back, x's stays.
+        r = reputation.releasedQuarantine(r, "q", 0, HOUR);
+        assertThat(r.getIncidents()).isCloseTo(0.5, within(1e-9));
+        assertThat(r.getOpenIncidents()).containsExactly("x");
+        // Once: a second release (or one of a task that never counted) changes nothing.
+        assertThat(reputation.releasedQuarantine(r, "q", 0, HOUR)).isEqualTo(r);
+    }
 }

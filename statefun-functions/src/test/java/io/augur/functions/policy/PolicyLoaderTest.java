@@ -49,6 +49,8 @@ class PolicyLoaderTest {
         assertThat(p.feedback()).isEqualTo(io.augur.functions.feedback.FeedbackSettings.DEFAULTS);
         assertThat(p.reputation())
                 .isEqualTo(io.augur.functions.allocation.ReputationSettings.DEFAULTS);
+        assertThat(p.quarantine())
+                .isEqualTo(io.augur.functions.quarantine.QuarantineSettings.DEFAULTS);
         assertThat(p.mode()).isEqualTo(PolicyMode.ENFORCE);
         assertThat(p.version()).isEqualTo("default-1");
         assertThat(p.networkAllowLists())
@@ -308,6 +310,33 @@ class PolicyLoaderTest {
                 .containsExactly(
                         "p.yaml:3: risk.high-threshold 0.7 must not be above"
                                 + " risk.critical-threshold 0.6");
+    }
+
+    @Test
+    void theQuarantineVerdictKeysAreReadAndAReleaseAtHighTrustIsRefused() throws Exception {
+        Policy p =
+                PolicyLoader.parse(
+                        "version: q\nquarantine:\n  release-trust: low\n  release: {cpu-cores:"
+                                + " 0.5, memory: 256MiB, network: off}\n  on-true-positive:"
+                                + " keep\n",
+                        "p.yaml");
+        assertThat(p.quarantine())
+                .isEqualTo(
+                        new io.augur.functions.quarantine.QuarantineSettings(
+                                io.augur.schema.TrustLevel.LOW,
+                                new io.augur.functions.allocation.Allocation(
+                                        0.5, 256L << 20, false),
+                                io.augur.functions.quarantine.QuarantineSettings.OnTruePositive
+                                        .KEEP));
+        assertThat(
+                        problems(
+                                "version: q\nquarantine:\n  release-trust: HIGH\n"
+                                        + "  on-true-positive: later\n"))
+                .containsExactly(
+                        "p.yaml:3: quarantine.release-trust must be LOW or MEDIUM, not HIGH: trust"
+                                + " recovers one level at a time, never in one step",
+                        "p.yaml:4: quarantine.on-true-positive must be TERMINATE or KEEP, got"
+                                + " 'later'");
     }
 
     @Test
