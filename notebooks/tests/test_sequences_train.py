@@ -6,7 +6,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from augur_sequences import evaluate, relabel, train
+from augur_sequences import ensemble, evaluate, relabel, train
 
 HEADER = "label\ttrace\trole\tkind\tcalls\n"
 
@@ -171,6 +171,38 @@ class TrainCliTest(unittest.TestCase):
         # the unknown calls of the hostile lines still separate them; the model is one file
         r = evaluate.evaluate(out / "web" / "e", "augur", [str(self.data)], role="web")
         self.assertEqual(r["auc"], 1.0)
+
+    def test_ensemble_of_exported_models_with_different_windows(self):
+        out = self.dir / "models"
+        for v, window in (("m1", "4"), ("m2", "3")):
+            rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(self.data),
+                                            "--out", str(out), "--role", "web", "--version", v]
+                               + FAST + ["--window", window])
+            self.assertEqual(rc, 0, err)
+        rc, stdout, err = quiet(ensemble.main, ["--format", "augur", "--train", str(self.data),
+                                                "--out", str(out), "--role", "web",
+                                                "--version", "e", "--proxy", "whole-trace",
+                                                str(out / "web" / "m1"), str(out / "web" / "m2")])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(stdout.strip().splitlines()[-1], f"MODEL {out / 'web' / 'e'}")
+        meta = json.loads((out / "web" / "e" / "metadata.json").read_text())
+        self.assertEqual(meta["window"], 4)
+        self.assertEqual(meta["training"]["architecture"]["windows"], [4, 3])
+        self.assertEqual([m["version"] for m in meta["training"]["ensembleOf"]], ["m1", "m2"])
+        self.assertEqual(meta["calibration"]["aggregationChoice"]["proxy"], "whole-trace")
+        r = evaluate.evaluate(out / "web" / "e", "augur", [str(self.data)], role="web")
+        self.assertEqual(r["auc"], 1.0)
+        # members trained on other files (another vocabulary): refused, exit 2
+        other = write_augur(self.dir / "o.tsv", [("benign", f"o{i}", "web", ["mmap", "brk"] * 5)
+                                                 for i in range(12)])
+        rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(other), "--out",
+                                        str(out), "--role", "web", "--version", "o"] + FAST)
+        self.assertEqual(rc, 0, err)
+        rc, _, err = quiet(ensemble.main, ["--format", "augur", "--train", str(self.data),
+                                           "--out", str(out), "--role", "web",
+                                           str(out / "web" / "m1"), str(out / "web" / "o")])
+        self.assertEqual(rc, 2)
+        self.assertIn("vocabulary differs", err)
 
     def test_bad_arguments_exit_2(self):
         base = ["--format", "augur", "--train", str(self.data), "--out", str(self.dir / "m")]
