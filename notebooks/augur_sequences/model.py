@@ -149,12 +149,17 @@ def score_sequences(model, vocab: Vocabulary, sequences: List[Sequence[str]], h:
     lens = [len(i) for i in ids]
     if not ids or sum(lens) == 0:
         return [(np.zeros(0), np.zeros(0, dtype=bool)) for _ in ids]
-    x = np.concatenate([windows(i, h) for i in ids])
+    x = np.ascontiguousarray(np.concatenate([windows(i, h) for i in ids]))
     y = np.concatenate(ids)
+    # The model's output depends on the history alone, and histories repeat (system-call loops:
+    # 43 % of ADFA-LD's test windows at h = 32 are distinct): one forward pass per distinct one.
+    key = x.view(np.dtype((np.void, x.dtype.itemsize * h))).ravel()
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    distinct = probabilities(model, x[first])
     anomaly, miss = np.zeros(len(y)), np.zeros(len(y), dtype=bool)
     chunk = 200_000
     for s in range(0, len(y), chunk):
-        pr = probabilities(model, x[s:s + chunk])
+        pr = distinct[inverse[s:s + chunk]]
         anomaly[s:s + chunk], miss[s:s + chunk] = call_scores(pr, y[s:s + chunk], top_g, max_score)
     out, o = [], 0
     for n in lens:
