@@ -7,7 +7,8 @@ import numpy as np
 import torch
 
 from augur_sequences import MAX_SCORE
-from augur_sequences.model import NextCallLSTM, Vocabulary, call_scores, windows
+from augur_sequences.model import (NextCallEnsemble, NextCallLSTM, Vocabulary, call_scores,
+                                   windows)
 from augur_sequences.train import export
 
 
@@ -64,6 +65,35 @@ class ExportTest(unittest.TestCase):
             # padding embeds to zeros: a fully padded history is a valid input
             self.assertTrue(torch.equal(model.embedding.weight[0], torch.zeros(4)))
             self.assertEqual(json.loads((vdir / "metadata.json").read_text())["window"], 4)
+
+
+class EnsembleTest(unittest.TestCase):
+    def test_mean_of_member_probabilities_each_on_its_own_window(self):
+        torch.manual_seed(0)
+        vocab = Vocabulary(["a", "b", "c"])
+        a = NextCallLSTM(vocab.size, embed=4, hidden=8, layers=2, dropout=0.3).eval()
+        b = NextCallLSTM(vocab.size, embed=4, hidden=6, layers=1).eval()
+        ens = NextCallEnsemble([a, b], [4, 2]).eval()
+        x = torch.tensor([[0, 0, 2, 3], [4, 3, 2, 4], [1, 1, 1, 1]], dtype=torch.int64)
+        want = (a(x) + b(x[:, 2:])) / 2
+        meta = {"format": "augur-sequence-model", "window": 4, "vocabulary": vocab.names}
+        with tempfile.TemporaryDirectory() as d:
+            vdir = export(ens, Path(d) / "role" / "v1", meta)
+            out = torch.jit.load(str(vdir / "model.pt"))(x)
+        self.assertEqual(tuple(out.shape), (3, vocab.size))
+        self.assertEqual(out.dtype, torch.float32)
+        self.assertTrue(torch.allclose(out, want, atol=1e-6))
+        self.assertTrue(torch.allclose(out.sum(1), torch.ones(3), atol=1e-5))
+        # b reads only the last 2 calls: changing the oldest 2 changes a's part alone
+        y = x.clone()
+        y[:, :2] = 2
+        self.assertTrue(torch.allclose(ens(y) - a(y) / 2, b(x[:, 2:]) / 2, atol=1e-6))
+
+    def test_members_must_share_the_vocabulary(self):
+        with self.assertRaisesRegex(ValueError, "share the vocabulary"):
+            NextCallEnsemble([NextCallLSTM(5, 4, 4, 1), NextCallLSTM(6, 4, 4, 1)], [2, 2])
+        with self.assertRaisesRegex(ValueError, "one window per member"):
+            NextCallEnsemble([NextCallLSTM(5, 4, 4, 1)], [2, 2])
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from augur_sequences import evaluate, relabel, train
+from augur_sequences import ensemble, evaluate, relabel, train
 
 HEADER = "label\ttrace\trole\tkind\tcalls\n"
 
@@ -153,6 +153,57 @@ class TrainCliTest(unittest.TestCase):
         self.assertEqual(r["deepLog"]["recall"], 1.0)   # '<end>' after 'read' is a top-1 miss
         self.assertEqual(r["deepLog"]["falseAlarmRate"], 0.0)
 
+    def test_chunked_ensemble_with_the_whole_trace_proxy(self):
+        out = self.dir / "models"
+        rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(self.data), "--out",
+                                        str(out), "--role", "web", "--version", "e",
+                                        "--train-mode", "chunks", "--members", "2",
+                                        "--proxy", "whole-trace", "--dropout", "0.2",
+                                        "--weight-decay", "0.01", "--lr", "0.02"] + FAST)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("member 2/2 (seed 1)", err)
+        meta = json.loads((out / "web" / "e" / "metadata.json").read_text())
+        t, c = meta["training"], meta["calibration"]
+        self.assertEqual(t["architecture"]["kind"], "ensemble-mean-probability")
+        self.assertEqual([m["seed"] for m in t["members"]], [0, 1])
+        self.assertEqual(c["aggregationChoice"]["proxy"], "whole-trace")
+        self.assertGreater(c["validationMeanLogPerCall"], 0)
+        # the unknown calls of the hostile lines still separate them; the model is one file
+        r = evaluate.evaluate(out / "web" / "e", "augur", [str(self.data)], role="web")
+        self.assertEqual(r["auc"], 1.0)
+
+    def test_ensemble_of_exported_models_with_different_windows(self):
+        out = self.dir / "models"
+        for v, window in (("m1", "4"), ("m2", "3")):
+            rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(self.data),
+                                            "--out", str(out), "--role", "web", "--version", v]
+                               + FAST + ["--window", window])
+            self.assertEqual(rc, 0, err)
+        rc, stdout, err = quiet(ensemble.main, ["--format", "augur", "--train", str(self.data),
+                                                "--out", str(out), "--role", "web",
+                                                "--version", "e", "--proxy", "whole-trace",
+                                                str(out / "web" / "m1"), str(out / "web" / "m2")])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(stdout.strip().splitlines()[-1], f"MODEL {out / 'web' / 'e'}")
+        meta = json.loads((out / "web" / "e" / "metadata.json").read_text())
+        self.assertEqual(meta["window"], 4)
+        self.assertEqual(meta["training"]["architecture"]["windows"], [4, 3])
+        self.assertEqual([m["version"] for m in meta["training"]["ensembleOf"]], ["m1", "m2"])
+        self.assertEqual(meta["calibration"]["aggregationChoice"]["proxy"], "whole-trace")
+        r = evaluate.evaluate(out / "web" / "e", "augur", [str(self.data)], role="web")
+        self.assertEqual(r["auc"], 1.0)
+        # members trained on other files (another vocabulary): refused, exit 2
+        other = write_augur(self.dir / "o.tsv", [("benign", f"o{i}", "web", ["mmap", "brk"] * 5)
+                                                 for i in range(12)])
+        rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(other), "--out",
+                                        str(out), "--role", "web", "--version", "o"] + FAST)
+        self.assertEqual(rc, 0, err)
+        rc, _, err = quiet(ensemble.main, ["--format", "augur", "--train", str(self.data),
+                                           "--out", str(out), "--role", "web",
+                                           str(out / "web" / "m1"), str(out / "web" / "o")])
+        self.assertEqual(rc, 2)
+        self.assertIn("vocabulary differs", err)
+
     def test_bad_arguments_exit_2(self):
         base = ["--format", "augur", "--train", str(self.data), "--out", str(self.dir / "m")]
         cases = [(base + ["--role", "web", "--window", "0"], "--window must be at least 1"),
@@ -163,6 +214,8 @@ class TrainCliTest(unittest.TestCase):
                   "not the adfa format"),
                  (["--format", "adfa", "--train", str(self.dir / "none"), "--out", "m",
                    "--role", "r"], "no such file"),
+                 (base + ["--role", "web", "--dropout", "1"], "--dropout must be in [0, 1)"),
+                 (base + ["--role", "web", "--members", "0"], "--members must be at least 1"),
                  (base + ["--role", "nobody"], "no normal sequence")]
         for argv, msg in cases:
             with self.subTest(msg=msg):
@@ -207,3 +260,64 @@ class RelabelTest(unittest.TestCase):
                                               str(unistd)])
             self.assertEqual(rc, 2)
             self.assertIn("not i386 system-call numbers", err)
+
+
+class ChunkAndProxyTest(unittest.TestCase):
+    def seqs(self):
+        from augur_sequences.data import Sequence
+        return [Sequence(f"s{i}", "normal", "r", "SYSCALL", c) for i, c in
+                enumerate([list("abcdefg"), list("abcab"), list("cc"), list("abcdefgabcdefgab")])]
+
+    def test_chunks_score_every_call_once_with_at_least_the_served_history(self):
+        import numpy as np
+        from augur_sequences.model import Vocabulary, windows
+        seqs = self.seqs()
+        vocab = Vocabulary.build(s.calls for s in seqs)
+        h = 3
+        x, y, w = train.chunk_set(vocab, seqs, h)
+        self.assertEqual(x.shape[1], 2 * h - 1)
+        self.assertEqual(int(w.sum()), sum(len(s.calls) for s in seqs))
+        # each weighted position: its target is the next call, and its last h inputs are the
+        # served model's window for that call
+        served = {}
+        for s in seqs:
+            ids = vocab.encode(s.calls)
+            for t, row in enumerate(windows(ids, h)):
+                served.setdefault((tuple(row), int(ids[t])), 0)
+                served[(tuple(row), int(ids[t]))] += 1
+        got = {}
+        for r, c in zip(*np.nonzero(w)):
+            self.assertGreaterEqual(c, h - 1)
+            key = (tuple(x[r, c - h + 1:c + 1]), int(y[r, c]))
+            got[key] = got.get(key, 0) + 1
+        self.assertEqual(got, served)
+
+    def test_chunk_training_learns_what_the_served_windows_predict(self):
+        import numpy as np
+        import torch
+        from augur_sequences.data import Sequence
+        from augur_sequences.model import NextCallLSTM, Vocabulary, score_sequences
+        torch.manual_seed(0)
+        seqs = [Sequence(f"s{i}", "normal", "r", "SYSCALL", list("abcd") * 6) for i in range(10)]
+        vocab = Vocabulary.build(s.calls for s in seqs)
+        cfg = train.TrainConfig(window=4, epochs=40, lr=0.03, batch_size=64, patience=40,
+                                train_mode="chunks")
+        model = NextCallLSTM(vocab.size, 8, 16, 1)
+        sets = (train.chunk_set(vocab, seqs, 4),) * 2
+        train.fit(model, sets[0], sets[1], cfg)
+        (a, _), = score_sequences(model.eval(), vocab, [list("abcd") * 3], 4, 1)
+        self.assertLess(float(np.mean(np.log(a[4:]))), 0.1)     # p > 0.9 once in the loop
+        (b, _), = score_sequences(model, vocab, [list("abdc") * 3], 4, 1)
+        self.assertGreater(float(np.mean(np.log(b[4:]))), 1.0)
+
+    def test_whole_trace_anomalies_are_whole_sequences_of_known_calls(self):
+        seqs = self.seqs()
+        fake = train.whole_trace_anomalies(seqs, 0)
+        self.assertEqual(len(fake), 2 * len(seqs))
+        known = {c for s in seqs for c in s.calls}
+        for i, s in enumerate(seqs):
+            shuffled, spliced = fake[2 * i], fake[2 * i + 1]
+            self.assertEqual(sorted(shuffled), sorted(s.calls))
+            self.assertEqual(len(spliced), len(s.calls))
+            self.assertTrue(set(spliced) <= known)
+        self.assertEqual(fake, train.whole_trace_anomalies(seqs, 0))   # deterministic per seed

@@ -61,7 +61,7 @@ class SequenceJobShapeTest {
         assertThat(s.modelDir()).isEqualTo(models.toString());
         assertThat(s.windowInvocations()).isEqualTo(50);
         assertThat(s.windowSpan()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(s.historyLength()).isEqualTo(16);
+        assertThat(s.historyLength()).isEqualTo(32);
         assertThat(s.maxBatch()).isEqualTo(256);
         assertThat(s.thresholds().lowFloor()).isEqualTo(1.5);
         assertThat(s.thresholds().highMultiplier()).isEqualTo(5);

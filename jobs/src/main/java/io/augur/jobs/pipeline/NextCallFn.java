@@ -4,6 +4,7 @@ import io.augur.jobs.forecast.DjlRuntime;
 import io.augur.jobs.forecast.MicroBatcher;
 import io.augur.jobs.sequence.CallScore;
 import io.augur.jobs.sequence.CallScorer;
+import io.augur.jobs.sequence.DjlNextCallModel;
 import io.augur.jobs.sequence.History;
 import io.augur.jobs.sequence.NextCallModel;
 import io.augur.jobs.sequence.SequenceModelRegistry;
@@ -53,7 +54,11 @@ public final class NextCallFn extends RichAsyncFunction<CallToScore, ScoredCall>
     @Override
     public void open(OpenContext openContext) throws Exception {
         DjlRuntime.configure(settings.intraOpThreads());
-        registry = SequenceModelRegistry.open(Path.of(settings.modelDir()));
+        registry =
+                SequenceModelRegistry.open(
+                        Path.of(settings.modelDir()),
+                        SequenceModelRegistry.windowAtMost(
+                                settings.historyLength(), DjlNextCallModel::load));
         var metrics = getRuntimeContext().getMetricGroup();
         scored = metrics.counter("sequenceCallsScored");
         unscored = metrics.counter("sequenceCallsUnscored");

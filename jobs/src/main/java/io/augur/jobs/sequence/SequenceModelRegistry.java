@@ -56,6 +56,30 @@ public final class SequenceModelRegistry implements AutoCloseable {
         return open(dir, DjlNextCallModel::load);
     }
 
+    /**
+     * A loader that refuses (IOException, so the registry logs it and keeps what it serves) a model
+     * reading more than {@code history} calls: the job keeps only {@code history} calls per task,
+     * and a longer window would be scored on a left-padded, truncated history that the model never
+     * saw in evaluation.
+     */
+    public static Loader windowAtMost(int history, Loader loader) {
+        return dir -> {
+            NextCallModel m = loader.load(dir);
+            int h = m.metadata().window();
+            if (h > history) {
+                m.close();
+                throw new IOException(
+                        "the model reads h = "
+                                + h
+                                + " calls but profiler.sequences.history keeps "
+                                + history
+                                + "; raise profiler.sequences.history to at least "
+                                + h);
+            }
+            return m;
+        };
+    }
+
     /** As {@link #open(Path)} with another loader. */
     public static SequenceModelRegistry open(Path dir, Loader loader) throws IOException {
         if (!Files.isDirectory(dir)) {

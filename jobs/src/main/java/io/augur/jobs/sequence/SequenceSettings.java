@@ -82,7 +82,7 @@ public record SequenceSettings(
     public static SequenceSettings defaults(String modelDir) {
         return new SequenceSettings(
                 modelDir,
-                16,
+                32,
                 50,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(10),

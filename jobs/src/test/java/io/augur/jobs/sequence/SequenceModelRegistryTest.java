@@ -98,6 +98,28 @@ class SequenceModelRegistryTest {
     }
 
     @Test
+    void aModelReadingMoreCallsThanTheJobKeepsIsRefused() throws IOException {
+        version("adfa", "a1", "2026-11-21T10:00:00Z");
+        version("default", "d1", "2026-11-21T09:00:00Z");
+        int h = SequenceModelMetadataTest.valid().get("window").asInt();
+        try (SequenceModelRegistry r =
+                SequenceModelRegistry.open(
+                        root, SequenceModelRegistry.windowAtMost(h, this::fake))) {
+            assertThat(r.forRole("adfa").metadata().version()).isEqualTo("a1");
+        }
+        closed.clear();
+        assertThatThrownBy(
+                        () ->
+                                SequenceModelRegistry.open(
+                                        root,
+                                        SequenceModelRegistry.windowAtMost(h - 1, this::fake)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no sequence model");
+        // both were loaded, found too long and closed again
+        assertThat(closed).containsExactlyInAnyOrder("a1", "d1");
+    }
+
+    @Test
     void tieOnCreatedAtTakesTheGreaterDirectoryName() throws IOException {
         version("adfa", "a1", "2026-11-21T10:00:00Z");
         version("adfa", "a2", "2026-11-21T10:00:00Z");
