@@ -44,7 +44,10 @@ public final class Demo implements AutoCloseable {
      * @param refresh how often the live table is printed
      * @param ansi redraw the table in place (a terminal) instead of appending it
      * @param modelDir the forecaster's model directory, or null for the shipped models/forecaster
-     * @param traceSyscalls the tasks whose system calls the collector traces
+     * @param traceSyscalls the tasks whose system calls the collector traces; null (the default,
+     *     {@code --trace-syscalls native}) for every workload not under the JVM agent, so each
+     *     task's invocation stream is captured once: method calls for the agent's, system calls for
+     *     the others
      * @param jvmService also run the sample JVM service under the JVM agent, its calls turning
      *     hostile ({@code --with-jvm-service}; off by default, see the deploy README)
      */
@@ -99,14 +102,27 @@ public final class Demo implements AutoCloseable {
     public DemoReport run() {
         Path work = options.outDir().resolve("stack");
         deleteRecursively(work);
+        // The JVM service turns hostile a third of the run after it starts: calm calls, then the
+        // attack. Its stolen data goes to a sink of the demo's on the host, across the task's veth
+        // pair, where the collector counts it as the task's own traffic.
+        sink = ExfiltrationSink.start();
+        List<Workload> workloads =
+                Workload.defaultMix(
+                        runId,
+                        options.jvmService() ? options.duration().dividedBy(3) : null,
+                        "gateway:" + sink.port());
+        SyscallSelection traced =
+                options.traceSyscalls() != null
+                        ? options.traceSyscalls()
+                        : nativeWorkloads(workloads);
         StackConfig config =
-                StackConfig.defaults(work, "augur-demo-" + runId)
-                        .withTraceSyscalls(options.traceSyscalls());
+                StackConfig.defaults(work, "augur-demo-" + runId).withTraceSyscalls(traced);
         if (options.modelDir() != null) {
             config = config.withModelDir(options.modelDir().toAbsolutePath());
         }
         out.println("Augur demo " + runId + ": forecaster models from " + config.modelDir());
         out.println("Augur demo " + runId + ": logs and data in " + work);
+        out.println("Augur demo " + runId + ": system calls traced: " + traced);
         stack = LocalStack.start(config, step -> out.println("  - " + step));
 
         observer = new LoopObserver(stack.bootstrapServers());
@@ -118,16 +134,6 @@ public final class Demo implements AutoCloseable {
                         clock,
                         config.logs().resolve("tasks"),
                         config.agentSocket().toAbsolutePath());
-        // The JVM service turns hostile a third of the run after it starts: calm calls, then the
-        // attack.
-        // Its stolen data goes to a sink of the demo's on the host, across the task's veth pair,
-        // where the collector counts it as the task's own traffic.
-        sink = ExfiltrationSink.start();
-        List<Workload> workloads =
-                Workload.defaultMix(
-                        runId,
-                        options.jvmService() ? options.duration().dividedBy(3) : null,
-                        "gateway:" + sink.port());
         ResourceLimits initial =
                 ResourceLimits.newBuilder()
                         .setCpuCores(1.0)
@@ -192,6 +198,7 @@ public final class Demo implements AutoCloseable {
                         observer.acks(),
                         observer.invocations(),
                         observer.network(),
+                        observer.anomalies(),
                         sink.bytes());
         write(report, options.outDir().resolve("report.json"));
         out.println(
@@ -211,6 +218,20 @@ public final class Demo implements AutoCloseable {
                             + t.topInvocations().stream()
                                     .map(n -> n.name() + " " + n.count())
                                     .collect(Collectors.joining(", ")));
+        }
+        for (DemoReport.TaskReport t : report.tasks()) {
+            out.println(
+                    "sequence anomaly windows of "
+                            + t.taskId()
+                            + ": "
+                            + (t.sequenceWindows().isEmpty() ? "none" : t.sequenceWindows())
+                            + (t.sequenceWindows().isEmpty()
+                                    ? ""
+                                    : String.format(
+                                            java.util.Locale.ROOT,
+                                            ", highest score %.3f, decisions for them %s",
+                                            t.maxSequenceScore(),
+                                            t.sequenceDecisions())));
         }
         for (DemoReport.TaskReport t : report.tasks()) {
             out.println(
@@ -237,6 +258,19 @@ public final class Demo implements AutoCloseable {
         }
         out.println("report: " + options.outDir().resolve("report.json").toAbsolutePath());
         return report;
+    }
+
+    /**
+     * The demo's default tracing: the system calls of every workload that does not run under the
+     * JVM agent (whose method calls are its invocation stream).
+     */
+    static SyscallSelection nativeWorkloads(List<Workload> workloads) {
+        String spec =
+                workloads.stream()
+                        .filter(w -> w.agentPackages() == null)
+                        .map(w -> "task:" + w.taskId())
+                        .collect(Collectors.joining(","));
+        return spec.isEmpty() ? SyscallSelection.NONE : SyscallSelection.parse(spec);
     }
 
     /** Whether every one of {@code tasks} has had a decision. */

@@ -26,7 +26,7 @@ public final class DemoMain {
             own traffic; the enforcer's RESTRICT and QUARANTINE cut it), the default seccomp
             profile under bubblewrap, STARTED/ENDED on augur.tasks. The JVM service streams what
             it steals to a sink of the demo's on the host, across its veth. The collector traces
-            the workloads' system calls with strace when asked and accepts JVM agents on
+            the native workloads' system calls with strace and accepts JVM agents on
             DIR/stack/agents.sock (augur.telemetry.invocations); the report counts each task's
             invocations, lists its most frequent ones and sums its network counters.
             Needs root (cgroups, namespaces) and ip, tc, nft, bwrap (./augur demo installs
@@ -38,11 +38,14 @@ public final class DemoMain {
               --refresh SECONDS   how often the table is printed (default 2)
               --model-dir DIR     the forecaster's model versions (default models/forecaster:
                                   the shipped LSTM)
-              --trace-syscalls SPEC  whose system calls the collector traces: none (default),
-                                  all, or role:NAME / task:ID, comma-separated (the
-                                  workloads' role is worker). Tracing takes CPU the loop
-                                  needs on a small node: with all, the hostile burner may
-                                  stay below its risk threshold
+              --trace-syscalls SPEC  whose system calls the collector traces with strace:
+                                  native (default: every workload not under the JVM agent,
+                                  so each task's invocation stream is captured: system calls
+                                  of the native workloads, method calls of the JVM service),
+                                  none, all, or role:NAME / task:ID, comma-separated (the
+                                  workloads' role is worker). The native workloads' calls are
+                                  scored by the worker model (models/sequences/worker, trained
+                                  on recordings of them)
               --with-jvm-service  add the sample JVM order service (task shop-RUNID) under the
                                   JVM agent: the collector captures its method calls, which
                                   turn hostile a third of the run after it starts. Off by
@@ -55,7 +58,7 @@ public final class DemoMain {
         Path out = Path.of("target", "augur-demo");
         long refresh = 2;
         Path modelDir = null;
-        SyscallSelection traced = SyscallSelection.NONE;
+        SyscallSelection traced = null; // native
         boolean jvmService = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -101,7 +104,11 @@ public final class DemoMain {
         return args[i];
     }
 
+    /** The spec, or null for {@code native}: the workloads not under the JVM agent. */
     private static SyscallSelection selection(String spec) {
+        if ("native".equals(spec.trim())) {
+            return null;
+        }
         try {
             return SyscallSelection.parse(spec);
         } catch (IllegalArgumentException e) {

@@ -7,6 +7,7 @@ import io.augur.schema.InvocationEvent;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.RiskAssessment;
 import io.augur.schema.SchemaDecodeException;
+import io.augur.schema.SequenceAnomaly;
 import io.augur.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Watches the loop from outside, the way any Kafka consumer could: every committed assessment,
  * decision and ack ({@code read_committed}), each task's invocations, which are only tallied
  * ({@link InvocationTally}: a traced task emits thousands a second), and each task's resource
- * samples, of which only the network counters are summed ({@link NetworkTally}). Not thread-safe:
- * one thread polls and reads.
+ * samples, of which only the network counters are summed ({@link NetworkTally}), and the sequence
+ * branch's anomaly windows (augur.anomalies). Not thread-safe: one thread polls and reads.
  */
 public final class LoopObserver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopObserver.class);
@@ -42,6 +43,7 @@ public final class LoopObserver implements AutoCloseable {
     private final List<EnforcementAck> acks = new ArrayList<>();
     private final Map<String, InvocationTally> invocations = new HashMap<>();
     private final Map<String, NetworkTally> network = new HashMap<>();
+    private final List<SequenceAnomaly> anomalies = new ArrayList<>();
     private long invocationRecords;
     private long undecodable;
 
@@ -57,7 +59,8 @@ public final class LoopObserver implements AutoCloseable {
                         Topics.DECISIONS.name(),
                         Topics.ACKS.name(),
                         Topics.INVOCATIONS.name(),
-                        Topics.RESOURCES.name())) {
+                        Topics.RESOURCES.name(),
+                        Topics.ANOMALIES.name())) {
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
@@ -97,6 +100,15 @@ public final class LoopObserver implements AutoCloseable {
                                     .decode(r.value(), r.topic(), r.partition(), r.offset());
                     network.computeIfAbsent(sample.getTaskId(), t -> new NetworkTally())
                             .add(sample);
+                } else if (r.topic().equals(Topics.ANOMALIES.name())) {
+                    SequenceAnomaly a =
+                            Topics.ANOMALIES
+                                    .codec()
+                                    .decode(r.value(), r.topic(), r.partition(), r.offset());
+                    // The reasons (up to three calls, the user's rolling anomaly) are not needed
+                    // here; a traced task closes many windows a second.
+                    a.setReasons(List.of());
+                    anomalies.add(a);
                 } else {
                     acks.add(
                             Topics.ACKS
@@ -120,6 +132,11 @@ public final class LoopObserver implements AutoCloseable {
 
     public List<EnforcementAck> acks() {
         return acks;
+    }
+
+    /** Every committed sequence anomaly window so far (augur.anomalies), reasons dropped. */
+    public List<SequenceAnomaly> anomalies() {
+        return anomalies;
     }
 
     /** Each task's invocations so far, by task id. */
