@@ -67,6 +67,7 @@ class TrainConfig:
     max_train_sequences: int = 0           # 0: all
     map_i386_names: bool = False
     end_token: Optional[str] = None        # appended to every training sequence (metadata endToken)
+    weighting: str = "count"               # a distinct window's weight: count, sqrt(count), log1p
     unistd: str = UNISTD_32
     seed: int = 0
     threads: int = 1
@@ -144,6 +145,25 @@ def window_set(vocab: Vocabulary, seqs: List[Sequence], h: int) -> tuple:
     xy = np.concatenate([np.concatenate([windows(i, h), i[:, None]], axis=1) for i in ids])
     uniq, counts = np.unique(xy, axis=0, return_counts=True)
     return uniq[:, :h], uniq[:, h], counts.astype(np.float32)
+
+
+WEIGHTINGS = ("count", "sqrt", "log1p")
+
+
+def reweight(data: tuple, weighting: str) -> tuple:
+    """The window set with each distinct window weighted by its count (the data's own
+    frequencies), or by sqrt / log1p of it: a traced program repeats a few windows thousands of
+    times (a clock read in a loop) and makes its rarer, equally benign ones (a thread's start, the
+    JVM's periodic housekeeping, the shutdown) a few times; damping the counts makes the model
+    learn those too, at the price of less certainty about the frequent ones."""
+    x, y, w = data
+    if weighting == "count":
+        return data
+    if weighting == "sqrt":
+        return x, y, np.sqrt(w).astype(np.float32)
+    if weighting == "log1p":
+        return x, y, np.log1p(w).astype(np.float32)
+    raise ValueError(f"unknown weighting {weighting!r} (known: {', '.join(WEIGHTINGS)})")
 
 
 def weighted_loss(model, x, y, w, batch=8192) -> float:
@@ -309,7 +329,8 @@ def run(cfg: TrainConfig) -> tuple:
     log(f"{len(train_s)} training / {len(val_s)} validation normal sequences, vocabulary "
         f"{len(vocab.names)}, {int(tr[2].sum())} training windows ({len(tr[1])} distinct)")
     model = NextCallLSTM(vocab.size, cfg.embed, cfg.hidden, cfg.layers)
-    history, best_epoch, best = fit(model, tr, va, cfg)
+    history, best_epoch, best = fit(model, reweight(tr, cfg.weighting),
+                                    reweight(va, cfg.weighting), cfg)
     calib = calibrate(model, vocab, val_s, cfg)
     log(f"aggregation {calib['aggregation']}, threshold {calib['threshold']}")
     version = cfg.version
@@ -378,6 +399,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--end-token", metavar="NAME", help="append NAME to every sequence (training "
                    "and, through metadata endToken, evaluation), so that a sequence ending early "
                    "is a scored event, e.g. '<end>' for HDFS sessions (default: none)")
+    p.add_argument("--weighting", choices=WEIGHTINGS,
+                   help="weight of a distinct (history, next call) window in the loss: its count "
+                        "(default), sqrt or log1p of it (rare benign windows learnt better)")
     return p
 
 

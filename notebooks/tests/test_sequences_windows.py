@@ -25,6 +25,34 @@ class WindowScoresTest(unittest.TestCase):
             windows.window_scores(np.ones(3), 0)
 
 
+class ReweightTest(unittest.TestCase):
+    def test_counts_are_kept_or_damped_and_an_unknown_weighting_is_refused(self):
+        x, y = np.zeros((3, 2), np.int64), np.array([2, 3, 4])
+        w = np.array([1.0, 4.0, 10000.0], np.float32)
+        self.assertIs(train.reweight((x, y, w), "count")[2], w)
+        np.testing.assert_allclose(train.reweight((x, y, w), "sqrt")[2], [1, 2, 100])
+        np.testing.assert_allclose(train.reweight((x, y, w), "log1p")[2], np.log1p(w), rtol=1e-6)
+        with self.assertRaises(ValueError):
+            train.reweight((x, y, w), "inverse")
+
+    def test_the_cli_records_the_weighting_and_refuses_another(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = write_augur(Path(d) / "t.tsv", [("benign", f"n{i}", "web",
+                                                    normal_calls(random.Random(i), 60))
+                                                   for i in range(5)])
+            rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(data), "--out",
+                                            str(Path(d) / "m"), "--role", "web", "--version",
+                                            "v", "--weighting", "sqrt"] + FAST)
+            self.assertEqual(rc, 0, err)
+            meta = json.loads((Path(d) / "m/web/v/metadata.json").read_text())
+            self.assertEqual(meta["training"]["config"]["weighting"], "sqrt")
+            rc, _, err = quiet(train.main, ["--format", "augur", "--train", str(data), "--out",
+                                            str(Path(d) / "m"), "--role", "web",
+                                            "--weighting", "inverse"] + FAST)
+            self.assertEqual(rc, 2)
+            self.assertIn("--weighting", err)
+
+
 class WindowsCliTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
