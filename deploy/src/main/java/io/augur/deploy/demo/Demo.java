@@ -186,6 +186,7 @@ public final class Demo implements AutoCloseable {
             }
         }
         out.println("stopping workloads; collecting the last acks");
+        Instant stoppedAt = clock.instant();
         launcher.stopAll();
         drain(Duration.ofSeconds(4), Duration.ofSeconds(20));
 
@@ -199,6 +200,7 @@ public final class Demo implements AutoCloseable {
                         observer.invocations(),
                         observer.network(),
                         observer.anomalies(),
+                        stoppedAt,
                         sink.bytes());
         write(report, options.outDir().resolve("report.json"));
         out.println(
@@ -225,6 +227,9 @@ public final class Demo implements AutoCloseable {
                             + t.taskId()
                             + ": "
                             + (t.sequenceWindows().isEmpty() ? "none" : t.sequenceWindows())
+                            + (t.sequenceWindowsAtStop().isEmpty()
+                                    ? ""
+                                    : ", at its stop " + t.sequenceWindowsAtStop())
                             + (t.sequenceWindows().isEmpty()
                                     ? ""
                                     : String.format(

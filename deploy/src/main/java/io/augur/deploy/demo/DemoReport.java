@@ -69,14 +69,17 @@ public record DemoReport(
      * @param networkAcks APPLIED acks that read the task's network back from the kernel (the
      *     enforcer controls it; null fields for a task without a network of its own)
      * @param networkCut whether an APPLIED ack read its network back as off (RESTRICT, QUARANTINE)
-     * @param sequenceWindows its sequence-anomaly windows (augur.anomalies) by level (NORMAL, LOW,
-     *     MEDIUM, HIGH)
+     * @param sequenceWindows its sequence-anomaly windows (augur.anomalies) that ended while the
+     *     workloads ran, by level (NORMAL, LOW, MEDIUM, HIGH)
+     * @param sequenceWindowsAtStop those that ended once the demo had begun stopping the workloads
+     *     (the calls of the task's own shutdown), by level
      * @param firstSequenceLevel the level of its first window (null when it had none): the first
      *     window of a traced task holds the end of the JVM's start-up and its scoring starts from
      *     the thresholds' initial baseline
      * @param maxSequenceScore the highest window score (mean ln(1/p), nats); 0 without windows
-     * @param sequenceDecisions decisions made for a sequence anomaly, by that anomaly's level (a
-     *     decision whose reasons start with the sandbox policy's "sequence anomaly LEVEL: ...")
+     * @param sequenceDecisions decisions made for a sequence anomaly of a window that ended while
+     *     the workloads ran, by that anomaly's level (a decision whose reasons start with the
+     *     sandbox policy's "sequence anomaly LEVEL: ..."; its cause timestamp is the window's end)
      */
     public record TaskReport(
             String taskId,
@@ -101,6 +104,7 @@ public record DemoReport(
             long networkAcks,
             boolean networkCut,
             Map<String, Long> sequenceWindows,
+            Map<String, Long> sequenceWindowsAtStop,
             String firstSequenceLevel,
             double maxSequenceScore,
             Map<String, Long> sequenceDecisions) {}
@@ -133,9 +137,16 @@ public record DemoReport(
                 invocations,
                 network,
                 List.of(),
+                null,
                 sinkBytes);
     }
 
+    /**
+     * The report.
+     *
+     * @param anomalies every sequence anomaly window seen
+     * @param stoppedAt when the demo began stopping the workloads (null: never, e.g. a test)
+     */
     public static DemoReport compute(
             long durationSeconds,
             List<Workload> workloads,
@@ -145,6 +156,7 @@ public record DemoReport(
             Map<String, InvocationTally> invocations,
             Map<String, NetworkTally> network,
             List<SequenceAnomaly> anomalies,
+            java.time.Instant stoppedAt,
             long sinkBytes) {
         List<TaskReport> tasks = new ArrayList<>();
         for (Workload w : workloads) {
@@ -184,11 +196,16 @@ public record DemoReport(
                                             .thenComparingLong(SequenceAnomaly::getLastSequence))
                             .toList();
             Map<String, Long> byLevel = new TreeMap<>();
-            windows.forEach(a -> byLevel.merge(a.getLevel().name(), 1L, Long::sum));
+            Map<String, Long> atStop = new TreeMap<>();
+            for (SequenceAnomaly a : windows) {
+                boolean running = stoppedAt == null || a.getWindowEnd().isBefore(stoppedAt);
+                (running ? byLevel : atStop).merge(a.getLevel().name(), 1L, Long::sum);
+            }
             Map<String, Long> sequenceDecisions = new TreeMap<>();
             for (EnforcementDecision d : myDecisions) {
                 String level = sequenceLevel(d);
-                if (level != null) {
+                if (level != null
+                        && (stoppedAt == null || d.getCauseTimestamp().isBefore(stoppedAt))) {
                     sequenceDecisions.merge(level, 1L, Long::sum);
                 }
             }
@@ -219,6 +236,7 @@ public record DemoReport(
                             applied.size(),
                             applied.stream().anyMatch(l -> !l.getNetworkEnabled()),
                             byLevel,
+                            atStop,
                             windows.isEmpty() ? null : windows.get(0).getLevel().name(),
                             windows.stream().mapToDouble(SequenceAnomaly::getScore).max().orElse(0),
                             sequenceDecisions));
@@ -300,6 +318,7 @@ public record DemoReport(
             m.put("networkAcks", t.networkAcks());
             m.put("networkCut", t.networkCut());
             m.put("sequenceWindows", t.sequenceWindows());
+            m.put("sequenceWindowsAtStop", t.sequenceWindowsAtStop());
             m.put("firstSequenceLevel", t.firstSequenceLevel());
             m.put("maxSequenceScore", t.maxSequenceScore());
             m.put("sequenceDecisions", t.sequenceDecisions());

@@ -209,6 +209,12 @@ class DemoReportTest {
         second.setWindowEnd(Fixtures.T0.plusSeconds(2));
         SequenceAnomaly first = Fixtures.anomaly("h", AnomalyLevel.LOW, 1.7);
         SequenceAnomaly calm = Fixtures.anomaly("b", AnomalyLevel.NORMAL, 0.4);
+        // the benign task's own shutdown, once the demo stopped it
+        SequenceAnomaly atStop = Fixtures.anomaly("b", AnomalyLevel.MEDIUM, 2.7);
+        atStop.setWindowEnd(Fixtures.T0.plusSeconds(11));
+        EnforcementDecision forStop = decision("b", 1, EnforcementAction.RESTRICT);
+        forStop.setCauseTimestamp(Fixtures.T0.plusSeconds(11));
+        forStop.setReasons(List.of("sequence anomaly MEDIUM: score 2.700 (...)"));
         EnforcementDecision forHigh = decision("h", 3, EnforcementAction.QUARANTINE);
         forHigh.setReasons(
                 List.of(
@@ -225,18 +231,21 @@ class DemoReportTest {
                         10,
                         List.of(BENIGN, HOSTILE),
                         List.of(),
-                        List.of(forHigh, forLow, resources),
+                        List.of(forHigh, forLow, resources, forStop),
                         List.of(),
                         Map.of(),
                         Map.of(),
                         // arrival order is not window order
-                        List.of(second, calm, first),
+                        List.of(second, calm, first, atStop),
+                        Fixtures.T0.plusSeconds(10),
                         0);
 
         var benign = report.tasks().get(0);
         assertThat(benign.sequenceWindows()).containsExactly(Map.entry("NORMAL", 1L));
+        assertThat(benign.sequenceWindowsAtStop()).containsExactly(Map.entry("MEDIUM", 1L));
         assertThat(benign.firstSequenceLevel()).isEqualTo("NORMAL");
-        assertThat(benign.sequenceDecisions()).isEmpty();
+        assertThat(benign.sequenceDecisions()).as("none for a window of the run").isEmpty();
+        assertThat(benign.everRestricted()).as("every decision counts there").isTrue();
         var hostile = report.tasks().get(1);
         assertThat(hostile.sequenceWindows()).containsEntry("LOW", 1L).containsEntry("HIGH", 1L);
         assertThat(hostile.firstSequenceLevel()).isEqualTo("LOW");
