@@ -6,7 +6,9 @@ import io.augur.cgroup.TaskCgroups;
 import io.augur.collector.syscall.SyscallSelection;
 import io.augur.deploy.LocalStack;
 import io.augur.deploy.StackConfig;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.ResourceLimits;
+import io.augur.schema.SequenceAnomaly;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,8 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -237,6 +241,22 @@ public final class Demo implements AutoCloseable {
                                             ", highest score %.3f, decisions for them %s",
                                             t.maxSequenceScore(),
                                             t.sequenceDecisions())));
+        }
+        // Why a window went above LOW (its most anomalous calls), at most three per task.
+        Map<String, Integer> told = new HashMap<>();
+        for (SequenceAnomaly a : observer.anomalies()) {
+            boolean aboveLow =
+                    a.getLevel() == AnomalyLevel.MEDIUM || a.getLevel() == AnomalyLevel.HIGH;
+            if (aboveLow && told.merge(a.getTaskId(), 1, Integer::sum) <= 3) {
+                out.printf(
+                        java.util.Locale.ROOT,
+                        "  %s %s window ending %s (score %.3f): %s%n",
+                        a.getTaskId(),
+                        a.getLevel(),
+                        a.getWindowEnd(),
+                        a.getScore(),
+                        String.join("; ", a.getReasons()));
+            }
         }
         for (DemoReport.TaskReport t : report.tasks()) {
             out.println(

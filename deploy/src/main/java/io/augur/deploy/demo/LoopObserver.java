@@ -1,6 +1,7 @@
 package io.augur.deploy.demo;
 
 import io.augur.launch.KafkaClients;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.InvocationEvent;
@@ -105,9 +106,11 @@ public final class LoopObserver implements AutoCloseable {
                             Topics.ANOMALIES
                                     .codec()
                                     .decode(r.value(), r.topic(), r.partition(), r.offset());
-                    // The reasons (up to three calls, the user's rolling anomaly) are not needed
-                    // here; a traced task closes many windows a second.
-                    a.setReasons(List.of());
+                    // A traced task closes many windows a second: only the reasons of a window
+                    // above LOW (its most anomalous calls) are kept, for the demo's summary.
+                    if (a.getLevel() == AnomalyLevel.NORMAL || a.getLevel() == AnomalyLevel.LOW) {
+                        a.setReasons(List.of());
+                    }
                     anomalies.add(a);
                 } else {
                     acks.add(
@@ -134,7 +137,10 @@ public final class LoopObserver implements AutoCloseable {
         return acks;
     }
 
-    /** Every committed sequence anomaly window so far (augur.anomalies), reasons dropped. */
+    /**
+     * Every committed sequence anomaly window so far (augur.anomalies); the reasons only of those
+     * above LOW.
+     */
     public List<SequenceAnomaly> anomalies() {
         return anomalies;
     }
