@@ -43,9 +43,9 @@ public final class DemoMain {
                                   so each task's invocation stream is captured: system calls
                                   of the native workloads, method calls of the JVM service),
                                   none, all, or role:NAME / task:ID, comma-separated (the
-                                  workloads' role is worker). The native workloads' calls are
-                                  scored by the worker model (models/sequences/worker, trained
-                                  on recordings of them)
+                                  workloads' role is worker). Their calls are scored by the
+                                  default model (models/sequences/default, trained on
+                                  recordings of the native workloads)
               --with-jvm-service  add the sample JVM order service (task shop-RUNID) under the
                                   JVM agent: the collector captures its method calls, which
                                   turn hostile a third of the run after it starts. Off by
