@@ -168,8 +168,9 @@ class DemoIT {
 
     /**
      * A native workload's system calls reached augur.telemetry.invocations and the profiler scored
-     * them (with the {@code default} model, trained on recordings of the native workloads), and a benign
-     * one never drew a sandbox decision above LOW from them: every window of it stays at most LOW.
+     * them (with the {@code default} model, trained on recordings of the native workloads), and a
+     * benign one never drew a sandbox decision above LOW from them: every window of it stays at
+     * most LOW.
      */
     private static void assertNativeInvocationsCapturedAndScored(JsonNode task) {
         String id = task.get("taskId").asText();
