@@ -72,6 +72,7 @@ class TrainConfig:
     max_train_sequences: int = 0           # 0: all
     map_i386_names: bool = False
     end_token: Optional[str] = None        # appended to every training sequence (metadata endToken)
+    weighting: str = "count"               # a distinct window's weight: count, sqrt(count), log1p
     unistd: str = UNISTD_32
     seed: int = 0
     threads: int = 1
@@ -149,6 +150,25 @@ def window_set(vocab: Vocabulary, seqs: List[Sequence], h: int) -> tuple:
     xy = np.concatenate([np.concatenate([windows(i, h), i[:, None]], axis=1) for i in ids])
     uniq, counts = np.unique(xy, axis=0, return_counts=True)
     return uniq[:, :h], uniq[:, h], counts.astype(np.float32)
+
+
+WEIGHTINGS = ("count", "sqrt", "log1p")
+
+
+def reweight(data: tuple, weighting: str) -> tuple:
+    """The window set with each distinct window weighted by its count (the data's own
+    frequencies), or by sqrt / log1p of it: a traced program repeats a few windows thousands of
+    times (a clock read in a loop) and makes its rarer, equally benign ones (a thread's start, the
+    JVM's periodic housekeeping, the shutdown) a few times; damping the counts makes the model
+    learn those too, at the price of less certainty about the frequent ones."""
+    x, y, w = data
+    if weighting == "count":
+        return data
+    if weighting == "sqrt":
+        return x, y, np.sqrt(w).astype(np.float32)
+    if weighting == "log1p":
+        return x, y, np.log1p(w).astype(np.float32)
+    raise ValueError(f"unknown weighting {weighting!r} (known: {', '.join(WEIGHTINGS)})")
 
 
 def weighted_loss(model, x, y, w, batch=8192) -> float:
@@ -450,7 +470,7 @@ def run(cfg: TrainConfig) -> tuple:
         mcfg.seed = cfg.seed + k
         if cfg.members > 1:
             log(f"member {k + 1}/{cfg.members} (seed {mcfg.seed})")
-        fits.append(fit(member, tr, va, mcfg))
+        fits.append(fit(member, reweight(tr, cfg.weighting), reweight(va, cfg.weighting), mcfg))
         members.append(member.eval())
     model = members[0] if cfg.members == 1 else NextCallEnsemble(members,
                                                                  [cfg.window] * cfg.members)
@@ -536,6 +556,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--end-token", metavar="NAME", help="append NAME to every sequence (training "
                    "and, through metadata endToken, evaluation), so that a sequence ending early "
                    "is a scored event, e.g. '<end>' for HDFS sessions (default: none)")
+    p.add_argument("--weighting", choices=WEIGHTINGS,
+                   help="weight of a distinct (history, next call) window in the loss: its count "
+                        "(default), sqrt or log1p of it (rare benign windows learnt better)")
     return p
 
 

@@ -6,7 +6,9 @@ import io.augur.cgroup.TaskCgroups;
 import io.augur.collector.syscall.SyscallSelection;
 import io.augur.deploy.LocalStack;
 import io.augur.deploy.StackConfig;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.ResourceLimits;
+import io.augur.schema.SequenceAnomaly;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +48,10 @@ public final class Demo implements AutoCloseable {
      * @param refresh how often the live table is printed
      * @param ansi redraw the table in place (a terminal) instead of appending it
      * @param modelDir the forecaster's model directory, or null for the shipped models/forecaster
-     * @param traceSyscalls the tasks whose system calls the collector traces
+     * @param traceSyscalls the tasks whose system calls the collector traces; null (the default,
+     *     {@code --trace-syscalls native}) for every workload not under the JVM agent, so each
+     *     task's invocation stream is captured once: method calls for the agent's, system calls for
+     *     the others
      * @param jvmService also run the sample JVM service under the JVM agent, its calls turning
      *     hostile ({@code --with-jvm-service}; off by default, see the deploy README)
      * @param scenario which tasks on which node: the default mix, or the contention scenario
@@ -149,9 +155,23 @@ public final class Demo implements AutoCloseable {
         Path work = options.outDir().resolve("stack");
         deleteRecursively(work);
         boolean contention = options.scenario() == Scenario.CONTENTION;
+        // The JVM service turns hostile a third of the run after it starts: calm calls, then the
+        // attack. Its stolen data goes to a sink of the demo's on the host, across the task's veth
+        // pair, where the collector counts it as the task's own traffic.
+        sink = ExfiltrationSink.start();
+        List<Workload> workloads =
+                contention
+                        ? Workload.contentionMix(runId)
+                        : Workload.defaultMix(
+                                runId,
+                                options.jvmService() ? options.duration().dividedBy(3) : null,
+                                "gateway:" + sink.port());
+        SyscallSelection traced =
+                options.traceSyscalls() != null
+                        ? options.traceSyscalls()
+                        : nativeWorkloads(workloads);
         StackConfig config =
-                StackConfig.defaults(work, "augur-demo-" + runId)
-                        .withTraceSyscalls(options.traceSyscalls());
+                StackConfig.defaults(work, "augur-demo-" + runId).withTraceSyscalls(traced);
         if (contention) {
             config = config.withNodeCpuCores(CONTENTION_CAPACITY_CORES);
         }
@@ -160,6 +180,7 @@ public final class Demo implements AutoCloseable {
         }
         out.println("Augur demo " + runId + ": forecaster models from " + config.modelDir());
         out.println("Augur demo " + runId + ": logs and data in " + work);
+        out.println("Augur demo " + runId + ": system calls traced: " + traced);
         stack = LocalStack.start(config, step -> out.println("  - " + step));
 
         observer = new LoopObserver(stack.bootstrapServers());
@@ -171,18 +192,6 @@ public final class Demo implements AutoCloseable {
                         clock,
                         config.logs().resolve("tasks"),
                         config.agentSocket().toAbsolutePath());
-        // The JVM service turns hostile a third of the run after it starts: calm calls, then the
-        // attack.
-        // Its stolen data goes to a sink of the demo's on the host, across the task's veth pair,
-        // where the collector counts it as the task's own traffic.
-        sink = ExfiltrationSink.start();
-        List<Workload> workloads =
-                contention
-                        ? Workload.contentionMix(runId)
-                        : Workload.defaultMix(
-                                runId,
-                                options.jvmService() ? options.duration().dividedBy(3) : null,
-                                "gateway:" + sink.port());
         ResourceLimits initial =
                 ResourceLimits.newBuilder()
                         .setCpuCores(1.0)
@@ -237,6 +246,7 @@ public final class Demo implements AutoCloseable {
             }
         }
         out.println("stopping workloads; collecting the last acks");
+        Instant stoppedAt = clock.instant();
         launcher.stopAll();
         drain(Duration.ofSeconds(4), Duration.ofSeconds(20));
 
@@ -249,6 +259,8 @@ public final class Demo implements AutoCloseable {
                         observer.acks(),
                         observer.invocations(),
                         observer.network(),
+                        observer.anomalies(),
+                        stoppedAt,
                         sink.bytes());
         ContentionReport contended = null;
         if (contention) {
@@ -289,6 +301,39 @@ public final class Demo implements AutoCloseable {
         }
         for (DemoReport.TaskReport t : report.tasks()) {
             out.println(
+                    "sequence anomaly windows of "
+                            + t.taskId()
+                            + ": "
+                            + (t.sequenceWindows().isEmpty() ? "none" : t.sequenceWindows())
+                            + (t.sequenceWindowsAtStop().isEmpty()
+                                    ? ""
+                                    : ", at its stop " + t.sequenceWindowsAtStop())
+                            + (t.sequenceWindows().isEmpty()
+                                    ? ""
+                                    : String.format(
+                                            java.util.Locale.ROOT,
+                                            ", highest score %.3f, decisions for them %s",
+                                            t.maxSequenceScore(),
+                                            t.sequenceDecisions())));
+        }
+        // Why a window went above LOW (its most anomalous calls), at most three per task.
+        Map<String, Integer> told = new HashMap<>();
+        for (SequenceAnomaly a : observer.anomalies()) {
+            boolean aboveLow =
+                    a.getLevel() == AnomalyLevel.MEDIUM || a.getLevel() == AnomalyLevel.HIGH;
+            if (aboveLow && told.merge(a.getTaskId(), 1, Integer::sum) <= 3) {
+                out.printf(
+                        java.util.Locale.ROOT,
+                        "  %s %s window ending %s (score %.3f): %s%n",
+                        a.getTaskId(),
+                        a.getLevel(),
+                        a.getWindowEnd(),
+                        a.getScore(),
+                        String.join("; ", a.getReasons()));
+            }
+        }
+        for (DemoReport.TaskReport t : report.tasks()) {
+            out.println(
                     "network of "
                             + t.taskId()
                             + " (its own namespace, "
@@ -315,6 +360,19 @@ public final class Demo implements AutoCloseable {
         }
         out.println("report: " + options.outDir().resolve("report.json").toAbsolutePath());
         return report;
+    }
+
+    /**
+     * The demo's default tracing: the system calls of every workload that does not run under the
+     * JVM agent (whose method calls are its invocation stream).
+     */
+    static SyscallSelection nativeWorkloads(List<Workload> workloads) {
+        String spec =
+                workloads.stream()
+                        .filter(w -> w.agentPackages() == null)
+                        .map(w -> "task:" + w.taskId())
+                        .collect(Collectors.joining(","));
+        return spec.isEmpty() ? SyscallSelection.NONE : SyscallSelection.parse(spec);
     }
 
     /** Whether every one of {@code tasks} has had a decision. */

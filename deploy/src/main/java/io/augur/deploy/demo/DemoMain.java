@@ -27,7 +27,7 @@ public final class DemoMain {
             own traffic; the enforcer's RESTRICT and QUARANTINE cut it), the default seccomp
             profile under bubblewrap, STARTED/ENDED on augur.tasks. The JVM service streams what
             it steals to a sink of the demo's on the host, across its veth. The collector traces
-            the workloads' system calls with strace when asked and accepts JVM agents on
+            the native workloads' system calls with strace and accepts JVM agents on
             DIR/stack/agents.sock (augur.telemetry.invocations); the report counts each task's
             invocations, lists its most frequent ones and sums its network counters.
             Needs root (cgroups, namespaces) and ip, tc, nft, bwrap (./augur demo installs
@@ -39,11 +39,14 @@ public final class DemoMain {
               --refresh SECONDS   how often the table is printed (default 2)
               --model-dir DIR     the forecaster's model versions (default models/forecaster:
                                   the shipped LSTM)
-              --trace-syscalls SPEC  whose system calls the collector traces: none (default),
-                                  all, or role:NAME / task:ID, comma-separated (the
-                                  workloads' role is worker). Tracing takes CPU the loop
-                                  needs on a small node: with all, the hostile burner may
-                                  stay below its risk threshold
+              --trace-syscalls SPEC  whose system calls the collector traces with strace:
+                                  native (default: every workload not under the JVM agent,
+                                  so each task's invocation stream is captured: system calls
+                                  of the native workloads, method calls of the JVM service),
+                                  none, all, or role:NAME / task:ID, comma-separated (the
+                                  workloads' role is worker). Their calls are scored by the
+                                  default model (models/sequences/default, trained on
+                                  recordings of the native workloads)
               --with-jvm-service  add the sample JVM order service (task shop-RUNID) under the
                                   JVM agent: the collector captures its method calls, which
                                   turn hostile a third of the run after it starts. Off by
@@ -68,7 +71,7 @@ public final class DemoMain {
         Path out = Path.of("target", "augur-demo");
         long refresh = 2;
         Path modelDir = null;
-        SyscallSelection traced = SyscallSelection.NONE;
+        SyscallSelection traced = null; // native
         boolean jvmService = false;
         Demo.Scenario scenario = Demo.Scenario.DEFAULT;
         for (int i = 0; i < args.length; i++) {
@@ -132,7 +135,11 @@ public final class DemoMain {
         };
     }
 
+    /** The spec, or null for {@code native}: the workloads not under the JVM agent. */
     private static SyscallSelection selection(String spec) {
+        if ("native".equals(spec.trim())) {
+            return null;
+        }
         try {
             return SyscallSelection.parse(spec);
         } catch (IllegalArgumentException e) {

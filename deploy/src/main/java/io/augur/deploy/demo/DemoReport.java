@@ -6,6 +6,7 @@ import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.RiskAssessment;
+import io.augur.schema.SequenceAnomaly;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -18,9 +19,9 @@ import java.util.stream.Collectors;
 
 /**
  * What the demo saw, per task and for the loop as a whole, computed purely from the committed
- * records of augur.risk, augur.decisions and augur.acks and the tallies of each task's
- * augur.telemetry.invocations and of the network counters of its augur.telemetry.resources. Written
- * as {@code report.json}.
+ * records of augur.risk, augur.decisions, augur.acks and augur.anomalies and the tallies of each
+ * task's augur.telemetry.invocations and of the network counters of its augur.telemetry.resources.
+ * Written as {@code report.json}.
  *
  * @param durationSeconds how long the workloads ran
  * @param tasks one entry per workload
@@ -68,6 +69,17 @@ public record DemoReport(
      * @param networkAcks APPLIED acks that read the task's network back from the kernel (the
      *     enforcer controls it; null fields for a task without a network of its own)
      * @param networkCut whether an APPLIED ack read its network back as off (RESTRICT, QUARANTINE)
+     * @param sequenceWindows its sequence-anomaly windows (augur.anomalies) that ended while the
+     *     workloads ran, by level (NORMAL, LOW, MEDIUM, HIGH)
+     * @param sequenceWindowsAtStop those that ended once the demo had begun stopping the workloads
+     *     (the calls of the task's own shutdown), by level
+     * @param firstSequenceLevel the level of its first window (null when it had none): the first
+     *     window of a traced task holds the end of the JVM's start-up and its scoring starts from
+     *     the thresholds' initial baseline
+     * @param maxSequenceScore the highest window score (mean ln(1/p), nats); 0 without windows
+     * @param sequenceDecisions decisions made for a sequence anomaly of a window that ended while
+     *     the workloads ran, by that anomaly's level (a decision whose reasons start with the
+     *     sandbox policy's "sequence anomaly LEVEL: ..."; its cause timestamp is the window's end)
      */
     public record TaskReport(
             String taskId,
@@ -90,7 +102,12 @@ public record DemoReport(
             long netRxBytes,
             long netTxBytes,
             long networkAcks,
-            boolean networkCut) {}
+            boolean networkCut,
+            Map<String, Long> sequenceWindows,
+            Map<String, Long> sequenceWindowsAtStop,
+            String firstSequenceLevel,
+            double maxSequenceScore,
+            Map<String, Long> sequenceDecisions) {}
 
     /**
      * Latency percentiles in milliseconds (nearest rank); -1 when nothing was measured.
@@ -101,6 +118,7 @@ public record DemoReport(
      */
     public record Latency(long p50, long p99, long count) {}
 
+    /** The report without sequence anomalies (the sequence branch off). */
     public static DemoReport compute(
             long durationSeconds,
             List<Workload> workloads,
@@ -109,6 +127,36 @@ public record DemoReport(
             List<EnforcementAck> acks,
             Map<String, InvocationTally> invocations,
             Map<String, NetworkTally> network,
+            long sinkBytes) {
+        return compute(
+                durationSeconds,
+                workloads,
+                assessments,
+                decisions,
+                acks,
+                invocations,
+                network,
+                List.of(),
+                null,
+                sinkBytes);
+    }
+
+    /**
+     * The report.
+     *
+     * @param anomalies every sequence anomaly window seen
+     * @param stoppedAt when the demo began stopping the workloads (null: never, e.g. a test)
+     */
+    public static DemoReport compute(
+            long durationSeconds,
+            List<Workload> workloads,
+            List<RiskAssessment> assessments,
+            List<EnforcementDecision> decisions,
+            List<EnforcementAck> acks,
+            Map<String, InvocationTally> invocations,
+            Map<String, NetworkTally> network,
+            List<SequenceAnomaly> anomalies,
+            java.time.Instant stoppedAt,
             long sinkBytes) {
         List<TaskReport> tasks = new ArrayList<>();
         for (Workload w : workloads) {
@@ -140,6 +188,27 @@ public record DemoReport(
                             .map(EnforcementAck::getApplied)
                             .filter(l -> l != null && l.getNetworkEnabled() != null)
                             .toList();
+            List<SequenceAnomaly> windows =
+                    anomalies.stream()
+                            .filter(a -> a.getTaskId().equals(id))
+                            .sorted(
+                                    Comparator.comparing(SequenceAnomaly::getWindowEnd)
+                                            .thenComparingLong(SequenceAnomaly::getLastSequence))
+                            .toList();
+            Map<String, Long> byLevel = new TreeMap<>();
+            Map<String, Long> atStop = new TreeMap<>();
+            for (SequenceAnomaly a : windows) {
+                boolean running = stoppedAt == null || a.getWindowEnd().isBefore(stoppedAt);
+                (running ? byLevel : atStop).merge(a.getLevel().name(), 1L, Long::sum);
+            }
+            Map<String, Long> sequenceDecisions = new TreeMap<>();
+            for (EnforcementDecision d : myDecisions) {
+                String level = sequenceLevel(d);
+                if (level != null
+                        && (stoppedAt == null || d.getCauseTimestamp().isBefore(stoppedAt))) {
+                    sequenceDecisions.merge(level, 1L, Long::sum);
+                }
+            }
             tasks.add(
                     new TaskReport(
                             id,
@@ -165,7 +234,12 @@ public record DemoReport(
                             net.rxBytes(),
                             net.txBytes(),
                             applied.size(),
-                            applied.stream().anyMatch(l -> !l.getNetworkEnabled())));
+                            applied.stream().anyMatch(l -> !l.getNetworkEnabled()),
+                            byLevel,
+                            atStop,
+                            windows.isEmpty() ? null : windows.get(0).getLevel().name(),
+                            windows.stream().mapToDouble(SequenceAnomaly::getScore).max().orElse(0),
+                            sequenceDecisions));
         }
         long[] latencies =
                 acks.stream()
@@ -181,6 +255,22 @@ public record DemoReport(
                 tasks,
                 new Latency(percentile(latencies, 50), percentile(latencies, 99), latencies.length),
                 sinkBytes);
+    }
+
+    private static final String SEQUENCE_REASON = "sequence anomaly ";
+
+    /**
+     * The level of the sequence anomaly a decision was made for, from its reasons ("sequence
+     * anomaly MEDIUM: score ..."), or null for a decision of the resource side.
+     */
+    static String sequenceLevel(EnforcementDecision d) {
+        for (String r : d.getReasons()) {
+            int colon = r.indexOf(':');
+            if (r.startsWith(SEQUENCE_REASON) && colon > SEQUENCE_REASON.length()) {
+                return r.substring(SEQUENCE_REASON.length(), colon);
+            }
+        }
+        return null;
     }
 
     /** Nearest-rank percentile of sorted values; -1 for none. */
@@ -227,6 +317,11 @@ public record DemoReport(
             m.put("netTxBytes", t.netTxBytes());
             m.put("networkAcks", t.networkAcks());
             m.put("networkCut", t.networkCut());
+            m.put("sequenceWindows", t.sequenceWindows());
+            m.put("sequenceWindowsAtStop", t.sequenceWindowsAtStop());
+            m.put("firstSequenceLevel", t.firstSequenceLevel());
+            m.put("maxSequenceScore", t.maxSequenceScore());
+            m.put("sequenceDecisions", t.sequenceDecisions());
             list.add(m);
         }
         root.put("tasks", list);

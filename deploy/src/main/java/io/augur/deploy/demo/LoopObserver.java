@@ -1,12 +1,14 @@
 package io.augur.deploy.demo;
 
 import io.augur.launch.KafkaClients;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.InvocationEvent;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.RiskAssessment;
 import io.augur.schema.SchemaDecodeException;
+import io.augur.schema.SequenceAnomaly;
 import io.augur.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Watches the loop from outside, the way any Kafka consumer could: every committed assessment,
  * decision and ack ({@code read_committed}), each task's invocations, which are only tallied
  * ({@link InvocationTally}: a traced task emits thousands a second), and each task's resource
- * samples, of which only the network counters are summed ({@link NetworkTally}). Not thread-safe:
- * one thread polls and reads.
+ * samples, of which only the network counters are summed ({@link NetworkTally}), and the sequence
+ * branch's anomaly windows (augur.anomalies). Not thread-safe: one thread polls and reads.
  */
 public final class LoopObserver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopObserver.class);
@@ -43,6 +45,7 @@ public final class LoopObserver implements AutoCloseable {
     private final Map<String, InvocationTally> invocations = new HashMap<>();
     private final Map<String, NetworkTally> network = new HashMap<>();
     private final Map<String, List<ContentionReport.CpuSample>> cpu = new HashMap<>();
+    private final List<SequenceAnomaly> anomalies = new ArrayList<>();
     private long invocationRecords;
     private long undecodable;
 
@@ -58,7 +61,8 @@ public final class LoopObserver implements AutoCloseable {
                         Topics.DECISIONS.name(),
                         Topics.ACKS.name(),
                         Topics.INVOCATIONS.name(),
-                        Topics.RESOURCES.name())) {
+                        Topics.RESOURCES.name(),
+                        Topics.ANOMALIES.name())) {
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
@@ -104,6 +108,17 @@ public final class LoopObserver implements AutoCloseable {
                                         new ContentionReport.CpuSample(
                                                 sample.getTimestamp(), sample.getCpuCores()));
                     }
+                } else if (r.topic().equals(Topics.ANOMALIES.name())) {
+                    SequenceAnomaly a =
+                            Topics.ANOMALIES
+                                    .codec()
+                                    .decode(r.value(), r.topic(), r.partition(), r.offset());
+                    // A traced task closes many windows a second: only the reasons of a window
+                    // above LOW (its most anomalous calls) are kept, for the demo's summary.
+                    if (a.getLevel() == AnomalyLevel.NORMAL || a.getLevel() == AnomalyLevel.LOW) {
+                        a.setReasons(List.of());
+                    }
+                    anomalies.add(a);
                 } else {
                     acks.add(
                             Topics.ACKS
@@ -127,6 +142,14 @@ public final class LoopObserver implements AutoCloseable {
 
     public List<EnforcementAck> acks() {
         return acks;
+    }
+
+    /**
+     * Every committed sequence anomaly window so far (augur.anomalies); the reasons only of those
+     * above LOW.
+     */
+    public List<SequenceAnomaly> anomalies() {
+        return anomalies;
     }
 
     /** Each task's invocations so far, by task id. */

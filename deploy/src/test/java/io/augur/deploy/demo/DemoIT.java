@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.augur.actuator.net.TaskNetNames;
-import io.augur.collector.syscall.SyscallSelection;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo scenario, shortened, end to end through every real component: real workloads started by
  * the sandbox launcher (own cgroup, own network namespace and veth, seccomp), the real broker, the
- * Flink job, the StateFun runtime and functions, the enforcer and the collector, which traces every
- * workload's system calls. Needs root (and strace).
+ * Flink job, the StateFun runtime and functions, the enforcer and the collector, which by default
+ * traces the system calls of every workload not under the JVM agent (the demo's {@code
+ * --trace-syscalls native}) and receives the JVM service's method calls from its agent. Needs root
+ * (and strace).
  */
 class DemoIT {
 
@@ -40,7 +41,7 @@ class DemoIT {
                                 Duration.ofSeconds(5),
                                 false,
                                 null,
-                                SyscallSelection.NONE),
+                                null),
                         tee,
                         Clock.systemUTC());
         try {
@@ -85,6 +86,9 @@ class DemoIT {
         assertThat(report.at("/loopLatencyMs/p50").asLong()).isPositive();
         assertThat(console.toString(StandardCharsets.UTF_8))
                 .contains("TASK", "SCENARIO", "ACTION", "CALLS");
+        for (JsonNode task : report.get("tasks")) {
+            assertNativeInvocationsCapturedAndScored(task);
+        }
 
         // Nothing left behind: no demo cgroup under any controller, no task namespace or veth.
         assertNoDemoCgroup();
@@ -107,7 +111,7 @@ class DemoIT {
                                 Duration.ofSeconds(5),
                                 false,
                                 null,
-                                SyscallSelection.NONE,
+                                null,
                                 true),
                         System.out,
                         Clock.systemUTC());
@@ -126,6 +130,7 @@ class DemoIT {
                 assertThat(task.at("/invocationsByKind/METHOD").asLong())
                         .as("no agent in %s", task.get("taskId").asText())
                         .isZero();
+                assertNativeInvocationsCapturedAndScored(task);
             }
         }
         assertThat(shop).as("the JVM service's task").isNotNull();
@@ -134,6 +139,11 @@ class DemoIT {
                 .isGreaterThan(100);
         assertThat(shop.get("topInvocations"))
                 .allMatch(n -> n.get("name").asText().startsWith("io.augur.deploy.workload.shop."));
+        // Its stream is its method calls only: the default tracing leaves a task under the agent
+        // to the agent, so its windows are scored by the service's METHOD model alone.
+        assertThat(shop.at("/invocationsByKind/SYSCALL").asLong())
+                .as("no system calls traced in the JVM service")
+                .isZero();
         assertThat(shop.get("decisionsApplied").asLong()).isPositive();
         // Its resources stay calm; its calls turn hostile (a third of the run after its start):
         // the profiler's sequence branch scores them with the service model, the anomaly goes
@@ -154,6 +164,36 @@ class DemoIT {
         assertThat(shop.get("networkCut").asBoolean()).as("quarantine cut its network").isTrue();
         assertNoDemoCgroup();
         assertNoTaskNetwork(report);
+    }
+
+    /**
+     * A native workload's system calls reached augur.telemetry.invocations and the profiler scored
+     * them (with the {@code default} model, trained on recordings of the native workloads), and a
+     * benign one never drew a sandbox decision above LOW from them: every window of it that ended
+     * while the workloads ran stays at most LOW (the windows of its shutdown, once the demo stops
+     * it, are reported apart: the launcher's wait4 there is a call no recording holds).
+     */
+    private static void assertNativeInvocationsCapturedAndScored(JsonNode task) {
+        String id = task.get("taskId").asText();
+        assertThat(task.at("/invocationsByKind/SYSCALL").asLong())
+                .as("%s system calls on augur.telemetry.invocations", id)
+                .isPositive();
+        assertThat(task.get("invocations").asLong()).as("%s invocations", id).isPositive();
+        JsonNode windows = task.get("sequenceWindows");
+        long scored = 0;
+        for (JsonNode n : windows) {
+            scored += n.asLong();
+        }
+        assertThat(scored).as("%s sequence windows scored: %s", id, windows).isPositive();
+        if (task.get("scenario").asText().equals("benign")) {
+            assertThat(windows.path("MEDIUM").asLong() + windows.path("HIGH").asLong())
+                    .as("%s windows above LOW: %s", id, windows)
+                    .isZero();
+            JsonNode decided = task.get("sequenceDecisions");
+            assertThat(decided.path("MEDIUM").asLong() + decided.path("HIGH").asLong())
+                    .as("%s decisions from a sequence anomaly above LOW: %s", id, decided)
+                    .isZero();
+        }
     }
 
     /**

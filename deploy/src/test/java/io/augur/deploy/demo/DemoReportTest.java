@@ -3,12 +3,14 @@ package io.augur.deploy.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.augur.schema.AckOutcome;
+import io.augur.schema.AnomalyLevel;
 import io.augur.schema.EnforcementAck;
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.Fixtures;
 import io.augur.schema.InvocationEvent;
 import io.augur.schema.ResourceSample;
+import io.augur.schema.SequenceAnomaly;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -199,5 +201,80 @@ class DemoReportTest {
         assertThat(hostile.networkAcks()).isEqualTo(2);
         assertThat(hostile.networkCut()).isTrue();
         assertThat(report.toJson()).containsEntry("sinkBytes", 4096L);
+    }
+
+    @Test
+    void eachTaskCountsItsSequenceWindowsByLevelAndTheDecisionsMadeForThem() {
+        SequenceAnomaly second = Fixtures.anomaly("h", AnomalyLevel.HIGH, 6.5);
+        second.setWindowEnd(Fixtures.T0.plusSeconds(2));
+        SequenceAnomaly first = Fixtures.anomaly("h", AnomalyLevel.LOW, 1.7);
+        SequenceAnomaly calm = Fixtures.anomaly("b", AnomalyLevel.NORMAL, 0.4);
+        // the benign task's own shutdown, once the demo stopped it
+        SequenceAnomaly atStop = Fixtures.anomaly("b", AnomalyLevel.MEDIUM, 2.7);
+        atStop.setWindowEnd(Fixtures.T0.plusSeconds(11));
+        EnforcementDecision forStop = decision("b", 1, EnforcementAction.RESTRICT);
+        forStop.setCauseTimestamp(Fixtures.T0.plusSeconds(11));
+        forStop.setReasons(List.of("sequence anomaly MEDIUM: score 2.700 (...)"));
+        EnforcementDecision forHigh = decision("h", 3, EnforcementAction.QUARANTINE);
+        forHigh.setReasons(
+                List.of(
+                        "trust LOW",
+                        "sequence anomaly HIGH: score 6.500 (cut-offs low 4.000 / medium 8.000 /"
+                                + " high 16.000, task baseline 2.000), 100 invocations"));
+        EnforcementDecision forLow = decision("h", 2, EnforcementAction.ALLOCATE);
+        forLow.setReasons(List.of("sequence anomaly LOW: score 1.700 (...)"));
+        EnforcementDecision resources = decision("h", 1, EnforcementAction.THROTTLE);
+        resources.setReasons(List.of("CPU forecast upper 1.2 cores above the envelope"));
+
+        var report =
+                DemoReport.compute(
+                        10,
+                        List.of(BENIGN, HOSTILE),
+                        List.of(),
+                        List.of(forHigh, forLow, resources, forStop),
+                        List.of(),
+                        Map.of(),
+                        Map.of(),
+                        // arrival order is not window order
+                        List.of(second, calm, first, atStop),
+                        Fixtures.T0.plusSeconds(10),
+                        0);
+
+        var benign = report.tasks().get(0);
+        assertThat(benign.sequenceWindows()).containsExactly(Map.entry("NORMAL", 1L));
+        assertThat(benign.sequenceWindowsAtStop()).containsExactly(Map.entry("MEDIUM", 1L));
+        assertThat(benign.firstSequenceLevel()).isEqualTo("NORMAL");
+        assertThat(benign.sequenceDecisions()).as("none for a window of the run").isEmpty();
+        assertThat(benign.everRestricted()).as("every decision counts there").isTrue();
+        var hostile = report.tasks().get(1);
+        assertThat(hostile.sequenceWindows()).containsEntry("LOW", 1L).containsEntry("HIGH", 1L);
+        assertThat(hostile.firstSequenceLevel()).isEqualTo("LOW");
+        assertThat(hostile.maxSequenceScore()).isEqualTo(6.5);
+        assertThat(hostile.sequenceDecisions())
+                .containsExactly(Map.entry("HIGH", 1L), Map.entry("LOW", 1L));
+        @SuppressWarnings("unchecked")
+        var json = (List<Map<String, Object>>) report.toJson().get("tasks");
+        assertThat(json.get(1))
+                .containsEntry("firstSequenceLevel", "LOW")
+                .containsKey("sequenceWindows")
+                .containsKey("sequenceDecisions");
+    }
+
+    @Test
+    void aTaskWithoutSequenceWindowsHasNoFirstLevel() {
+        var report =
+                DemoReport.compute(
+                        10,
+                        List.of(BENIGN),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        Map.of(),
+                        Map.of(),
+                        0);
+        var task = report.tasks().get(0);
+        assertThat(task.sequenceWindows()).isEmpty();
+        assertThat(task.firstSequenceLevel()).isNull();
+        assertThat(task.maxSequenceScore()).isZero();
     }
 }
