@@ -411,8 +411,7 @@ public final class TaskFn implements StatefulFunction {
                             storage.get(HEADROOM_NOTE).map(n -> "; last ack: " + n).orElse("")));
         }
 
-        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
-        storage.set(SEQUENCE, sequence);
+        long sequence = nextSequence(storage);
         if (profile.getUserId() != null) {
             context.send(
                     MessageBuilder.forAddress(UserFn.TYPE, profile.getUserId())
@@ -465,6 +464,16 @@ public final class TaskFn implements StatefulFunction {
      * enforcer thaws a quarantined task on its next ALLOCATE / THROTTLE / RESTRICT; windows that
      * close after the freeze only show the task standing still).
      */
+    /**
+     * The task's next decision sequence, taken (monotonic: the enforcer never applies an older
+     * one).
+     */
+    private static long nextSequence(AddressScopedStorage storage) {
+        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
+        storage.set(SEQUENCE, sequence);
+        return sequence;
+    }
+
     private static Optional<String> inactive(AddressScopedStorage storage) {
         if (storage.get(PROFILE).map(TaskProfile::getEnded).orElse(false)) {
             return Optional.of("task-ended");
@@ -524,8 +533,7 @@ public final class TaskFn implements StatefulFunction {
         TaskProfile profile =
                 profile(storage, taskId, anomaly.getNodeId(), anomaly.getUserId(), reasons);
         reasons.addAll(d.reasons());
-        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
-        storage.set(SEQUENCE, sequence);
+        long sequence = nextSequence(storage);
         if (d.action() == EnforcementAction.QUARANTINE) {
             quarantine(context, taskId, sequence, anomaly.getWindowEnd());
         }
@@ -601,8 +609,7 @@ public final class TaskFn implements StatefulFunction {
                                 hold(storage),
                                 current)
                         .proposal();
-        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
-        storage.set(SEQUENCE, sequence);
+        long sequence = nextSequence(storage);
         request(
                 context,
                 known.get(),
@@ -1008,8 +1015,7 @@ public final class TaskFn implements StatefulFunction {
     private void terminate(Context context, String why) {
         AddressScopedStorage storage = context.storage();
         String taskId = context.self().id();
-        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
-        storage.set(SEQUENCE, sequence);
+        long sequence = nextSequence(storage);
         storage.remove(QUARANTINED);
         storage.remove(QUARANTINED_AT);
         storage.set(TERMINATED, true);
@@ -1331,8 +1337,7 @@ public final class TaskFn implements StatefulFunction {
         AddressScopedStorage storage = context.storage();
         String taskId = context.self().id();
         String origin = storage.get(RETRY_OF).orElse(failed.getDecisionId());
-        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
-        storage.set(SEQUENCE, sequence);
+        long sequence = nextSequence(storage);
         List<String> reasons = new ArrayList<>();
         reasons.add(
                 String.format(
@@ -1394,8 +1399,7 @@ public final class TaskFn implements StatefulFunction {
         }
         // QUARANTINE: the current limits, network off, through the node's pool as any decision.
         Limits current = currentLimits(storage);
-        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
-        storage.set(SEQUENCE, sequence);
+        long sequence = nextSequence(storage);
         storage.set(TRUST, TrustLevel.LOW.name());
         storage.set(CALM_STREAK, 0);
         quarantine(context, taskId, sequence, failed.getCauseTimestamp());
@@ -1538,8 +1542,7 @@ public final class TaskFn implements StatefulFunction {
         storage.set(CALM_STREAK, 0);
         storage.set(SANDBOX_LEVEL, AnomalyLevel.NORMAL.name());
         storage.set(SANDBOX_CALM, 0);
-        long sequence = storage.get(SEQUENCE).orElse(0L) + 1;
-        storage.set(SEQUENCE, sequence);
+        long sequence = nextSequence(storage);
         TaskProfile profile = storage.get(PROFILE).orElseThrow();
         request(
                 context,
