@@ -234,39 +234,13 @@ def fit(model: NextCallLSTM, train: tuple, val: tuple, cfg: TrainConfig) -> tupl
         return fit_chunks(model, train, val, cfg)
     x, y, w = (torch.from_numpy(a) for a in train)
     vx, vy, vw = (torch.from_numpy(a) for a in val)
-    opt = optimizer(model, cfg)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    best, best_state, best_epoch, history, bad = math.inf, None, 0, [], 0
-    t0 = time.time()
-    for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        perm = torch.randperm(len(y), generator=gen)
-        tl, tw = 0.0, 0.0
-        for i in range(0, len(y), cfg.batch_size):
-            b = perm[i:i + cfg.batch_size]
-            lp = torch.log_softmax(model.logits(x[b]), dim=-1)
-            nll = -lp.gather(1, y[b, None])[:, 0]
-            loss = (nll * w[b]).sum() / w[b].sum()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            tl += float(loss) * float(w[b].sum())
-            tw += float(w[b].sum())
-        vl = weighted_loss(model, vx, vy, vw) if len(vy) else tl / tw
-        history.append({"epoch": epoch, "trainLoss": tl / tw, "validationLoss": vl})
-        log(f"epoch {epoch}/{cfg.epochs}: train loss {tl / tw:.4f}, validation loss {vl:.4f}, "
-            f"{time.time() - t0:.1f}s")
-        if vl < best - 1e-4:
-            best, best_state, best_epoch, bad = vl, copy.deepcopy(model.state_dict()), epoch, 0
-        else:
-            bad += 1
-            if bad >= cfg.patience:
-                log(f"early stop: no validation gain for {cfg.patience} epochs")
-                break
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    return history, best_epoch, best
+
+    def batch_nll(b):
+        lp = torch.log_softmax(model.logits(x[b]), dim=-1)
+        return -lp.gather(1, y[b, None])[:, 0], w[b]
+
+    return _epochs(model, len(y), cfg.batch_size, batch_nll,
+                   lambda: weighted_loss(model, vx, vy, vw) if len(vy) else None, cfg)
 
 
 def fit_chunks(model: NextCallLSTM, train: tuple, val: tuple, cfg: TrainConfig) -> tuple:
@@ -274,20 +248,30 @@ def fit_chunks(model: NextCallLSTM, train: tuple, val: tuple, cfg: TrainConfig) 
     validation loss = the mean NLL of the validation calls with h to 2h-1 calls of history."""
     x, y, w = (torch.from_numpy(a) for a in train)
     vx, vy, vw = (torch.from_numpy(a) for a in val)
-    rows = max(1, cfg.batch_size // cfg.window)
+
+    def batch_nll(b):
+        lp = torch.log_softmax(model.logits_all(x[b]), dim=-1)
+        return -lp.gather(2, y[b][:, :, None])[:, :, 0], w[b]
+
+    return _epochs(model, len(y), max(1, cfg.batch_size // cfg.window), batch_nll,
+                   lambda: chunk_loss(model, vx, vy, vw) if len(vy) else None, cfg)
+
+
+def _epochs(model, rows: int, batch_rows: int, batch_nll, validation_loss, cfg: TrainConfig):
+    """The training loop both modes share: shuffled batches of ``batch_rows`` rows, the weighted
+    mean NLL of ``batch_nll(rows)`` as the loss, clipped gradients; after each epoch the validation
+    loss (the epoch's training loss when there is no validation data), early stopping after
+    ``cfg.patience`` epochs without gain; the best epoch's weights are kept."""
     opt = optimizer(model, cfg)
     gen = torch.Generator().manual_seed(cfg.seed)
     best, best_state, best_epoch, history, bad = math.inf, None, 0, [], 0
     t0 = time.time()
     for epoch in range(1, cfg.epochs + 1):
         model.train()
-        perm = torch.randperm(len(y), generator=gen)
+        perm = torch.randperm(rows, generator=gen)
         tl, tw = 0.0, 0.0
-        for i in range(0, len(y), rows):
-            b = perm[i:i + rows]
-            lp = torch.log_softmax(model.logits_all(x[b]), dim=-1)
-            nll = -lp.gather(2, y[b][:, :, None])[:, :, 0]
-            wb = w[b]
+        for i in range(0, rows, batch_rows):
+            nll, wb = batch_nll(perm[i:i + batch_rows])
             loss = (nll * wb).sum() / wb.sum()
             opt.zero_grad()
             loss.backward()
@@ -295,7 +279,9 @@ def fit_chunks(model: NextCallLSTM, train: tuple, val: tuple, cfg: TrainConfig) 
             opt.step()
             tl += float(loss) * float(wb.sum())
             tw += float(wb.sum())
-        vl = chunk_loss(model, vx, vy, vw) if len(vy) else tl / tw
+        vl = validation_loss()
+        if vl is None:
+            vl = tl / tw
         history.append({"epoch": epoch, "trainLoss": tl / tw, "validationLoss": vl})
         log(f"epoch {epoch}/{cfg.epochs}: train loss {tl / tw:.4f}, validation loss {vl:.4f}, "
             f"{time.time() - t0:.1f}s")
