@@ -135,6 +135,7 @@ public final class Demo implements AutoCloseable {
     private volatile LoopObserver observer;
     private volatile ExfiltrationSink sink;
     private volatile boolean closed;
+    private volatile boolean stopRequested;
 
     public Demo(Options options, PrintStream out, Clock clock) {
         this.options = options;
@@ -150,7 +151,25 @@ public final class Demo implements AutoCloseable {
         return runId;
     }
 
-    /** Runs the demo to its end and returns the report (also written to outDir/report.json). */
+    /**
+     * Ctrl-C: asks {@link #run()} to leave its loop at its next turn (within a quarter second)
+     * without a report. The thread that runs the demo then closes it; a shutdown hook that closed
+     * it from its own thread instead would pull the stack and the observer's consumer out from
+     * under the running loop.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Whether {@link #requestStop()} was called. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Runs the demo to its end and returns the report (also written to outDir/report.json), or null
+     * when {@link #requestStop()} ended it early.
+     */
     public DemoReport run() {
         Path work = options.outDir().resolve("stack");
         deleteRecursively(work);
@@ -182,6 +201,10 @@ public final class Demo implements AutoCloseable {
         out.println("Augur demo " + runId + ": logs and data in " + work);
         out.println("Augur demo " + runId + ": system calls traced: " + traced);
         stack = LocalStack.start(config, step -> out.println("  - " + step));
+        if (stopRequested) {
+            out.println("interrupted: stopping the stack, no report");
+            return null;
+        }
 
         observer = new LoopObserver(stack.bootstrapServers());
         launcher =
@@ -218,7 +241,7 @@ public final class Demo implements AutoCloseable {
         Instant end = start.plus(options.duration());
         Instant laterAtLatest = start.plus(LATER_START_AT_MOST);
         Instant nextRefresh = start;
-        while (clock.instant().isBefore(end) && !closed) {
+        while (clock.instant().isBefore(end) && !closed && !stopRequested) {
             observer.poll(Duration.ofMillis(250));
             if (started.size() < workloads.size()
                     && (decided(first) || !clock.instant().isBefore(laterAtLatest))) {
@@ -244,6 +267,10 @@ public final class Demo implements AutoCloseable {
                                 observer));
                 nextRefresh = nextRefresh.plus(options.refresh());
             }
+        }
+        if (closed || stopRequested) {
+            out.println("interrupted: stopping workloads and the stack, no report");
+            return null;
         }
         out.println("stopping workloads; collecting the last acks");
         Instant stoppedAt = clock.instant();

@@ -4,6 +4,8 @@ import io.augur.collector.syscall.SyscallSelection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code ./augur demo}: the closed loop on this machine, with a report. */
 public final class DemoMain {
@@ -108,14 +110,41 @@ public final class DemoMain {
                                 scenario),
                         System.out,
                         Clock.systemUTC());
-        Thread hook = new Thread(demo::close, "demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        CountDownLatch closedByMain = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    // Ctrl-C: the main thread leaves its loop and closes the demo;
+                                    // only if it does not within the grace does this thread
+                                    // close it (say, SIGINT while the stack is starting).
+                                    demo.requestStop();
+                                    try {
+                                        if (!closedByMain.await(
+                                                HOOK_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                                            demo.close();
+                                        }
+                                    } catch (InterruptedException e) {
+                                        demo.close();
+                                    }
+                                },
+                                "demo-shutdown"));
         try {
             demo.run();
+        } catch (RuntimeException e) {
+            if (!demo.stopRequested()) {
+                throw e;
+            }
+            // Interrupted while starting or stopping: what failed is the interruption's doing.
+            System.out.println("interrupted: " + e);
         } finally {
             demo.close();
+            closedByMain.countDown();
         }
     }
+
+    /** How long Ctrl-C waits for the main thread to stop the demo before stopping it itself. */
+    static final Duration HOOK_GRACE = Duration.ofSeconds(90);
 
     private static String value(String[] args, int i, String flag) {
         if (i >= args.length) {
