@@ -139,8 +139,11 @@ class V1TaskCgroupsIT {
         TaskCgroup group = cgroups.create("failcnt");
         group.setMemoryBytes(16L << 20);
         // 64 MB through a pipe into a shell variable: the group hits its 16 MiB limit (reclaim,
-        // swap or the OOM killer follow; any of them counts a failure first).
-        workloads.start(group, "sh -c 'x=$(head -c 64000000 /dev/zero | tr \"\\0\" a); sleep 300'");
+        // swap or the OOM killer follow; any of them counts a failure first). It allocates after a
+        // second: the OOM killer once ended it before the group listed its pid (CI, 2026-11-22).
+        workloads.start(
+                group,
+                "sh -c 'sleep 1; x=$(head -c 64000000 /dev/zero | tr \"\\0\" a); sleep 300'");
 
         Await.until(
                 "the limit hit",
