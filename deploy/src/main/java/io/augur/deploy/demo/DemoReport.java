@@ -62,6 +62,7 @@ public record DemoReport(
      * @param topInvocationsExact whether those counts are exact ({@link InvocationTally}: when a
      *     task used more names than are counted, they are upper bounds)
      * @param samples its resource samples
+     * @param processSamples those taken while it had processes (its network can be read only then)
      * @param networkSamples those that carried the task's own network counters (it ran in a network
      *     namespace of its own)
      * @param netRxBytes bytes its namespace received, over those samples
@@ -98,6 +99,7 @@ public record DemoReport(
             List<InvocationTally.NameCount> topInvocations,
             boolean topInvocationsExact,
             long samples,
+            long processSamples,
             long networkSamples,
             long netRxBytes,
             long netTxBytes,
@@ -230,6 +232,7 @@ public record DemoReport(
                             calls.top(TOP_INVOCATIONS),
                             calls.exact(),
                             net.samples(),
+                            net.withProcesses(),
                             net.withNetwork(),
                             net.rxBytes(),
                             net.txBytes(),
@@ -312,6 +315,7 @@ public record DemoReport(
             m.put("topInvocations", top);
             m.put("topInvocationsExact", t.topInvocationsExact());
             m.put("samples", t.samples());
+            m.put("processSamples", t.processSamples());
             m.put("networkSamples", t.networkSamples());
             m.put("netRxBytes", t.netRxBytes());
             m.put("netTxBytes", t.netTxBytes());

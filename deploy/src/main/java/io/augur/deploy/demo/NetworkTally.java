@@ -13,6 +13,7 @@ import java.time.Instant;
  */
 public final class NetworkTally {
     private long samples;
+    private long withProcesses;
     private long withNetwork;
     private long rxBytes;
     private long txBytes;
@@ -25,6 +26,9 @@ public final class NetworkTally {
         }
         last = s.getTimestamp();
         samples++;
+        if (s.getPids() != null && s.getPids() > 0) {
+            withProcesses++;
+        }
         if (s.getNetRxBytes() != null && s.getNetTxBytes() != null) {
             withNetwork++;
             rxBytes += s.getNetRxBytes();
@@ -35,6 +39,15 @@ public final class NetworkTally {
     /** Samples seen, duplicates excluded. */
     public long samples() {
         return samples;
+    }
+
+    /**
+     * Samples taken while the task had processes. Only those can carry its network: the collector
+     * finds a task's namespace through its processes, and once the last one has ended (an OOM kill,
+     * say) its group can still be sampled until its launcher removes it.
+     */
+    public long withProcesses() {
+        return withProcesses;
     }
 
     /** Samples that carried the task's own network counters. */

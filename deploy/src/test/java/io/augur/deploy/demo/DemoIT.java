@@ -206,9 +206,12 @@ class DemoIT {
         assertThat(task.get("networkSamples").asLong())
                 .as("%s samples with its network", id)
                 .isPositive();
+        // Of the samples taken while it had processes: a task whose last process ended (the
+        // balloon's OOM kill) is sampled without a namespace until its launcher removes its
+        // group, which took 8 samples once under load (CI, 2026-11-22).
         assertThat(task.get("networkSamples").asLong())
                 .as("%s: every sample of a task in its own namespace carries it", id)
-                .isGreaterThanOrEqualTo(task.get("samples").asLong() - 2);
+                .isGreaterThanOrEqualTo(task.get("processSamples").asLong() - 2);
         assertThat(task.get("networkAcks").asLong()).as("%s network controlled", id).isPositive();
     }
 

@@ -28,6 +28,18 @@ class NetworkTallyTest {
     }
 
     @Test
+    void samplesOfAGroupWithoutProcessesAreCountedApart() {
+        NetworkTally t = new NetworkTally();
+        t.add(sample(0, 10L, 20L));
+        ResourceSample after = sample(1, null, null); // the last process ended: no namespace
+        after.setPids(0L);
+        t.add(after);
+        assertThat(t.samples()).isEqualTo(2);
+        assertThat(t.withProcesses()).isEqualTo(1);
+        assertThat(t.withNetwork()).isEqualTo(1);
+    }
+
+    @Test
     void aSampleDeliveredTwiceCountsOnce() {
         NetworkTally t = new NetworkTally();
         t.add(sample(0, 10L, 20L));
