@@ -46,7 +46,17 @@ public final class Verdicts {
         List<Long> ends = task.windowEnds();
         if (ends.isEmpty()) {
             throw new NothingToJudge(
-                    "task '" + id + "' has no " + what + " on " + topic + ": nothing to judge");
+                    "task '"
+                            + id
+                            + "' has no "
+                            + what
+                            + " on "
+                            + topic
+                            + ": nothing to judge"
+                            + (options.subject() == VerdictSubject.SEQUENCE
+                                    ? " (a quarantine or restriction for resource risk is judged"
+                                            + " with --subject risk)"
+                                    : ""));
         }
         long windowEnd;
         if (options.windowEnd().isPresent()) {

@@ -147,7 +147,8 @@ class VerdictOptionsTest {
                                         new JudgedTask(Optional.of("batch"), List.of()),
                                         Fixtures.T0,
                                         "v"))
-                .hasMessageContaining("no SequenceAnomaly on augur.anomalies");
+                .hasMessageContaining("no SequenceAnomaly on augur.anomalies")
+                .hasMessageContaining("judged with --subject risk");
         assertThatThrownBy(
                         () ->
                                 Verdicts.verdict(
