@@ -11,7 +11,7 @@ padded; the network reads a start token then the calls, truncated back-propagati
 ``--bptt`` calls with the state carried across; early stopping on the validation traces' mean
 -ln p per call. Scoring: every call's -ln p given the whole trace before it (capped at
 ln(MAX_SCORE), as the served scores are; an unknown call scores the cap), aggregated per trace by
-each of ``AGGREGATIONS``. It prints the whole-trace proxy's AUC (training data only) and, with
+each of ``metrics.AGGREGATIONS`` and the median. It prints the whole-trace proxy's AUC (training data only) and, with
 ``--test``, the test AUC of every aggregation, overall and per trace-name group.
 
     /usr/bin/python3 -m augur_sequences.whole_trace --format adfa \\
@@ -74,8 +74,9 @@ def batches(vocab: Vocabulary, seqs: List[data.Sequence], size: int,
 
 def per_call(model: TraceLM, vocab: Vocabulary, seqs: List[data.Sequence], batch: int = 64
              ) -> List[Tuple[np.ndarray, np.ndarray]]:
-    """Per trace: each call's -ln p given the whole trace before it (capped), and whether it
-    is outside the model's top-g predictions (DeepLog's miss)."""
+    """Per trace: each call's anomaly min(1/p, MAX_SCORE) given the whole trace before it (an
+    unknown call scores MAX_SCORE), and whether it is outside the model's top-g predictions
+    (DeepLog's miss): the inputs of ``metrics.aggregate``."""
     model.eval()
     out: List = [None] * len(seqs)
     with torch.no_grad():
@@ -87,31 +88,18 @@ def per_call(model: TraceLM, vocab: Vocabulary, seqs: List[data.Sequence], batch
             miss = ~(logp.topk(min(TOP_G, logp.shape[-1]), -1).indices == y.unsqueeze(-1)).any(-1)
             for r, i in enumerate(g):
                 n = len(seqs[i].calls)
-                v = np.minimum(nll[r, :n].numpy(), CAP)
+                v = np.minimum(nll[r, :n].numpy().astype(np.float64), CAP)
                 v[y[r, :n].numpy() == UNKNOWN] = CAP
-                out[i] = (v, miss[r, :n].numpy())
+                out[i] = (np.exp(v), miss[r, :n].numpy())
     return out
 
 
-def _window_max(v: np.ndarray, k: int) -> float:
-    if len(v) <= k:
-        return float(v.mean())
-    c = np.concatenate([[0.0], np.cumsum(v)])
-    return float(((c[k:] - c[:-k]) / k).max())
-
-
-AGGREGATIONS = {
-    "mean-log": lambda v, m: float(v.mean()),
-    "median-log": lambda v, m: float(np.median(v)),
-    "miss-rate": lambda v, m: float(m.mean()),
-    "max": lambda v, m: float(v.max()),
-    "max-window-mean-log-10": lambda v, m: _window_max(v, 10),
-    "max-window-mean-log-100": lambda v, m: _window_max(v, 100),
-}
-
-
 def aggregate(scored) -> Dict[str, List[float]]:
-    return {name: [f(v, m) for v, m in scored] for name, f in AGGREGATIONS.items()}
+    """Every aggregation of ``metrics`` per trace, plus the median of ln(anomaly)."""
+    out = {name: [metrics.aggregate(name, a, m) for a, m in scored]
+           for name in metrics.AGGREGATIONS}
+    out["median-log"] = [float(np.median(np.log(a))) if len(a) else 0.0 for a, _ in scored]
+    return out
 
 
 def fit(cfg: argparse.Namespace, train: List[data.Sequence], val: List[data.Sequence],
@@ -141,7 +129,8 @@ def fit(cfg: argparse.Namespace, train: List[data.Sequence], val: List[data.Sequ
                 opt.step()
                 total += loss.item() * int(mask.sum())
                 count += int(mask.sum())
-        val_loss = float(np.concatenate([v for v, _ in per_call(model, vocab, val)]).mean())
+        val_loss = float(np.log(np.concatenate([a for a, _ in per_call(model, vocab, val)])
+                                ).mean())
         log(f"epoch {epoch}: train {total / max(count, 1):.4f} validation {val_loss:.4f} "
             f"nats/call ({time.time() - started:.0f} s)")
         if val_loss < best[0]:
