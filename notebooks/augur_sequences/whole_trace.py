@@ -11,8 +11,9 @@ padded; the network reads a start token then the calls, truncated back-propagati
 ``--bptt`` calls with the state carried across; early stopping on the validation traces' mean
 -ln p per call. Scoring: every call's -ln p given the whole trace before it (capped at
 ln(MAX_SCORE), as the served scores are; an unknown call scores the cap), aggregated per trace by
-each of ``metrics.AGGREGATIONS`` and the median. It prints the whole-trace proxy's AUC (training data only) and, with
-``--test``, the test AUC of every aggregation, overall and per trace-name group.
+each of ``metrics.AGGREGATIONS`` and the median. It prints the whole-trace proxy's AUC
+(training data only) and, with ``--test``, the test AUC of every aggregation, overall and per
+trace-name group.
 
     /usr/bin/python3 -m augur_sequences.whole_trace --format adfa \\
         --train $D/adfa-ld/training.tsv.gz --test $D/adfa-ld/validation.tsv.gz \\
