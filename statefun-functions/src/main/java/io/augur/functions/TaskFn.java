@@ -439,15 +439,7 @@ public final class TaskFn implements StatefulFunction {
                         assessment.getConfidence()));
         reasons.addAll(proposal.reasons());
         PendingDecision pending =
-                PendingDecision.newBuilder()
-                        .setSequence(sequence)
-                        .setAction(proposal.action().name())
-                        .setTrustLevel(proposal.trustLevel().name())
-                        .setSandboxProfile(proposal.sandboxProfile())
-                        .setMonitoringIntervalMs(proposal.monitoringIntervalMs())
-                        .setCauseTimestamp(assessment.getSourceTimestamp())
-                        .setRequested(toLimits(proposal.allocation()))
-                        .setReasons(reasons)
+                pending(proposal, sequence, assessment.getSourceTimestamp(), reasons)
                         .setNetworkBandwidthBps(constrained.networkBandwidthBps())
                         .setSecurityEvents(
                                 proposal.action() == EnforcementAction.QUARANTINE
@@ -613,17 +605,26 @@ public final class TaskFn implements StatefulFunction {
         request(
                 context,
                 known.get(),
-                PendingDecision.newBuilder()
-                        .setSequence(sequence)
-                        .setAction(proposal.action().name())
-                        .setTrustLevel(proposal.trustLevel().name())
-                        .setSandboxProfile(proposal.sandboxProfile())
-                        .setMonitoringIntervalMs(proposal.monitoringIntervalMs())
-                        .setCauseTimestamp(clock.instant())
-                        .setRequested(toLimits(proposal.allocation()))
-                        .setReasons(proposal.reasons())
+                pending(proposal, sequence, clock.instant(), proposal.reasons())
                         .setReclaimed(true)
                         .build());
+    }
+
+    /**
+     * A decision to request carrying {@code proposal}'s action, trust, sandbox profile, monitoring
+     * interval and allocation; the caller adds what is particular to its cause.
+     */
+    private static PendingDecision.Builder pending(
+            Proposal proposal, long sequence, Instant cause, List<String> reasons) {
+        return PendingDecision.newBuilder()
+                .setSequence(sequence)
+                .setAction(proposal.action().name())
+                .setTrustLevel(proposal.trustLevel().name())
+                .setSandboxProfile(proposal.sandboxProfile())
+                .setMonitoringIntervalMs(proposal.monitoringIntervalMs())
+                .setCauseTimestamp(cause)
+                .setRequested(toLimits(proposal.allocation()))
+                .setReasons(reasons);
     }
 
     /** The task's profile, made from what a record says when no STARTED event was seen. */
@@ -1547,15 +1548,7 @@ public final class TaskFn implements StatefulFunction {
         request(
                 context,
                 profile,
-                PendingDecision.newBuilder()
-                        .setSequence(sequence)
-                        .setAction(proposal.action().name())
-                        .setTrustLevel(proposal.trustLevel().name())
-                        .setSandboxProfile(proposal.sandboxProfile())
-                        .setMonitoringIntervalMs(proposal.monitoringIntervalMs())
-                        .setCauseTimestamp(verdict.getTimestamp())
-                        .setRequested(toLimits(proposal.allocation()))
-                        .setReasons(proposal.reasons())
+                pending(proposal, sequence, verdict.getTimestamp(), proposal.reasons())
                         .setSecurityEvents(List.of())
                         .build());
         if (profile.getUserId() != null) {
