@@ -128,6 +128,8 @@ public final class StandaloneCluster {
         while (true) {
             for (Role role : Role.values()) {
                 if (!started.get(role.ordinal()).isAlive()) {
+                    // A dying JVM often ends its log with a thread dump: the cause is earlier.
+                    String first = firstError(log(role), 20);
                     String tail = tail(log(role), 40);
                     stop(Duration.ofSeconds(10), s -> {});
                     throw new IllegalStateException(
@@ -135,6 +137,8 @@ public final class StandaloneCluster {
                                     + " exited while starting ("
                                     + log(role)
                                     + "):\n"
+                                    + (first.isEmpty() ? "" : "first error:\n" + first + "\n")
+                                    + "last lines:\n"
                                     + tail);
                 }
             }
@@ -329,6 +333,28 @@ public final class StandaloneCluster {
 
     private Path pidFile(Role role) {
         return spec.dir().resolve(role.fileName() + ".pid");
+    }
+
+    /**
+     * The log's first line that reports an error or an exception and the {@code lines - 1} after
+     * it; empty when there is none or the log cannot be read.
+     */
+    static String firstError(Path file, int lines) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return "";
+            }
+            List<String> all = Files.readAllLines(file);
+            for (int i = 0; i < all.size(); i++) {
+                String line = all.get(i);
+                if (line.contains(" ERROR ") || line.matches(".*\\w+(Exception|Error)\\b.*")) {
+                    return String.join("\n", all.subList(i, Math.min(all.size(), i + lines)));
+                }
+            }
+            return "";
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
     }
 
     static String tail(Path file, int lines) {
