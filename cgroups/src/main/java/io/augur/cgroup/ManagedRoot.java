@@ -327,10 +327,15 @@ abstract class ManagedRoot implements TaskCgroups {
 
         @Override
         public List<Long> processes() {
-            return readPids(procsFiles(), this::readFile);
+            return readPids(procsFiles(), fs::read);
         }
 
-        /** A sampling read: through the held files when the group keeps them open. */
+        /**
+         * A sampling read: through the held files when the group keeps them open. Never for {@code
+         * cgroup.procs}: on cgroup v1 an open one keeps serving the process list it first built for
+         * as long as it is re-read within about a second (the kernel's cached pidlist), so a task
+         * sampled faster than that would never show a new process.
+         */
         String readFile(Path file) {
             if (held == null) {
                 return fs.read(file);

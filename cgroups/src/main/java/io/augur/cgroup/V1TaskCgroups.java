@@ -171,8 +171,9 @@ public final class V1TaskCgroups extends ManagedRoot {
 
         @Override
         public List<Long> processes() {
+            // Opened afresh each time: see readFile.
             return ManagedRoot.readPids(
-                    List.of(in(mounts.cpuacct()).resolve("cgroup.procs")), this::readFile);
+                    List.of(in(mounts.cpuacct()).resolve("cgroup.procs")), fs::read);
         }
 
         @Override

@@ -41,6 +41,33 @@ class HeldFilesIT {
         }
     }
 
+    /**
+     * On v1 an open {@code cgroup.procs} re-read within about a second serves the process list the
+     * kernel cached at its first read: a group read every 300 ms through kept files must still list
+     * a process that joined after the first read.
+     */
+    @Test
+    void aGroupReadThroughKeptFilesListsAProcessThatJoinsBetweenQuickReads() throws Exception {
+        TaskCgroup group = cgroups.create("procs");
+        try (HeldFiles held = new HeldFiles(8)) {
+            group.holdFilesIn(held);
+            Process first = workloads.start(group, "sleep 300");
+            assertThat(group.processes()).containsExactly(first.pid());
+            // Started without Workloads.start, whose own reads of the group would refresh the list.
+            Process second = new ProcessBuilder(group.commandInside("sleep 300")).start();
+            try {
+                boolean listed = false;
+                for (int i = 0; i < 10 && !listed; i++) {
+                    Thread.sleep(300);
+                    listed = group.processes().contains(second.pid());
+                }
+                assertThat(listed).as("the second process listed within 3 s").isTrue();
+            } finally {
+                second.destroyForcibly().waitFor();
+            }
+        }
+    }
+
     @Test
     void aKeptFileReadsTheCurrentValueWithoutOpeningAgain() throws Exception {
         TaskCgroup group = cgroups.create("limits");
