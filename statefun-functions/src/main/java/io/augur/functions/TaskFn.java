@@ -347,10 +347,7 @@ public final class TaskFn implements StatefulFunction {
                 profile(storage, taskId, assessment.getNodeId(), assessment.getUserId(), notes);
         ForecastSummary forecast = ForecastSummary.of(assessment.getForecast());
         forecast.memoryUpperBytes().ifPresent(bytes -> storage.set(WORKING_SET, bytes));
-        Allocation current =
-                storage.get(ALLOCATION)
-                        .map(TaskFn::toAllocation)
-                        .orElse(policy.settings().defaultAllocation());
+        Allocation current = toAllocation(decidedLimits(storage));
         TrustRecovery.Hold before =
                 new TrustRecovery.Hold(
                         storage.get(TRUST).map(TrustLevel::valueOf).orElse(TrustLevel.HIGH),
@@ -492,10 +489,7 @@ public final class TaskFn implements StatefulFunction {
             observer.assessmentSkipped(taskId, "anomaly-" + inactive.get());
             return;
         }
-        Allocation current =
-                storage.get(ALLOCATION)
-                        .map(TaskFn::toAllocation)
-                        .orElse(policy.settings().defaultAllocation());
+        Allocation current = toAllocation(decidedLimits(storage));
         TrustLevel trust = storage.get(TRUST).map(TrustLevel::valueOf).orElse(TrustLevel.HIGH);
         Optional<Long> workingSet = storage.get(WORKING_SET);
         SandboxOutcome outcome =
@@ -1570,6 +1564,26 @@ public final class TaskFn implements StatefulFunction {
     /** The limits in force for the task: the last applied or decided, else the policy's default. */
     private Limits currentLimits(AddressScopedStorage storage) {
         return storage.get(ALLOCATION).orElse(toLimits(policy.settings().defaultAllocation()));
+    }
+
+    /**
+     * The limits the task's next decision starts from: those of its newest decision still waiting
+     * for the node's grant, else {@link #currentLimits}. A throttle is a cut of what the task was
+     * last given; one that arrives while the previous decision is still with the node must not cut
+     * the limits from before it (an ALLOCATE of 0.72 cores followed by a "throttle" to 0.75 x the
+     * 1-core default would raise the task's CPU as its risk rose).
+     */
+    private Limits decidedLimits(AddressScopedStorage storage) {
+        return storage.get(PENDING)
+                .map(PendingDecisions::getItems)
+                .flatMap(
+                        items ->
+                                items.stream()
+                                        .max(
+                                                java.util.Comparator.comparingLong(
+                                                        PendingDecision::getSequence)))
+                .map(PendingDecision::getRequested)
+                .orElseGet(() -> currentLimits(storage));
     }
 
     private <T extends SpecificRecordBase> Optional<T> decode(

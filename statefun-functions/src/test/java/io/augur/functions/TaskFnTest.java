@@ -110,6 +110,38 @@ class TaskFnTest {
     }
 
     @Test
+    void aThrottleDecidedWhileTheAllocationBeforeItAwaitsItsGrantCutsThatAllocation()
+            throws Throwable {
+        // StatefunClusterIT once saw ALLOCATE 0.72 then THROTTLE 0.75: the second assessment
+        // arrived before the node granted the first, and the throttle cut the 1-core default.
+        TaskFn fn = new TaskFn(config.currentPolicy(), CLOCK, observer);
+        TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.1, T0, 0.6, 256 * MIB)))
+                .join();
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.5, T0.plusSeconds(2), 0.6, 256 * MIB)))
+                .join();
+
+        List<AllocationRequest> requests =
+                toNode(context).stream().map(m -> m.as(Types.ALLOCATION_REQUEST)).toList();
+        assertThat(requests).extracting(AllocationRequest::getSequence).containsExactly(1L, 2L);
+        double allocated = requests.get(0).getRequested().getCpuCores();
+        assertThat(allocated)
+                .isLessThan(AllocationSettings.DEFAULTS.defaultAllocation().cpuCores());
+        assertThat(requests.get(1).getRequested().getCpuCores())
+                .isCloseTo(
+                        allocated * AllocationSettings.DEFAULTS.throttleFactor(),
+                        org.assertj.core.data.Offset.offset(0.011));
+    }
+
+    @Test
     void aMonitorOnlyPolicyDecidesAndCountsButSendsNothingAndAReloadedPolicyTakesOverAtOnce() {
         java.util.concurrent.atomic.AtomicReference<Policy> inForce =
                 new java.util.concurrent.atomic.AtomicReference<>(
