@@ -31,7 +31,7 @@ public final class WorkloadLauncher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadLauncher.class);
 
     /** The sandbox launcher's main class (module actuator). */
-    static final String RUN_MAIN = "io.augur.actuator.sandbox.RunMain";
+    public static final String RUN_MAIN = "io.augur.actuator.sandbox.RunMain";
 
     /**
      * The seccomp profile every demo task starts under: nothing is known of a task at launch, and
@@ -41,16 +41,16 @@ public final class WorkloadLauncher implements AutoCloseable {
     static final String LAUNCH_PROFILE = "default";
 
     /** How long a launcher may take to put its task's first process in the task's cgroup. */
-    static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(60);
 
     /** How long a workload has to end after SIGTERM before its cgroup is killed. */
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     /** How long a launcher has to clean up once its workload is gone. */
-    static final Duration CLEANUP_GRACE = Duration.ofSeconds(30);
+    public static final Duration CLEANUP_GRACE = Duration.ofSeconds(30);
 
     /** Keeps each launcher's JVM small: it only waits for its workload and cleans up. */
-    static final List<String> LAUNCHER_JVM =
+    public static final List<String> LAUNCHER_JVM =
             List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k");
 
     private final TaskCgroups cgroups;

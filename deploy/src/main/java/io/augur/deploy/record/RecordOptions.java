@@ -86,7 +86,9 @@ public record RecordOptions(
                                 [--work-dir DIR] [--sequences agent|all|none]
 
             Records labelled resource telemetry of benign and hostile workloads. Each scenario
-            run starts its workload inside a task cgroup of its own (as the demo does), samples it
+            run starts its workload as a task, the way the demo does, through the sandbox
+            launcher (./augur run, without Kafka): in a task cgroup and a network namespace of its
+            own, so its network columns are its own traffic. It samples each task
             with the collector's sampler every interval and appends one row per sample to
             DIR/recording.csv (format: docs/trace-format.md, "Augur recordings"); DIR/manifest.json
             says what was recorded, on what host, and what was not measured and why; DIR/logs/
@@ -94,7 +96,8 @@ public record RecordOptions(
             docs/trace-format.md, "Invocation sequences"): the JVM scenarios run under the JVM
             agent and their method calls are recorded; with --sequences all the other scenarios'
             system calls are traced with strace too. Runs go in order: the scenario list, --repeat times.
-            Needs root (it creates cgroups). Ctrl-C stops cleanly: every workload and cgroup is
+            Needs root, bubblewrap, iproute2 and nftables (it creates cgroups and network
+            namespaces). Ctrl-C stops cleanly: every workload, cgroup and namespace is
             removed and what was recorded so far stays valid (the manifest says "interrupted").
 
               --out DIR          output folder (required; must not hold a recording already)

@@ -11,6 +11,8 @@ import io.augur.collector.TaskDirectory;
 import io.augur.collector.UsageSource;
 import io.augur.collector.proc.ProcessTable;
 import io.augur.deploy.demo.TaskProcess;
+import io.augur.deploy.demo.WorkloadLauncher;
+import io.augur.launch.JavaProcess;
 import io.augur.schema.ResourceLimits;
 import io.augur.schema.ResourceSample;
 import io.augur.schema.TaskEvent;
@@ -41,12 +43,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ./augur record}: runs each scenario's workload inside a task cgroup of its own, samples
- * every task with the collector's {@link Sampler} each interval and appends the samples, labelled,
- * to {@code recording.csv}; {@code manifest.json} describes the recording. {@link #close()} is
- * idempotent and is also what Ctrl-C runs: every workload is stopped, every task group removed (and
- * the managed root when the recorder created it), the workloads' files deleted, and the manifest
- * written.
+ * {@code ./augur record}: runs each scenario's workload as a task the way a node runs one, through
+ * the sandbox launcher ({@code ./augur run}, without Kafka): in a task cgroup of its own and a
+ * network namespace of its own (so its network columns are its own traffic), samples every task
+ * with the collector's {@link Sampler} each interval and appends the samples, labelled, to {@code
+ * recording.csv}; {@code manifest.json} describes the recording. {@link #close()} is idempotent and
+ * is also what Ctrl-C runs: every workload is stopped, every task group removed (and the managed
+ * root when the recorder created it), the workloads' files deleted, and the manifest written.
  */
 public final class Recorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
@@ -102,6 +105,7 @@ public final class Recorder implements AutoCloseable {
         volatile String outcome;
         volatile Integer exitCode;
         volatile Process process;
+        volatile JavaProcess launcher;
         volatile Path scratch;
         volatile String loadAtStart;
         volatile String loadAtEnd;
@@ -134,7 +138,7 @@ public final class Recorder implements AutoCloseable {
     private TaskCgroups cgroups;
     private boolean createdRoot;
     private RecordingCsv csv;
-    private LoopbackSink sink;
+    private RecordingSink sink;
     private Sampler sampler;
     private TaskDirectory directory;
     private SequenceCapture sequences;
@@ -296,7 +300,7 @@ public final class Recorder implements AutoCloseable {
             deleteTree(workDir);
             throw new RecordException("cannot write in the output folder " + dir + ": " + e, e);
         }
-        sink = LoopbackSink.start();
+        sink = RecordingSink.start();
         try {
             sequences =
                     SequenceCapture.start(
@@ -392,23 +396,9 @@ public final class Recorder implements AutoCloseable {
         if (stopping()) {
             return;
         }
-        TaskCgroup group = cgroups.create(r.taskId);
         active.put(r.taskId, r);
-        try {
-            group.setPidsMax(PIDS_MAX);
-            group.setMemoryBytes(MEMORY_MAX_BYTES);
-            // cgroups.create gave the group disk-accounting rules (v1); these are the disks.
-            r.diskDevices =
-                    cgroups.version() == io.augur.cgroup.CgroupVersion.V1
-                            ? io.augur.cgroup.BlockDevices.wholeDisks(
-                                    io.augur.cgroup.BlockDevices.SYS_BLOCK)
-                            : java.util.List.of();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: disk accounting or a safety limit not set: {}", r.taskId, e.toString());
-        }
         r.args = r.scenario.args(sink.endpoints());
         r.scratch = workDir.resolve(r.taskId);
-        r.group = group;
         directory.learn(event(r));
         List<String> jvmFlags = new ArrayList<>(List.of("-Djava.io.tmpdir=" + r.scratch));
         if (sequences != null) {
@@ -416,12 +406,25 @@ public final class Recorder implements AutoCloseable {
         }
         try {
             Files.createDirectories(r.scratch);
-            r.process =
-                    TaskProcess.start(
-                            group, r.scenario.mainClass(), r.args, jvmFlags, r.log(options.out()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the workload of " + r.taskId, e);
+            throw new UncheckedIOException("cannot create the work folder of " + r.taskId, e);
         }
+        List<String> command = TaskProcess.javaCommand(r.scenario.mainClass(), r.args, jvmFlags);
+        JavaProcess.Builder b =
+                JavaProcess.builder("actuator", WorkloadLauncher.RUN_MAIN)
+                        .name(r.taskId)
+                        .args(runArgs(r.taskId, r.scenario.role(), rootName, command))
+                        .log(r.log(options.out()));
+        WorkloadLauncher.LAUNCHER_JVM.forEach(b::jvmArg);
+        r.launcher = b.start();
+        r.process = r.launcher.process();
+        r.group = awaitInCgroup(r);
+        // The launcher's group has the cgroups library's disk-accounting rules (v1): these disks.
+        r.diskDevices =
+                cgroups.version() == CgroupVersion.V1
+                        ? io.augur.cgroup.BlockDevices.wholeDisks(
+                                io.augur.cgroup.BlockDevices.SYS_BLOCK)
+                        : List.of();
         r.started = clock.instant();
         r.loadAtStart = HostFacts.loadAverage();
         syncTracers();
@@ -433,6 +436,82 @@ public final class Recorder implements AutoCloseable {
                 r.scenario.role(),
                 r.taskId,
                 options.duration().toSeconds());
+    }
+
+    /**
+     * The {@code ./augur run} arguments of a recorded task: no Kafka, the recorder's cgroup root,
+     * the safety limits, its own network (open: the scenarios reach the recorder's sink through
+     * it), the launch sandbox profile. Pure.
+     */
+    static List<String> runArgs(
+            String taskId, String role, String cgroupRoot, List<String> command) {
+        List<String> a = new ArrayList<>();
+        a.addAll(List.of("--task", taskId, "--user", USER, "--role", role));
+        a.addAll(List.of("--memory", Long.toString(MEMORY_MAX_BYTES)));
+        a.addAll(List.of("--pids", Long.toString(PIDS_MAX)));
+        a.addAll(
+                List.of(
+                        "--network",
+                        "on",
+                        "--cgroup-root",
+                        cgroupRoot,
+                        "--node",
+                        HostFacts.node()));
+        a.add("--");
+        a.addAll(command);
+        return a;
+    }
+
+    /**
+     * Waits until the task's first process is in its cgroup (its launcher set up the group and
+     * network first) and returns the group; null when the workload already ended (its exit is then
+     * recorded as any early exit is).
+     *
+     * @throws RecordException when the sandbox could not be set up (the launcher's exit status 1,
+     *     or 127: command not found) or the task is not in its group within {@link
+     *     WorkloadLauncher#LAUNCH_TIMEOUT}, with the launcher's log
+     */
+    private TaskCgroup awaitInCgroup(Run r) {
+        Instant deadline = clock.instant().plus(WorkloadLauncher.LAUNCH_TIMEOUT);
+        while (true) {
+            java.util.Optional<TaskCgroup> group = cgroups.find(r.taskId);
+            boolean in = false;
+            try {
+                in = group.isPresent() && !group.get().pids().isEmpty();
+            } catch (RuntimeException e) {
+                // The group is being created or removed: look again.
+            }
+            if (in) {
+                return group.get();
+            }
+            if (!r.launcher.isAlive()) {
+                int code = r.launcher.process().exitValue();
+                if (code != 1 && code != 127) {
+                    return null; // the workload ran and ended: checkExited records it
+                }
+                throw launchFailed(r, "its launcher exited with " + code);
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                r.launcher.kill();
+                throw launchFailed(r, "not in its cgroup after " + WorkloadLauncher.LAUNCH_TIMEOUT);
+            }
+            r.launcher.waitFor(Duration.ofMillis(50));
+        }
+    }
+
+    private RecordException launchFailed(Run r, String why) {
+        return new RecordException(
+                "cannot start "
+                        + r.scenario.name()
+                        + " as task "
+                        + r.taskId
+                        + " with ./augur run: "
+                        + why
+                        + " (the recorder runs every task in a sandbox of its own: it needs root,"
+                        + " bubblewrap and ip); log "
+                        + r.log(options.out())
+                        + ":\n"
+                        + r.launcher.tail());
     }
 
     private void write(List<ResourceSample> samples, List<Run> batch) {
@@ -561,7 +640,10 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    /** Kills what is left in the run's group, removes it and the run's files. */
+    /**
+     * Kills what is left in the run's group and removes it, waits for its launcher to remove the
+     * task's network namespace and veth pair, and removes the run's files.
+     */
     private void remove(Run r) {
         try {
             cgroups.destroy(r.taskId);
@@ -569,8 +651,18 @@ public final class Recorder implements AutoCloseable {
             LOG.warn("cannot remove the cgroup of {}: {}", r.taskId, e.toString());
             if (r.process != null) {
                 r.process.descendants().forEach(ProcessHandle::destroyForcibly);
-                r.process.destroyForcibly();
             }
+        }
+        if (r.launcher != null
+                && r.launcher.isAlive()
+                && !r.launcher.waitFor(WorkloadLauncher.CLEANUP_GRACE)) {
+            LOG.error(
+                    "the launcher of {} did not clean up within {}: killed; its network namespace"
+                            + " may be left (./augur run --task {} -- true removes it)",
+                    r.taskId,
+                    WorkloadLauncher.CLEANUP_GRACE,
+                    r.taskId);
+            r.launcher.kill();
         }
         active.remove(r.taskId);
         deleteTree(r.scratch);

@@ -22,9 +22,15 @@ final class RecordingManifest {
     static final int FORMAT_VERSION = 1;
 
     static final String NETWORK_REASON =
-            "tasks do not run in a network namespace of their own yet, so the kernel keeps no"
-                    + " per-task network counters; the collector reports null rather than the"
-                    + " host's totals";
+            "no sample found the task in a network namespace of its own (each runs in one, set"
+                    + " up by ./augur run; a task without processes has none); the collector"
+                    + " reports null rather than the host's totals";
+
+    private static final String NETWORK =
+            " per second over the interval, summed over the interfaces of the task's own network"
+                    + " namespace except lo (its end of the veth pair to the host:"
+                    + " /proc/PID/net/dev of one of its processes); traffic inside the task over"
+                    + " lo is not counted";
 
     private RecordingManifest() {}
 
@@ -41,7 +47,7 @@ final class RecordingManifest {
             List<Recorder.Run> runs,
             long rows,
             Set<String> measuredColumns,
-            LoopbackSink sink,
+            RecordingSink sink,
             Map<String, Object> sequences) {}
 
     static void write(Path file, Facts facts) {
@@ -148,9 +154,10 @@ final class RecordingManifest {
             sink.put("udp_bytes", f.sink().udpBytes());
             sink.put(
                     "note",
-                    "the recorder's own loopback sink (outside every task cgroup) that the"
-                            + " network scenarios send to; its totals are for every run together");
-            m.put("loopback_sink", sink);
+                    "the recorder's own sink (outside every task cgroup, in the host's network"
+                            + " namespace, reached by each task at its gateway) that the network"
+                            + " scenarios send to; its totals are for every run together");
+            m.put("sink", sink);
         }
         return m;
     }
@@ -196,8 +203,8 @@ final class RecordingManifest {
                         + "); buffered writes count when the task itself writes them back (fsync,"
                         + " direct I/O), not when the kernel's flusher does later"
                         + (diskCounted || !v1 ? "" : " (NOT counted in this recording)"));
-        c.put("net_rx_bps", "not measured: " + NETWORK_REASON);
-        c.put("net_tx_bps", "not measured: " + NETWORK_REASON);
+        c.put("net_rx_bps", "bytes received" + NETWORK);
+        c.put("net_tx_bps", "bytes sent" + NETWORK);
         c.put(
                 "pids",
                 "processes and threads in the task's cgroup at the end of the interval"

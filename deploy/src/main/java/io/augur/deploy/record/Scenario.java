@@ -13,7 +13,7 @@ import java.util.Map;
  * @param description what it does, in a sentence or two (also in the manifest)
  * @param mainClass the workload's main class
  * @param args its arguments; {@code {sink-tcp}} and {@code {sink-udp}} stand for the recorder's
- *     loopback sink (HOST:PORT)
+ *     sink ({@code gateway:PORT}: the host's end of the task's own network)
  * @param agentPackages for a JVM task recorded under the JVM agent: the packages the agent records
  *     ({@code packages=...}); null for a task without the agent (its invocations, when recorded,
  *     are system calls)
@@ -34,10 +34,10 @@ public record Scenario(
     public static final String BENIGN = "benign";
     public static final String HOSTILE = "hostile";
 
-    /** Placeholder for the loopback TCP sink's HOST:PORT. */
+    /** Placeholder for the recording sink's TCP {@code gateway:PORT}. */
     public static final String SINK_TCP = "{sink-tcp}";
 
-    /** Placeholder for the loopback UDP sink's HOST:PORT. */
+    /** Placeholder for the recording sink's UDP {@code gateway:PORT}. */
     public static final String SINK_UDP = "{sink-udp}";
 
     public Scenario {

@@ -45,7 +45,7 @@ public final class Scenarios {
                             Scenario.HOSTILE,
                             "worker",
                             "one thread hashing (double SHA-256) without pause; a small UDP"
-                                    + " beacon to the recorder's loopback sink at start and every 5 s",
+                                    + " beacon to the recorder's sink at start and every 5 s",
                             MiningBeacon.class.getName(),
                             List.of("1", "5", Scenario.SINK_UDP)),
                     new Scenario(
@@ -75,8 +75,8 @@ public final class Scenarios {
                             Scenario.HOSTILE,
                             "batch",
                             "writes 128 MiB of files, then every 10 s of quiet reads them all"
-                                    + " (direct I/O) and streams them over TCP to the loopback"
-                                    + " sink at full speed",
+                                    + " (direct I/O) and streams them over TCP to the"
+                                    + " recorder's sink at full speed",
                             ExfiltrationBurst.class.getName(),
                             List.of("10", "128", Scenario.SINK_TCP)),
                     new Scenario(
@@ -96,7 +96,7 @@ public final class Scenarios {
                                     + SHOP_TURN_AFTER_S
                                     + " s of normal traffic, then a malicious coupon opens its"
                                     + " attack path (read credentials, list directories, stream"
-                                    + " them to the loopback sink, run a shell) every second"
+                                    + " them to the recorder's sink, run a shell) every second"
                                     + " beside the traffic",
                             OrderService.class.getName(),
                             List.of(

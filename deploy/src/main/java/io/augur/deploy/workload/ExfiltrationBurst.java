@@ -31,7 +31,7 @@ public final class ExfiltrationBurst {
     static final String USAGE =
             "usage: ExfiltrationBurst [quietSeconds=10 (0..3600)] [mebibytes=128 (1.."
                     + MAX_MEBIBYTES
-                    + ")] [HOST:PORT|self=self] [rounds=0 (0 = unlimited)]";
+                    + ")] [HOST:PORT|gateway:PORT|self=self] [rounds=0 (0 = unlimited)]";
 
     private ExfiltrationBurst() {}
 

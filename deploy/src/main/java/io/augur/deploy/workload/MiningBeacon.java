@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MiningBeacon {
     static final String USAGE =
             "usage: MiningBeacon [threads=1 (1..processors)] [beaconSeconds=5 (1..3600)]"
-                    + " [HOST:PORT=127.0.0.1:9]";
+                    + " [HOST:PORT|gateway:PORT=127.0.0.1:9]";
 
     private MiningBeacon() {}
 

@@ -41,7 +41,10 @@ final class WorkloadArgs {
         return i < args.length ? args[i] : fallback;
     }
 
-    /** Argument {@code i} as {@code HOST:PORT}, or {@code fallback} when absent. */
+    /**
+     * Argument {@code i} as {@code HOST:PORT}, or {@code fallback} when absent; {@code
+     * gateway:PORT} is the host's end of the task's own network (started by {@code ./augur run}).
+     */
     InetSocketAddress hostPort(int i, String fallback, String name) {
         String value = text(i, fallback);
         int colon = value.lastIndexOf(':');
@@ -57,7 +60,19 @@ final class WorkloadArgs {
         if (port < 1 || port > 65535) {
             fail(name + " must be HOST:PORT with a port in 1..65535, got '" + value + "'");
         }
-        return InetSocketAddress.createUnresolved(value.substring(0, colon), (int) port);
+        String host = value.substring(0, colon);
+        if (host.equals(OrderService.GATEWAY)) {
+            // Started by ./augur run: the host end of the task's veth pair.
+            host = System.getenv(OrderService.GATEWAY_ENV);
+            if (host == null || host.isBlank()) {
+                fail(
+                        name
+                                + " gateway:PORT needs "
+                                + OrderService.GATEWAY_ENV
+                                + " (set by ./augur run): not started in a sandbox");
+            }
+        }
+        return InetSocketAddress.createUnresolved(host, (int) port);
     }
 
     private long fail(String message) {

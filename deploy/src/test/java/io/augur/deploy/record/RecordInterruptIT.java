@@ -77,6 +77,11 @@ class RecordInterruptIT {
         assertThat(RecordIT.run(manifest, "fork-storm").get("outcome").asText())
                 .isEqualTo("interrupted");
         assertThat(RecordIT.run(manifest, "idle").get("outcome").asText()).isEqualTo("not started");
+        for (JsonNode r : manifest.get("runs")) {
+            assertThat(Path.of("/run/netns/augur-task-" + r.get("task_id").asText()))
+                    .as("the task's network namespace is removed")
+                    .doesNotExist();
+        }
         assertThat(Files.readString(rec.log())).doesNotContain("Exception");
     }
 

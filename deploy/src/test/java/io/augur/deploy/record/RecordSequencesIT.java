@@ -128,13 +128,36 @@ class RecordSequencesIT {
                 .isEqualTo(prefix.calls().size());
         assertThat(hostileRun.at("/invocations/dropped_by_agent").asLong()).isZero();
         assertThat(hostileRun.at("/invocations/calls_per_second").asDouble()).isPositive();
-        assertThat(manifest.at("/loopback_sink/tcp_bytes").asLong())
+        assertThat(manifest.at("/sink/tcp_bytes").asLong())
                 .as("the attack path streamed what it found to the sink")
                 .isPositive();
+        // Each task runs in a network namespace of its own: what the hostile service streamed is
+        // in its own network columns, not in the normal service's (bytes = rate x interval; the
+        // last moments before the stop fall after the last sample, hence the half).
+        long streamed = manifest.at("/sink/tcp_bytes").asLong();
+        List<Map<String, String>> rows = RecordIT.readCsv(out.resolve("recording.csv"));
+        double hostileSent = sentBytes(rows, hostileTask);
+        double benignSent = sentBytes(rows, benignTask);
+        assertThat(hostileSent)
+                .as(
+                        "bytes the hostile service sent (the sink got %d; the normal one sent %s)",
+                        streamed, benignSent)
+                .isGreaterThan(benignSent + streamed / 2.0);
 
         // Nothing left behind.
         assertThat(seen).isNotEmpty().noneMatch(ProcessHandle::isAlive);
         RecordIT.assertNoCgroup("augur-record-" + runId);
         assertThat(work.resolve("augur-record-" + runId)).doesNotExist();
+    }
+
+    private static double sentBytes(List<Map<String, String>> rows, String task) {
+        return rows.stream()
+                .filter(r -> r.get("task_id").equals(task))
+                .mapToDouble(
+                        r ->
+                                Double.parseDouble(r.get("net_tx_bps"))
+                                        * Long.parseLong(r.get("interval_ms"))
+                                        / 1000.0)
+                .sum();
     }
 }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,11 +12,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The far end of the network scenarios, in the recorder's own process (outside every task cgroup):
- * a TCP server and a UDP socket on loopback that read and drop everything, counting it. The mining
- * beacon sends its datagrams here and the exfiltration streams here, so nothing leaves the machine.
+ * The far end of the network scenarios, in the recorder's own process (outside every task cgroup
+ * and in the host's network namespace): a TCP server and a UDP socket that read and drop
+ * everything, counting it. Every task runs in a network namespace of its own (./augur run) and
+ * reaches the host through its veth pair, so the sockets listen on every interface and the
+ * scenarios are given {@code gateway:PORT}: the host's end of their own link. The mining beacon
+ * sends its datagrams here and the exfiltration streams here, so nothing leaves the machine.
  */
-public final class LoopbackSink implements AutoCloseable {
+public final class RecordingSink implements AutoCloseable {
+    /** The workloads' name for the host's end of their link ({@code AUGUR_HOST_ADDRESS}). */
+    static final String GATEWAY = "gateway";
+
     private final ServerSocket tcp;
     private final DatagramSocket udp;
     private final AtomicLong tcpBytes = new AtomicLong();
@@ -25,29 +30,28 @@ public final class LoopbackSink implements AutoCloseable {
     private final AtomicLong udpDatagrams = new AtomicLong();
     private final AtomicLong udpBytes = new AtomicLong();
 
-    private LoopbackSink(ServerSocket tcp, DatagramSocket udp) {
+    private RecordingSink(ServerSocket tcp, DatagramSocket udp) {
         this.tcp = tcp;
         this.udp = udp;
     }
 
-    /** Opens both sockets on ephemeral loopback ports and starts draining them. */
-    public static LoopbackSink start() {
-        InetAddress lo = InetAddress.getLoopbackAddress();
+    /** Opens both sockets on ephemeral ports of every interface and starts draining them. */
+    public static RecordingSink start() {
         try {
-            ServerSocket tcp = new ServerSocket(0, 16, lo);
+            ServerSocket tcp = new ServerSocket(0, 16);
             DatagramSocket udp;
             try {
-                udp = new DatagramSocket(new InetSocketAddress(lo, 0));
+                udp = new DatagramSocket(new InetSocketAddress(0));
             } catch (IOException e) {
                 tcp.close();
                 throw e;
             }
-            LoopbackSink sink = new LoopbackSink(tcp, udp);
+            RecordingSink sink = new RecordingSink(tcp, udp);
             daemon("sink-tcp", sink::acceptLoop);
             daemon("sink-udp", sink::udpLoop);
             return sink;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the loopback sink", e);
+            throw new UncheckedIOException("cannot open the recording sink", e);
         }
     }
 
@@ -58,12 +62,14 @@ public final class LoopbackSink implements AutoCloseable {
                 Scenario.SINK_UDP, udpAddress());
     }
 
+    /** {@code gateway:PORT} of the TCP socket, as a task in its own namespace reaches it. */
     public String tcpAddress() {
-        return tcp.getInetAddress().getHostAddress() + ":" + tcp.getLocalPort();
+        return GATEWAY + ":" + tcp.getLocalPort();
     }
 
+    /** {@code gateway:PORT} of the UDP socket. */
     public String udpAddress() {
-        return udp.getLocalAddress().getHostAddress() + ":" + udp.getLocalPort();
+        return GATEWAY + ":" + udp.getLocalPort();
     }
 
     public long tcpBytes() {
