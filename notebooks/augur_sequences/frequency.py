@@ -21,7 +21,6 @@ detector's ROC AUC and detection at 1 % false alarms, overall and per trace-name
 from __future__ import annotations
 
 import argparse
-import collections
 import json
 import sys
 from typing import Dict, List
@@ -70,9 +69,7 @@ def run(cfg: argparse.Namespace) -> dict:
     if not normal_idx or not abnormal_idx:
         raise data.DataError("--test needs normal and abnormal sequences")
     scored = scores(cfg, train, tests)
-    groups = collections.defaultdict(list)
-    for i in abnormal_idx:
-        groups[tests[i].name.split("/")[0].rsplit("_", 1)[0]].append(i)
+    groups = metrics.trace_groups([s.name for s in tests], abnormal_idx)
     result = {"train": len(train), "counts": {"normal": len(normal_idx),
                                               "abnormal": len(abnormal_idx)},
               "detectors": {}}

@@ -119,3 +119,12 @@ def evaluate_scores(normal: List[float], abnormal: List[float], threshold: float
             "threshold": threshold, "normalScored": len(normal), "abnormalScored": len(abnormal),
             "truePositives": c["truePositives"], "falsePositives": c["falsePositives"],
             "falseAlarmRate": c["falseAlarmRate"]}
+
+
+def trace_groups(names: Sequence[str], indices: Sequence[int]) -> Dict[str, List[int]]:
+    """The given indices grouped by trace-name family: the first path part without its last
+    ``_N`` (ADFA-LD's ``Adduser_3/UAD-...`` -> ``Adduser``), for per-attack-type figures."""
+    groups: Dict[str, List[int]] = {}
+    for i in indices:
+        groups.setdefault(names[i].split("/")[0].rsplit("_", 1)[0], []).append(i)
+    return dict(sorted(groups.items()))

@@ -23,7 +23,6 @@ trace-name group.
 from __future__ import annotations
 
 import argparse
-import collections
 import json
 import sys
 import time
@@ -168,9 +167,7 @@ def run(cfg: argparse.Namespace, log=print) -> dict:
         result["testAuc"] = {
             k: metrics.roc_auc([v[i] for i in normal_idx], [v[i] for i in abnormal_idx])
             for k, v in scores.items()}
-        groups = collections.defaultdict(list)
-        for i in abnormal_idx:
-            groups[tests[i].name.split("/")[0].rsplit("_", 1)[0]].append(i)
+        groups = metrics.trace_groups([s.name for s in tests], abnormal_idx)
         mean_log = scores["mean-log"]
         result["testAucMeanLogByGroup"] = {
             g: {"abnormal": len(ix), "auc": metrics.roc_auc(
