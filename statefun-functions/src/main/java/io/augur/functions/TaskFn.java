@@ -1567,13 +1567,16 @@ public final class TaskFn implements StatefulFunction {
     }
 
     /**
-     * The limits the task's next decision starts from: those of its newest decision still waiting
-     * for the node's grant, else {@link #currentLimits}. A throttle is a cut of what the task was
-     * last given; one that arrives while the previous decision is still with the node must not cut
-     * the limits from before it (an ALLOCATE of 0.72 cores followed by a "throttle" to 0.75 x the
-     * 1-core default would raise the task's CPU as its risk rose).
+     * The limits the task's next decision starts from: while a decision still waits for the node's
+     * grant, the smaller (per resource) of its request and the limits in force; else {@link
+     * #currentLimits}. A throttle is a cut of what the task has or is about to have: one decided
+     * before the previous decision's grant came back must neither cut the limits from before that
+     * decision (an ALLOCATE of 0.72 cores followed by a "throttle" to 0.75 x the 1-core default
+     * raised the task's CPU as its risk rose) nor a larger request the node may not grant (a
+     * pending ALLOCATE of 1.5 cores "throttled" to 1.125 would raise a task that has 1).
      */
     private Limits decidedLimits(AddressScopedStorage storage) {
+        Limits granted = currentLimits(storage);
         return storage.get(PENDING)
                 .map(PendingDecisions::getItems)
                 .flatMap(
@@ -1583,7 +1586,16 @@ public final class TaskFn implements StatefulFunction {
                                                 java.util.Comparator.comparingLong(
                                                         PendingDecision::getSequence)))
                 .map(PendingDecision::getRequested)
-                .orElseGet(() -> currentLimits(storage));
+                .map(
+                        requested ->
+                                new Limits(
+                                        Math.min(requested.getCpuCores(), granted.getCpuCores()),
+                                        Math.min(
+                                                requested.getMemoryBytes(),
+                                                granted.getMemoryBytes()),
+                                        requested.getNetworkEnabled()
+                                                && granted.getNetworkEnabled()))
+                .orElse(granted);
     }
 
     private <T extends SpecificRecordBase> Optional<T> decode(

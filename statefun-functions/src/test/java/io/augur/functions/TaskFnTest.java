@@ -142,6 +142,34 @@ class TaskFnTest {
     }
 
     @Test
+    void aThrottleDecidedWhileALargerAllocationAwaitsItsGrantCutsWhatTheTaskHas() throws Throwable {
+        // A task pressed against its 1-core default is allocated more (saturation growth); a
+        // riskier window before that grant comes back throttles the 1 core it has, not the
+        // larger request the node may not grant.
+        TaskFn fn = new TaskFn(config.currentPolicy(), CLOCK, observer);
+        TestContext context = TestContext.forTarget(new Address(TaskFn.TYPE, TASK));
+        double held = AllocationSettings.DEFAULTS.defaultAllocation().cpuCores();
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.1, T0, held, 256 * MIB)))
+                .join();
+        fn.apply(
+                        context,
+                        message(
+                                Types.RISK_ASSESSMENT,
+                                assessment(TASK, NODE, 0.5, T0.plusSeconds(2), held, 256 * MIB)))
+                .join();
+
+        List<AllocationRequest> requests =
+                toNode(context).stream().map(m -> m.as(Types.ALLOCATION_REQUEST)).toList();
+        assertThat(requests.get(0).getRequested().getCpuCores()).isGreaterThan(held);
+        assertThat(requests.get(1).getRequested().getCpuCores())
+                .isLessThanOrEqualTo(held * AllocationSettings.DEFAULTS.throttleFactor() + 1e-9);
+    }
+
+    @Test
     void aMonitorOnlyPolicyDecidesAndCountsButSendsNothingAndAReloadedPolicyTakesOverAtOnce() {
         java.util.concurrent.atomic.AtomicReference<Policy> inForce =
                 new java.util.concurrent.atomic.AtomicReference<>(

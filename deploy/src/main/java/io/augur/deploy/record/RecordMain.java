@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
  * the recording failed, 2 bad arguments, 130 interrupted (Ctrl-C).
  */
 public final class RecordMain {
+    /** How long Ctrl-C waits for the recording's own clean-up before closing it itself. */
+    static final long CLOSE_WAIT_S = 180;
+
     private RecordMain() {}
 
     public static void main(String[] args) {
@@ -32,7 +35,10 @@ public final class RecordMain {
                                 () -> {
                                     recorder.requestStop();
                                     try {
-                                        if (!finished.await(60, TimeUnit.SECONDS)) {
+                                        // The main thread's clean-up may take a launch's
+                                        // timeout, the stop grace and the launchers' own
+                                        // clean-up: give it that before closing from here.
+                                        if (!finished.await(CLOSE_WAIT_S, TimeUnit.SECONDS)) {
                                             recorder.close();
                                         }
                                     } catch (InterruptedException e) {

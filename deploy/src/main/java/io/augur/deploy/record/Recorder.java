@@ -427,7 +427,8 @@ public final class Recorder implements AutoCloseable {
                         : List.of();
         r.started = clock.instant();
         r.loadAtStart = HostFacts.loadAverage();
-        syncTracers();
+        // strace attaches at the first sampling round, once the launch chain (ip, bubblewrap,
+        // the seccomp helper) has exec'd the workload's JVM.
         out.printf(
                 "%s %s (%s, role %s) as task %s: %d s%n",
                 position(List.of(r)),
@@ -464,12 +465,12 @@ public final class Recorder implements AutoCloseable {
 
     /**
      * Waits until the task's first process is in its cgroup (its launcher set up the group and
-     * network first) and returns the group; null when the workload already ended (its exit is then
-     * recorded as any early exit is).
+     * network first) and returns the group.
      *
-     * @throws RecordException when the sandbox could not be set up (the launcher's exit status 1,
-     *     or 127: command not found) or the task is not in its group within {@link
-     *     WorkloadLauncher#LAUNCH_TIMEOUT}, with the launcher's log
+     * @throws RecordException when the launcher exits first (whatever the status: the sandbox could
+     *     not be set up, or the command ended before it was seen in its group) or the task is not
+     *     in its group within {@link WorkloadLauncher#LAUNCH_TIMEOUT}, with the launcher's log; the
+     *     run is then recorded as "launch failed"
      */
     private TaskCgroup awaitInCgroup(Run r) {
         Instant deadline = clock.instant().plus(WorkloadLauncher.LAUNCH_TIMEOUT);
@@ -485,11 +486,8 @@ public final class Recorder implements AutoCloseable {
                 return group.get();
             }
             if (!r.launcher.isAlive()) {
-                int code = r.launcher.process().exitValue();
-                if (code != 1 && code != 127) {
-                    return null; // the workload ran and ended: checkExited records it
-                }
-                throw launchFailed(r, "its launcher exited with " + code);
+                r.exitCode = r.launcher.process().exitValue();
+                throw launchFailed(r, "its launcher exited with " + r.exitCode);
             }
             if (!clock.instant().isBefore(deadline)) {
                 r.launcher.kill();
@@ -500,6 +498,10 @@ public final class Recorder implements AutoCloseable {
     }
 
     private RecordException launchFailed(Run r, String why) {
+        r.ended = clock.instant();
+        r.outcome = "launch failed: " + why;
+        active.remove(r.taskId);
+        deleteTree(r.scratch);
         return new RecordException(
                 "cannot start "
                         + r.scenario.name()

@@ -19,7 +19,11 @@ import java.util.Set;
  * measured and why.
  */
 final class RecordingManifest {
-    static final int FORMAT_VERSION = 1;
+    /**
+     * 2: every task in a network namespace of its own, network columns measured, {@code sink} (was
+     * {@code loopback_sink}).
+     */
+    static final int FORMAT_VERSION = 2;
 
     static final String NETWORK_REASON =
             "no sample found the task in a network namespace of its own (each runs in one, set"
