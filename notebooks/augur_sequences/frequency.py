@@ -80,7 +80,7 @@ def run(cfg: argparse.Namespace) -> dict:
             "detectionAt1pctFalseAlarm": metrics.detection_at_false_alarm(
                 normal, [v[i] for i in abnormal_idx], 0.01),
             "aucByGroup": {g: metrics.roc_auc(normal, [v[i] for i in ix])
-                           for g, ix in sorted(groups.items())}}
+                           for g, ix in groups.items()}}
     return result
 
 

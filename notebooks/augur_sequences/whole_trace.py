@@ -172,7 +172,7 @@ def run(cfg: argparse.Namespace, log=print) -> dict:
         result["testAucMeanLogByGroup"] = {
             g: {"abnormal": len(ix), "auc": metrics.roc_auc(
                 [mean_log[i] for i in normal_idx], [mean_log[i] for i in ix])}
-            for g, ix in sorted(groups.items())}
+            for g, ix in groups.items()}
         result["counts"] = {"normal": len(normal_idx), "abnormal": len(abnormal_idx)}
     return result
 

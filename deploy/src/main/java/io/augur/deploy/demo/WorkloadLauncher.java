@@ -1,5 +1,6 @@
 package io.augur.deploy.demo;
 
+import io.augur.cgroup.TaskCgroup;
 import io.augur.cgroup.TaskCgroups;
 import io.augur.launch.AugurHome;
 import io.augur.launch.JavaProcess;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,25 +132,55 @@ public final class WorkloadLauncher implements AutoCloseable {
      */
     private void awaitInCgroup(Running r) {
         String id = r.workload().taskId();
+        try {
+            awaitInCgroup(cgroups, id, r.launcher(), clock);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(
+                    "cannot start "
+                            + id
+                            + ": "
+                            + e.getMessage()
+                            + "; log "
+                            + r.launcher().log()
+                            + ":\n"
+                            + r.launcher().tail(),
+                    e);
+        }
+    }
+
+    /**
+     * Waits until task {@code taskId}'s first process is in its cgroup under {@code cgroups},
+     * started by {@code launcher} ({@code ./augur run}), and returns the group. A group being
+     * created or removed meanwhile is looked at again.
+     *
+     * @throws IllegalStateException when the launcher exits first (whatever its status: the sandbox
+     *     could not be set up, or the command ended before it was seen in its group), or the task
+     *     is not in its group within {@link #LAUNCH_TIMEOUT} (the launcher is then killed); the
+     *     message says which
+     */
+    public static TaskCgroup awaitInCgroup(
+            TaskCgroups cgroups, String taskId, JavaProcess launcher, Clock clock) {
         Instant deadline = clock.instant().plus(LAUNCH_TIMEOUT);
-        while (cgroups.find(id).map(g -> g.pids().isEmpty()).orElse(true)) {
-            if (!r.launcher().isAlive() || !clock.instant().isBefore(deadline)) {
-                String why =
-                        r.launcher().isAlive()
-                                ? "not in its cgroup after " + LAUNCH_TIMEOUT
-                                : "its launcher exited with " + r.launcher().process().exitValue();
-                r.launcher().kill();
-                throw new IllegalStateException(
-                        "cannot start "
-                                + id
-                                + ": "
-                                + why
-                                + "; log "
-                                + r.launcher().log()
-                                + ":\n"
-                                + r.launcher().tail());
+        while (true) {
+            Optional<TaskCgroup> group = cgroups.find(taskId);
+            boolean in = false;
+            try {
+                in = group.isPresent() && !group.get().pids().isEmpty();
+            } catch (RuntimeException e) {
+                // The group is being created or removed: look again.
             }
-            r.launcher().waitFor(Duration.ofMillis(50));
+            if (in) {
+                return group.get();
+            }
+            if (!launcher.isAlive()) {
+                throw new IllegalStateException(
+                        "its launcher exited with " + launcher.process().exitValue());
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                launcher.kill();
+                throw new IllegalStateException("not in its cgroup after " + LAUNCH_TIMEOUT);
+            }
+            launcher.waitFor(Duration.ofMillis(50));
         }
     }
 

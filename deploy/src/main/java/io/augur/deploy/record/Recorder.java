@@ -464,36 +464,19 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * Waits until the task's first process is in its cgroup (its launcher set up the group and
-     * network first) and returns the group.
+     * {@link WorkloadLauncher#awaitInCgroup}: the task's group once its first process is in it.
      *
-     * @throws RecordException when the launcher exits first (whatever the status: the sandbox could
-     *     not be set up, or the command ended before it was seen in its group) or the task is not
-     *     in its group within {@link WorkloadLauncher#LAUNCH_TIMEOUT}, with the launcher's log; the
-     *     run is then recorded as "launch failed"
+     * @throws RecordException when the launch failed or timed out, with the launcher's log; the run
+     *     is then recorded as "launch failed"
      */
     private TaskCgroup awaitInCgroup(Run r) {
-        Instant deadline = clock.instant().plus(WorkloadLauncher.LAUNCH_TIMEOUT);
-        while (true) {
-            java.util.Optional<TaskCgroup> group = cgroups.find(r.taskId);
-            boolean in = false;
-            try {
-                in = group.isPresent() && !group.get().pids().isEmpty();
-            } catch (RuntimeException e) {
-                // The group is being created or removed: look again.
-            }
-            if (in) {
-                return group.get();
-            }
+        try {
+            return WorkloadLauncher.awaitInCgroup(cgroups, r.taskId, r.launcher, clock);
+        } catch (IllegalStateException e) {
             if (!r.launcher.isAlive()) {
                 r.exitCode = r.launcher.process().exitValue();
-                throw launchFailed(r, "its launcher exited with " + r.exitCode);
             }
-            if (!clock.instant().isBefore(deadline)) {
-                r.launcher.kill();
-                throw launchFailed(r, "not in its cgroup after " + WorkloadLauncher.LAUNCH_TIMEOUT);
-            }
-            r.launcher.waitFor(Duration.ofMillis(50));
+            throw launchFailed(r, e.getMessage());
         }
     }
 
@@ -510,7 +493,7 @@ public final class Recorder implements AutoCloseable {
                         + " with ./augur run: "
                         + why
                         + " (the recorder runs every task in a sandbox of its own: it needs root,"
-                        + " bubblewrap and ip); log "
+                        + " bubblewrap, ip and the augur-seccomp helper); log "
                         + r.log(options.out())
                         + ":\n"
                         + r.launcher.tail());
