@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 import torch
 
-from . import FEATURES, FLOORS, HORIZON, WINDOW
+from . import FEATURES, FLOORS, HORIZON, WINDOW, calibration
 from .baselines import ANALYSIS, BASELINES, Forecast, Forecaster
 from .data import Trace, default_data_dir, origins_for, read_traces
 from .metrics import MetricAccumulator, trace_scale
@@ -59,10 +59,14 @@ class LstmForecaster(Forecaster):
     [q_lo - offset·scale, q_hi + offset·scale] clamped at 0; limit = max over the horizon of the
     90 % upper bound. A feature with no observation in the window is left out (NaN).
     Pinball scores the calibrated intervals (q.05/q.95 from the 90 % one, q.1/q.9 from the 80 %
-    one, the median), like the baselines'; the model's raw quantiles go to pinballModelQuantiles."""
+    one, the median), like the baselines'; the model's raw quantiles go to pinballModelQuantiles.
+    With gamma > 0 (default: the job's 0.05) the intervals are those the job would issue after its
+    online recalibration, replayed along the trace (augur_forecaster.calibration); the origins
+    must then be one trace's, in order and evenly spaced."""
     name = "lstm"
 
-    def __init__(self, version_dir, threads: int = 1):
+    def __init__(self, version_dir, threads: int = 1, gamma: float = calibration.GAMMA):
+        self.gamma = float(gamma)
         self.dir = resolve_version_dir(version_dir)
         self.meta = json.loads((self.dir / "metadata.json").read_text())
         if self.meta.get("format") != 1:
@@ -117,8 +121,12 @@ class LstmForecaster(Forecaster):
         hi80 = np.maximum(q[..., self.q(0.9)] + o80 * s, 0.0)
         lo90 = np.maximum(q[..., self.q(0.05)] - o90 * s, 0.0)
         hi90 = np.maximum(q[..., self.q(0.95)] + o90 * s, 0.0)
-        limit = np.repeat(hi90.max(axis=1, keepdims=True), self.horizon, axis=1)
         point = q[..., self.q(0.5)]
+        if self.gamma > 0:
+            m = calibration.multipliers(values, origins, point, lo90, hi90, self.gamma)
+            lo80, hi80 = calibration.scale(point, lo80, hi80, m)
+            lo90, hi90 = calibration.scale(point, lo90, hi90, m)
+        limit = np.repeat(hi90.max(axis=1, keepdims=True), self.horizon, axis=1)
         own = np.stack([q[..., self.q(v)] for v in (0.05, 0.1, 0.5, 0.9, 0.95)], axis=-1)
         scored = np.stack([lo90, lo80, point, hi80, hi90], axis=-1)
         return Forecast(point, lo80, hi80, lo90, hi90, limit, scored, own)
@@ -231,8 +239,14 @@ def main(argv=None) -> int:
     p.add_argument("--forecasters", default="lstm,last,ewma,vpa-p90,crane-p99",
                    help="comma-separated subset; also oracle-horizon-median, an analysis that "
                         "is told the future (the MAE floor of a flat forecast)")
+    p.add_argument("--calibration-gamma", type=float, default=calibration.GAMMA,
+                   help="step size of the LSTM's online recalibration, replayed along each trace "
+                        "as the job does it per task (default %(default)s, the job's "
+                        "profiler.forecast.calibration-gamma); 0 scores the model's own intervals")
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
+    if not a.calibration_gamma >= 0:
+        p.error(f"--calibration-gamma must be a number >= 0: {a.calibration_gamma}")
     torch.set_num_threads(a.threads)
     t0 = time.time()
     names = [n.strip() for n in a.forecasters.split(",") if n.strip()]
@@ -240,7 +254,7 @@ def main(argv=None) -> int:
     lstm = None
     try:
         if a.model and "lstm" in names:
-            lstm = LstmForecaster(a.model, a.threads)
+            lstm = LstmForecaster(a.model, a.threads, a.calibration_gamma)
         traces = read_traces(Path(a.data) if a.data else default_data_dir(), verbose=not a.json)
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -272,6 +286,7 @@ def main(argv=None) -> int:
     res = evaluate(chosen, fcs, a.stride, window, horizon, floors)
     res["data"] = str(Path(a.data) if a.data else default_data_dir())
     res["model"] = str(lstm.dir) if lstm else None
+    res["calibrationGamma"] = lstm.gamma if lstm else None
     res["traceSelection"] = a.traces
     res["traceNames"] = [t.name for t in chosen]
     res["goals"] = goals(res)

@@ -154,9 +154,11 @@ public final class ProfilerOptions {
                     .defaultValue(0.05)
                     .withDescription(
                             "Step size of each task's online interval recalibration (adaptive"
-                                    + " conformal): after every window the width multiplier of a"
-                                    + " resource moves by exp(gamma * (miss - (1 - level))); 0"
-                                    + " turns it off.");
+                                    + " conformal, per resource and per lead): after every window,"
+                                    + " each earlier forecast that reaches it is checked, and the"
+                                    + " width multiplier of that resource at that forecast's lead"
+                                    + " (windows ahead) moves by exp(gamma * (miss - (1 -"
+                                    + " level))); 0 turns it off.");
 
     public static final ConfigOption<Integer> HISTORY_STEPS =
             ConfigOptions.key("profiler.forecast.history-steps")

@@ -3,9 +3,11 @@ package io.augur.jobs.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.augur.jobs.ProfilerOptions;
 import io.augur.jobs.forecast.LstmModel;
 import io.augur.jobs.forecast.ModelDirectory;
 import io.augur.jobs.forecast.ModelMetadata;
+import io.augur.jobs.profile.OnlineCalibrator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -28,7 +30,8 @@ public final class EvalForecasterMain {
             String.join(
                     "\n",
                     "usage: augur eval forecaster --data DIR [--model DIR] [--held-out]"
-                            + " [--stride N] [--forecasters a,b] [--max-traces N] [--json]",
+                            + " [--stride N] [--forecasters a,b] [--calibration-gamma G]"
+                            + " [--max-traces N] [--json]",
                     "",
                     "Evaluates the LSTM forecaster and the baselines (last, ewma, vpa-p90,"
                             + " crane-p99) on every *.csv / *.csv.gz trace under DIR, in the"
@@ -43,10 +46,17 @@ public final class EvalForecasterMain {
                     "  --stride N          forecast at every N-th origin (default 1)",
                     "  --forecasters LIST  comma-separated subset of lstm,last,ewma,vpa-p90,"
                             + "crane-p99 (default all)",
+                    "  --calibration-gamma G  step size of the LSTM's online recalibration,"
+                            + " replayed along each trace as the job does it per task (default"
+                            + " 0.05, the job's profiler.forecast.calibration-gamma); 0 scores"
+                            + " the model's own intervals",
                     "  --max-traces N      evaluate at most N traces (in name order)",
                     "  --json              print one JSON object instead of the table",
                     "Progress goes to stderr. Exit 2 on bad arguments, 1 on unreadable data or"
                             + " model.");
+
+    /** The level whose intervals the replayed recalibration checks (the job's default). */
+    static final double CALIBRATION_LEVEL = 0.9;
 
     static final List<String> ALL = List.of("lstm", "last", "ewma", "vpa-p90", "crane-p99");
 
@@ -62,7 +72,8 @@ public final class EvalForecasterMain {
             int stride,
             List<String> forecasters,
             int maxTraces,
-            boolean json) {}
+            boolean json,
+            double calibrationGamma) {}
 
     public static void main(String[] args) {
         int code;
@@ -90,6 +101,7 @@ public final class EvalForecasterMain {
         boolean json = false;
         int stride = 1;
         int maxTraces = Integer.MAX_VALUE;
+        double gamma = ProfilerOptions.CALIBRATION_GAMMA.defaultValue();
         List<String> forecasters = ALL;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -103,6 +115,7 @@ public final class EvalForecasterMain {
                 case "--model" -> model = Path.of(value(args, ++i, a));
                 case "--stride" -> stride = positive(value(args, ++i, a), a);
                 case "--max-traces" -> maxTraces = positive(value(args, ++i, a), a);
+                case "--calibration-gamma" -> gamma = nonNegative(value(args, ++i, a), a);
                 case "--forecasters" -> {
                     forecasters = List.of(value(args, ++i, a).split(","));
                     for (String f : forecasters) {
@@ -121,7 +134,7 @@ public final class EvalForecasterMain {
         if (model == null) {
             model = defaultModelDir();
         }
-        return new Options(data, model, heldOut, stride, forecasters, maxTraces, json);
+        return new Options(data, model, heldOut, stride, forecasters, maxTraces, json, gamma);
     }
 
     static Path defaultModelDir() {
@@ -143,6 +156,18 @@ public final class EvalForecasterMain {
                 throw new IllegalArgumentException(option + " must be >= 1: " + v);
             }
             return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " is not a number: " + v);
+        }
+    }
+
+    private static double nonNegative(String v, String option) {
+        try {
+            double d = Double.parseDouble(v);
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException(option + " must be a number >= 0: " + v);
+            }
+            return d;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " is not a number: " + v);
         }
@@ -183,7 +208,10 @@ public final class EvalForecasterMain {
 
             for (String name : o.forecasters()) {
                 if (name.equals("lstm")) {
-                    forecasters.add(new LstmEvalForecaster(model));
+                    forecasters.add(
+                            new LstmEvalForecaster(
+                                    model,
+                                    new OnlineCalibrator(CALIBRATION_LEVEL, o.calibrationGamma())));
                 }
             }
             for (EvalForecaster b : Baselines.all(window, horizon)) {
@@ -244,6 +272,7 @@ public final class EvalForecasterMain {
             data.put("window", window);
             data.put("horizon", horizon);
             data.put("stride", o.stride());
+            data.put("calibrationGamma", o.calibrationGamma());
             data.put("heldOut", o.heldOut());
             data.put("model", meta == null ? null : meta.version());
             report.put("data", data);
@@ -326,13 +355,15 @@ public final class EvalForecasterMain {
             Map<String, Object> data,
             Object goals) {
         out.printf(
-                "%d traces, %d origins, W=%d H=%d, stride %d, model %s%s%n%n",
+                "%d traces, %d origins, W=%d H=%d, stride %d, model %s (online recalibration"
+                        + " gamma %s)%s%n%n",
                 data.get("traces"),
                 data.get("origins"),
                 data.get("window"),
                 data.get("horizon"),
                 data.get("stride"),
                 data.get("model"),
+                data.get("calibrationGamma"),
                 Boolean.TRUE.equals(data.get("heldOut")) ? " (held-out traces only)" : "");
         out.printf(
                 "%-10s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %10s%n",

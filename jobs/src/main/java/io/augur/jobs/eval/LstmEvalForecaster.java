@@ -4,7 +4,9 @@ import ai.djl.inference.Predictor;
 import io.augur.jobs.forecast.LstmModel;
 import io.augur.jobs.forecast.ModelCodec;
 import io.augur.jobs.forecast.ModelMetadata;
+import io.augur.jobs.profile.CalibrationState;
 import io.augur.jobs.profile.Forecast;
+import io.augur.jobs.profile.OnlineCalibrator;
 import io.augur.jobs.profile.ResourceVector;
 import io.augur.schema.Resource;
 import java.util.ArrayList;
@@ -12,26 +14,36 @@ import java.util.List;
 
 /**
  * The shipped LSTM, through the job's own inference path (DJL, {@link ModelCodec}'s normalisation
- * and calibration), in batches of origins.
+ * and calibration), in batches of origins, with the job's online recalibration ({@link
+ * OnlineCalibrator}) replayed along each trace: origins are the job's windows ({@code stride} steps
+ * apart), each checks the earlier forecasts that reach it against the trace's value there, and each
+ * forecast is recalibrated by what the trace's earlier origins taught before it is scored. A
+ * calibrator with γ = 0 gives the model's own (split-conformal) intervals.
  */
 public final class LstmEvalForecaster implements EvalForecaster {
     private static final int BATCH = 256;
 
     private final LstmModel model;
-    private final Predictor<List<List<double[]>>, List<Prediction>> predictor;
+    private final Predictor<List<List<double[]>>, List<Forecast[]>> predictor;
+    private final OnlineCalibrator calibrator;
 
-    public LstmEvalForecaster(LstmModel model) {
+    /**
+     * @param calibrator the job's online recalibration (level 0.9: it checks the 90 % intervals and
+     *     scales the 80 % ones alike)
+     */
+    public LstmEvalForecaster(LstmModel model, OnlineCalibrator calibrator) {
         this.model = model;
+        this.calibrator = calibrator;
         ModelMetadata meta = model.metadata();
         ModelCodec at80 = new ModelCodec(meta, 0.8);
         ModelCodec at90 = new ModelCodec(meta, 0.9);
         this.predictor =
                 model.newPredictor(
                         (out, offset, scales) ->
-                                toPrediction(
-                                        at80.decode(out, offset, scales, 1),
-                                        at90.decode(out, offset, scales, 1),
-                                        meta.horizon()));
+                                new Forecast[] {
+                                    at80.decode(out, offset, scales, 1),
+                                    at90.decode(out, offset, scales, 1)
+                                });
     }
 
     @Override
@@ -46,7 +58,7 @@ public final class LstmEvalForecaster implements EvalForecaster {
     @Override
     public List<Prediction> predict(Trace trace, int[] origins) throws Exception {
         int w = model.metadata().window();
-        List<Prediction> out = new ArrayList<>(origins.length);
+        List<Forecast[]> out = new ArrayList<>(origins.length);
         List<List<double[]>> batch = new ArrayList<>(BATCH);
         for (int t : origins) {
             List<double[]> history = new ArrayList<>(w);
@@ -65,6 +77,27 @@ public final class LstmEvalForecaster implements EvalForecaster {
         }
         if (!batch.isEmpty()) {
             out.addAll(predictor.predict(batch));
+        }
+        return recalibrated(trace, origins, out);
+    }
+
+    /** Replays the online recalibration along the trace, origin by origin, as the job would. */
+    private List<Prediction> recalibrated(Trace trace, int[] origins, List<Forecast[]> raw) {
+        int horizon = model.metadata().horizon();
+        long windowSteps = origins.length > 1 ? origins[1] - origins[0] : 1;
+        CalibrationState state = new CalibrationState();
+        List<Prediction> out = new ArrayList<>(origins.length);
+        for (int n = 0; n < origins.length; n++) {
+            int t = origins[n];
+            double[] observed = ResourceVector.unknown();
+            for (int f = 0; f < Trace.FEATURES.size(); f++) {
+                observed[Trace.FEATURES.get(f).ordinal()] = trace.values()[t][f];
+            }
+            calibrator.observe(state, t, observed, windowSteps, (r, k, hit) -> {});
+            Forecast f80 = OnlineCalibrator.apply(raw.get(n)[0], state, windowSteps);
+            Forecast f90 = OnlineCalibrator.apply(raw.get(n)[1], state, windowSteps);
+            OnlineCalibrator.issue(state, t, f90, windowSteps);
+            out.add(toPrediction(f80, f90, horizon));
         }
         return out;
     }

@@ -8,7 +8,6 @@ import io.augur.schema.Resource;
 import io.augur.schema.RiskAssessment;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -18,12 +17,13 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by task: checks the task's previous forecast against what its newest window observed,
- * recalibrates its intervals online ({@link OnlineCalibrator}), scores the recalibrated forecast
- * against the role's benign envelope, and keeps the task's rolling risk. Exports the live coverage
- * of the one-window-ahead intervals ({@code liveCoverage}, a recent average over all tasks of the
- * subtask; counters {@code coverageChecks} and {@code coverageHits}). A task's end marker clears
- * its state; state not written for the TTL is dropped.
+ * Keyed by task: checks the task's earlier forecasts against what its newest window observed (each
+ * forecast's step that ends at this window), recalibrates its intervals online per lead ({@link
+ * OnlineCalibrator}), scores the recalibrated forecast against the role's benign envelope, and
+ * keeps the task's rolling risk. Exports the live coverage of the intervals at every lead ({@code
+ * liveCoverage}, a recent average over all tasks of the subtask; counters {@code coverageChecks}
+ * and {@code coverageHits}). A task's end marker clears its state; state not written for the TTL is
+ * dropped.
  */
 public final class ScoreTaskFn
         extends KeyedProcessFunction<String, ForecastedWindow, RiskAssessment> {
@@ -81,44 +81,26 @@ public final class ScoreTaskFn
             s = new TaskScoreState();
         }
         ForecastRequest r = w.request;
-        if (s.pendingWindowEnd != Long.MIN_VALUE
-                && r.windowEndMs - s.pendingWindowEnd == windowMs) {
-            double[] observed =
-                    Arrays.copyOfRange(
-                            r.history, r.history.length - ResourceVector.SIZE, r.history.length);
-            for (Resource res : Resource.values()) {
-                int i = res.ordinal();
-                if (ResourceVector.known(s.pendingLower[i]) && ResourceVector.known(observed[i])) {
-                    boolean covered =
-                            calibrator.update(
-                                    s.multipliers,
-                                    res,
-                                    s.pendingLower[i],
-                                    s.pendingUpper[i],
-                                    observed[i]);
-                    checks.inc();
-                    if (covered) {
-                        hits.inc();
-                    }
-                    liveCoverage += COVERAGE_ALPHA * ((covered ? 1 : 0) - liveCoverage);
-                }
-            }
-        }
+        double[] observed =
+                Arrays.copyOfRange(
+                        r.history, r.history.length - ResourceVector.SIZE, r.history.length);
+        calibrator.observe(s.calibration, r.windowEndMs, observed, windowMs, this::checked);
 
-        Forecast f = OnlineCalibrator.apply(w.forecast(), s.multipliers);
+        Forecast f = OnlineCalibrator.apply(w.forecast(), s.calibration, windowMs);
+        OnlineCalibrator.issue(s.calibration, r.windowEndMs, f, windowMs);
         RiskAssessment a = assessor.assess(r, f, w.modelVersion, Arrays.asList(w.notes));
         s.rollingRisk = rollingRisk.update(s.scored ? s.rollingRisk : null, a.getRiskScore());
         s.scored = true;
 
-        Arrays.fill(s.pendingLower, Double.NaN);
-        Arrays.fill(s.pendingUpper, Double.NaN);
-        int next = f.stepEndingNear(windowMs);
-        for (Map.Entry<Resource, Forecast.Band> e : f.bands().entrySet()) {
-            s.pendingLower[e.getKey().ordinal()] = e.getValue().lower()[next];
-            s.pendingUpper[e.getKey().ordinal()] = e.getValue().upper()[next];
-        }
-        s.pendingWindowEnd = r.windowEndMs;
         state.update(s);
         out.collect(RiskAssessment.newBuilder(a).setTaskRollingRisk(s.rollingRisk).build());
+    }
+
+    private void checked(Resource resource, int lead, boolean covered) {
+        checks.inc();
+        if (covered) {
+            hits.inc();
+        }
+        liveCoverage += COVERAGE_ALPHA * ((covered ? 1 : 0) - liveCoverage);
     }
 }

@@ -1,7 +1,6 @@
 package io.augur.jobs.pipeline;
 
-import io.augur.jobs.profile.OnlineCalibrator;
-import io.augur.jobs.profile.ResourceVector;
+import io.augur.jobs.profile.CalibrationState;
 
 /** What {@link ScoreTaskFn} remembers of one task (a Flink POJO, in keyed state). */
 public class TaskScoreState {
@@ -10,16 +9,8 @@ public class TaskScoreState {
 
     public double rollingRisk;
 
-    /** Per resource, the interval width multiplier of the online calibration. */
-    public double[] multipliers = OnlineCalibrator.initial();
-
-    /** End of the window whose forecast {@link #pendingLower}/{@link #pendingUpper} hold. */
-    public long pendingWindowEnd = Long.MIN_VALUE;
-
-    /** Per resource, the interval forecast for the next window (NaN: none). */
-    public double[] pendingLower = ResourceVector.unknown();
-
-    public double[] pendingUpper = ResourceVector.unknown();
+    /** The online calibration of the task's intervals. */
+    public CalibrationState calibration = new CalibrationState();
 
     public TaskScoreState() {}
 }

@@ -6,19 +6,25 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Recalibrates a task's forecast intervals online, per resource, from how the task's own last
- * forecasts fared (adaptive conformal inference, Gibbs and Candès 2021, on the interval's width):
- * after each window, the interval forecast one window earlier is checked against what was observed,
- * and the resource's width multiplier m moves by {@code m ← m · exp(γ · (miss − α))}, α = 1 −
- * level. A task whose use jumps about more than the model expects gets wider intervals (and so a
- * higher, earlier risk score and more headroom), a steady one narrower; over time the task's
- * intervals cover about {@code level} of what happens. Pure; state is a double[] per task.
+ * Recalibrates a task's forecast intervals online, per resource and per lead, from how the task's
+ * own earlier forecasts fared (adaptive conformal inference, Gibbs and Candès 2021, on the
+ * interval's width). A forecast issued at the end of one window is checked against each later
+ * window it reaches: its step that ends k windows ahead against what window k observed, moving the
+ * multiplier m of lead k by {@code m ← m · exp(γ · (miss − α))}, α = 1 − level. A forecast step
+ * that lies k windows ahead is scaled by lead k's multiplier (steps beyond the last lead by the
+ * last's). So each lead's intervals cover about {@code level} of what happens: a task whose use
+ * jumps about more than the model expects gets wider intervals (a higher, earlier risk score and
+ * more headroom), a steady one narrower, and a model that is sharp one window ahead but
+ * over-confident five ahead is widened only where it needs to be. Pure; the state is a {@link
+ * CalibrationState} per task.
  */
 public final class OnlineCalibrator implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Multipliers are kept within [1/MAX, MAX]. */
     public static final double MAX_MULTIPLIER = 4.0;
+
+    private static final int SIZE = ResourceVector.SIZE;
 
     private final double level;
     private final double gamma;
@@ -39,37 +45,108 @@ public final class OnlineCalibrator implements Serializable {
         return level;
     }
 
-    /** The multipliers of a task not yet checked: all 1. */
-    public static double[] initial() {
-        double[] m = new double[ResourceVector.SIZE];
-        java.util.Arrays.fill(m, 1.0);
-        return m;
+    public double gamma() {
+        return gamma;
+    }
+
+    /** Receives the outcome of each check. */
+    @FunctionalInterface
+    public interface Checks {
+        void checked(Resource resource, int lead, boolean covered);
     }
 
     /**
-     * Checks one resource's earlier interval against the observation and moves its multiplier.
+     * The number of leads of a forecast issued once per window: the windows its horizon reaches, at
+     * least 1.
+     */
+    public static int leads(Forecast f, long windowMs) {
+        return Math.max(1, (int) Math.floor((double) f.horizonMs() / windowMs + 1e-9));
+    }
+
+    /** The lead (1..leads) whose multiplier scales step {@code step} of a forecast. */
+    static int leadOf(Forecast f, int step, long windowMs, int leads) {
+        int k = (int) Math.ceil((double) (step + 1) * f.stepMs() / windowMs - 1e-9);
+        return Math.max(1, Math.min(leads, k));
+    }
+
+    /**
+     * Checks every interval issued earlier that reaches the window ending at {@code windowEnd}
+     * against what it observed, and moves the multipliers. A window that is not a whole number of
+     * windows after an issue (a gap, a duplicate) checks nothing of it; an issue all of whose leads
+     * have passed is forgotten.
+     *
+     * @param observed per resource ({@link ResourceVector} layout), NaN where not measured
+     */
+    public void observe(
+            CalibrationState s, long windowEnd, double[] observed, long windowMs, Checks checks) {
+        for (int slot = 0; slot < s.issuedAt.length; slot++) {
+            long at = s.issuedAt[slot];
+            if (at == Long.MIN_VALUE || windowEnd <= at) {
+                continue;
+            }
+            long d = windowEnd - at;
+            long k = d / windowMs;
+            if (d % windowMs == 0 && k <= s.leads) {
+                int base = (int) ((slot * s.leads + k - 1) * SIZE);
+                for (Resource r : Resource.values()) {
+                    int i = r.ordinal();
+                    double lo = s.issuedLower[base + i];
+                    if (ResourceVector.known(lo) && ResourceVector.known(observed[i])) {
+                        boolean covered =
+                                update(
+                                        s.multipliers,
+                                        (int) k,
+                                        r,
+                                        lo,
+                                        s.issuedUpper[base + i],
+                                        observed[i]);
+                        checks.checked(r, (int) k, covered);
+                    }
+                }
+            }
+            if (k >= s.leads) {
+                s.issuedAt[slot] = Long.MIN_VALUE;
+            }
+        }
+    }
+
+    /**
+     * Checks one resource's earlier interval for lead {@code lead} against the observation and
+     * moves that lead's multiplier.
      *
      * @return whether the observation was inside the interval
      */
     public boolean update(
-            double[] multipliers, Resource r, double lower, double upper, double observed) {
+            double[] multipliers,
+            int lead,
+            Resource r,
+            double lower,
+            double upper,
+            double observed) {
         boolean covered = observed >= lower && observed <= upper;
         double miss = covered ? 0 : 1;
-        double m = multipliers[r.ordinal()] * Math.exp(gamma * (miss - (1 - level)));
-        multipliers[r.ordinal()] = Math.max(1 / MAX_MULTIPLIER, Math.min(MAX_MULTIPLIER, m));
+        int i = (lead - 1) * SIZE + r.ordinal();
+        double m = multipliers[i] * Math.exp(gamma * (miss - (1 - level)));
+        multipliers[i] = Math.max(1 / MAX_MULTIPLIER, Math.min(MAX_MULTIPLIER, m));
         return covered;
     }
 
-    /** The forecast with each band's distance from its mean scaled by the resource's multiplier. */
-    public static Forecast apply(Forecast f, double[] multipliers) {
+    /**
+     * The forecast with each band's distance from its mean scaled, per step, by the multiplier of
+     * the step's lead. A task with no multipliers yet (or fewer leads than this forecast has) uses
+     * 1 (or its last lead's).
+     */
+    public static Forecast apply(Forecast f, CalibrationState s, long windowMs) {
         Map<Resource, Forecast.Band> bands = new EnumMap<>(Resource.class);
+        int leads = leads(f, windowMs);
         for (Map.Entry<Resource, Forecast.Band> e : f.bands().entrySet()) {
-            double m = multipliers[e.getKey().ordinal()];
             Forecast.Band b = e.getValue();
             int n = b.mean().length;
             double[] lower = new double[n];
             double[] upper = new double[n];
             for (int t = 0; t < n; t++) {
+                int k = Math.min(leadOf(f, t, windowMs, leads), s.leads);
+                double m = k < 1 ? 1 : s.multipliers[(k - 1) * SIZE + e.getKey().ordinal()];
                 double mean = b.mean()[t];
                 lower[t] = Math.max(0, mean - m * (mean - b.lower()[t]));
                 upper[t] = mean + m * (b.upper()[t] - mean);
@@ -77,5 +154,52 @@ public final class OnlineCalibrator implements Serializable {
             bands.put(e.getKey(), new Forecast.Band(b.mean().clone(), lower, upper));
         }
         return new Forecast(f.stepMs(), f.steps(), bands);
+    }
+
+    /**
+     * Remembers the (recalibrated) forecast issued at {@code windowEnd}: for each lead k, its
+     * interval at the step ending nearest k windows ahead, to be checked when that window ends. A
+     * forecast with a different number of leads than the task had (another forecaster took over)
+     * keeps the multipliers of the leads both have and drops the pending checks.
+     */
+    public static void issue(CalibrationState s, long windowEnd, Forecast f, long windowMs) {
+        int leads = leads(f, windowMs);
+        if (s.leads != leads) {
+            resize(s, leads);
+        }
+        int slot = 0;
+        for (int i = 0; i < s.issuedAt.length; i++) {
+            if (s.issuedAt[i] == Long.MIN_VALUE) {
+                slot = i;
+                break;
+            }
+            if (s.issuedAt[i] < s.issuedAt[slot]) {
+                slot = i;
+            }
+        }
+        s.issuedAt[slot] = windowEnd;
+        int from = slot * leads * SIZE;
+        java.util.Arrays.fill(s.issuedLower, from, from + leads * SIZE, Double.NaN);
+        java.util.Arrays.fill(s.issuedUpper, from, from + leads * SIZE, Double.NaN);
+        for (int k = 1; k <= leads; k++) {
+            int step = f.stepEndingNear(k * windowMs);
+            for (Map.Entry<Resource, Forecast.Band> e : f.bands().entrySet()) {
+                int i = from + (k - 1) * SIZE + e.getKey().ordinal();
+                s.issuedLower[i] = e.getValue().lower()[step];
+                s.issuedUpper[i] = e.getValue().upper()[step];
+            }
+        }
+    }
+
+    private static void resize(CalibrationState s, int leads) {
+        double[] m = new double[leads * SIZE];
+        java.util.Arrays.fill(m, 1.0);
+        System.arraycopy(s.multipliers, 0, m, 0, Math.min(s.multipliers.length, m.length));
+        s.multipliers = m;
+        s.issuedAt = new long[leads];
+        java.util.Arrays.fill(s.issuedAt, Long.MIN_VALUE);
+        s.issuedLower = new double[leads * leads * SIZE];
+        s.issuedUpper = new double[leads * leads * SIZE];
+        s.leads = leads;
     }
 }

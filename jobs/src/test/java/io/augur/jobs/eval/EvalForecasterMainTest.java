@@ -127,6 +127,35 @@ class EvalForecasterMainTest {
     }
 
     @Test
+    void theReplayedOnlineRecalibrationBringsTheLstmsCoverageTowardsItsLevel() throws Exception {
+        // A noisy trace the tiny model knows nothing about: its own intervals cover far from 90 %.
+        StringBuilder sb = new StringBuilder(TraceReader.RECORDING_HEADER).append('\n');
+        java.util.Random random = new java.util.Random(3);
+        for (int t = 0; t < 1500; t++) {
+            double cpu = Math.max(0, 0.5 + 0.2 * random.nextGaussian());
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%d,t,u,worker,s,benign,1000,%f,%d,0,0,,,3%n",
+                            1000L * t,
+                            cpu,
+                            50_000_000 + random.nextInt(5_000_000)));
+        }
+        Files.writeString(dir.resolve("noisy.csv"), sb);
+
+        JsonNode raw = runJson("--forecasters", "lstm", "--calibration-gamma", "0");
+        JsonNode replayed = runJson("--forecasters", "lstm");
+        assertThat(raw.path("data").path("calibrationGamma").asDouble()).isZero();
+        assertThat(replayed.path("data").path("calibrationGamma").asDouble()).isEqualTo(0.05);
+        double before = raw.path("forecasters").path("lstm").path("coverage90").asDouble();
+        double after = replayed.path("forecasters").path("lstm").path("coverage90").asDouble();
+        assertThat(Math.abs(after - 0.9))
+                .as("coverage90 %s without, %s with recalibration", before, after)
+                .isLessThan(Math.abs(before - 0.9))
+                .isLessThan(0.05);
+    }
+
+    @Test
     void aSubsetOfForecastersNeedsNoModelAndHeldOutNeedsATestSplit() throws Exception {
         recording("run-1", 60);
         JsonNode report = runJson("--forecasters", "last,vpa-p90");
@@ -165,6 +194,11 @@ class EvalForecasterMainTest {
                                 EvalForecasterMain.parse(
                                         new String[] {"--data", "x", "--stride", "0"}))
                 .hasMessageContaining("--stride must be >= 1");
+        assertThatThrownBy(
+                        () ->
+                                EvalForecasterMain.parse(
+                                        new String[] {"--data", "x", "--calibration-gamma", "-1"}))
+                .hasMessageContaining("--calibration-gamma must be a number >= 0");
 
         // Another dataset's CSV beside the traces is skipped and said so; alone, it is an error.
         Files.writeString(dir.resolve("odd.csv"), "a,b,c\n1,2,3\n");

@@ -3,8 +3,10 @@ package io.augur.jobs.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.augur.schema.Resource;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class OnlineCalibratorTest {
@@ -19,7 +21,12 @@ class OnlineCalibratorTest {
             double half = m[Resource.CPU.ordinal()]; // a raw half-width of 1, recalibrated
             boolean hit =
                     calibrator.update(
-                            m, Resource.CPU, 10 - half, 10 + half, 10 + sd * random.nextGaussian());
+                            m,
+                            1,
+                            Resource.CPU,
+                            10 - half,
+                            10 + half,
+                            10 + sd * random.nextGaussian());
             if (i >= n / 2) {
                 counted++;
                 covered += hit ? 1 : 0;
@@ -30,7 +37,7 @@ class OnlineCalibratorTest {
 
     @Test
     void intervalsTooNarrowForTheTaskWidenUntilTheyCoverTheLevel() {
-        double[] m = OnlineCalibrator.initial();
+        double[] m = ones();
         // A ±1 band against noise of sd 2 covers only 38 %; the 90 % band needs ±3.3.
         double coverage = lateCoverage(m, 2.0, 4000);
         assertThat(m[Resource.CPU.ordinal()]).isBetween(2.5, 4.0);
@@ -39,34 +46,126 @@ class OnlineCalibratorTest {
 
     @Test
     void intervalsTooWideForASteadyTaskNarrow() {
-        double[] m = OnlineCalibrator.initial();
+        double[] m = ones();
         double coverage = lateCoverage(m, 0.2, 4000);
         // ±1 against sd 0.2 covers everything; the 90 % band needs only ±0.33.
         assertThat(m[Resource.CPU.ordinal()]).isBetween(0.25, 0.5);
         assertThat(coverage).isBetween(0.85, 0.95);
     }
 
+    private static double[] ones() {
+        double[] m = new double[ResourceVector.SIZE];
+        Arrays.fill(m, 1.0);
+        return m;
+    }
+
+    /** Two steps, one window apart, CPU forecast flat at {@code mean} ± {@code half}. */
+    private static Forecast flat(double mean, double half) {
+        double[] m = {mean, mean};
+        double[] lo = {mean - half, mean - half};
+        double[] hi = {mean + half, mean + half};
+        return new Forecast(WINDOW, 2, Map.of(Resource.CPU, new Forecast.Band(m, lo, hi)));
+    }
+
+    private static final long WINDOW = 1000;
+
+    private static double[] cpu(double v) {
+        double[] o = ResourceVector.unknown();
+        o[Resource.CPU.ordinal()] = v;
+        return o;
+    }
+
     @Test
-    void applyScalesEachBandsDistanceFromItsMeanAndKeepsLowerAtZeroOrAbove() {
-        double[] m = OnlineCalibrator.initial();
-        m[Resource.CPU.ordinal()] = 2;
+    void applyScalesEachBandsDistanceFromItsMeanByItsLeadsMultiplierAndKeepsLowerAtZeroOrAbove() {
         Forecast f =
                 new Forecast(
-                        1000,
-                        1,
+                        WINDOW,
+                        2,
                         Map.of(
                                 Resource.CPU,
                                 new Forecast.Band(
-                                        new double[] {1}, new double[] {0.6}, new double[] {1.5}),
+                                        new double[] {1, 1},
+                                        new double[] {0.6, 0.6},
+                                        new double[] {1.5, 1.5}),
                                 Resource.MEMORY,
                                 new Forecast.Band(
-                                        new double[] {5}, new double[] {4}, new double[] {6})));
-        Forecast g = OnlineCalibrator.apply(f, m);
-        assertThat(g.bands().get(Resource.CPU).lower()[0])
-                .isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(g.bands().get(Resource.CPU).upper()[0]).isEqualTo(2.0);
-        assertThat(g.bands().get(Resource.MEMORY).upper()[0]).isEqualTo(6.0);
-        m[Resource.CPU.ordinal()] = 4;
-        assertThat(OnlineCalibrator.apply(f, m).bands().get(Resource.CPU).lower()[0]).isZero();
+                                        new double[] {5, 5},
+                                        new double[] {4, 4},
+                                        new double[] {6, 6})));
+        CalibrationState s = new CalibrationState();
+        assertThat(OnlineCalibrator.apply(f, s, WINDOW).bands().get(Resource.CPU).upper())
+                .containsExactly(1.5, 1.5); // nothing learnt yet: as forecast
+        OnlineCalibrator.issue(s, 0, f, WINDOW); // two leads, all multipliers 1
+        s.multipliers[Resource.CPU.ordinal()] = 2; // lead 1
+        s.multipliers[ResourceVector.SIZE + Resource.CPU.ordinal()] = 4; // lead 2
+        Forecast g = OnlineCalibrator.apply(f, s, WINDOW);
+        Forecast.Band cpu = g.bands().get(Resource.CPU);
+        assertThat(cpu.lower()[0]).isCloseTo(0.2, Offset.offset(1e-12));
+        assertThat(cpu.upper()[0]).isEqualTo(2.0);
+        assertThat(cpu.lower()[1]).isZero();
+        assertThat(cpu.upper()[1]).isEqualTo(3.0);
+        assertThat(g.bands().get(Resource.MEMORY).upper()[1]).isEqualTo(6.0);
+    }
+
+    @Test
+    void aLeadThatMissesWidensWhileALeadThatHitsNarrows() {
+        // Forecast ±1 around 10 at every window; the task's use is 10 one window after each
+        // forecast's issue but 13 at the second step: every lead-2 check misses.
+        OnlineCalibrator c = new OnlineCalibrator(0.9, 0.05);
+        CalibrationState s = new CalibrationState();
+        int[] checks = new int[3];
+        for (long w = 1; w <= 200; w++) {
+            c.observe(s, w * WINDOW, cpu(10), WINDOW, (r, k, hit) -> checks[k]++);
+            double[] m = {10, 10};
+            Forecast raw =
+                    new Forecast(
+                            WINDOW,
+                            2,
+                            Map.of(
+                                    Resource.CPU,
+                                    new Forecast.Band(
+                                            m, new double[] {9, 7}, new double[] {11, 9.5})));
+            OnlineCalibrator.issue(s, w * WINDOW, OnlineCalibrator.apply(raw, s, WINDOW), WINDOW);
+        }
+        assertThat(checks).containsExactly(0, 199, 198);
+        assertThat(s.multipliers[Resource.CPU.ordinal()]).isLessThan(0.5);
+        assertThat(s.multipliers[ResourceVector.SIZE + Resource.CPU.ordinal()]).isGreaterThan(1.5);
+    }
+
+    @Test
+    void aGapOrARepeatedWindowChecksNothingAndOldIssuesAreForgotten() {
+        OnlineCalibrator c = new OnlineCalibrator(0.9, 0.5);
+        CalibrationState s = new CalibrationState();
+        int[] checks = new int[1];
+        OnlineCalibrator.issue(s, WINDOW, flat(10, 1), WINDOW);
+        c.observe(s, WINDOW, cpu(50), WINDOW, (r, k, hit) -> checks[0]++); // same window again
+        c.observe(s, WINDOW + WINDOW / 2, cpu(50), WINDOW, (r, k, hit) -> checks[0]++);
+        assertThat(checks[0]).isZero();
+        assertThat(s.issuedAt).containsOnly(Long.MIN_VALUE, WINDOW); // still to be checked
+        c.observe(s, 5 * WINDOW, cpu(50), WINDOW, (r, k, hit) -> checks[0]++); // a gap
+        assertThat(checks[0]).isZero();
+        assertThat(s.issuedAt).containsOnly(Long.MIN_VALUE);
+    }
+
+    @Test
+    void aForecastWithMoreStepsThanWindowsIsCheckedAtTheStepEndingAtEachWindow() {
+        // Ten 1 s steps, 2 s windows: five leads; lead k checks step 2k − 1 (ending at 2k s).
+        double[] mean = new double[10];
+        double[] lo = new double[10];
+        double[] hi = new double[10];
+        for (int t = 0; t < 10; t++) {
+            mean[t] = 10;
+            lo[t] = 10 - (t + 1);
+            hi[t] = 10 + (t + 1);
+        }
+        Forecast f = new Forecast(1000, 10, Map.of(Resource.CPU, new Forecast.Band(mean, lo, hi)));
+        assertThat(OnlineCalibrator.leads(f, 2000)).isEqualTo(5);
+        CalibrationState s = new CalibrationState();
+        OnlineCalibrator.issue(s, 0, f, 2000);
+        int base = Resource.CPU.ordinal();
+        for (int k = 1; k <= 5; k++) {
+            assertThat(s.issuedUpper[(k - 1) * ResourceVector.SIZE + base]).isEqualTo(10 + 2 * k);
+        }
+        assertThat(OnlineCalibrator.leads(f, 20_000)).isEqualTo(1);
     }
 }
