@@ -761,6 +761,12 @@ public final class Recorder implements AutoCloseable {
         }
         if (sink != null) {
             sink.close();
+            if (sink.refusedConnections() > 0 || sink.refusedDatagrams() > 0) {
+                out.printf(
+                        "  sink: refused %d TCP connection(s) and %d UDP datagram(s) from outside"
+                                + " the task address pool %s; not counted (manifest: sink)%n",
+                        sink.refusedConnections(), sink.refusedDatagrams(), sink.admittedPeers());
+            }
         }
     }
 
