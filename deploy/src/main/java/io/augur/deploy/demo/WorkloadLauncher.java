@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,7 @@ public final class WorkloadLauncher implements AutoCloseable {
     private final Clock clock;
     private final Path logDir;
     private final Path agentSocket;
+    private final SandboxLeftovers leftovers;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     /**
@@ -95,6 +97,7 @@ public final class WorkloadLauncher implements AutoCloseable {
         this.clock = clock;
         this.logDir = logDir;
         this.agentSocket = agentSocket;
+        this.leftovers = SandboxLeftovers.onThisHost(cgroups);
     }
 
     /** Starts {@code w} with the launch limits {@code initial} (cpu, memory, pids, network). */
@@ -133,7 +136,7 @@ public final class WorkloadLauncher implements AutoCloseable {
     private void awaitInCgroup(Running r) {
         String id = r.workload().taskId();
         try {
-            awaitInCgroup(cgroups, id, r.launcher(), clock);
+            awaitInCgroup(cgroups, id, r.launcher(), clock, leftovers);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(
                     "cannot start "
@@ -153,13 +156,19 @@ public final class WorkloadLauncher implements AutoCloseable {
      * started by {@code launcher} ({@code ./augur run}), and returns the group. A group being
      * created or removed meanwhile is looked at again.
      *
+     * @param leftovers removes what the launcher leaves of the task's sandbox when it is killed
      * @throws IllegalStateException when the launcher exits first (whatever its status: the sandbox
-     *     could not be set up, or the command ended before it was seen in its group), or the task
-     *     is not in its group within {@link #LAUNCH_TIMEOUT} (the launcher is then killed); the
-     *     message says which
+     *     could not be set up, or the command ended before it was seen in its group; it cleaned up
+     *     itself), or the task is not in its group within {@link #LAUNCH_TIMEOUT} (the launcher is
+     *     then killed and what it left of the sandbox removed, see {@link #killLauncher}); the
+     *     message says which, and what was removed
      */
     public static TaskCgroup awaitInCgroup(
-            TaskCgroups cgroups, String taskId, JavaProcess launcher, Clock clock) {
+            TaskCgroups cgroups,
+            String taskId,
+            JavaProcess launcher,
+            Clock clock,
+            SandboxLeftovers leftovers) {
         Instant deadline = clock.instant().plus(LAUNCH_TIMEOUT);
         while (true) {
             Optional<TaskCgroup> group = cgroups.find(taskId);
@@ -177,11 +186,63 @@ public final class WorkloadLauncher implements AutoCloseable {
                         "its launcher exited with " + launcher.process().exitValue());
             }
             if (!clock.instant().isBefore(deadline)) {
-                launcher.kill();
-                throw new IllegalStateException("not in its cgroup after " + LAUNCH_TIMEOUT);
+                throw new IllegalStateException(
+                        "not in its cgroup after "
+                                + LAUNCH_TIMEOUT
+                                + "; "
+                                + killLauncher(taskId, launcher, leftovers));
             }
             launcher.waitFor(Duration.ofMillis(50));
         }
+    }
+
+    /**
+     * Kills task {@code taskId}'s launcher, which is stuck (its task not in its cgroup in time, or
+     * its clean-up not done in time), and then removes what it leaves of the task's sandbox — its
+     * cgroup, network namespace, veth pair — the way the launcher's own clean-up would have: a
+     * killed launcher cannot. Its workload, if it started, dies with it (parent-death signal).
+     *
+     * @return what happened, for a message or a log line: what was removed, that nothing was left,
+     *     or what is left and how to remove it
+     */
+    public static String killLauncher(
+            String taskId, JavaProcess launcher, SandboxLeftovers leftovers) {
+        return killLauncher(
+                taskId,
+                () -> {
+                    launcher.kill();
+                    return !launcher.isAlive();
+                },
+                leftovers);
+    }
+
+    /**
+     * {@link #killLauncher(String, JavaProcess, SandboxLeftovers)} with the kill as a function:
+     * {@code kill} kills the launcher and says whether it is dead. What it left is removed only
+     * then: a launcher still alive owns its sandbox and may still be setting it up.
+     */
+    static String killLauncher(String taskId, BooleanSupplier kill, SandboxLeftovers leftovers) {
+        String byHand = "./augur run --task " + taskId + " -- true removes it";
+        if (!kill.getAsBoolean()) {
+            return "its launcher survived SIGKILL, so its sandbox is left as it is (once the"
+                    + " launcher is gone, "
+                    + byHand
+                    + ")";
+        }
+        List<String> removed;
+        try {
+            removed = leftovers.remove(taskId);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot remove what its killed launcher left", taskId, e);
+            return "its launcher was killed, and what it left could not be removed: "
+                    + e.getMessage()
+                    + " ("
+                    + byHand
+                    + ")";
+        }
+        return removed.isEmpty()
+                ? "its launcher was killed; nothing of its sandbox was left"
+                : "its launcher was killed and what it left removed: " + String.join(", ", removed);
     }
 
     /**
@@ -300,16 +361,12 @@ public final class WorkloadLauncher implements AutoCloseable {
         for (Running r : all) {
             waitUntil(r, cleanupEnd);
             if (r.launcher().isAlive()) {
-                // Its workload dies with it (parent-death signal); its namespace and veth stay
-                // until a launcher of the same id runs again, which removes them first.
+                String id = r.workload().taskId();
                 LOG.error(
-                        "the launcher of {} did not clean up within {}: killed; its network"
-                                + " namespace may be left (./augur run --task {} -- true removes"
-                                + " it)",
-                        r.workload().taskId(),
+                        "the launcher of {} did not clean up within {}: {}",
+                        id,
                         CLEANUP_GRACE,
-                        r.workload().taskId());
-                r.launcher().kill();
+                        killLauncher(id, r.launcher(), leftovers));
             }
             ended(r);
         }

@@ -10,6 +10,7 @@ import io.augur.collector.SamplingSchedule;
 import io.augur.collector.TaskDirectory;
 import io.augur.collector.UsageSource;
 import io.augur.collector.proc.ProcessTable;
+import io.augur.deploy.demo.SandboxLeftovers;
 import io.augur.deploy.demo.TaskProcess;
 import io.augur.deploy.demo.WorkloadLauncher;
 import io.augur.launch.JavaProcess;
@@ -136,6 +137,7 @@ public final class Recorder implements AutoCloseable {
     private final Set<String> measuredColumns = ConcurrentHashMap.newKeySet();
 
     private TaskCgroups cgroups;
+    private SandboxLeftovers leftovers;
     private boolean createdRoot;
     private RecordingCsv csv;
     private RecordingSink sink;
@@ -259,6 +261,7 @@ public final class Recorder implements AutoCloseable {
         } catch (CgroupUnavailableException e) {
             throw new RecordException("no usable cgroup hierarchy: " + e.getMessage(), e);
         }
+        leftovers = SandboxLeftovers.onThisHost(cgroups);
         List<String> existing = cgroups.taskIds();
         if (!existing.isEmpty()) {
             throw new RecordException(
@@ -471,7 +474,7 @@ public final class Recorder implements AutoCloseable {
      */
     private TaskCgroup awaitInCgroup(Run r) {
         try {
-            return WorkloadLauncher.awaitInCgroup(cgroups, r.taskId, r.launcher, clock);
+            return WorkloadLauncher.awaitInCgroup(cgroups, r.taskId, r.launcher, clock, leftovers);
         } catch (IllegalStateException e) {
             if (!r.launcher.isAlive()) {
                 r.exitCode = r.launcher.process().exitValue();
@@ -642,12 +645,10 @@ public final class Recorder implements AutoCloseable {
                 && r.launcher.isAlive()
                 && !r.launcher.waitFor(WorkloadLauncher.CLEANUP_GRACE)) {
             LOG.error(
-                    "the launcher of {} did not clean up within {}: killed; its network namespace"
-                            + " may be left (./augur run --task {} -- true removes it)",
+                    "the launcher of {} did not clean up within {}: {}",
                     r.taskId,
                     WorkloadLauncher.CLEANUP_GRACE,
-                    r.taskId);
-            r.launcher.kill();
+                    WorkloadLauncher.killLauncher(r.taskId, r.launcher, leftovers));
         }
         active.remove(r.taskId);
         deleteTree(r.scratch);
@@ -761,6 +762,12 @@ public final class Recorder implements AutoCloseable {
         }
         if (sink != null) {
             sink.close();
+            if (sink.refusedConnections() > 0 || sink.refusedDatagrams() > 0) {
+                out.printf(
+                        "  sink: refused %d TCP connection(s) and %d UDP datagram(s) from outside"
+                                + " the task address pool %s; not counted (manifest: sink)%n",
+                        sink.refusedConnections(), sink.refusedDatagrams(), sink.admittedPeers());
+            }
         }
     }
 

@@ -156,11 +156,17 @@ final class RecordingManifest {
             sink.put("tcp_bytes", f.sink().tcpBytes());
             sink.put("udp_datagrams", f.sink().udpDatagrams());
             sink.put("udp_bytes", f.sink().udpBytes());
+            sink.put("admitted_peers", f.sink().admittedPeers());
+            sink.put("refused_tcp_connections", f.sink().refusedConnections());
+            sink.put("refused_udp_datagrams", f.sink().refusedDatagrams());
             sink.put(
                     "note",
                     "the recorder's own sink (outside every task cgroup, in the host's network"
                             + " namespace, reached by each task at its gateway) that the network"
-                            + " scenarios send to; its totals are for every run together");
+                            + " scenarios send to; its totals are for every run together and count"
+                            + " only peers in admitted_peers (the sandbox launcher's task address"
+                            + " pool); connections and datagrams from anywhere else are refused,"
+                            + " counted in refused_*, and none of their bytes is in the totals");
             m.put("sink", sink);
         }
         return m;

@@ -150,6 +150,11 @@ class RecordIT {
         assertThat(manifest.get("sink").get("udp_datagrams").asLong())
                 .as("the miner's beacon reached the sink")
                 .isPositive();
+        // The sink counts the tasks only (their addresses are the launcher's pool's); the tasks'
+        // own traffic is never refused.
+        assertThat(manifest.at("/sink/admitted_peers").asText()).isEqualTo("10.231.0.0/16");
+        assertThat(manifest.at("/sink/refused_tcp_connections").asLong()).isZero();
+        assertThat(manifest.at("/sink/refused_udp_datagrams").asLong()).isZero();
 
         // Nothing left: processes, cgroups, workload files.
         assertThat(seen).as("processes the recorder started").isNotEmpty();
