@@ -382,6 +382,12 @@ public final class Demo implements AutoCloseable {
                             + sink.connections()
                             + " connections");
         }
+        if (sink.refusedConnections() > 0) {
+            out.println(
+                    "exfiltration sink: refused "
+                            + sink.refusedConnections()
+                            + " connections from outside the task address pool (not counted)");
+        }
         if (contended != null) {
             contended.lines().forEach(out::println);
         }

@@ -1,5 +1,6 @@
 package io.augur.deploy.record;
 
+import io.augur.deploy.demo.SinkPeerFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.augur.actuator.net.AddressPool;
 import io.augur.cgroup.Await;
 import io.augur.cgroup.CgroupVersion;
+import io.augur.deploy.demo.SinkPeerFilter;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

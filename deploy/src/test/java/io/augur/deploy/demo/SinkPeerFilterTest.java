@@ -1,4 +1,4 @@
-package io.augur.deploy.record;
+package io.augur.deploy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
