@@ -61,8 +61,8 @@ class LstmForecaster(Forecaster):
     Pinball scores the calibrated intervals (q.05/q.95 from the 90 % one, q.1/q.9 from the 80 %
     one, the median), like the baselines'; the model's raw quantiles go to pinballModelQuantiles.
     With gamma > 0 (default: the job's 0.05) the intervals are those the job would issue after its
-    online recalibration, replayed along the trace (augur_forecaster.calibration); the origins
-    must then be one trace's, in order and evenly spaced."""
+    online recalibration, replayed along the trace (augur_forecaster.calibration) at every step
+    from the first origin to the last; the origins must then be one trace's, in order."""
     name = "lstm"
 
     def __init__(self, version_dir, threads: int = 1, gamma: float = calibration.GAMMA):
@@ -114,6 +114,19 @@ class LstmForecaster(Forecaster):
         return q, scale
 
     def forecast(self, values, origins) -> Forecast:
+        origins = np.asarray(origins)
+        if self.gamma > 0 and len(origins) > 1:
+            # The job forecasts at every window (one model step): replay every step from the
+            # first origin to the last, score the origins asked for.
+            every = np.arange(origins[0], origins[-1] + 1)
+            full = self._forecast(values, every)
+            pick = origins - origins[0]
+            return Forecast(*(None if a is None else a[pick] for a in (
+                full.point, full.lo80, full.hi80, full.lo90, full.hi90, full.limit,
+                full.quantiles, full.model_quantiles)))
+        return self._forecast(values, origins)
+
+    def _forecast(self, values, origins) -> Forecast:
         q, scale = self.raw(values, origins)
         s = scale[:, None, :]
         o80, o90 = self.offsets["0.8"][None, None, :], self.offsets["0.9"][None, None, :]
@@ -122,6 +135,10 @@ class LstmForecaster(Forecaster):
         lo90 = np.maximum(q[..., self.q(0.05)] - o90 * s, 0.0)
         hi90 = np.maximum(q[..., self.q(0.95)] + o90 * s, 0.0)
         point = q[..., self.q(0.5)]
+        # As the job's decoder: the band holds the median.
+        with np.errstate(invalid="ignore"):
+            lo80, lo90 = np.minimum(lo80, point), np.minimum(lo90, point)
+            hi80, hi90 = np.maximum(hi80, point), np.maximum(hi90, point)
         if self.gamma > 0:
             m = calibration.multipliers(values, origins, point, lo90, hi90, self.gamma)
             lo80, hi80 = calibration.scale(point, lo80, hi80, m)

@@ -120,6 +120,11 @@ class ModelTest(unittest.TestCase):
             self.assertEqual(fc.point.shape, (2, HORIZON, 6))
             self.assertTrue((fc.hi90 >= 0).all() and (fc.lo90 >= 0).all())
             np.testing.assert_allclose(fc.limit[:, 0], fc.hi90.max(axis=1))
+            # the online recalibration is replayed at every step, whichever origins are scored
+            every = f.forecast(values, np.arange(23, 31))
+            np.testing.assert_allclose(fc.hi90, every.hi90[[0, 7]])
+            self.assertFalse(np.allclose(every.hi90, LstmForecaster(vdir, gamma=0).forecast(
+                values, np.arange(23, 31)).hi90))
 
 
 class CalibrationTest(unittest.TestCase):

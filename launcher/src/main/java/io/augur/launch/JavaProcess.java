@@ -111,11 +111,15 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, no shutdown hooks: a crash. */
+    /**
+     * SIGKILL, no shutdown hooks: a crash. The process dies first, then the descendants it had: a
+     * process that saw its children die first could start its own clean-up in the gap.
+     */
     public void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
         waitFor(Duration.ofSeconds(30));
+        descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** SIGTERM, then SIGKILL if still alive after 45 s (a Flink job's cancel may take 30 s). */

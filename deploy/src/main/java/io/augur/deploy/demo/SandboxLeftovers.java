@@ -42,20 +42,7 @@ public interface SandboxLeftovers {
     }
 
     private static List<String> removeFromThisHost(TaskCgroups cgroups, String taskId) {
-        TaskNetNames n = TaskNetNames.of(taskId);
-        List<String> found = new ArrayList<>();
-        if (cgroups.find(taskId).isPresent()) {
-            found.add("cgroup " + cgroups.rootName() + "/" + taskId);
-        }
-        if (TaskNetworks.namespaceExists(n)) {
-            found.add("network namespace " + n.namespace());
-        }
-        if (TaskNetworks.interfaceExists(n.hostInterface())) {
-            found.add("veth " + n.hostInterface());
-        }
-        if (TaskNetworks.interfaceExists(n.ingressInterface())) {
-            found.add("shaping device " + n.ingressInterface());
-        }
+        List<String> found = present(cgroups, taskId);
         // As the launcher's own clean-up: each part tried, whatever the others did.
         RuntimeException failure = null;
         try {
@@ -80,7 +67,9 @@ public interface SandboxLeftovers {
                 failure = add(failure, e);
             }
         }
-        if (failure != null) {
+        if (failure != null && !present(cgroups, taskId).isEmpty()) {
+            // A part that went away between a look and its removal fails that removal, but is
+            // gone all the same: only what is still there is a failure.
             throw new IllegalStateException(
                     "cannot remove what is left of task "
                             + taskId
@@ -89,6 +78,25 @@ public interface SandboxLeftovers {
                             + "): "
                             + failure.getMessage(),
                     failure);
+        }
+        return found;
+    }
+
+    /** What of task {@code taskId}'s sandbox is on this host now. */
+    private static List<String> present(TaskCgroups cgroups, String taskId) {
+        TaskNetNames n = TaskNetNames.of(taskId);
+        List<String> found = new ArrayList<>();
+        if (cgroups.find(taskId).isPresent()) {
+            found.add("cgroup " + cgroups.rootName() + "/" + taskId);
+        }
+        if (TaskNetworks.namespaceExists(n)) {
+            found.add("network namespace " + n.namespace());
+        }
+        if (TaskNetworks.interfaceExists(n.hostInterface())) {
+            found.add("veth " + n.hostInterface());
+        }
+        if (TaskNetworks.interfaceExists(n.ingressInterface())) {
+            found.add("shaping device " + n.ingressInterface());
         }
         return found;
     }

@@ -19,10 +19,19 @@ public record SinkPeerFilter(AddressPool pool) {
     /** The launcher's own pool ({@code ./augur run} always cuts task links from it). */
     public static final SinkPeerFilter TASKS = new SinkPeerFilter(AddressPool.DEFAULT);
 
-    /** Whether a connection or datagram from {@code peer} is a task's and is counted. */
+    /**
+     * Whether a connection or datagram from {@code peer} is a task's and is counted: the task end
+     * of one of the pool's links.
+     */
     public boolean admits(InetAddress peer) {
         // A task's link is IPv4 only; an IPv4 peer of a dual-stack socket is an Inet4Address too.
-        return peer instanceof Inet4Address && pool.blockOf(peer.getHostAddress()) >= 0;
+        if (!(peer instanceof Inet4Address)) {
+            return false;
+        }
+        // Only a link's task end: its host end (.1 of each /30) is this machine's, which a local
+        // process would connect from when it dials a task's gateway address.
+        int block = pool.blockOf(peer.getHostAddress());
+        return block >= 0 && pool.link(block).taskAddress().equals(peer.getHostAddress());
     }
 
     @Override

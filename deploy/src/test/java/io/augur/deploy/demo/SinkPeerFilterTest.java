@@ -40,6 +40,11 @@ class SinkPeerFilterTest {
         assertThat(admits("203.0.113.9")).isFalse();
         assertThat(admits("::1")).as("IPv6: task links are IPv4 only").isFalse();
         assertThat(admits("fe80::1")).isFalse();
+        AddressPool pool = AddressPool.DEFAULT;
+        assertThat(admits(pool.link(0).hostAddress()))
+                .as("a link's host end: this machine, e.g. a local process dialling a gateway")
+                .isFalse();
+        assertThat(admits("10.231.0.3")).as("a block's broadcast address").isFalse();
     }
 
     @Test

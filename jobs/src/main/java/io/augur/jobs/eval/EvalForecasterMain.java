@@ -56,7 +56,7 @@ public final class EvalForecasterMain {
                             + " model.");
 
     /** The level whose intervals the replayed recalibration checks (the job's default). */
-    static final double CALIBRATION_LEVEL = 0.9;
+    static final double CALIBRATION_LEVEL = ProfilerOptions.INTERVAL_LEVEL.defaultValue();
 
     static final List<String> ALL = List.of("lstm", "last", "ewma", "vpa-p90", "crane-p99");
 

@@ -57,6 +57,36 @@ public final class LstmEvalForecaster implements EvalForecaster {
 
     @Override
     public List<Prediction> predict(Trace trace, int[] origins) throws Exception {
+        if (origins.length == 0) {
+            return List.of();
+        }
+        // The job forecasts at every window, one model step each: the replay needs every origin
+        // from the first to the last, whichever of them are scored.
+        boolean replay = calibrator.gamma() > 0;
+        int[] at = replay ? every(origins[0], origins[origins.length - 1]) : origins;
+        List<Forecast[]> raw = forecasts(trace, at);
+        if (!replay) {
+            List<Prediction> out = new ArrayList<>(raw.size());
+            raw.forEach(f -> out.add(toPrediction(f[0], f[1], model.metadata().horizon())));
+            return out;
+        }
+        List<Prediction> all = recalibrated(trace, at, raw);
+        List<Prediction> out = new ArrayList<>(origins.length);
+        for (int t : origins) {
+            out.add(all.get(t - at[0]));
+        }
+        return out;
+    }
+
+    private static int[] every(int first, int last) {
+        int[] at = new int[last - first + 1];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = first + i;
+        }
+        return at;
+    }
+
+    private List<Forecast[]> forecasts(Trace trace, int[] origins) throws Exception {
         int w = model.metadata().window();
         List<Forecast[]> out = new ArrayList<>(origins.length);
         List<List<double[]>> batch = new ArrayList<>(BATCH);
@@ -78,13 +108,17 @@ public final class LstmEvalForecaster implements EvalForecaster {
         if (!batch.isEmpty()) {
             out.addAll(predictor.predict(batch));
         }
-        return recalibrated(trace, origins, out);
+        return out;
     }
 
-    /** Replays the online recalibration along the trace, origin by origin, as the job would. */
+    /**
+     * Replays the online recalibration along the trace, origin by origin (consecutive steps, one
+     * window each), as the job would; the calibrator's level picks the interval it checks.
+     */
     private List<Prediction> recalibrated(Trace trace, int[] origins, List<Forecast[]> raw) {
         int horizon = model.metadata().horizon();
-        long windowSteps = origins.length > 1 ? origins[1] - origins[0] : 1;
+        long windowSteps = 1;
+        int checked = calibrator.level() < 0.85 ? 0 : 1; // the 80 % or the 90 % interval
         CalibrationState state = new CalibrationState();
         List<Prediction> out = new ArrayList<>(origins.length);
         for (int n = 0; n < origins.length; n++) {
@@ -94,10 +128,12 @@ public final class LstmEvalForecaster implements EvalForecaster {
                 observed[Trace.FEATURES.get(f).ordinal()] = trace.values()[t][f];
             }
             calibrator.observe(state, t, observed, windowSteps, (r, k, hit) -> {});
-            Forecast f80 = OnlineCalibrator.apply(raw.get(n)[0], state, windowSteps);
-            Forecast f90 = OnlineCalibrator.apply(raw.get(n)[1], state, windowSteps);
-            OnlineCalibrator.issue(state, t, f90, windowSteps);
-            out.add(toPrediction(f80, f90, horizon));
+            Forecast[] f = {
+                OnlineCalibrator.apply(raw.get(n)[0], state, windowSteps),
+                OnlineCalibrator.apply(raw.get(n)[1], state, windowSteps)
+            };
+            OnlineCalibrator.issue(state, t, f[checked], windowSteps);
+            out.add(toPrediction(f[0], f[1], horizon));
         }
         return out;
     }

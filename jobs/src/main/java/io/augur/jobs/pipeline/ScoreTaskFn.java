@@ -1,5 +1,6 @@
 package io.augur.jobs.pipeline;
 
+import io.augur.jobs.profile.CalibrationState;
 import io.augur.jobs.profile.Forecast;
 import io.augur.jobs.profile.OnlineCalibrator;
 import io.augur.jobs.profile.ResourceVector;
@@ -79,6 +80,9 @@ public final class ScoreTaskFn
         TaskScoreState s = state.value();
         if (s == null) {
             s = new TaskScoreState();
+        }
+        if (s.calibration == null) { // restored from state written before per-lead calibration
+            s.calibration = new CalibrationState();
         }
         ForecastRequest r = w.request;
         double[] observed =

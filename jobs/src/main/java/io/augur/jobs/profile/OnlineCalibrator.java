@@ -63,10 +63,39 @@ public final class OnlineCalibrator implements Serializable {
         return Math.max(1, (int) Math.floor((double) f.horizonMs() / windowMs + 1e-9));
     }
 
-    /** The lead (1..leads) whose multiplier scales step {@code step} of a forecast. */
-    static int leadOf(Forecast f, int step, long windowMs, int leads) {
-        int k = (int) Math.ceil((double) (step + 1) * f.stepMs() / windowMs - 1e-9);
-        return Math.max(1, Math.min(leads, k));
+    /**
+     * Per lead k (index k − 1), the step checked when the forecast is k windows old: the one ending
+     * nearest k windows ahead. Where two leads share a step (steps longer than a window), only the
+     * first checks it: the step is scaled by that lead's multiplier alone.
+     */
+    static int[] checkedSteps(Forecast f, long windowMs, int leads) {
+        int[] steps = new int[leads];
+        int last = -1;
+        for (int k = 1; k <= leads; k++) {
+            int step = f.stepEndingNear(k * windowMs);
+            steps[k - 1] = step > last ? step : -1; // -1: this lead checks nothing
+            last = Math.max(last, step);
+        }
+        return steps;
+    }
+
+    /**
+     * The lead (1..leads) whose multiplier scales step {@code step} of a forecast: the first lead
+     * whose checked step is at or after it, else the lead that checks the latest step. So every
+     * multiplier scales the very step it is checked against, and the steps since the previous
+     * lead's.
+     */
+    static int leadOf(int[] checkedSteps, int step) {
+        int latest = 1;
+        for (int k = 1; k <= checkedSteps.length; k++) {
+            if (checkedSteps[k - 1] >= step) {
+                return k;
+            }
+            if (checkedSteps[k - 1] >= 0) {
+                latest = k;
+            }
+        }
+        return latest;
     }
 
     /**
@@ -138,14 +167,14 @@ public final class OnlineCalibrator implements Serializable {
      */
     public static Forecast apply(Forecast f, CalibrationState s, long windowMs) {
         Map<Resource, Forecast.Band> bands = new EnumMap<>(Resource.class);
-        int leads = leads(f, windowMs);
+        int[] checked = checkedSteps(f, windowMs, leads(f, windowMs));
         for (Map.Entry<Resource, Forecast.Band> e : f.bands().entrySet()) {
             Forecast.Band b = e.getValue();
             int n = b.mean().length;
             double[] lower = new double[n];
             double[] upper = new double[n];
             for (int t = 0; t < n; t++) {
-                int k = Math.min(leadOf(f, t, windowMs, leads), s.leads);
+                int k = Math.min(leadOf(checked, t), s.leads);
                 double m = k < 1 ? 1 : s.multipliers[(k - 1) * SIZE + e.getKey().ordinal()];
                 double mean = b.mean()[t];
                 lower[t] = Math.max(0, mean - m * (mean - b.lower()[t]));
@@ -158,37 +187,51 @@ public final class OnlineCalibrator implements Serializable {
 
     /**
      * Remembers the (recalibrated) forecast issued at {@code windowEnd}: for each lead k, its
-     * interval at the step ending nearest k windows ahead, to be checked when that window ends. A
-     * forecast with a different number of leads than the task had (another forecaster took over)
-     * keeps the multipliers of the leads both have and drops the pending checks.
+     * interval at the step it checks ({@link #checkedSteps}), to be checked when the window k ahead
+     * ends. A forecast issued again for the same window replaces the earlier one. A forecast with a
+     * different number of leads than the task had (another forecaster took over) keeps the
+     * multipliers of the leads both have and drops the pending checks.
      */
     public static void issue(CalibrationState s, long windowEnd, Forecast f, long windowMs) {
         int leads = leads(f, windowMs);
         if (s.leads != leads) {
             resize(s, leads);
         }
-        int slot = 0;
-        for (int i = 0; i < s.issuedAt.length; i++) {
-            if (s.issuedAt[i] == Long.MIN_VALUE) {
-                slot = i;
-                break;
-            }
-            if (s.issuedAt[i] < s.issuedAt[slot]) {
-                slot = i;
-            }
-        }
+        int slot = slotFor(s, windowEnd);
         s.issuedAt[slot] = windowEnd;
         int from = slot * leads * SIZE;
         java.util.Arrays.fill(s.issuedLower, from, from + leads * SIZE, Double.NaN);
         java.util.Arrays.fill(s.issuedUpper, from, from + leads * SIZE, Double.NaN);
+        int[] checked = checkedSteps(f, windowMs, leads);
         for (int k = 1; k <= leads; k++) {
-            int step = f.stepEndingNear(k * windowMs);
+            int step = checked[k - 1];
+            if (step < 0) {
+                continue;
+            }
             for (Map.Entry<Resource, Forecast.Band> e : f.bands().entrySet()) {
                 int i = from + (k - 1) * SIZE + e.getKey().ordinal();
                 s.issuedLower[i] = e.getValue().lower()[step];
                 s.issuedUpper[i] = e.getValue().upper()[step];
             }
         }
+    }
+
+    /** The slot of the forecast issued at {@code windowEnd}, else a free one, else the oldest. */
+    private static int slotFor(CalibrationState s, long windowEnd) {
+        int free = -1;
+        int oldest = 0;
+        for (int i = 0; i < s.issuedAt.length; i++) {
+            if (s.issuedAt[i] == windowEnd) {
+                return i;
+            }
+            if (free < 0 && s.issuedAt[i] == Long.MIN_VALUE) {
+                free = i;
+            }
+            if (s.issuedAt[i] < s.issuedAt[oldest]) {
+                oldest = i;
+            }
+        }
+        return free >= 0 ? free : oldest;
     }
 
     private static void resize(CalibrationState s, int leads) {

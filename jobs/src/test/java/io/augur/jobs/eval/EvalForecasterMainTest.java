@@ -156,6 +156,53 @@ class EvalForecasterMainTest {
     }
 
     @Test
+    void withAStrideEveryStepIsStillReplayedAndOnlyTheStridesAreScored() throws Exception {
+        java.util.Random random = new java.util.Random(5);
+        double[][] values = new double[80][Trace.FEATURES.size()];
+        for (double[] row : values) {
+            for (int f = 0; f < row.length; f++) {
+                row[f] = 1 + random.nextDouble() * (f == 1 ? 1e8 : 1e3);
+            }
+        }
+        Trace trace = new Trace("t", values);
+        io.augur.jobs.forecast.LstmModel model =
+                io.augur.jobs.forecast.LstmModel.load(versionDir(TestModels.tiny()), 0.9);
+        try (LstmEvalForecaster f =
+                new LstmEvalForecaster(
+                        model, new io.augur.jobs.profile.OnlineCalibrator(0.9, 0.5))) {
+            int w = f.metadata().window();
+            int[] every = new int[40];
+            for (int i = 0; i < every.length; i++) {
+                every[i] = w - 1 + i;
+            }
+            List<Prediction> all = f.predict(trace, every);
+            List<Prediction> strided = f.predict(trace, new int[] {w - 1, w + 19, w + 38});
+            assertThat(strided.get(1).hi90()).isDeepEqualTo(all.get(20).hi90());
+            assertThat(strided.get(2).limit()).isEqualTo(all.get(39).limit());
+            try (LstmEvalForecaster raw =
+                    new LstmEvalForecaster(
+                            model, new io.augur.jobs.profile.OnlineCalibrator(0.9, 0))) {
+                assertThat(
+                                java.util.Arrays.deepEquals(
+                                        all.get(39).hi90(),
+                                        raw.predict(trace, every).get(39).hi90()))
+                        .as("recalibrated: not the model's own interval")
+                        .isFalse();
+            }
+        } finally {
+            model.release();
+        }
+    }
+
+    private static Path versionDir(Path models) throws IOException {
+        try (var dirs = Files.list(models)) {
+            return Files.isRegularFile(models.resolve("metadata.json"))
+                    ? models
+                    : dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
     void aSubsetOfForecastersNeedsNoModelAndHeldOutNeedsATestSplit() throws Exception {
         recording("run-1", 60);
         JsonNode report = runJson("--forecasters", "last,vpa-p90");

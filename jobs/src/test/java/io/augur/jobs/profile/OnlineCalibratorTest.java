@@ -168,4 +168,43 @@ class OnlineCalibratorTest {
         }
         assertThat(OnlineCalibrator.leads(f, 20_000)).isEqualTo(1);
     }
+
+    @Test
+    void stepsThatDoNotDivideTheWindowAreScaledByTheLeadThatChecksThem() {
+        // 1.5 s steps in 2 s windows: lead 1 checks step 0 (ends at 1.5 s), lead 2 step 2 (4.5 s,
+        // the nearest to 4 s), lead 3 step 3 (6 s).
+        double[] mean = {10, 10, 10, 10};
+        double[] lo = {9, 9, 9, 9};
+        double[] hi = {11, 11, 11, 11};
+        Forecast f = new Forecast(1500, 4, Map.of(Resource.CPU, new Forecast.Band(mean, lo, hi)));
+        int[] checked = OnlineCalibrator.checkedSteps(f, 2000, OnlineCalibrator.leads(f, 2000));
+        assertThat(checked).containsExactly(0, 2, 3);
+        // every step is scaled by the lead that checks it or the next one that does
+        assertThat(OnlineCalibrator.leadOf(checked, 0)).isEqualTo(1);
+        assertThat(OnlineCalibrator.leadOf(checked, 1)).isEqualTo(2);
+        assertThat(OnlineCalibrator.leadOf(checked, 2)).isEqualTo(2);
+        assertThat(OnlineCalibrator.leadOf(checked, 3)).isEqualTo(3);
+
+        // 4 s steps in 2 s windows: leads 1 and 2 would both check step 0; only lead 1 does.
+        Forecast slow =
+                new Forecast(4000, 4, Map.of(Resource.CPU, new Forecast.Band(mean, lo, hi)));
+        int[] coarse = OnlineCalibrator.checkedSteps(slow, 2000, 8);
+        assertThat(coarse).containsExactly(0, -1, 1, -1, 2, -1, 3, -1);
+        assertThat(OnlineCalibrator.leadOf(coarse, 3)).isEqualTo(7);
+        CalibrationState s = new CalibrationState();
+        OnlineCalibrator.issue(s, 0, slow, 2000);
+        assertThat(s.issuedUpper[ResourceVector.SIZE + Resource.CPU.ordinal()]).isNaN();
+    }
+
+    @Test
+    void aForecastIssuedAgainForTheSameWindowReplacesTheFirst() {
+        OnlineCalibrator c = new OnlineCalibrator(0.9, 0.5);
+        CalibrationState s = new CalibrationState();
+        OnlineCalibrator.issue(s, WINDOW, flat(10, 1), WINDOW);
+        OnlineCalibrator.issue(s, WINDOW, flat(10, 1), WINDOW); // a replayed window
+        assertThat(s.issuedAt).containsOnly(WINDOW, Long.MIN_VALUE);
+        int[] checks = new int[1];
+        c.observe(s, 2 * WINDOW, cpu(10), WINDOW, (r, k, hit) -> checks[0]++);
+        assertThat(checks[0]).as("one check, not two").isEqualTo(1);
+    }
 }
