@@ -42,6 +42,12 @@ class Forecast:
     quantiles: np.ndarray  # [N, H, F, 5]: q0.05, q0.1, q0.5, q0.9, q0.95 for the pinball metric
     model_quantiles: Optional[np.ndarray] = None   # lstm: its own (uncalibrated) quantiles
 
+    def take(self, index) -> "Forecast":
+        """The forecasts at `index` (an index or mask over the origins)."""
+        return Forecast(*(None if a is None else a[index] for a in (
+            self.point, self.lo80, self.hi80, self.lo90, self.hi90, self.limit, self.quantiles,
+            self.model_quantiles)))
+
 
 def from_intervals(point, lo80, hi80, lo90, hi90, limit) -> Forecast:
     lo80, hi80, lo90, hi90 = (np.maximum(a, 0.0) for a in (lo80, hi80, lo90, hi90))

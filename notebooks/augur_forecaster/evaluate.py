@@ -119,11 +119,7 @@ class LstmForecaster(Forecaster):
             # The job forecasts at every window (one model step): replay every step from the
             # first origin to the last, score the origins asked for.
             every = np.arange(origins[0], origins[-1] + 1)
-            full = self._forecast(values, every)
-            pick = origins - origins[0]
-            return Forecast(*(None if a is None else a[pick] for a in (
-                full.point, full.lo80, full.hi80, full.lo90, full.hi90, full.limit,
-                full.quantiles, full.model_quantiles)))
+            return self._forecast(values, every).take(origins - origins[0])
         return self._forecast(values, origins)
 
     def _forecast(self, values, origins) -> Forecast:
