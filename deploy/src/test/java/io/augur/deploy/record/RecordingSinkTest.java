@@ -1,18 +1,13 @@
 package io.augur.deploy.record;
 
+import static io.augur.deploy.demo.LoopbackPeers.tcpFrom;
+import static io.augur.deploy.demo.LoopbackPeers.udpFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.augur.actuator.net.AddressPool;
 import io.augur.cgroup.Await;
 import io.augur.cgroup.CgroupVersion;
 import io.augur.deploy.demo.SinkPeerFilter;
-import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -113,27 +108,5 @@ class RecordingSinkTest {
 
     private static int port(String gatewayAddress) {
         return Integer.parseInt(gatewayAddress.substring(gatewayAddress.lastIndexOf(':') + 1));
-    }
-
-    /**
-     * Connects from {@code source}, writes {@code n} bytes and closes. A reset — even before the
-     * connection is up, the sink being that quick — is how a refusing sink answers.
-     */
-    private static void tcpFrom(String source, int port, int n) throws Exception {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-            OutputStream out = s.getOutputStream();
-            out.write(new byte[n]);
-        } catch (SocketException e) {
-            // Reset by the sink.
-        }
-    }
-
-    private static void udpFrom(String source, int port, int n) throws Exception {
-        try (DatagramSocket s =
-                new DatagramSocket(new InetSocketAddress(InetAddress.getByName(source), 0))) {
-            s.send(new DatagramPacket(new byte[n], n, InetAddress.getLoopbackAddress(), port));
-        }
     }
 }
