@@ -15,10 +15,11 @@ import java.util.List;
 /**
  * The shipped LSTM, through the job's own inference path (DJL, {@link ModelCodec}'s normalisation
  * and calibration), in batches of origins, with the job's online recalibration ({@link
- * OnlineCalibrator}) replayed along each trace: origins are the job's windows ({@code stride} steps
- * apart), each checks the earlier forecasts that reach it against the trace's value there, and each
- * forecast is recalibrated by what the trace's earlier origins taught before it is scored. A
- * calibrator with γ = 0 gives the model's own (split-conformal) intervals.
+ * OnlineCalibrator}) replayed along each trace: every step from the first origin to the last is one
+ * of the job's windows (the model's step), each checks the earlier forecasts that reach it against
+ * the trace's value there, and each forecast is recalibrated by what the trace's earlier steps
+ * taught before it is scored. With a stride, every step is still forecast and replayed; only every
+ * stride-th is scored. A calibrator with γ = 0 gives the model's own (split-conformal) intervals.
  */
 public final class LstmEvalForecaster implements EvalForecaster {
     private static final int BATCH = 256;
@@ -28,8 +29,8 @@ public final class LstmEvalForecaster implements EvalForecaster {
     private final OnlineCalibrator calibrator;
 
     /**
-     * @param calibrator the job's online recalibration (level 0.9: it checks the 90 % intervals and
-     *     scales the 80 % ones alike)
+     * @param calibrator the job's online recalibration: it checks the interval of its level (the 80
+     *     % one below 0.85, else the 90 % one) and scales both alike
      */
     public LstmEvalForecaster(LstmModel model, OnlineCalibrator calibrator) {
         this.model = model;
@@ -93,11 +94,7 @@ public final class LstmEvalForecaster implements EvalForecaster {
         for (int t : origins) {
             List<double[]> history = new ArrayList<>(w);
             for (int s = t - w + 1; s <= t; s++) {
-                double[] v = ResourceVector.unknown();
-                for (int f = 0; f < Trace.FEATURES.size(); f++) {
-                    v[Trace.FEATURES.get(f).ordinal()] = trace.values()[s][f];
-                }
-                history.add(v);
+                history.add(vectorAt(trace, s));
             }
             batch.add(history);
             if (batch.size() == BATCH) {
@@ -123,11 +120,7 @@ public final class LstmEvalForecaster implements EvalForecaster {
         List<Prediction> out = new ArrayList<>(origins.length);
         for (int n = 0; n < origins.length; n++) {
             int t = origins[n];
-            double[] observed = ResourceVector.unknown();
-            for (int f = 0; f < Trace.FEATURES.size(); f++) {
-                observed[Trace.FEATURES.get(f).ordinal()] = trace.values()[t][f];
-            }
-            calibrator.observe(state, t, observed, windowSteps, (r, k, hit) -> {});
+            calibrator.observe(state, t, vectorAt(trace, t), windowSteps, (r, k, hit) -> {});
             Forecast[] f = {
                 OnlineCalibrator.apply(raw.get(n)[0], state, windowSteps),
                 OnlineCalibrator.apply(raw.get(n)[1], state, windowSteps)
@@ -136,6 +129,15 @@ public final class LstmEvalForecaster implements EvalForecaster {
             out.add(toPrediction(f[0], f[1], horizon));
         }
         return out;
+    }
+
+    /** The trace's values at step {@code s} in the {@link ResourceVector} layout. */
+    private static double[] vectorAt(Trace trace, int s) {
+        double[] v = ResourceVector.unknown();
+        for (int f = 0; f < Trace.FEATURES.size(); f++) {
+            v[Trace.FEATURES.get(f).ordinal()] = trace.values()[s][f];
+        }
+        return v;
     }
 
     private static Prediction toPrediction(Forecast f80, Forecast f90, int horizon) {
