@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  *     launch limit), NaN without samples
  * @param trustedCpuAfter its mean measured CPU after its first decision that reclaimed from the
  *     hostile task (else after its limit's peak), NaN without samples
+ * @param trustedLimitAfter the trusted task's decided CPU limit in effect at those same samples,
+ *     their mean (the limit of its latest decision issued before each sample), NaN without samples:
+ *     what the machine would have had to give it for the measured CPU to be the limit's
  */
 public record ContentionReport(
         double capacityCores,
@@ -57,7 +60,8 @@ public record ContentionReport(
         int reclaims,
         double peakGrantedTotal,
         double trustedCpuBefore,
-        double trustedCpuAfter) {
+        double trustedCpuAfter,
+        double trustedLimitAfter) {
 
     /**
      * One decision and the pool after it.
@@ -175,10 +179,17 @@ public record ContentionReport(
                         .orElse(trustedPeakAt);
         double before =
                 mean(trustedCpu.stream().filter(s -> s.at().isBefore(firstTrusted)).toList());
-        double after =
+        List<CpuSample> afterSamples =
                 peakAt == null
-                        ? Double.NaN
-                        : mean(trustedCpu.stream().filter(s -> s.at().isAfter(peakAt)).toList());
+                        ? List.of()
+                        : trustedCpu.stream().filter(s -> s.at().isAfter(peakAt)).toList();
+        double after = mean(afterSamples);
+        List<Step> trustedSteps = steps.stream().filter(s -> s.taskId().equals(trustedId)).toList();
+        double limitAfter =
+                afterSamples.stream()
+                        .mapToDouble(s -> limitAt(trustedSteps, trustedLaunchCpu, s.at()))
+                        .average()
+                        .orElse(Double.NaN);
         return new ContentionReport(
                 capacityCores,
                 trustedId,
@@ -193,7 +204,22 @@ public record ContentionReport(
                 reclaims,
                 peak,
                 before,
-                after);
+                after,
+                limitAfter);
+    }
+
+    /**
+     * The CPU limit of the latest of {@code steps} issued before {@code at}, else {@code launch}.
+     */
+    private static double limitAt(List<Step> steps, double launch, Instant at) {
+        double limit = launch;
+        for (Step s : steps) {
+            if (s.at().isAfter(at)) {
+                break;
+            }
+            limit = s.cpuCores();
+        }
+        return limit;
     }
 
     /**
@@ -248,13 +274,15 @@ public record ContentionReport(
                 String.format(
                         Locale.ROOT,
                         "  %s: cpu limit %.3f at launch -> %.3f at the end (peak %.3f); measured"
-                                + " %s before its first decision, %s after its first reclaim",
+                                + " %s before its first decision, %s after its first reclaim"
+                                + " (under limits of %s on average)",
                         trustedId,
                         trustedLaunchCpu,
                         trustedFinalCpu,
                         trustedPeakCpu,
                         cores(trustedCpuBefore),
-                        cores(trustedCpuAfter)));
+                        cores(trustedCpuAfter),
+                        cores(trustedLimitAfter)));
         out.add(
                 String.format(
                         Locale.ROOT,
@@ -294,6 +322,7 @@ public record ContentionReport(
         m.put("peakGrantedTotal", peakGrantedTotal);
         m.put("trustedCpuBefore", Double.isNaN(trustedCpuBefore) ? null : trustedCpuBefore);
         m.put("trustedCpuAfter", Double.isNaN(trustedCpuAfter) ? null : trustedCpuAfter);
+        m.put("trustedLimitAfter", Double.isNaN(trustedLimitAfter) ? null : trustedLimitAfter);
         List<Map<String, Object>> list = new ArrayList<>();
         for (Step s : steps) {
             Map<String, Object> e = new LinkedHashMap<>();

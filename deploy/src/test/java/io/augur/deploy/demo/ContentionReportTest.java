@@ -101,6 +101,8 @@ class ContentionReportTest {
         assertThat(r.trustedCpuBefore()).isCloseTo(0.50, within(1e-9));
         // After its first reclaim (at 20 s): 0.70, 0.78, 0.82.
         assertThat(r.trustedCpuAfter()).isCloseTo((0.70 + 0.78 + 0.82) / 3, within(1e-9));
+        // The limits in effect at those samples: 0.75 (from 20 s), then 1.1 (from 30 s) twice.
+        assertThat(r.trustedLimitAfter()).isCloseTo((0.75 + 1.1 + 1.1) / 3, within(1e-9));
         assertThat(r.lines())
                 .anyMatch(l -> l.contains("steady: cpu limit 0.500 at launch -> 1.100"))
                 .anyMatch(l -> l.contains("2 reclaim(s) took 0.700 cores from it for steady"))
@@ -116,6 +118,8 @@ class ContentionReportTest {
         assertThat(r.trustedFinalCpu()).isEqualTo(0.5);
         assertThat(r.hostileFinalCpu()).isEqualTo(0.8);
         assertThat(r.reclaims()).isZero();
-        assertThat(r.toJson()).containsEntry("trustedCpuBefore", null);
+        assertThat(r.toJson())
+                .containsEntry("trustedCpuBefore", null)
+                .containsEntry("trustedLimitAfter", null);
     }
 }
