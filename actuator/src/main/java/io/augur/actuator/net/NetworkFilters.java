@@ -85,6 +85,24 @@ final class NetworkFilters {
         }
     }
 
+    /** Whether table {@code inet table} exists; false without nft. */
+    static boolean exists(String table) {
+        String nft;
+        try {
+            nft = SystemCommands.require("nft", "nftables").toString();
+        } catch (NetworkCommandException e) {
+            return false;
+        }
+        SystemCommands.Result r = SystemCommands.run(List.of(nft, "list", "table", "inet", table));
+        if (r.ok()) {
+            return true;
+        }
+        if (r.stderr().contains("No such file")) {
+            return false;
+        }
+        throw new NetworkCommandException("cannot read table " + table + ": " + r.stderr().strip());
+    }
+
     /** Removes the task's table; nothing happens when it (or nft) is not there. */
     static void removeTable(String table) {
         String nft;

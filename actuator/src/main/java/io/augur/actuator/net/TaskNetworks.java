@@ -170,6 +170,14 @@ public final class TaskNetworks {
         return Files.exists(Path.of("/sys/class/net", dev));
     }
 
+    /**
+     * Whether nftables table {@code inet table} exists in this (the host's) network namespace;
+     * false without nft, where no table can exist.
+     */
+    public static boolean tableExists(String table) {
+        return NetworkFilters.exists(table);
+    }
+
     /** FileLock is per process: threads of one launcher JVM queue here first. */
     private static final Object IN_PROCESS = new Object();
 

@@ -5,6 +5,7 @@ import io.augur.actuator.net.TaskNetNames;
 import io.augur.actuator.net.TaskNetworks;
 import io.augur.cgroup.CgroupVersion;
 import io.augur.cgroup.TaskCgroups;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,6 +98,18 @@ public interface SandboxLeftovers {
         }
         if (TaskNetworks.interfaceExists(n.ingressInterface())) {
             found.add("shaping device " + n.ingressInterface());
+        }
+        for (String table : List.of(n.filterTable(), n.restrictionTable())) {
+            if (TaskNetworks.tableExists(table)) {
+                found.add("nft table inet " + table);
+            }
+        }
+        if (cgroups.version() == CgroupVersion.V1) {
+            // On v1 the split processes' network groups live in the unified hierarchy.
+            LinuxSplitNetworkEffector.cgroup2Mount()
+                    .map(m -> m.resolve(cgroups.rootName()).resolve(taskId))
+                    .filter(Files::isDirectory)
+                    .ifPresent(g -> found.add("split network groups " + g));
         }
         return found;
     }
