@@ -11,7 +11,7 @@ package io.augur.jobs.profile;
  * + k − 1)·SIZE + r]} that forecast's interval for the window k ahead (NaN: none).
  */
 public class CalibrationState {
-    /** Number of leads; 0 until the first forecast is issued. */
+    /** Number of leads: the most any of the task's forecasts had; 0 until the first is issued. */
     public int leads;
 
     public double[] multipliers = new double[0];

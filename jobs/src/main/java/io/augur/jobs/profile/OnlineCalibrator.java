@@ -188,20 +188,22 @@ public final class OnlineCalibrator implements Serializable {
     /**
      * Remembers the (recalibrated) forecast issued at {@code windowEnd}: for each lead k, its
      * interval at the step it checks ({@link #checkedSteps}), to be checked when the window k ahead
-     * ends. A forecast issued again for the same window replaces the earlier one. A forecast with a
-     * different number of leads than the task had (another forecaster took over) keeps the
-     * multipliers of the leads both have and drops the pending checks.
+     * ends. A forecast issued again for the same window replaces the earlier one. The state keeps
+     * the most leads any forecast of the task had: a forecast with more (another forecaster took
+     * over, with a longer horizon) adds leads, and one with fewer leaves the others' multipliers
+     * and pending checks as they are. So a task whose forecasts alternate between two forecasters
+     * of different horizons (the LSTM and the EWMA filling its gaps) loses no check at a switch.
      */
     public static void issue(CalibrationState s, long windowEnd, Forecast f, long windowMs) {
         int leads = leads(f, windowMs);
-        if (s.leads != leads) {
-            resize(s, leads);
+        if (s.leads < leads) {
+            grow(s, leads);
         }
         int slot = slotFor(s, windowEnd);
         s.issuedAt[slot] = windowEnd;
-        int from = slot * leads * SIZE;
-        java.util.Arrays.fill(s.issuedLower, from, from + leads * SIZE, Double.NaN);
-        java.util.Arrays.fill(s.issuedUpper, from, from + leads * SIZE, Double.NaN);
+        int from = slot * s.leads * SIZE;
+        java.util.Arrays.fill(s.issuedLower, from, from + s.leads * SIZE, Double.NaN);
+        java.util.Arrays.fill(s.issuedUpper, from, from + s.leads * SIZE, Double.NaN);
         int[] checked = checkedSteps(f, windowMs, leads);
         for (int k = 1; k <= leads; k++) {
             int step = checked[k - 1];
@@ -234,15 +236,32 @@ public final class OnlineCalibrator implements Serializable {
         return free >= 0 ? free : oldest;
     }
 
-    private static void resize(CalibrationState s, int leads) {
+    /**
+     * Makes room for {@code leads} (more than now) leads: new leads' multipliers start at 1, and
+     * every pending forecast keeps its slot's intervals for the leads it had.
+     */
+    private static void grow(CalibrationState s, int leads) {
+        int old = s.leads;
         double[] m = new double[leads * SIZE];
         java.util.Arrays.fill(m, 1.0);
-        System.arraycopy(s.multipliers, 0, m, 0, Math.min(s.multipliers.length, m.length));
+        System.arraycopy(s.multipliers, 0, m, 0, old * SIZE);
+        long[] at = new long[leads];
+        java.util.Arrays.fill(at, Long.MIN_VALUE);
+        System.arraycopy(s.issuedAt, 0, at, 0, old);
+        double[] lower = new double[leads * leads * SIZE];
+        double[] upper = new double[leads * leads * SIZE];
+        java.util.Arrays.fill(lower, Double.NaN);
+        java.util.Arrays.fill(upper, Double.NaN);
+        for (int slot = 0; slot < old; slot++) {
+            System.arraycopy(
+                    s.issuedLower, slot * old * SIZE, lower, slot * leads * SIZE, old * SIZE);
+            System.arraycopy(
+                    s.issuedUpper, slot * old * SIZE, upper, slot * leads * SIZE, old * SIZE);
+        }
         s.multipliers = m;
-        s.issuedAt = new long[leads];
-        java.util.Arrays.fill(s.issuedAt, Long.MIN_VALUE);
-        s.issuedLower = new double[leads * leads * SIZE];
-        s.issuedUpper = new double[leads * leads * SIZE];
+        s.issuedAt = at;
+        s.issuedLower = lower;
+        s.issuedUpper = upper;
         s.leads = leads;
     }
 }

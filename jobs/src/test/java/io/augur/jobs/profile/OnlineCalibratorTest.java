@@ -197,6 +197,34 @@ class OnlineCalibratorTest {
     }
 
     @Test
+    void forecastersOfDifferentHorizonsTakingTurnsLoseNoCheckAndNoMultiplier() {
+        // The LSTM (two leads) and the EWMA filling its gaps (one lead here: a non-default
+        // horizon) alternate window by window. Every issued lead is checked when its window ends,
+        // whoever issued the forecasts since, and the lead-2 multiplier keeps what it learnt.
+        OnlineCalibrator c = new OnlineCalibrator(0.9, 0.05);
+        CalibrationState s = new CalibrationState();
+        int[] checks = new int[3];
+        Forecast ewma =
+                new Forecast(
+                        WINDOW,
+                        1,
+                        Map.of(
+                                Resource.CPU,
+                                new Forecast.Band(
+                                        new double[] {10}, new double[] {9}, new double[] {11})));
+        for (long w = 1; w <= 100; w++) {
+            // Use is 13 throughout: every check misses, so both leads widen.
+            c.observe(s, w * WINDOW, cpu(13), WINDOW, (r, k, hit) -> checks[k]++);
+            Forecast raw = w % 2 == 1 ? flat(10, 1) : ewma;
+            OnlineCalibrator.issue(s, w * WINDOW, OnlineCalibrator.apply(raw, s, WINDOW), WINDOW);
+        }
+        // Lead 1: every forecast but the last (99). Lead 2: the LSTM's of windows 1, 3, .., 97.
+        assertThat(checks).containsExactly(0, 99, 49);
+        assertThat(s.leads).isEqualTo(2);
+        assertThat(s.multipliers[ResourceVector.SIZE + Resource.CPU.ordinal()]).isGreaterThan(2.5);
+    }
+
+    @Test
     void aForecastIssuedAgainForTheSameWindowReplacesTheFirst() {
         OnlineCalibrator c = new OnlineCalibrator(0.9, 0.5);
         CalibrationState s = new CalibrationState();
