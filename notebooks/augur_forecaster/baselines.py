@@ -27,6 +27,7 @@ TOL = 1e-9           # equal weights: k = ceil(q·n - TOL)
 WTOL = 1e-12         # weights: cumulative >= (q - WTOL)·total
 ALPHA = 0.3          # ewma
 HALF_LIFE = 48.0     # vpa decaying histogram, steps
+REACH = 480          # vpa decaying histogram: the past steps it weighs (ten half-lives)
 CRANE_L = 96         # crane window, steps
 HEADROOM = 1.15      # vpa / crane limit margin
 
@@ -170,11 +171,13 @@ class CraneP99(Forecaster):
 
 
 def decaying_quantiles(x: np.ndarray, origins: np.ndarray, qs: Sequence[float],
-                       half_life: float = HALF_LIFE) -> np.ndarray:
-    """Weighted quantiles of x[0..t] with weights 0.5^((t - s)/half_life), for each origin t.
+                       half_life: float = HALF_LIFE, reach: int = REACH) -> np.ndarray:
+    """Weighted quantiles of x[t-reach+1..t] with weights 0.5^((t - s)/half_life), for each
+    origin t (docs/forecaster-eval.md: the past 480 steps).
 
     The weights are proportional to 2^(s/half_life), so one Fenwick tree over the value ranks,
-    filled one step at a time, answers every origin exactly in O(log T). Returns [N, len(qs)].
+    filled one step at a time (and emptied of the step that leaves the reach), answers every
+    origin in O(log T). Returns [N, len(qs)].
     """
     T = len(x)
     out = np.full((len(origins), len(qs)), np.nan)
@@ -208,6 +211,14 @@ def decaying_quantiles(x: np.ndarray, origins: np.ndarray, qs: Sequence[float],
                 tree[i] += w
                 i += i & (-i)
             total += w
+        gone = s - reach
+        if gone >= 0 and fin_l[gone]:
+            w = 2.0 ** ((gone - base) / half_life)
+            i = rank_l[gone]
+            while i <= T:
+                tree[i] -= w
+                i += i & (-i)
+            total -= w
         while oi < len(origins_l) and origins_l[oi] == s:
             if total > 0:
                 for qi, q in enumerate(targets):
@@ -225,7 +236,7 @@ def decaying_quantiles(x: np.ndarray, origins: np.ndarray, qs: Sequence[float],
 
 
 class VpaP90(Forecaster):
-    """VPA-like decaying histogram over the whole past (half-life 48 steps): p50 point,
+    """VPA-like decaying histogram over the past 480 steps (half-life 48): p50 point,
     [p10, p90] / [p5, p95] intervals, limit p90 x 1.15."""
     name = "vpa-p90"
 

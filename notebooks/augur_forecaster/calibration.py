@@ -9,9 +9,17 @@ m ← m · exp(γ · (miss − (1 − level))), kept within [1/4, 4]. Step k of 
 is scaled by lead k's multiplier as it stands at t: every band's distance from the point forecast
 is multiplied by m, lower bounds clamped at 0. The 90 % interval is checked (level 0.9); the 80 %
 one is scaled alike. A check needs a finite interval and a finite observation.
+
+The step factor exp(γ · (miss − α)) takes two values only; they come from `math.exp` (glibc's,
+correctly rounded here, as Java's `Math.exp` is), not numpy's vectorised exp, which gives
+exp(−0.005) one bit above them: over a trace's thousands of steps that bit moved a multiplier
+across a coverage decision often enough that the Java and Python evaluators disagreed on a few
+checks, and then on the intervals after them (EvalForecasterParityIT).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -32,7 +40,7 @@ def multipliers(values: np.ndarray, origins: np.ndarray, point: np.ndarray, lo90
     issued_lo = np.full((n, h, f), np.nan)
     issued_hi = np.full((n, h, f), np.nan)
     out = np.empty((n, h, f))
-    alpha = 1.0 - level
+    widen, narrow = step_factors(gamma, level)
     for i in range(n):
         y = values[origins[i]]
         seen = np.isfinite(y)
@@ -42,12 +50,19 @@ def multipliers(values: np.ndarray, origins: np.ndarray, point: np.ndarray, lo90
             if not ok.any():
                 continue
             miss = ~((y >= lo) & (y <= hi))
-            moved = np.clip(m[k - 1] * np.exp(gamma * (miss - alpha)),
+            moved = np.clip(m[k - 1] * np.where(miss, widen, narrow),
                             1 / MAX_MULTIPLIER, MAX_MULTIPLIER)
             m[k - 1] = np.where(ok, moved, m[k - 1])
         out[i] = m
         issued_lo[i], issued_hi[i] = scale(point[i], lo90[i], hi90[i], m)
     return out
+
+
+def step_factors(gamma: float, level: float = LEVEL):
+    """(after a miss, after a hit): exp(γ · (1 − α)) and exp(γ · (0 − α)), α = 1 − level,
+    computed as the job's OnlineCalibrator.update computes them."""
+    alpha = 1.0 - level
+    return math.exp(gamma * (1.0 - alpha)), math.exp(gamma * (0.0 - alpha))
 
 
 def scale(point: np.ndarray, lower: np.ndarray, upper: np.ndarray, m: np.ndarray):

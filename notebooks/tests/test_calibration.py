@@ -56,6 +56,18 @@ class OnlineRecalibrationTest(unittest.TestCase):
         self.assertLess(raw, 0.5)
         self.assertAlmostEqual(cov, 0.9, delta=0.04)
 
+    def test_the_step_factors_are_the_correctly_rounded_ones_javas_math_exp_gives(self):
+        # exp(0.05 · (0 − 0.1)) is 0x1.fd7246927d28bp-1 in Java (Math.exp and StrictMath.exp)
+        # and glibc; numpy's vectorised exp gives ...28c, which moved the replay's decisions.
+        widen, narrow = calibration.step_factors(0.05, 0.9)
+        self.assertEqual(narrow.hex(), "0x1.fd7246927d28bp-1")
+        self.assertEqual(widen.hex(), "0x1.0bc87b5903477p+0")
+        # One hit on lead 1 of a forecast 10 ± 1: the multiplier is exactly that factor.
+        values = np.full((4, 1), 10.0)
+        point, lo, hi = flat_forecast(2, 1, 1, [1.0], [1.0])
+        m = calibration.multipliers(values, np.arange(2), point, lo, hi, gamma=0.05)
+        self.assertEqual(float(m[1, 0, 0]).hex(), "0x1.fd7246927d28bp-1")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -54,6 +54,27 @@ class PrimitiveTest(unittest.TestCase):
                 k = int(np.argmax(cum >= q - 1e-9))
                 self.assertEqual(got[i, j], v[o][k], (t, q))
 
+    def test_decaying_quantiles_weigh_only_the_past_480_steps(self):
+        # docs/forecaster-eval.md (and the Java evaluator): the histogram reaches 480 steps back.
+        # The older steps' weight is under 0.1 % of the total, but it moves where the cumulative
+        # weight crosses q past a neighbouring value often enough to change some quantiles.
+        rng = np.random.default_rng(4)
+        x = rng.gamma(0.7, 2.0, size=1500)
+        x[650] = np.nan
+        origins = np.arange(470, 1495, 3)
+        qs = [0.05, 0.1, 0.5, 0.9, 0.95]
+        got = decaying_quantiles(x, origins, qs)
+        for i, t in enumerate(origins):
+            s = np.arange(max(0, t - 479), t + 1)
+            v, w = x[s], 0.5 ** ((t - s) / 48.0)
+            ok = np.isfinite(v)
+            v, w = v[ok], w[ok]
+            o = np.argsort(v, kind="stable")
+            cum = np.cumsum(w[o]) / w.sum()
+            for j, q in enumerate(qs):
+                k = int(np.argmax(cum >= q - 1e-9))
+                self.assertEqual(got[i, j], v[o][k], (t, q))
+
 
 class MetricTest(unittest.TestCase):
     def test_tiny_hand_computed(self):

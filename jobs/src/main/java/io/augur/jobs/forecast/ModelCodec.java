@@ -104,7 +104,8 @@ public final class ModelCodec {
 
     /**
      * Decodes one output item into a forecast: the median as the mean, the calibrated interval as
-     * the band, everything scaled back and clamped at 0.
+     * the band (the quantiles scaled back and clamped at 0, then widened by the offset and clamped
+     * again), the band holding the median.
      */
     public Forecast decode(float[] out, int offset, double[] scales, long stepMs) {
         int h = meta.horizon();
@@ -121,9 +122,14 @@ public final class ModelCodec {
             double[] upper = new double[h];
             for (int t = 0; t < h; t++) {
                 int base = offset + (t * f + j) * q;
+                // The contract's order, which the offsets were calibrated for (train.py's
+                // conformity scores): quantiles scaled back and clamped at 0, then widened by
+                // the offset, then clamped again. Widening first would narrow the interval
+                // wherever a quantile lies below 0 (an idle resource).
+                double widen = calibration[j] * scale;
                 double m = Math.max(0, out[base + medianIndex] * scale);
-                double lo = Math.max(0, (out[base + lowerIndex] - calibration[j]) * scale);
-                double hi = Math.max(0, (out[base + upperIndex] + calibration[j]) * scale);
+                double lo = Math.max(0, Math.max(0, out[base + lowerIndex] * scale) - widen);
+                double hi = Math.max(0, Math.max(0, out[base + upperIndex] * scale) + widen);
                 mean[t] = m;
                 lower[t] = Math.min(lo, m);
                 upper[t] = Math.max(hi, m);

@@ -112,6 +112,30 @@ class ModelCodecTest {
     }
 
     @Test
+    void quantilesBelowZeroAreClampedBeforeTheOffsetWidensThem() throws Exception {
+        // An idle resource: every quantile below 0. The offsets were calibrated on the clamped
+        // quantiles (train.py), so the 90 % band is [0, 0 + 0.5] * 2, not (-0.3 + 0.5) * 2.
+        ModelCodec codec = new ModelCodec(metadata(METADATA), 0.9);
+        float[] out = new float[codec.outputSize()];
+        for (int i = 0; i < out.length; i += 5) {
+            out[i] = -0.6f;
+            out[i + 1] = -0.5f;
+            out[i + 2] = -0.4f;
+            out[i + 3] = -0.35f;
+            out[i + 4] = -0.3f;
+        }
+        Forecast.Band cpu =
+                codec.decode(out, 0, new double[] {2.0, 10.0}, 2000).bands().get(Resource.CPU);
+        assertThat(cpu.mean()).containsExactly(0.0, 0.0);
+        assertThat(cpu.lower()).containsExactly(0.0, 0.0);
+        assertThat(cpu.upper()).containsExactly(1.0, 1.0);
+        // A negative offset (memory's -0.1) cannot take a clamped bound below 0.
+        Forecast.Band mem =
+                codec.decode(out, 0, new double[] {2.0, 10.0}, 2000).bands().get(Resource.MEMORY);
+        assertThat(mem.upper()).containsExactly(0.0, 0.0);
+    }
+
+    @Test
     void metadataThatBreaksTheContractIsRefusedWithTheReason() {
         assertThatThrownBy(() -> metadata(METADATA.replace("\"format\":1", "\"format\":2")))
                 .hasMessageContaining("format 2");
