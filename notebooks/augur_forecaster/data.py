@@ -86,13 +86,25 @@ def sniff_format(path: Path) -> Optional[str]:
     return None
 
 
+def exact_numbers(column: pd.Series) -> np.ndarray:
+    """A column of number texts as float64, each the double nearest its decimal (as Java's
+    Double.parseDouble and Python's float read them); NaN where a text is not a number.
+    pandas' own fast parser is not correctly rounded: it reads about one Bitbrains value in ten
+    a bit off ('90.26666666666667' as 90.26666666666668), which moved ties between a value and an
+    interval bound and so the Java and Python evaluators' coverages apart."""
+    texts = column.astype(str).str.strip().to_numpy(dtype=object)
+    ok = pd.to_numeric(pd.Series(texts), errors="coerce").notna().to_numpy()
+    out = np.full(len(texts), np.nan)
+    out[ok] = [float(t) for t in texts[ok]]
+    return out
+
+
 def read_bitbrains(path: Path) -> tuple:
     """One Bitbrains VM file -> (values [T, 6], step seconds)."""
     df = pd.read_csv(path, sep=";", skipinitialspace=True, engine="c", dtype=str)
     if df.shape[1] < 11:
         raise ValueError(f"{path}: expected 11 ';'-separated columns, found {df.shape[1]}")
-    num = df.iloc[:, :11].apply(lambda c: pd.to_numeric(c.str.strip(), errors="coerce"))
-    a = num.to_numpy(dtype=np.float64)
+    a = np.stack([exact_numbers(df.iloc[:, i]) for i in range(11)], axis=1)
     ts, cores, usage_pct, mem_kb = a[:, 0], a[:, 1], a[:, 4], a[:, 6]
     out = np.empty((a.shape[0], len(FEATURES)), dtype=np.float64)
     out[:, 0] = usage_pct / 100.0 * cores
@@ -104,13 +116,13 @@ def read_bitbrains(path: Path) -> tuple:
 
 def read_augur(path: Path) -> List[tuple]:
     """One Augur recording -> [(task_id, values [T, 6], step seconds, meta)] in file order."""
-    df = pd.read_csv(path, sep=",", skipinitialspace=True, dtype={"task_id": str, "user_id": str})
+    df = pd.read_csv(path, sep=",", skipinitialspace=True, dtype=str)
     df.columns = [c.strip() for c in df.columns]
     out = []
     for task_id, g in df.groupby("task_id", sort=False):
-        g = g.sort_values("timestamp_ms", kind="stable")
-        vals = g[AUGUR_COLUMNS].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
-        interval = pd.to_numeric(g["interval_ms"], errors="coerce").to_numpy(dtype=np.float64)
+        g = g.iloc[np.argsort(exact_numbers(g["timestamp_ms"]), kind="stable")]
+        vals = np.stack([exact_numbers(g[c]) for c in AUGUR_COLUMNS], axis=1)
+        interval = exact_numbers(g["interval_ms"])
         step = float(np.nanmedian(interval)) / 1000.0 if np.isfinite(interval).any() else float("nan")
         meta = {k: str(g[k].iloc[0]) for k in ("user_id", "role", "scenario", "label") if k in g}
         out.append((str(task_id), vals, step, meta))

@@ -71,6 +71,23 @@ class ReaderTest(unittest.TestCase):
         np.testing.assert_allclose(b.values[:, 0], [1.9, 1.95])
         self.assertEqual(a.step_seconds, 2.0)
 
+    def test_numbers_are_read_as_java_reads_them(self):
+        # pandas' fast parser reads '90.26666666666667' as 90.26666666666668; Java's
+        # Double.parseDouble and Python's float give the nearest double, and so must we.
+        (self.dir / "vm1.csv").write_text(
+            BITBRAINS.splitlines(keepends=True)[0]
+            + "1;\t1;\t1;\t1;\t90.26666666666667;\t1;\t0.06666666666666667;\t1;\t1;\t1;\tx\n")
+        (self.dir / "rec.csv").write_text(
+            AUGUR.splitlines(keepends=True)[0]
+            + "10000,t-c,u,web,s,benign,2000,0.9333333333333333,1,1,1,1,1,1\n"
+            + "9000,t-c,u,web,s,benign,2000,0.06666666666666667,1,1,1,1,1,1\n")
+        rec, bb = sorted(read_traces(self.dir, verbose=False), key=lambda t: t.fmt)
+        self.assertEqual(rec.values[0, 0], float("0.06666666666666667"))  # 9000 before 10000
+        self.assertEqual(rec.values[1, 0], float("0.9333333333333333"))
+        self.assertEqual(bb.values[0, 0], float("90.26666666666667") / 100.0)
+        self.assertEqual(bb.values[0, 1], float("0.06666666666666667") * 1024.0)
+        self.assertTrue(np.isnan(bb.values[0, 5]))  # 'x' is no number
+
     def test_both_formats_side_by_side_and_name_filter(self):
         (self.dir / "vm1.csv").write_text(BITBRAINS)
         (self.dir / "rec.csv").write_text(AUGUR)

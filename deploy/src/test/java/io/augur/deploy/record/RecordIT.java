@@ -84,7 +84,13 @@ class RecordIT {
                     .allMatch(r -> r.get("role").equals(s.role()))
                     .allMatch(r -> r.get("user_id").equals(Recorder.USER))
                     .allMatch(r -> r.get("task_id").equals(s.name() + "-1-" + runId))
-                    .allMatch(r -> Math.abs(Long.parseLong(r.get("interval_ms")) - 1000) < 300)
+                    .allMatch(r -> Math.abs(Long.parseLong(r.get("interval_ms")) - 1000) < 300);
+            // Every row after the first has the task's own network. The first may not: its
+            // interval can begin before the launcher moved the task's process into its own
+            // namespace, and the collector never differences counters across two namespaces
+            // (ProcessActivity), so it leaves that row's network unmeasured, not wrong (seen once
+            // at load 20).
+            assertThat(e.getValue().subList(1, e.getValue().size()))
                     .as("network of %s: measured in the task's own namespace", s.name())
                     .allMatch(
                             r -> !r.get("net_rx_bps").isEmpty() && !r.get("net_tx_bps").isEmpty());

@@ -267,11 +267,12 @@ class EvalForecasterParityIT {
      * on one resource (lower bounds clamped at 0; the recalibration holds that multiplier near 1,
      * where the clamp binds) and on every resource at once (window scale = the floors),
      * heavy-tailed spikes (multipliers held at their ceiling of 4), a trace longer than the
-     * decaying histogram's reach, and one shorter than W + H (skipped). The multipliers' floor of
-     * 1/4 is not reached (it takes ~280 hits in a row). Deterministic: fixed seeds, fixed decimals.
+     * decaying histogram's reach, one shorter than W + H (skipped), and one written with the real
+     * files' 16-17 digits and repeated values ({@link #plateaus}). The multipliers' floor of 1/4 is
+     * not reached (it takes ~280 hits in a row). Deterministic: fixed seeds.
      */
     static final class ParityTraces {
-        static final int SCORED = 3;
+        static final int SCORED = 4;
 
         static final String HEADER =
                 "Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage"
@@ -288,6 +289,46 @@ class EvalForecasterParityIT {
                     dir.resolve("vm-idle-then-busy.csv"), idleThenBusy(new Random(12), 540));
             Files.writeString(dir.resolve("vm-spiky.csv"), spiky(new Random(13), 400));
             Files.writeString(dir.resolve("vm-short.csv"), bursty(new Random(14), 20));
+            Files.writeString(dir.resolve("vm-plateaus.csv"), plateaus(new Random(15), 420));
+        }
+
+        /**
+         * As the real Bitbrains files write their means: 16-17 significant digits (multiples of
+         * 1/15, e.g. {@code 90.26666666666667}), each value held for a while, so a value often
+         * equals an earlier one and intervals built from differences end exactly on it. Both
+         * readers must take each text's nearest double (pandas' own parser does not, for about one
+         * such value in ten), or those ties fall differently.
+         */
+        static String plateaus(Random r, int steps) {
+            StringBuilder sb = new StringBuilder(HEADER).append('\n');
+            int cpu = 0;
+            int mem = 0;
+            for (int t = 0; t < steps; t++) {
+                if (t == 0 || r.nextDouble() < 0.15) {
+                    cpu = r.nextInt(1500);
+                }
+                if (t == 0 || r.nextDouble() < 0.1) {
+                    mem = 60_000_000 + r.nextInt(3_000_000);
+                }
+                double pct = cpu / 15.0;
+                sb.append(t * 300L)
+                        .append(";\t4;\t10400;\t")
+                        .append(pct / 100 * 10400)
+                        .append(";\t")
+                        .append(pct)
+                        .append(";\t16000000;\t")
+                        .append(mem / 15.0)
+                        .append(";\t")
+                        .append((t % 7) / 15.0)
+                        .append(";\t")
+                        .append(r.nextInt(45) / 15.0)
+                        .append(";\t")
+                        .append(r.nextInt(30) / 15.0 + 1)
+                        .append(";\t")
+                        .append((t % 5) * 7 / 15.0)
+                        .append('\n');
+            }
+            return sb.toString();
         }
 
         /** A service with bursts of CPU, a memory step, no disk reads for 440 steps, then some. */
