@@ -28,10 +28,12 @@ import java.util.function.Function;
  *       absent and empty (a group that reappears is a new launcher's; one that disappears was
  *       removed by a launcher that is about to publish ENDED, or by the leftovers' clean-up).
  *   <li>A present but empty group is "gone" because a launcher's first child runs inside the group
- *       and the launcher waits for it: once the group is empty its launcher, if alive, removes the
- *       group and publishes ENDED within moments; only a dead (or stuck) launcher leaves an empty
- *       group for longer. The one legitimate empty spell is set-up, between the group's creation
- *       and its first process (at most the seccomp supervisor's 10 s start), below the grace.
+ *       and the launcher waits for it, and a dying launcher's command is killed with it ({@code
+ *       setpriv --pdeathsig}, bubblewrap's {@code --die-with-parent}): once the group is empty its
+ *       launcher, if alive, removes the group and publishes ENDED within moments; only a dead (or
+ *       stuck) launcher leaves an empty group for longer. The one legitimate empty spell is set-up,
+ *       between the group's creation and its first process (at most the seccomp supervisor's 10 s
+ *       start), below the grace.
  *   <li>A reaped task stays tracked until the reaped ENDED is confirmed published ({@link
  *       #reaped}); a publication that failed is offered again at the next scan. An ENDED or a new
  *       STARTED read meanwhile wins.

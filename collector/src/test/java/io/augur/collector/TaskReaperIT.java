@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reaper in CollectorMain as its own process, against a real broker and this machine's cgroup
- * v1 groups: launchers that "die" (their workload killed and, for one, the group removed, no ENDED
- * published) get exactly one ENDED from the collector after the grace; a task whose launcher
- * published ENDED itself, a running task, and a task of another node get none; a restarted
- * collector reaps nothing again.
+ * v1 groups: launchers that "die" (their workload killed and, for one, the group removed, as the
+ * demo's killLauncher does; no ENDED published) get exactly one ENDED from the collector after the
+ * grace; a task whose launcher published ENDED itself, a running task, and a task of another node
+ * get none; a restarted collector reaps nothing again.
  */
 class TaskReaperIT {
     static final String NODE = "node-c";
@@ -125,7 +125,7 @@ class TaskReaperIT {
                 .toList();
     }
 
-    /** Kills the workload as a dead launcher's would end, leaving the group (empty). */
+    /** Kills the workload as a dying launcher's pdeathsig does, leaving the group (empty). */
     static void killWorkload(Process workload, TaskCgroup group) {
         workload.descendants().forEach(ProcessHandle::destroyForcibly);
         workload.destroyForcibly();
@@ -140,20 +140,21 @@ class TaskReaperIT {
         int port = FreePorts.next();
         collector = runCollector("collector.log", port);
         TaskEvent dead = started("dead", NODE); // launcher SIGKILLed, sandbox removed
-        TaskEvent orphan = started("orphan", NODE); // launcher died, workload ended later
+        TaskEvent leftover =
+                started("leftover", NODE); // launcher killed, its command with it (pdeathsig)
         TaskEvent clean = started("clean", NODE); // launcher ended it and published ENDED
         TaskEvent running = started("running", NODE); // launcher dead or not, workload runs
         TaskEvent elsewhere = started("elsewhere", "node-x"); // no group here, not ours
         TaskCgroup deadGroup = cgroups.create("dead");
         Process deadWorkload = workloads.start(deadGroup, "sleep 600");
-        TaskCgroup orphanGroup = cgroups.create("orphan");
-        Process orphanWorkload = workloads.start(orphanGroup, "sleep 600");
+        TaskCgroup leftoverGroup = cgroups.create("leftover");
+        Process leftoverWorkload = workloads.start(leftoverGroup, "sleep 600");
         TaskCgroup cleanGroup = cgroups.create("clean");
         Process cleanWorkload = workloads.start(cleanGroup, "sleep 600");
         workloads.start(cgroups.create("running"), "sleep 600");
         // Announced once the groups run: with a grace of 3 s the test cannot afford a launcher's
         // slow set-up between STARTED and its group (SandboxRun publishes STARTED first).
-        announce(dead, orphan, clean, running, elsewhere);
+        announce(dead, leftover, clean, running, elsewhere);
 
         try (TopicProbe<TaskEvent> tasks =
                 new TopicProbe<>(kafka.bootstrapServers(), Topics.TASKS)) {
@@ -166,36 +167,37 @@ class TaskReaperIT {
                             .setTimestamp(Instant.now())
                             .build());
             // "dead": its sandbox removed (as WorkloadLauncher.killLauncher's clean-up does), no
-            // ENDED. "orphan": its workload ended after its launcher, the group stays.
+            // ENDED. "leftover": its command killed with its launcher, nobody removes the (empty)
+            // group.
             killWorkload(deadWorkload, deadGroup);
             cgroups.destroy("dead");
             Instant deadGone = Instant.now();
-            killWorkload(orphanWorkload, orphanGroup);
-            Instant orphanEmpty = Instant.now();
+            killWorkload(leftoverWorkload, leftoverGroup);
+            Instant leftoverEmpty = Instant.now();
 
             List<TaskEvent> seen =
                     tasks.awaitUntil(
                             all ->
                                     endedOf(all, "dead").size() == 1
-                                            && endedOf(all, "orphan").size() == 1,
+                                            && endedOf(all, "leftover").size() == 1,
                             Duration.ofSeconds(60));
             TaskEvent reapedDead = endedOf(seen, "dead").get(0);
-            TaskEvent reapedOrphan = endedOf(seen, "orphan").get(0);
+            TaskEvent reapedLeftover = endedOf(seen, "leftover").get(0);
             assertThat(reapedDead)
                     .isEqualTo(
                             TaskEvent.newBuilder(dead)
                                     .setType(TaskEventType.ENDED)
                                     .setTimestamp(reapedDead.getTimestamp())
                                     .build());
-            assertThat(reapedOrphan.getUserId()).isEqualTo("user-orphan");
+            assertThat(reapedLeftover.getUserId()).isEqualTo("user-leftover");
             // Not before the grace: the reaper's clock starts at its first scan after the change.
             assertThat(reapedDead.getTimestamp()).isAfterOrEqualTo(deadGone.plus(GRACE));
-            assertThat(reapedOrphan.getTimestamp()).isAfterOrEqualTo(orphanEmpty.plus(GRACE));
+            assertThat(reapedLeftover.getTimestamp()).isAfterOrEqualTo(leftoverEmpty.plus(GRACE));
 
             // Several graces more: nothing else is ended, nothing twice.
             List<TaskEvent> all = tasks.drain(GRACE.multipliedBy(3));
             assertThat(endedOf(all, "dead")).hasSize(1);
-            assertThat(endedOf(all, "orphan")).hasSize(1);
+            assertThat(endedOf(all, "leftover")).hasSize(1);
             assertThat(endedOf(all, "clean")).hasSize(1); // the launcher's own only
             assertThat(endedOf(all, "running")).isEmpty();
             assertThat(endedOf(all, "elsewhere")).isEmpty();
@@ -208,15 +210,15 @@ class TaskReaperIT {
                                     port, "augur_collector_tasks_reaped_total{group=\"empty\",}"))
                     .isEqualTo(1.0);
             assertThat(Files.readString(dir.resolve("collector.log")))
-                    .contains("reaped task dead", "reaped task orphan");
+                    .contains("reaped task dead", "reaped task leftover");
 
             // A restart re-reads augur.tasks from the beginning: the reaped ENDEDs are there, so
-            // the orphan's group, still empty, is not ended again; the running task still runs.
+            // the leftover group, still empty, is not ended again; the running task still runs.
             collector.close();
             collector = runCollector("collector-2.log", port);
             all = tasks.drain(GRACE.multipliedBy(3));
             assertThat(endedOf(all, "dead")).hasSize(1);
-            assertThat(endedOf(all, "orphan")).hasSize(1);
+            assertThat(endedOf(all, "leftover")).hasSize(1);
             assertThat(endedOf(all, "running")).isEmpty();
             assertThat(Files.readString(dir.resolve("collector-2.log")))
                     .doesNotContain("reaped task");
