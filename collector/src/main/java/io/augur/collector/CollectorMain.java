@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the node telemetry agent: learns tasks from augur.tasks, samples every task group each
  * interval with a {@link Sampler} and hands the samples to a {@link SampleDelivery}, which sends
- * them to augur.telemetry.resources or spools them while Kafka is unreachable. With {@code --once}
- * / {@code --follow} it prints samples as JSON lines instead, without Kafka. See {@link
+ * them to augur.telemetry.resources or spools them while Kafka is unreachable; publishes ENDED for
+ * the tasks of this node whose launcher died without it ({@link TaskReaper}). With {@code --once} /
+ * {@code --follow} it prints samples as JSON lines instead, without Kafka. See {@link
  * CollectorOptions#USAGE}.
  */
 public final class CollectorMain {
@@ -65,6 +66,9 @@ public final class CollectorMain {
 
     /** How often system-call tracing is brought in line with the tasks' processes. */
     static final Duration TRACE_SYNC = Duration.ofMillis(500);
+
+    /** How often the reaper looks at the groups of the tasks it tracks. */
+    static final Duration REAP_SCAN = Duration.ofSeconds(1);
 
     /** The spool's drops are logged at most this often. */
     static final Duration DROP_REPORT_INTERVAL = Duration.ofSeconds(10);
@@ -146,10 +150,39 @@ public final class CollectorMain {
             Thread flushing = new Thread(invocations, "invocation-flush");
             flushing.start();
 
+            TaskReaper reaper =
+                    o.reapAfter() == null ? null : new TaskReaper(o.node(), o.reapAfter());
             TopicFollower<TaskEvent> taskEvents =
-                    new TopicFollower<>(tasks, Topics.TASKS, null, clock, directory::learn);
+                    new TopicFollower<>(
+                            tasks,
+                            Topics.TASKS,
+                            null,
+                            clock,
+                            e -> {
+                                directory.learn(e);
+                                if (reaper != null) {
+                                    reaper.learn(e);
+                                }
+                            });
             taskEvents.catchUp(Duration.ofSeconds(30));
-            Thread following = follow(taskEvents, "task-events", "users and roles are frozen");
+            Thread following =
+                    follow(
+                            taskEvents,
+                            "task-events",
+                            "users and roles are frozen, and no task is reaped");
+            TaskReaping reaping =
+                    reaper == null
+                            ? null
+                            : new TaskReaping(
+                                    reaper,
+                                    TaskReaping.groupsOf(cgroups),
+                                    sink.to(Topics.TASKS.name()),
+                                    ackTimeout,
+                                    metrics,
+                                    clock,
+                                    taskEvents::caughtUp,
+                                    REAP_SCAN);
+            Thread reapingThread = reaping == null ? null : new Thread(reaping, "reaper");
             TopicFollower<EnforcementDecision> decisions =
                     new TopicFollower<>(
                             decisionReader,
@@ -217,6 +250,9 @@ public final class CollectorMain {
                                     },
                                     "collector-shutdown"));
             sampling.start();
+            if (reapingThread != null) {
+                reapingThread.start();
+            }
             if (tracing != null) {
                 tracing.start();
             }
@@ -228,6 +264,14 @@ public final class CollectorMain {
                     o.interval(),
                     o.node(),
                     o.spoolDir());
+            if (reaper == null) {
+                LOG.info("reaping is off (--reap-after-ms 0)");
+            } else {
+                LOG.info(
+                        "reaping tasks of node {} whose group is absent or empty for {}",
+                        o.node(),
+                        o.reapAfter());
+            }
             System.out.println(READY);
             System.out.flush();
             awaitUninterruptibly(stopRequested);
@@ -237,6 +281,10 @@ public final class CollectorMain {
             stopping.set(true);
             schedule.wakeUp();
             joinQuietly(sampling, Duration.ofSeconds(10));
+            if (reaping != null) {
+                reaping.stop();
+                joinQuietly(reapingThread, ackTimeout.plusSeconds(5));
+            }
             if (tracing != null) {
                 joinQuietly(tracing, Duration.ofSeconds(10));
                 syscalls.close(); // detaches: the traced tasks go on untraced

@@ -15,6 +15,8 @@ public final class CollectorMetrics implements DeliveryMetrics {
     private final Gauge lag;
     private final Gauge tasks;
     private final Counter readErrors;
+    private final Counter reaped;
+    private final Counter reapFailures;
     private long readErrorsSeen;
 
     public CollectorMetrics(CollectorRegistry registry) {
@@ -67,6 +69,31 @@ public final class CollectorMetrics implements DeliveryMetrics {
                                 "Files of a task (cgroup or /proc) that existed but could not be"
                                         + " read; the field is reported as unknown.")
                         .register(registry);
+        reaped =
+                Counter.build()
+                        .name("augur_collector_tasks_reaped_total")
+                        .help(
+                                "ENDED events the collector published on augur.tasks for tasks of"
+                                        + " this node whose launcher died without one, by what"
+                                        + " their cgroup showed for the grace (absent or empty).")
+                        .labelNames("group")
+                        .register(registry);
+        reapFailures =
+                Counter.build()
+                        .name("augur_collector_reap_failures_total")
+                        .help(
+                                "Reaped ENDED events Kafka did not acknowledge (tried again at the"
+                                        + " next scan).")
+                        .register(registry);
+    }
+
+    /** One task reaped: its group was {@code state} (absent or empty) for the grace. */
+    public void reaped(TaskReaper.GroupState state) {
+        reaped.labels(state.name().toLowerCase(java.util.Locale.ROOT)).inc();
+    }
+
+    public void reapFailed() {
+        reapFailures.inc();
     }
 
     /** Brings the read-error counter up to {@code total}, the reader's count since start. */

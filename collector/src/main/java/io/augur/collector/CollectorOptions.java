@@ -31,6 +31,8 @@ import java.util.Set;
  * @param invocationSocket where JVM agents connect, or null for no agent receiver
  * @param invocationBuffer invocations held in memory before the oldest are dropped
  * @param invocationSpoolMaxBytes bound of the invocation spool
+ * @param reapAfter how long a task of this node announced STARTED on augur.tasks may have its group
+ *     absent or empty before the collector publishes its ENDED ({@link TaskReaper}); null: never
  */
 public record CollectorOptions(
         Mode mode,
@@ -47,7 +49,8 @@ public record CollectorOptions(
         SyscallSelection traceSyscalls,
         Path invocationSocket,
         int invocationBuffer,
-        long invocationSpoolMaxBytes) {
+        long invocationSpoolMaxBytes,
+        Duration reapAfter) {
 
     /** What the collector does. */
     public enum Mode {
@@ -66,6 +69,16 @@ public record CollectorOptions(
     public static final int DEFAULT_INVOCATION_BUFFER = 100_000;
     public static final long DEFAULT_INVOCATION_SPOOL_BYTES = 256L << 20;
 
+    /**
+     * Default of {@code --reap-after-ms}: well above a live launcher's gap between removing its
+     * task's group and its ENDED being acknowledged (milliseconds normally; seconds with a seccomp
+     * supervisor to wait for or a slow broker).
+     */
+    public static final Duration DEFAULT_REAP_AFTER = Duration.ofSeconds(30);
+
+    /** The shortest {@code --reap-after-ms} other than 0 (off). */
+    public static final Duration MIN_REAP_AFTER = Duration.ofSeconds(1);
+
     public static final String USAGE =
             """
             Usage: CollectorMain --bootstrap HOST:PORT --node NODE --cgroup-root NAME
@@ -76,6 +89,7 @@ public record CollectorOptions(
                                  [--trace-syscalls none] [--invocation-socket none]
                                  [--invocation-buffer 100000]
                                  [--invocation-spool-max-bytes 268435456]
+                                 [--reap-after-ms 30000]
                    CollectorMain --once|--follow [--format json] [--cgroup-root augur]
                                  [--node NODE] [--interval-ms 1000] [--top-processes 5]
                                  [--proc-stats on]
@@ -91,6 +105,8 @@ public record CollectorOptions(
             traffic (never the node's). A task is read every interval, or as often as the newest
             decision for it on augur.decisions asks (monitoringIntervalMs, clamped to 100 ms ..
             60 s; a faster rate starts at once); decisions of the last hour are read at start.
+            It also ends, on augur.tasks, the tasks of this node whose launcher died without
+            publishing ENDED (--reap-after-ms).
 
               --bootstrap HOST:PORT     Kafka bootstrap servers (required)
               --node NODE               this node's id (required; when printing: the host name)
@@ -123,6 +139,13 @@ public record CollectorOptions(
               --invocation-spool-max-bytes N
                                         bound of the invocations' spool, DIR/invocations under
                                         the spool directory (default 268435456)
+              --reap-after-ms MS        publish ENDED on augur.tasks for a task of this node
+                                        whose STARTED was read there and its ENDED not, once
+                                        its cgroup has been absent, or present with no
+                                        process in it, for MS (default 30000, at least 1000;
+                                        0 = never). A group without a STARTED on augur.tasks
+                                        is never ended; one with processes never is. Counted
+                                        in augur_collector_tasks_reaped_total
               --once                    print one round of samples and exit: one JSON object
                                         per task and line, timestamps ISO-8601; the first round
                                         needs two readings, so this takes one interval. No Kafka.
@@ -151,6 +174,7 @@ public record CollectorOptions(
                     "invocation-socket",
                     "invocation-buffer",
                     "invocation-spool-max-bytes",
+                    "reap-after-ms",
                     "format");
     private static final Set<String> FLAGS = Set.of("--once", "--follow");
     private static final Set<String> AGENT_ONLY =
@@ -164,7 +188,8 @@ public record CollectorOptions(
                     "trace-syscalls",
                     "invocation-socket",
                     "invocation-buffer",
-                    "invocation-spool-max-bytes");
+                    "invocation-spool-max-bytes",
+                    "reap-after-ms");
 
     public static CollectorOptions parse(String[] args) throws UsageException {
         // --once and --follow take no value, unlike every other option: take them out first.
@@ -243,7 +268,8 @@ public record CollectorOptions(
                     SyscallSelection.NONE,
                     null,
                     DEFAULT_INVOCATION_BUFFER,
-                    DEFAULT_INVOCATION_SPOOL_BYTES);
+                    DEFAULT_INVOCATION_SPOOL_BYTES,
+                    null);
         }
         Integer port = opts.port("metrics-port");
         Path spoolDir =
@@ -266,6 +292,14 @@ public record CollectorOptions(
         long invocationSpool =
                 opts.longAtLeast(
                         "invocation-spool-max-bytes", DEFAULT_INVOCATION_SPOOL_BYTES, 1 << 20);
+        long reapAfter = opts.longAtLeast("reap-after-ms", DEFAULT_REAP_AFTER.toMillis(), 0);
+        if (reapAfter != 0 && reapAfter < MIN_REAP_AFTER.toMillis()) {
+            throw UsageException.bad(
+                    "--reap-after-ms must be 0 (never) or at least "
+                            + MIN_REAP_AFTER.toMillis()
+                            + ", got "
+                            + reapAfter);
+        }
         return new CollectorOptions(
                 mode,
                 bootstrap,
@@ -281,7 +315,8 @@ public record CollectorOptions(
                 trace,
                 socket.equals("none") ? null : Path.of(socket),
                 (int) Math.min(Integer.MAX_VALUE, invocationBuffer),
-                invocationSpool);
+                invocationSpool,
+                reapAfter == 0 ? null : Duration.ofMillis(reapAfter));
     }
 
     /** Options of the agent with the default spool and timeouts (for tests and embedders). */
@@ -302,6 +337,7 @@ public record CollectorOptions(
                 SyscallSelection.NONE,
                 null,
                 DEFAULT_INVOCATION_BUFFER,
-                DEFAULT_INVOCATION_SPOOL_BYTES);
+                DEFAULT_INVOCATION_SPOOL_BYTES,
+                DEFAULT_REAP_AFTER);
     }
 }

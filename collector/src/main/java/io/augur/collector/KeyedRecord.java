@@ -2,6 +2,7 @@ package io.augur.collector;
 
 import io.augur.schema.InvocationEvent;
 import io.augur.schema.ResourceSample;
+import io.augur.schema.TaskEvent;
 import io.augur.schema.Topic;
 import io.augur.schema.Topics;
 
@@ -19,6 +20,12 @@ public record KeyedRecord(byte[] key, byte[] value) {
     public static KeyedRecord of(InvocationEvent event) {
         return new KeyedRecord(
                 Topic.keyBytes(event.getTaskId()), Topics.INVOCATIONS.codec().encode(event));
+    }
+
+    /** The record of one task event (augur.tasks): key taskId, value single-object encoded. */
+    public static KeyedRecord of(TaskEvent event) {
+        return new KeyedRecord(
+                Topic.keyBytes(event.getTaskId()), Topics.TASKS.codec().encode(event));
     }
 
     /** The record of one sample: key taskId, value single-object encoded. */

@@ -35,6 +35,9 @@ public final class TopicFollower<T extends SpecificRecordBase> implements Runnab
     private final Clock clock;
     private final java.util.function.Consumer<T> handler;
     private volatile boolean running = true;
+    private volatile boolean caughtUp;
+    // While not caught up: the end offsets to reach, taken once the partitions are assigned.
+    private Map<TopicPartition, Long> target;
 
     /**
      * @param lookback how far back to start: null for the beginning, else the first record written
@@ -82,7 +85,16 @@ public final class TopicFollower<T extends SpecificRecordBase> implements Runnab
             pollOnce(Duration.ofMillis(200));
         }
         LOG.info("{} caught up", topic.name());
+        caughtUp = true;
         return true;
+    }
+
+    /**
+     * Whether every record the topic held when this follower first got its partitions was handed
+     * over: by {@link #catchUp}, or later while following when that did not finish.
+     */
+    public boolean caughtUp() {
+        return caughtUp;
     }
 
     @Override
@@ -93,6 +105,7 @@ public final class TopicFollower<T extends SpecificRecordBase> implements Runnab
                     assignQuietly();
                 } else {
                     pollOnce(Duration.ofMillis(500));
+                    checkCaughtUp();
                 }
             }
         } catch (WakeupException e) {
@@ -105,6 +118,25 @@ public final class TopicFollower<T extends SpecificRecordBase> implements Runnab
     public void stop() {
         running = false;
         consumer.wakeup();
+    }
+
+    private void checkCaughtUp() {
+        if (caughtUp) {
+            return;
+        }
+        try {
+            if (target == null) {
+                target = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5));
+            }
+        } catch (TimeoutException e) {
+            return; // the broker is still away: ask again after the next poll
+        }
+        if (target.entrySet().stream()
+                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+            LOG.info("{} caught up while following", topic.name());
+            caughtUp = true;
+            target = null;
+        }
     }
 
     /** Assigns every partition from the start position; empty when there are none. */

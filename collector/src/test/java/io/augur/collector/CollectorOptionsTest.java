@@ -69,6 +69,35 @@ class CollectorOptionsTest {
                 .isEqualTo(Path.of("/var/lib/augur/collector-spool/n1"));
     }
 
+    static CollectorOptions withReap(String ms) throws UsageException {
+        return CollectorOptions.parse(
+                new String[] {
+                    "--bootstrap", "b", "--node", "n", "--cgroup-root", "r", "--reap-after-ms", ms
+                });
+    }
+
+    @Test
+    void reapingDefaultsToThirtySecondsAndZeroTurnsItOff() throws Exception {
+        assertThat(
+                        CollectorOptions.parse(
+                                        new String[] {
+                                            "--bootstrap", "b", "--node", "n", "--cgroup-root", "r"
+                                        })
+                                .reapAfter())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(withReap("5000").reapAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(withReap("0").reapAfter()).isNull();
+        assertThatThrownBy(() -> withReap("500"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--reap-after-ms");
+        assertThatThrownBy(
+                        () ->
+                                CollectorOptions.parse(
+                                        new String[] {"--once", "--reap-after-ms", "5000"}))
+                .isInstanceOf(UsageException.class);
+        assertThat(CollectorOptions.USAGE).contains("--reap-after-ms");
+    }
+
     @Test
     void printModesNeedNoKafka() throws Exception {
         CollectorOptions once = CollectorOptions.parse(new String[] {"--once", "--format", "json"});

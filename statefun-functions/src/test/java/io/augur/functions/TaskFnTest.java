@@ -614,6 +614,47 @@ class TaskFnTest {
         assertThat(observer.skipped).containsExactly("a:task-ended");
     }
 
+    /**
+     * A second ENDED of a task (the collector's reaper ended it, then its slow launcher published
+     * its own): nothing is decided, nothing dead-lettered, and the node's pool is as the first
+     * ENDED left it, another task's grant included.
+     */
+    @Test
+    void aSecondEndedOfATaskChangesNothing() {
+        FunctionsConfig small =
+                new FunctionsConfig(
+                        AllocationSettings.DEFAULTS,
+                        new NodeResources(2.0, 8L << 30),
+                        CLOCK,
+                        observer);
+        InMemoryFunctions node = new InMemoryFunctions(small);
+        node.toTask("a", Types.TASK_EVENT, started("a", NODE, 1.0, 1024 * MIB));
+        node.toTask("a", Types.RISK_ASSESSMENT, assessment("a", NODE, 0.1, T0, 1.5, 256 * MIB));
+        node.toTask("a", Types.TASK_EVENT, ended("a", NODE)); // the reaper's
+        node.toTask("b", Types.RISK_ASSESSMENT, assessment("b", NODE, 0.1, T0, 1.5, 256 * MIB));
+
+        node.toTask(
+                "a",
+                Types.TASK_EVENT,
+                TaskEvent.newBuilder(ended("a", NODE))
+                        .setTimestamp(T0.plusSeconds(95))
+                        .build()); // the launcher's, late
+        node.toTask("c", Types.RISK_ASSESSMENT, assessment("c", NODE, 0.1, T0, 1.5, 256 * MIB));
+        node.toTask(
+                "a",
+                Types.RISK_ASSESSMENT,
+                assessment("a", NODE, 0.1, T0.plusSeconds(100), 1.5, 256 * MIB));
+
+        assertThat(node.decisions())
+                .extracting(EnforcementDecision::getTaskId)
+                .containsExactly("a", "b", "c");
+        assertThat(node.decisions().get(1).getCpuCores()).isEqualTo(1.8);
+        // b keeps its 1.8 cores: c gets what is left of the 2, as if no second ENDED came.
+        assertThat(node.decisions().get(2).getCpuCores()).isEqualTo(0.2);
+        assertThat(node.deadLetters()).isEmpty();
+        assertThat(observer.skipped).containsExactly("a:task-ended");
+    }
+
     @Test
     void anAppliedAckForTheLatestDecisionBecomesTheCurrentAllocation() {
         functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));

@@ -46,7 +46,9 @@ import org.apache.flink.util.OutputTag;
  *       and timers are cleared and an end marker ({@link ForecastRequest#ended}) goes downstream so
  *       that {@link ScoreTaskFn} clears the task's state too. A tombstone of the registration stays
  *       (for the registration TTL) so a later window of the task is a dead letter {@code
- *       validation.TASK_ENDED}.
+ *       validation.TASK_ENDED}. A second ENDED of a task (the collector's reaper and then a slow
+ *       launcher, or a replay) is ignored and counted ({@code repeatedTaskEnds}): the first end
+ *       stands.
  * </ul>
  *
  * <p>Windows holding any of a task's first {@code warmUpSamples} samples emit nothing and teach the
@@ -92,6 +94,7 @@ public final class ProfileTaskFn
     private transient Counter unknownWindows;
     private transient Counter endedWindows;
     private transient Counter tasksEnded;
+    private transient Counter endedTwice;
 
     /**
      * @param baseline the baseline forecaster whose state the profile keeps
@@ -158,6 +161,7 @@ public final class ProfileTaskFn
         unknownWindows = metrics.counter("unknownTaskWindows");
         endedWindows = metrics.counter("endedTaskWindows");
         tasksEnded = metrics.counter("tasksEnded");
+        endedTwice = metrics.counter("repeatedTaskEnds");
     }
 
     @Override
@@ -209,8 +213,16 @@ public final class ProfileTaskFn
             }
             reg = TaskRegistration.of(e);
         } else {
-            if (reg == null || reg.closed) {
-                // Known only from its ENDED event (augur.tasks is compacted), or ended twice.
+            if (reg != null && (reg.closed || reg.endedAtMs != TaskRegistration.RUNNING)) {
+                // Ended twice: the collector's reaper ended a task whose launcher it took for
+                // dead and the launcher, only slow, published its own ENDED later (or a replay).
+                // The first end stands: moving it would delay the clean-up, and reopening the
+                // tombstone would clear the task and tell downstream a second time.
+                endedTwice.inc();
+                return;
+            }
+            if (reg == null) {
+                // Known only from its ENDED event (augur.tasks is compacted).
                 reg = TaskRegistration.of(e);
             }
             reg.endedAtMs = e.getTimestamp().toEpochMilli();

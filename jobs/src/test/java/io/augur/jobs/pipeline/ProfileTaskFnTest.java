@@ -402,6 +402,38 @@ class ProfileTaskFnTest {
         assertThat(requests().get(requests().size() - 1).steps()).hasSize(1);
     }
 
+    /**
+     * A task ended twice (the collector's reaper published ENDED for a launcher it took for dead,
+     * then the slow launcher its own): the first ENDED stands; the second, within the linger or
+     * after it, neither moves the end, nor opens the closed registration, nor sends a second end
+     * marker.
+     */
+    @Test
+    void aSecondEndedOfATaskChangesNothing() throws Exception {
+        start();
+        event(started("t", 0));
+        feedSeconds("t", 0, 10, 0.3);
+        event(ended("t", 9)); // the reaper's
+        event(ended("t", 12)); // the launcher's, within the linger
+        watermark(9000 + LINGER_MS);
+        assertThat(profile.extractOutputValues().stream().filter(r -> r.ended))
+                .singleElement()
+                .satisfies(m -> assertThat(m.newestSampleMs - T0).isEqualTo(9000));
+
+        int wallTimers = profile.numProcessingTimeTimers(); // the first end's fallback
+        event(ended("t", 9 + 3 * LINGER_MS / 1000)); // once more, long after the linger
+        assertThat(profile.numEventTimeTimers()).isZero();
+        assertThat(profile.numProcessingTimeTimers()).isEqualTo(wallTimers);
+        feedSeconds("t", 60, 62, 0.3);
+        watermark(62_000 + 2 * LINGER_MS);
+
+        assertThat(profile.extractOutputValues().stream().filter(r -> r.ended)).hasSize(1);
+        assertThat(deadLetters())
+                .isNotEmpty()
+                .allSatisfy(d -> assertThat(d.getErrorType()).isEqualTo("validation.TASK_ENDED"));
+        assertThat(profile.numKeyedStateEntries()).isEqualTo(1);
+    }
+
     @Test
     void aTaskKnownOnlyFromItsEndedEventIsProfiledThenCleared() throws Exception {
         // augur.tasks is compacted: of a task that ended long ago only ENDED is left.
