@@ -74,7 +74,7 @@ public record CollectorOptions(
      * task's group and its ENDED being acknowledged (milliseconds normally; seconds with a seccomp
      * supervisor to wait for or a slow broker).
      */
-    public static final Duration DEFAULT_REAP_AFTER = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REAP_AFTER = Duration.ofSeconds(120);
 
     /** The shortest {@code --reap-after-ms} other than 0 (off). */
     public static final Duration MIN_REAP_AFTER = Duration.ofSeconds(1);
@@ -89,7 +89,7 @@ public record CollectorOptions(
                                  [--trace-syscalls none] [--invocation-socket none]
                                  [--invocation-buffer 100000]
                                  [--invocation-spool-max-bytes 268435456]
-                                 [--reap-after-ms 30000]
+                                 [--reap-after-ms 120000]
                    CollectorMain --once|--follow [--format json] [--cgroup-root augur]
                                  [--node NODE] [--interval-ms 1000] [--top-processes 5]
                                  [--proc-stats on]
@@ -142,7 +142,7 @@ public record CollectorOptions(
               --reap-after-ms MS        publish ENDED on augur.tasks for a task of this node
                                         whose STARTED was read there and its ENDED not, once
                                         its cgroup has been absent, or present with no
-                                        process in it, for MS (default 30000, at least 1000;
+                                        process in it, for MS (default 120000, at least 1000;
                                         0 = never). A group without a STARTED on augur.tasks
                                         is never ended; one with processes never is. Counted
                                         in augur_collector_tasks_reaped_total

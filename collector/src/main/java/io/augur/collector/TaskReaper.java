@@ -31,9 +31,10 @@ import java.util.function.Function;
  *       and the launcher waits for it, and a dying launcher's command is killed with it ({@code
  *       setpriv --pdeathsig}, bubblewrap's {@code --die-with-parent}): once the group is empty its
  *       launcher, if alive, removes the group and publishes ENDED within moments; only a dead (or
- *       stuck) launcher leaves an empty group for longer. The one legitimate empty spell is set-up,
- *       between the group's creation and its first process (at most the seccomp supervisor's 10 s
- *       start), below the grace.
+ *       stuck) launcher leaves an empty group for longer. The one legitimate gone spell is set-up:
+ *       a launcher publishes STARTED before it creates the group, and between the group's creation
+ *       and its first process it sets up the network (nft, tc) and the seccomp supervisor (up to 10
+ *       s); the default grace (120 s) is above the 60 s a demo gives a launch.
  *   <li>A reaped task stays tracked until the reaped ENDED is confirmed published ({@link
  *       #reaped}); a publication that failed is offered again at the next scan. An ENDED or a new
  *       STARTED read meanwhile wins.
@@ -61,7 +62,12 @@ public final class TaskReaper {
      * @param state the group's state that lasted
      * @param since when the reaper first saw that state
      */
-    public record Reap(TaskEvent started, TaskEvent ended, GroupState state, Instant since) {
+    public record Reap(
+            TaskEvent started,
+            TaskEvent ended,
+            GroupState state,
+            Instant since,
+            boolean groupSeen) {
         public String taskId() {
             return ended.getTaskId();
         }
@@ -80,7 +86,11 @@ public final class TaskReaper {
                     + since
                     + " ("
                     + Duration.between(since, ended.getTimestamp()).toSeconds()
-                    + " s): its launcher died (or hangs) without publishing ENDED";
+                    + " s): its launcher died (or hangs) without publishing ENDED"
+                    + (groupSeen
+                            ? ""
+                            : "; this collector never saw its group: if the task runs, its"
+                                    + " launcher's --cgroup-root or mount is not the collector's");
         }
     }
 
@@ -88,6 +98,7 @@ public final class TaskReaper {
         final TaskEvent started;
         GroupState state;
         Instant since;
+        boolean seen;
 
         Tracked(TaskEvent started) {
             this.started = started;
@@ -142,6 +153,7 @@ public final class TaskReaper {
                 t.state = state;
                 t.since = now;
             }
+            t.seen |= state != GroupState.ABSENT;
             if (state != GroupState.RUNNING
                     && Duration.between(t.since, now).compareTo(grace) >= 0) {
                 due.add(
@@ -152,7 +164,8 @@ public final class TaskReaper {
                                         .setTimestamp(now)
                                         .build(),
                                 state,
-                                t.since));
+                                t.since,
+                                t.seen));
             }
         }
         return due;

@@ -84,7 +84,7 @@ class CollectorOptionsTest {
                                             "--bootstrap", "b", "--node", "n", "--cgroup-root", "r"
                                         })
                                 .reapAfter())
-                .isEqualTo(Duration.ofSeconds(30));
+                .isEqualTo(Duration.ofSeconds(120));
         assertThat(withReap("5000").reapAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(withReap("0").reapAfter()).isNull();
         assertThatThrownBy(() -> withReap("500"))

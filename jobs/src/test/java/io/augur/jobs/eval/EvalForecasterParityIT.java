@@ -30,13 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * augur_forecaster.calibration}) run as the CLI it is, on the same generated Bitbrains traces with
  * the shipped model, with and without the online recalibration, at stride 1 and 3.
  *
- * <p>Tolerance: 1e-6 relative on every averaged metric (measured: at most 4e-8). Both sides parse
+ * <p>Tolerance: 1e-6 relative on every averaged metric (measured: at most 5e-8). Both sides parse
  * the same decimal text and compute in doubles; they differ only in the order of sums (≈ 1e-16) and
  * in the model's float32 forward pass (libtorch 2.7.1 against PyTorch 1.13, ≈ 1e-7 relative per
  * output), so a metric further apart than 1e-6 is a difference of definition, not of arithmetic.
- * Counts (coverages, under-provisioned steps, origins) must be equal: no observation of these
- * traces lies within float32 noise of a bound, and both replays take their step factors from a
- * correctly rounded exp (numpy's exp(−0.005), one bit higher, moved a few).
+ * Counts (coverages, under-provisioned steps, origins) must be equal, but for the LSTM's coverages,
+ * which may differ by 3 checks: an observation within float32 noise of a bound falls on either side
+ * (none of these traces has one; the held-out Bitbrains VMs have 1-3 in 3.1 million). Both replays
+ * take their step factors from a correctly rounded exp (numpy's exp(−0.005), one bit higher, moved
+ * a few).
  *
  * <p>Needs {@code /usr/bin/python3} with torch, numpy and pandas ({@code ./augur test} installs
  * them before Maven): without them the test fails, saying so.
@@ -88,8 +90,14 @@ class EvalForecasterParityIT {
 
     private static void assertSame(String... options) throws Exception {
         Process python = python(options);
-        JsonNode java = java(options);
-        JsonNode py = read(python, options);
+        JsonNode java;
+        JsonNode py;
+        try {
+            java = java(options);
+            py = read(python, options);
+        } finally {
+            python.destroyForcibly(); // never left running, whatever failed first
+        }
 
         // The same traces, origins and model.
         JsonNode d = java.path("data");
@@ -111,6 +119,8 @@ class EvalForecasterParityIT {
         assertThat(names(pf)).isEqualTo(names(jf)).isEqualTo(EvalForecasterMain.ALL);
         Map<String, Double> worst = new LinkedHashMap<>();
         List<String> differ = new ArrayList<>();
+        // The coverage checks behind each coverage: origins x horizon x features.
+        double lstmChecks = d.path("origins").asDouble() * d.path("horizon").asDouble() * 6;
         for (String f : names(jf)) {
             JsonNode j = jf.path(f);
             JsonNode p = pf.path(f);
@@ -129,10 +139,11 @@ class EvalForecasterParityIT {
                                 j.path(m).path(r),
                                 p.path(m).path(r),
                                 worst,
-                                differ);
+                                differ,
+                                lstmChecks);
                     }
                 } else {
-                    compare(f, m, j.path(m), p.path(m), worst, differ);
+                    compare(f, m, j.path(m), p.path(m), worst, differ, lstmChecks);
                 }
             }
         }
@@ -156,7 +167,8 @@ class EvalForecasterParityIT {
             JsonNode java,
             JsonNode python,
             Map<String, Double> worst,
-            List<String> differ) {
+            List<String> differ,
+            double lstmChecks) {
         String what = forecaster + " " + metric + ": Java " + java + ", Python " + python;
         if (!java.isNumber() || !python.isNumber()) {
             if (!(java.isNull() && python.isNull())) {
@@ -164,8 +176,16 @@ class EvalForecasterParityIT {
             }
             return;
         }
+        if (forecaster.equals("lstm") && metric.startsWith("coverage")) {
+            // The two torch builds' float32 forward passes can put a value on the other side of
+            // a bound: on the held-out Bitbrains VMs 1-3 of 3.1 million checks. Up to 3 here.
+            if (Math.abs(java.asDouble() - python.asDouble()) * lstmChecks > 3.5) {
+                differ.add(what);
+            }
+            return;
+        }
         if (java.isIntegralNumber() || metric.startsWith("coverage")) {
-            // Counts, and coverages (counts over the same number of entries): exactly equal.
+            // Counts, and the baselines' coverages (counts over the same entries): exactly equal.
             if (java.asDouble() != python.asDouble()) {
                 differ.add(what);
             }
@@ -250,8 +270,17 @@ class EvalForecasterParityIT {
                             }
                         });
         drain.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("python evaluator finished").isTrue();
+        java.util.concurrent.CompletableFuture<byte[]> stdout =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return p.getInputStream().readAllBytes();
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("python evaluator finished").isTrue();
+        byte[] out = stdout.get(10, TimeUnit.SECONDS);
         drain.join();
         assertThat(p.exitValue())
                 .as(
