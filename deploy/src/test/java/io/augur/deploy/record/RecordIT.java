@@ -86,10 +86,10 @@ class RecordIT {
                     .allMatch(r -> r.get("task_id").equals(s.name() + "-1-" + runId))
                     .allMatch(r -> Math.abs(Long.parseLong(r.get("interval_ms")) - 1000) < 300);
             // Every row after the first has the task's own network. The first may not: its
-            // interval can begin before the launcher moved the task's process into its own
-            // namespace, and the collector never differences counters across two namespaces
-            // (ProcessActivity), so it leaves that row's network unmeasured, not wrong (seen once
-            // at load 20).
+            // interval can begin while the group holds only the launcher's first process, still
+            // in the host's namespace (bubblewrap's children enter the task's), so that reading
+            // has no namespace counters and the collector leaves the row's network unmeasured,
+            // not wrong (ProcessTable.net, ProcessActivity; seen once at load 20).
             assertThat(e.getValue().subList(1, e.getValue().size()))
                     .as("network of %s: measured in the task's own namespace", s.name())
                     .allMatch(
