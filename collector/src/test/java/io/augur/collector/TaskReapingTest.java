@@ -81,12 +81,17 @@ class TaskReapingTest {
         return v == null ? 0 : v;
     }
 
-    @Test
-    void publishesOneEndedKeyedByTaskAndCountsIt() {
+    /** Task t1's STARTED on this node, as read from augur.tasks. */
+    void announceT1() {
         reaper.learn(
                 TaskEvent.newBuilder(Fixtures.taskStarted("t1", "u", "batch"))
                         .setNodeId("node-r")
                         .build());
+    }
+
+    @Test
+    void publishesOneEndedKeyedByTaskAndCountsIt() {
+        announceT1();
         TaskReaping reaping = reaping();
         reaping.scanOnce();
         now = T0.plus(GRACE);
@@ -102,10 +107,7 @@ class TaskReapingTest {
 
     @Test
     void nothingIsReapedBeforeAugurTasksIsCaughtUpAndTheWaitStartsAfter() {
-        reaper.learn(
-                TaskEvent.newBuilder(Fixtures.taskStarted("t1", "u", "batch"))
-                        .setNodeId("node-r")
-                        .build());
+        announceT1();
         caughtUp.set(false);
         TaskReaping reaping = reaping();
         reaping.scanOnce();
@@ -123,10 +125,7 @@ class TaskReapingTest {
 
     @Test
     void aFailedPublicationIsCountedAndTriedAgain() {
-        reaper.learn(
-                TaskEvent.newBuilder(Fixtures.taskStarted("t1", "u", "batch"))
-                        .setNodeId("node-r")
-                        .build());
+        announceT1();
         TaskReaping reaping = reaping();
         reaping.scanOnce();
         brokerUp.set(false);
