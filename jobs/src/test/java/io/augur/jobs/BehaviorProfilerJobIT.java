@@ -203,6 +203,9 @@ class BehaviorProfilerJobIT {
                                 CPU.containsKey(task) ? cpu(task, nextSecond) : 0.1,
                                 96L << 20);
                 s.setUserId(userOf(task));
+                if (task.equals(HOT)) {
+                    s.setCpuThrottledSeconds(0.25); // pressed against its quota
+                }
                 producer.send(
                         new ProducerRecord<>(
                                 Topics.RESOURCES.name(),
@@ -297,6 +300,9 @@ class BehaviorProfilerJobIT {
             assertThat(hot.getReasons().get(0)).contains("CPU");
             assertThat(hot.getSourceTimestamp()).isEqualTo(Fixtures.T0.plusMillis(end - 1000));
             assertThat(hot.getUserReputation()).isBetween(0.0, 1.0);
+            // What the quota held back reaches the allocator; unmeasured stays unknown.
+            assertThat(hot.getCpuThrottledPerSecond()).isEqualTo(0.25);
+            assertThat(benign.getCpuThrottledPerSecond()).isNull();
         }
         // Mallory's hot task is an incident from its first scored window; the other user's
         // tasks are not (yet): her reputation is the lower.

@@ -345,7 +345,7 @@ public final class TaskFn implements StatefulFunction {
                         });
         TaskProfile profile =
                 profile(storage, taskId, assessment.getNodeId(), assessment.getUserId(), notes);
-        ForecastSummary forecast = ForecastSummary.of(assessment.getForecast());
+        ForecastSummary forecast = ForecastSummary.of(assessment);
         forecast.memoryUpperBytes().ifPresent(bytes -> storage.set(WORKING_SET, bytes));
         Allocation current = toAllocation(decidedLimits(storage));
         TrustRecovery.Hold before =
@@ -359,10 +359,11 @@ public final class TaskFn implements StatefulFunction {
         // under limits a decision cut).
         boolean heldByPool = heldAt.map(at -> current.cpuCores() <= at + 1e-9).orElse(false);
         boolean heldDown = heldByPool || before.level() != TrustLevel.HIGH;
-        if (heldDown
-                && forecast.cpuUpperCores().isPresent()
-                && forecast.cpuUpperCores().getAsDouble()
-                        >= policy.settings().saturation() * current.cpuCores()
+        Optional<String> saturated =
+                heldDown
+                        ? policy.settings().cpuSaturation(forecast, current.cpuCores())
+                        : Optional.empty();
+        if (saturated.isPresent()
                 && (held.level().ordinal() < before.level().ordinal()
                         || held.calmStreak() > before.calmStreak())) {
             // TrustLevel declares HIGH, MEDIUM, LOW: a smaller ordinal is more trust. A task held
@@ -373,11 +374,11 @@ public final class TaskFn implements StatefulFunction {
             notes.add(
                     String.format(
                             java.util.Locale.ROOT,
-                            "held down by %s at %.3f cores and using %.3f of them: a calm window"
-                                    + " is no evidence, trust stays %s (calm streak %d)",
+                            "held down by %s at %.3f cores (%s): a calm window is no evidence,"
+                                    + " trust stays %s (calm streak %d)",
                             heldByPool ? "the node's pool" : "its trust's limits",
                             current.cpuCores(),
-                            forecast.cpuUpperCores().getAsDouble(),
+                            saturated.get(),
                             before.level(),
                             before.calmStreak()));
         }

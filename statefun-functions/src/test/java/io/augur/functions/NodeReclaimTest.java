@@ -4,12 +4,14 @@ import static io.augur.functions.TestAssessments.MIB;
 import static io.augur.functions.TestAssessments.assessment;
 import static io.augur.schema.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.augur.functions.allocation.AllocationSettings;
 import io.augur.functions.allocation.NodeResources;
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.EnforcementDecision;
 import io.augur.schema.Fixtures;
+import io.augur.schema.RiskAssessment;
 import io.augur.schema.TrustLevel;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -121,6 +123,75 @@ class NodeReclaimTest {
         assertThat(hog)
                 .extracting(EnforcementDecision::getSequence)
                 .isSortedAccordingTo(Comparator.naturalOrder());
+    }
+
+    @Test
+    void aHeldDownTaskThrottledByItsQuotaDoesNotRegainTrustThoughItsForecastLooksCalm() {
+        aTrustedTaskGainsWhatALowerTrustTaskLosesNeverBeyondCapacity();
+        int needed = AllocationSettings.DEFAULTS.calmAssessmentsToRecover();
+        // The hog's forecast is 60 % of its 0.2 cores (under the 90 % saturation), but its quota
+        // throttled it 0.3 s per second: it wants more than it is given, so its windows are no
+        // evidence of calm.
+        for (int i = 1; i <= needed + 1; i++) {
+            functions.toTask(
+                    "hog",
+                    Types.RISK_ASSESSMENT,
+                    throttled(
+                            assessment("hog", NODE, 0.1, T0.plusSeconds(10 + i), 0.12, 256 * MIB),
+                            0.3));
+        }
+        List<EnforcementDecision> hog = of("hog");
+        EnforcementDecision last = hog.get(hog.size() - 1);
+        assertThat(last.getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
+        assertThat(last.getReasons())
+                .anyMatch(
+                        r ->
+                                r.startsWith(
+                                        "held down by the node's pool at 0.200 cores (cpu quota"
+                                                + " throttled the task 0.300 s per second"));
+
+        // The same forecast with a quota that barely throttles (under 0.05 s per second): the
+        // windows count and trust recovers.
+        for (int i = 1; i <= needed; i++) {
+            functions.toTask(
+                    "hog",
+                    Types.RISK_ASSESSMENT,
+                    throttled(
+                            assessment("hog", NODE, 0.1, T0.plusSeconds(100 + i), 0.12, 256 * MIB),
+                            0.01));
+        }
+        hog = of("hog");
+        assertThat(hog.get(hog.size() - 1).getTrustLevel()).isEqualTo(TrustLevel.HIGH);
+    }
+
+    @Test
+    void aTrustedTaskThrottledByItsQuotaIsGivenRoomThoughItsForecastIsUnderTheLimit() {
+        functions.toTask(
+                "busy", Types.TASK_EVENT, TaskFnTest.started("busy", NODE, 0.5, 1024 * MIB));
+        // A forecast of 0.3 of its 0.5 cores (60 %) alone asks 0.3 x 1.2 = 0.36 cores ...
+        functions.toTask(
+                "busy",
+                Types.RISK_ASSESSMENT,
+                assessment("busy", NODE, 0.1, T0.plusSeconds(1), 0.3, 256 * MIB));
+        assertThat(of("busy").get(0).getCpuCores()).isEqualTo(0.36);
+        // ... but throttled 0.2 s per second at 0.36 cores, the quota binds: 1.5 x the limit.
+        functions.toTask(
+                "busy",
+                Types.RISK_ASSESSMENT,
+                throttled(assessment("busy", NODE, 0.1, T0.plusSeconds(2), 0.3, 256 * MIB), 0.2));
+        EnforcementDecision grown = of("busy").get(1);
+        assertThat(grown.getCpuCores()).isCloseTo(0.54, offset(1e-9));
+        assertThat(grown.getReasons())
+                .anyMatch(
+                        r ->
+                                r.contains(
+                                        "cpu quota throttled the task 0.200 s per second at the"
+                                                + " current limit 0.360: the limit hides demand,"
+                                                + " grow to 0.540"));
+    }
+
+    private static RiskAssessment throttled(RiskAssessment a, double secondsPerSecond) {
+        return RiskAssessment.newBuilder(a).setCpuThrottledPerSecond(secondsPerSecond).build();
     }
 
     @Test

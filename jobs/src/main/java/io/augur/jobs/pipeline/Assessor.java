@@ -73,6 +73,8 @@ public final class Assessor implements Serializable {
                 .setTaskRollingRisk(0.0)
                 .setUserRollingRisk(0.0)
                 .setAnomalyScore(null)
+                .setCpuThrottledPerSecond(
+                        Double.isNaN(r.cpuThrottledPerSecond) ? null : r.cpuThrottledPerSecond)
                 .setModelVersion(modelVersion)
                 .setReasons(reasons)
                 .build();

@@ -179,10 +179,14 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
         if (future.isPresent()) {
             return future;
         }
-        Double cpu = s.getCpuCores();
-        if (cpu != null && (cpu.isNaN() || cpu.isInfinite() || cpu < 0)) {
-            String kind = cpu.isNaN() ? "NAN" : cpu.isInfinite() ? "INFINITE" : "NEGATIVE";
-            return Optional.of(new Violation(kind, "cpuCores " + cpu));
+        Optional<Violation> cpu = notAFiniteAmount("cpuCores", s.getCpuCores());
+        if (cpu.isPresent()) {
+            return cpu;
+        }
+        Optional<Violation> throttled =
+                notAFiniteAmount("cpuThrottledSeconds", s.getCpuThrottledSeconds());
+        if (throttled.isPresent()) {
+            return throttled;
         }
         String[] names = {
             "memoryBytes", "diskReadBytes", "diskWriteBytes", "netRxBytes", "netTxBytes", "pids"
@@ -199,6 +203,14 @@ public final class DecodeSamplesFn extends ProcessFunction<RawRecord, ResourceSa
             if (values[i] != null && values[i] < 0) {
                 return Optional.of(new Violation("NEGATIVE", names[i] + " " + values[i]));
             }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Violation> notAFiniteAmount(String name, Double v) {
+        if (v != null && (v.isNaN() || v.isInfinite() || v < 0)) {
+            String kind = v.isNaN() ? "NAN" : v.isInfinite() ? "INFINITE" : "NEGATIVE";
+            return Optional.of(new Violation(kind, name + " " + v));
         }
         return Optional.empty();
     }

@@ -29,6 +29,12 @@ public class ForecastRequest {
     public long newestSampleMs;
 
     /**
+     * Seconds the task's CPU quota held it throttled per second of this window (see {@link
+     * WindowSummary#cpuThrottledPerSecond}); NaN where unmeasured.
+     */
+    public double cpuThrottledPerSecond = Double.NaN;
+
+    /**
      * The task's last window means, oldest first, flattened: {@code history[i * SIZE + r]} is
      * resource r (see {@link ResourceVector}) of step i; NaN where unmeasured.
      */

@@ -340,6 +340,7 @@ public final class ProfileTaskFn
         r.role = reg == null ? w.role : reg.role;
         r.windowEndMs = w.windowEndMs;
         r.newestSampleMs = w.newestSampleMs;
+        r.cpuThrottledPerSecond = w.cpuThrottledPerSecond;
         r.history = p.history.clone();
         r.baselineState = p.forecasterState.clone();
         out.collect(r);

@@ -21,5 +21,11 @@ public class SampleAccumulator {
 
     public int samples;
 
+    /** Sum of the samples' CPU throttled seconds, over the samples that measured it. */
+    public double throttledSeconds;
+
+    /** Sum of the intervals (ms) of the samples that measured their CPU throttling. */
+    public long throttleMeasuredMs;
+
     public SampleAccumulator() {}
 }

@@ -39,6 +39,11 @@ public final class WindowMeansFn
             acc.nodeId = s.getNodeId();
             acc.role = s.getRole();
         }
+        Double throttled = s.getCpuThrottledSeconds();
+        if (throttled != null && throttled >= 0 && throttled < Double.POSITIVE_INFINITY) {
+            acc.throttledSeconds += throttled;
+            acc.throttleMeasuredMs += s.getIntervalMs();
+        }
         acc.samples++;
         return acc;
     }
@@ -58,6 +63,9 @@ public final class WindowMeansFn
         }
         w.newestSampleMs = acc.newestMs;
         w.samples = acc.samples;
+        if (acc.throttleMeasuredMs > 0) {
+            w.cpuThrottledPerSecond = acc.throttledSeconds * 1000.0 / acc.throttleMeasuredMs;
+        }
         return w;
     }
 
@@ -70,6 +78,8 @@ public final class WindowMeansFn
             m.counts[i] += other.counts[i];
         }
         m.samples += other.samples;
+        m.throttledSeconds += other.throttledSeconds;
+        m.throttleMeasuredMs += other.throttleMeasuredMs;
         return m;
     }
 

@@ -22,6 +22,12 @@ public class WindowSummary {
     public int samples;
 
     /**
+     * Seconds the task's CPU quota held it throttled per second of the samples that measured it
+     * (summed over CPUs); NaN where none did.
+     */
+    public double cpuThrottledPerSecond = Double.NaN;
+
+    /**
      * Processing time (epoch ms) at which the window began to wait for its task's registration in
      * {@link ProfileTaskFn}; 0 when it does not wait.
      */

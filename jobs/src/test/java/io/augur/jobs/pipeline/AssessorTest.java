@@ -112,6 +112,16 @@ class AssessorTest {
     }
 
     @Test
+    void theWindowsThrottlingIsReportedAndUnmeasuredIsNull() {
+        ForecastRequest capped = request("c", 0.5, 3, 3);
+        capped.cpuThrottledPerSecond = 0.25;
+        ForecastRequest unmeasured = request("u", 0.5, 3, 3);
+
+        assertThat(baseline(capped, List.of()).getCpuThrottledPerSecond()).isEqualTo(0.25);
+        assertThat(baseline(unmeasured, List.of()).getCpuThrottledPerSecond()).isNull();
+    }
+
+    @Test
     void notesAreAddedToTheReasons() {
         RiskAssessment a =
                 baseline(request("t", 0.3, 3, 3), List.of("ewma-trend-v1 stood in for the model"));

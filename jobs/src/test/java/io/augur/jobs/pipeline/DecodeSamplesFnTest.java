@@ -198,10 +198,13 @@ class DecodeSamplesFnTest {
         ResourceSample noTask = Fixtures.sample("", Fixtures.T0, 0.1, 1L);
         ResourceSample future =
                 Fixtures.sample(Fixtures.TASK, CLOCK.instant().plus(Duration.ofHours(1)), 0.1, 1L);
+        ResourceSample throttled = Fixtures.sample(Fixtures.TASK, Fixtures.T0, 0.1, 1L);
+        throttled.setCpuThrottledSeconds(Double.POSITIVE_INFINITY);
         feed(1, encode(nan));
         feed(2, encode(negative));
         feed(3, encode(noTask));
         feed(4, encode(future));
+        feed(5, encode(throttled));
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(deadLetters())
@@ -210,7 +213,9 @@ class DecodeSamplesFnTest {
                         "validation.NAN",
                         "validation.NEGATIVE",
                         "validation.MISSING_TASK_ID",
-                        "validation.FUTURE_TIMESTAMP");
+                        "validation.FUTURE_TIMESTAMP",
+                        "validation.INFINITE");
         assertThat(deadLetters().get(1).getError()).contains("memoryBytes -5");
+        assertThat(deadLetters().get(4).getError()).contains("cpuThrottledSeconds Infinity");
     }
 }

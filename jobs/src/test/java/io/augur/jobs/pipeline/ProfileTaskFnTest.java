@@ -1,6 +1,7 @@
 package io.augur.jobs.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.augur.jobs.BehaviorProfilerJob;
 import io.augur.jobs.ProfilerOptions;
@@ -184,6 +185,29 @@ class ProfileTaskFnTest {
         assertThat(steps.get(1)[Resource.DISK_WRITE.ordinal()]).isEqualTo(4096.0);
         assertThat(hot.baselineState).isNotEmpty();
         assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void eachRequestCarriesHowLongTheQuotaThrottledTheTaskPerSecondOfItsWindow() throws Exception {
+        start();
+        event(started("capped", 0));
+        event(started("unmeasured", 0));
+        // Window [2, 4): 0.4 s and 0.2 s throttled in two 1 s samples; window [4, 6): one sample
+        // without the measurement (an older collector), one with 0.1 s.
+        Double[] throttled = {0.0, 0.0, 0.4, 0.2, null, 0.1};
+        for (int second = 0; second < 6; second++) {
+            ResourceSample s = sample("capped", second, 0.5);
+            s.setCpuThrottledSeconds(throttled[second]);
+            window.processElement(s, T0 + second * 1000L);
+        }
+        feedSeconds("unmeasured", 0, 6, 0.5);
+        watermark(6000 - 1);
+
+        List<ForecastRequest> out = requests();
+        assertThat(find(out, "capped", 4000).cpuThrottledPerSecond).isCloseTo(0.3, within(1e-12));
+        // Only the sample that measured it counts: 0.1 s over its own 1 s.
+        assertThat(find(out, "capped", 6000).cpuThrottledPerSecond).isCloseTo(0.1, within(1e-12));
+        assertThat(find(out, "unmeasured", 6000).cpuThrottledPerSecond).isNaN();
     }
 
     @Test

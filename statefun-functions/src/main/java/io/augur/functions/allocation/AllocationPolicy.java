@@ -5,6 +5,7 @@ import io.augur.schema.TrustLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -259,14 +260,14 @@ public final class AllocationPolicy {
             // Usage under a quota never exceeds it, so a forecast pressed against the current
             // limit says nothing of the demand above it: grow so that demand can show.
             double limit = current.cpuCores();
-            if (limit > 0 && f.cpuUpperCores().getAsDouble() >= settings.saturation() * limit) {
+            Optional<String> saturated = settings.cpuSaturation(f, limit);
+            if (saturated.isPresent()) {
                 double grown = limit * settings.saturationGrowth();
                 if (grown > cpu) {
                     reasons.add(
                             fmt(
-                                    "cpu forecast at %.0f%% of the current limit %.3f: the limit"
-                                            + " hides demand, grow to %.3f",
-                                    100 * f.cpuUpperCores().getAsDouble() / limit, limit, grown));
+                                    "%s: the limit hides demand, grow to %.3f",
+                                    saturated.get(), grown));
                     cpu = grown;
                 }
             }

@@ -1,5 +1,8 @@
 package io.augur.functions.allocation;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * The allocator's policy values. Defaults follow predictive-allocation.md: HIGH 0.7, MEDIUM 0.4,
  * high risk restricted to 1 core / 512 MiB / no network, moderate risk throttled to 0.75 of the
@@ -21,6 +24,9 @@ package io.augur.functions.allocation;
  *     limit hides the task's demand (usage under a quota cannot exceed it)
  * @param saturationGrowth a saturated proactive cpu allocation grows to at least this times the
  *     current limit, so demand can show
+ * @param throttledSaturation a window in which the cpu quota held the task throttled at least this
+ *     many seconds per second is saturated too, whatever the forecast (a task on a busy node may
+ *     use well under its limit on average and still hit its quota in every period)
  * @param calmAssessmentsToRecover consecutive low-risk assessments before a task's trust rises one
  *     level (30 windows of 2 s: a minute)
  * @param criticalThreshold risk strictly above this is critical: the task is quarantined (the
@@ -42,6 +48,7 @@ public record AllocationSettings(
         Allocation defaultAllocation,
         double saturation,
         double saturationGrowth,
+        double throttledSaturation,
         int calmAssessmentsToRecover,
         double criticalThreshold,
         long terminateAfterMs) {
@@ -65,6 +72,7 @@ public record AllocationSettings(
                     new Allocation(1.0, 1024 * Allocation.MIB, true),
                     0.9,
                     1.5,
+                    0.05,
                     30,
                     DEFAULT_CRITICAL_THRESHOLD,
                     60_000);
@@ -105,9 +113,48 @@ public record AllocationSettings(
             throw new IllegalArgumentException(
                     "saturation must be in (0, 1] and saturationGrowth >= 1");
         }
+        if (!(throttledSaturation > 0)) {
+            throw new IllegalArgumentException(
+                    "throttledSaturation must be > 0: " + throttledSaturation);
+        }
         if (baseMonitoringIntervalMs <= 0 || elevatedMonitoringIntervalMs <= 0) {
             throw new IllegalArgumentException("monitoring intervals must be positive");
         }
+    }
+
+    /**
+     * Why a task's cpu limit hides its demand, if it does: its cpu forecast reaches {@code
+     * saturation} of the limit, or its window was throttled by the quota {@code
+     * throttledSaturation} seconds per second or more. Usage under a quota never exceeds it, so
+     * either way the forecast cannot see the demand above the limit.
+     *
+     * @param f the assessment's summary
+     * @param limit the cpu limit in force (cores)
+     * @return what shows the saturation, for the decision's reasons; empty if nothing does
+     */
+    public Optional<String> cpuSaturation(ForecastSummary f, double limit) {
+        if (limit > 0
+                && f.cpuUpperCores().isPresent()
+                && f.cpuUpperCores().getAsDouble() >= saturation * limit) {
+            return Optional.of(
+                    String.format(
+                            Locale.ROOT,
+                            "cpu forecast at %.0f%% of the current limit %.3f",
+                            100 * f.cpuUpperCores().getAsDouble() / limit,
+                            limit));
+        }
+        if (limit > 0
+                && f.cpuThrottledPerSecond().isPresent()
+                && f.cpuThrottledPerSecond().getAsDouble() >= throttledSaturation) {
+            return Optional.of(
+                    String.format(
+                            Locale.ROOT,
+                            "cpu quota throttled the task %.3f s per second at the current limit"
+                                    + " %.3f",
+                            f.cpuThrottledPerSecond().getAsDouble(),
+                            limit));
+        }
+        return Optional.empty();
     }
 
     /** The same settings with other risk thresholds. */
@@ -126,6 +173,7 @@ public record AllocationSettings(
                 defaultAllocation,
                 saturation,
                 saturationGrowth,
+                throttledSaturation,
                 calmAssessmentsToRecover,
                 Math.max(high, criticalThreshold),
                 terminateAfterMs);

@@ -215,6 +215,7 @@ public final class PolicyLoader {
                                     "memory-usage-factor",
                                     "saturation",
                                     "saturation-growth",
+                                    "throttled-saturation",
                                     "headroom-min",
                                     "headroom-max",
                                     "headroom-step",
@@ -238,6 +239,9 @@ public final class PolicyLoader {
                     alloc.number("saturation", d.saturation(), v -> v > 0 && v <= 1, "in (0, 1]");
             double growth =
                     alloc.number("saturation-growth", d.saturationGrowth(), v -> v >= 1, ">= 1");
+            double throttledSaturation =
+                    alloc.number(
+                            "throttled-saturation", d.throttledSaturation(), v -> v > 0, "> 0");
             FeedbackSettings df = FeedbackSettings.DEFAULTS;
             double headroomMin =
                     alloc.number("headroom-min", df.headroomMin(), v -> v >= 0, ">= 0");
@@ -396,6 +400,7 @@ public final class PolicyLoader {
                                 fallback,
                                 saturation,
                                 growth,
+                                throttledSaturation,
                                 (int) calm,
                                 critical,
                                 terminateAfter);

@@ -2,6 +2,7 @@ package io.augur.functions.allocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.augur.schema.EnforcementAction;
 import io.augur.schema.TrustLevel;
@@ -74,6 +75,7 @@ class AllocationPolicyTest {
                                 d.defaultAllocation(),
                                 d.saturation(),
                                 d.saturationGrowth(),
+                                d.throttledSaturation(),
                                 d.calmAssessmentsToRecover(),
                                 1.0,
                                 0));
@@ -177,6 +179,35 @@ class AllocationPolicyTest {
         Proposal roomy =
                 policy.propose(new RiskInput(0.0, forecast(0.1, 100 * MIB, 90 * MIB), CURRENT));
         assertThat(roomy.allocation().cpuCores()).isEqualTo(0.12);
+    }
+
+    @Test
+    void aTaskItsQuotaThrottlesIsGivenRoomWhateverItsForecast() {
+        // 0.3 of 0.5 cores is under the 90 % saturation: the forecast alone asks 0.36.
+        Allocation limited = new Allocation(0.5, 256 * MIB, true);
+        ForecastSummary calm = forecast(0.3, 100 * MIB, 90 * MIB);
+
+        assertThat(policy.propose(new RiskInput(0.0, calm, limited)).allocation().cpuCores())
+                .isCloseTo(0.36, within(1e-9));
+        // Throttled under the policy's 0.05 s per second: noise of the quota's periods.
+        assertThat(
+                        policy.propose(
+                                        new RiskInput(
+                                                0.0, calm.withCpuThrottledPerSecond(0.04), limited))
+                                .allocation()
+                                .cpuCores())
+                .isCloseTo(0.36, within(1e-9));
+
+        Proposal p =
+                policy.propose(new RiskInput(0.0, calm.withCpuThrottledPerSecond(0.05), limited));
+        assertThat(p.allocation().cpuCores()).isCloseTo(0.75, within(1e-9));
+        assertThat(p.reasons())
+                .anyMatch(
+                        r ->
+                                r.equals(
+                                        "cpu quota throttled the task 0.050 s per second at the"
+                                                + " current limit 0.500: the limit hides demand,"
+                                                + " grow to 0.750"));
     }
 
     @Test

@@ -254,6 +254,25 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void theThrottledSaturationIsReadAndMustBePositive() throws Exception {
+        Policy p =
+                PolicyLoader.parse(
+                        String.join(
+                                "\n", "version: t-1", "allocation:", "  throttled-saturation: 0.2"),
+                        "p.yaml");
+        assertThat(p.allocation().throttledSaturation()).isEqualTo(0.2);
+
+        assertThat(
+                        problems(
+                                String.join(
+                                        "\n",
+                                        "version: t-1",
+                                        "allocation:",
+                                        "  throttled-saturation: 0")))
+                .containsExactly("p.yaml:3: allocation.throttled-saturation must be > 0, got 0");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceWithItsLine() {
         List<String> problems =
                 problems(
