@@ -42,9 +42,10 @@ import java.util.regex.Pattern;
  *     launch limit), NaN without samples
  * @param trustedCpuAfter its mean measured CPU after its first decision that reclaimed from the
  *     hostile task (else after its limit's peak), NaN without samples
- * @param trustedLimitAfter the trusted task's decided CPU limit in effect at those same samples,
- *     their mean (the limit of its latest decision issued before each sample), NaN without samples:
- *     what the machine would have had to give it for the measured CPU to be the limit's
+ * @param trustedLimitAfter the trusted task's CPU limit in force at those same samples, their mean,
+ *     NaN without samples: each sample's own limit as the collector read it from the cgroup (what
+ *     was applied), else the limit of the latest decision issued before it (what was decided); what
+ *     the machine would have had to give it for the measured CPU to be the limit's
  */
 public record ContentionReport(
         double capacityCores,
@@ -86,7 +87,21 @@ public record ContentionReport(
             String why) {}
 
     /** One measured CPU sample of a task. */
-    public record CpuSample(Instant at, double cores) {}
+    /**
+     * One measured CPU sample of a task.
+     *
+     * @param at when
+     * @param cores the cores it used
+     * @param limit the CPU limit in force in its cgroup when sampled ({@code
+     *     ResourceSample.limits}), NaN where the sample did not say
+     */
+    public record CpuSample(Instant at, double cores, double limit) {
+
+        /** A sample that does not say its limit. */
+        public CpuSample(Instant at, double cores) {
+            this(at, cores, Double.NaN);
+        }
+    }
 
     /** "reclaimed X cores, M MiB from lower-trust task V (now Y cores" (ResourcePool's words). */
     static final Pattern RECLAIMED =
@@ -187,7 +202,11 @@ public record ContentionReport(
         List<Step> trustedSteps = steps.stream().filter(s -> s.taskId().equals(trustedId)).toList();
         double limitAfter =
                 afterSamples.stream()
-                        .mapToDouble(s -> limitAt(trustedSteps, trustedLaunchCpu, s.at()))
+                        .mapToDouble(
+                                s ->
+                                        Double.isFinite(s.limit())
+                                                ? s.limit()
+                                                : limitAt(trustedSteps, trustedLaunchCpu, s.at()))
                         .average()
                         .orElse(Double.NaN);
         return new ContentionReport(

@@ -106,7 +106,9 @@ public final class LoopObserver implements AutoCloseable {
                         cpu.computeIfAbsent(sample.getTaskId(), t -> new ArrayList<>())
                                 .add(
                                         new ContentionReport.CpuSample(
-                                                sample.getTimestamp(), sample.getCpuCores()));
+                                                sample.getTimestamp(),
+                                                sample.getCpuCores(),
+                                                appliedCpu(sample)));
                     }
                 } else if (r.topic().equals(Topics.ANOMALIES.name())) {
                     SequenceAnomaly a =
@@ -160,6 +162,12 @@ public final class LoopObserver implements AutoCloseable {
     /** Each task's network counters from its resource samples so far, by task id. */
     public Map<String, NetworkTally> network() {
         return Collections.unmodifiableMap(network);
+    }
+
+    /** The CPU limit in force when the sample was taken, as its cgroup said; NaN if unknown. */
+    static double appliedCpu(ResourceSample sample) {
+        Double cpu = sample.getLimits() == null ? null : sample.getLimits().getCpuCores();
+        return cpu == null ? Double.NaN : cpu;
     }
 
     /** Each task's measured CPU (cores) per resource sample so far, in arrival order. */

@@ -111,6 +111,34 @@ class ContentionReportTest {
     }
 
     @Test
+    void theLimitInForceIsTheOneEachSampleReadFromItsCgroupWhereItSaysSo() {
+        List<EnforcementDecision> decisions =
+                List.of(
+                        d(
+                                "steady",
+                                1,
+                                20,
+                                EnforcementAction.ALLOCATE,
+                                TrustLevel.HIGH,
+                                0.75,
+                                "reclaimed 0.350 cores, 0 MiB from lower-trust task miner (now"
+                                        + " 0.450 cores, 1024 MiB)"));
+        // The decision raised the limit to 0.75 at 20 s, but the first sample after it still
+        // read the launch quota (not applied yet); the last one does not say its limit.
+        List<ContentionReport.CpuSample> cpu =
+                List.of(
+                        new ContentionReport.CpuSample(T0.plusSeconds(15), 0.49, 0.5),
+                        new ContentionReport.CpuSample(T0.plusSeconds(22), 0.50, 0.5),
+                        new ContentionReport.CpuSample(T0.plusSeconds(25), 0.70, 0.75),
+                        new ContentionReport.CpuSample(T0.plusSeconds(28), 0.72));
+
+        ContentionReport r =
+                ContentionReport.compute(1.2, "steady", 0.5, "miner", 0.8, decisions, cpu);
+
+        assertThat(r.trustedLimitAfter()).isCloseTo((0.5 + 0.75 + 0.75) / 3, within(1e-9));
+    }
+
+    @Test
     void withoutDecisionsOrSamplesNothingIsMadeUp() {
         ContentionReport r =
                 ContentionReport.compute(1.2, "steady", 0.5, "miner", 0.8, List.of(), List.of());
