@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,6 +18,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -25,6 +29,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * ports keep every topic and offset: tests use this for "broker down, then up".
  */
 public final class ForkedKafka implements AutoCloseable {
+
+    /** How long a created topic may take to be served by its leader. */
+    static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
     private final Path dir;
     private final int port;
@@ -188,12 +195,60 @@ public final class ForkedKafka implements AutoCloseable {
                     throw e;
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), bootstrap);
         } catch (ExecutionException e) {
             throw new IllegalStateException(
                     "cannot create topics on " + bootstrap + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code topics} is served by its leader. The controller answers
+     * a create once the topics are in its metadata; the broker takes leadership a moment later, and
+     * a producer that writes in between gets NOT_LEADER_OR_FOLLOWER. With an idempotent producer
+     * that can then loop on OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (a CI run of
+     * BehaviorProfilerJobIT lost its task announcements that way). A leader's own answer to
+     * ListOffsets is the proof: it fails with a retriable error until the broker leads.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics, String bootstrap)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(topics)
+                        .allTopicNames()
+                        .get()
+                        .forEach(
+                                (name, d) ->
+                                        d.partitions()
+                                                .forEach(
+                                                        p ->
+                                                                latest.put(
+                                                                        new TopicPartition(
+                                                                                name,
+                                                                                p.partition()),
+                                                                        OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw new ExecutionException(
+                            "topics "
+                                    + topics
+                                    + " on "
+                                    + bootstrap
+                                    + " have no serving leader after "
+                                    + LEADER_WAIT.toSeconds()
+                                    + " s: "
+                                    + e.getCause(),
+                            e.getCause());
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -34,6 +34,27 @@ class ForkedKafkaIT {
     }
 
     @Test
+    void aTopicIsServedByItsLeaderAsSoonAsItsCreationReturns() throws Exception {
+        kafka.createTopic("it-fresh", 4);
+        // An idempotent producer's very first write to every partition goes through at once:
+        // written in between, a NOT_LEADER_OR_FOLLOWER can leave it looping on
+        // OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (ForkedKafka.awaitLeaders).
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(
+                        KafkaClients.idempotentProducer(kafka.bootstrapServers()))) {
+            for (int p = 0; p < 4; p++) {
+                assertThat(
+                                producer.send(
+                                                new ProducerRecord<>(
+                                                        "it-fresh", p, null, new byte[] {1}))
+                                        .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                                        .partition())
+                        .isEqualTo(p);
+            }
+        }
+    }
+
+    @Test
     void aTransactionalWriteIsInvisibleToReadCommittedUntilCommit() throws Exception {
         ResourceSample sample = Fixtures.sample("tx-task", Fixtures.T0, 0.5, 1L << 20);
         try (var producer =

@@ -31,7 +31,7 @@ public final class EvalForecasterMain {
                     "\n",
                     "usage: augur eval forecaster --data DIR [--model DIR] [--held-out]"
                             + " [--stride N] [--forecasters a,b] [--calibration-gamma G]"
-                            + " [--max-traces N] [--json]",
+                            + " [--max-traces N] [--per-trace] [--json]",
                     "",
                     "Evaluates the LSTM forecaster and the baselines (last, ewma, vpa-p90,"
                             + " crane-p99) on every *.csv / *.csv.gz trace under DIR, in the"
@@ -51,6 +51,9 @@ public final class EvalForecasterMain {
                             + " 0.05, the job's profiler.forecast.calibration-gamma); 0 scores"
                             + " the model's own intervals",
                     "  --max-traces N      evaluate at most N traces (in name order)",
+                    "  --per-trace         also score each trace on its own (a recording's"
+                            + " traces are its tasks, named by task id): a line per trace under"
+                            + " the table, key \"traces\" in the JSON",
                     "  --json              print one JSON object instead of the table",
                     "Progress goes to stderr. Exit 2 on bad arguments, 1 on unreadable data or"
                             + " model.");
@@ -73,7 +76,8 @@ public final class EvalForecasterMain {
             List<String> forecasters,
             int maxTraces,
             boolean json,
-            double calibrationGamma) {}
+            double calibrationGamma,
+            boolean perTrace) {}
 
     public static void main(String[] args) {
         int code;
@@ -99,6 +103,7 @@ public final class EvalForecasterMain {
         Path model = null;
         boolean heldOut = false;
         boolean json = false;
+        boolean perTrace = false;
         int stride = 1;
         int maxTraces = Integer.MAX_VALUE;
         double gamma = ProfilerOptions.CALIBRATION_GAMMA.defaultValue();
@@ -111,6 +116,7 @@ public final class EvalForecasterMain {
                 }
                 case "--held-out" -> heldOut = true;
                 case "--json" -> json = true;
+                case "--per-trace" -> perTrace = true;
                 case "--data" -> data = Path.of(value(args, ++i, a));
                 case "--model" -> model = Path.of(value(args, ++i, a));
                 case "--stride" -> stride = positive(value(args, ++i, a), a);
@@ -134,7 +140,8 @@ public final class EvalForecasterMain {
         if (model == null) {
             model = defaultModelDir();
         }
-        return new Options(data, model, heldOut, stride, forecasters, maxTraces, json, gamma);
+        return new Options(
+                data, model, heldOut, stride, forecasters, maxTraces, json, gamma, perTrace);
     }
 
     static Path defaultModelDir() {
@@ -223,6 +230,7 @@ public final class EvalForecasterMain {
             for (EvalForecaster f : forecasters) {
                 metrics.put(f.name(), new ForecastMetrics(floors));
             }
+            Map<String, Map<String, ForecastMetrics>> perTrace = new LinkedHashMap<>();
             long origins = 0;
             List<String> skipped = new ArrayList<>();
             int i = 0;
@@ -246,8 +254,18 @@ public final class EvalForecasterMain {
                     long start = System.nanoTime();
                     List<Prediction> predictions = f.predict(trace, at);
                     ForecastMetrics m = metrics.get(f.name());
+                    ForecastMetrics own =
+                            o.perTrace()
+                                    ? perTrace.computeIfAbsent(
+                                                    trace.name(), n -> new LinkedHashMap<>())
+                                            .computeIfAbsent(
+                                                    f.name(), n -> new ForecastMetrics(floors))
+                                    : null;
                     for (int k = 0; k < at.length; k++) {
                         m.add(trace, means, at[k], predictions.get(k));
+                        if (own != null) {
+                            own.add(trace, means, at[k], predictions.get(k));
+                        }
                     }
                     timing.append(
                             String.format(
@@ -277,11 +295,24 @@ public final class EvalForecasterMain {
             data.put("model", meta == null ? null : meta.version());
             report.put("data", data);
             report.put("goals", Goals.check(metrics));
+            if (o.perTrace()) {
+                Map<String, Object> traceReports = new LinkedHashMap<>();
+                perTrace.forEach(
+                        (name, byForecaster) -> {
+                            Map<String, Object> one = new LinkedHashMap<>();
+                            byForecaster.forEach((k, v) -> one.put(k, v.toJson()));
+                            traceReports.put(name, one);
+                        });
+                report.put("traces", traceReports);
+            }
             if (o.json()) {
                 ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
                 out.println(json.writeValueAsString(report));
             } else {
                 printTable(out, metrics, data, report.get("goals"));
+                if (o.perTrace()) {
+                    printPerTrace(out, perTrace);
+                }
             }
             return 0;
         } catch (Exception e) {
@@ -398,6 +429,36 @@ public final class EvalForecasterMain {
         }
         out.println();
         out.println("goals: " + goals);
+    }
+
+    /** One line per trace: each forecaster's maeMean and slack / under-provisioned steps. */
+    private static void printPerTrace(
+            PrintStream out, Map<String, Map<String, ForecastMetrics>> perTrace) {
+        if (perTrace.isEmpty()) {
+            return;
+        }
+        out.println();
+        StringBuilder head =
+                new StringBuilder(String.format("%-32s", "trace (maeMean slack/under)"));
+        for (String name : perTrace.values().iterator().next().keySet()) {
+            head.append(String.format(" %-22s", name));
+        }
+        out.println(head.toString().stripTrailing());
+        perTrace.forEach(
+                (trace, byForecaster) -> {
+                    StringBuilder row = new StringBuilder(String.format("%-32s", trace));
+                    byForecaster.forEach(
+                            (name, m) ->
+                                    row.append(
+                                            String.format(
+                                                    " %-22s",
+                                                    String.format(
+                                                            "%s %s/%d",
+                                                            f(m.maeMean()),
+                                                            f(m.slack()),
+                                                            m.underProvisionedSteps()))));
+                    out.println(row.toString().stripTrailing());
+                });
     }
 
     private static String f(double v) {

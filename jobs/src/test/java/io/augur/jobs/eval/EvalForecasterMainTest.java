@@ -73,11 +73,15 @@ class EvalForecasterMainTest {
     }
 
     private JsonNode runJson(String... extra) throws Exception {
+        return runJsonOn(dir, extra);
+    }
+
+    private JsonNode runJsonOn(Path data, String... extra) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] args = new String[extra.length + 5];
         args[0] = "--data";
-        args[1] = dir.toString();
+        args[1] = data.toString();
         args[2] = "--model";
         args[3] = TestModels.tiny().toString();
         args[4] = "--json";
@@ -124,6 +128,41 @@ class EvalForecasterMainTest {
             assertThat(f.path("maePerResource").path("NET_RX").isNumber()).isTrue();
         }
         assertThat(report.path("goals").has("coverage90Within0.87to0.93")).isTrue();
+    }
+
+    @Test
+    void perTraceScoresEachTraceAsARunOnItAloneWould() throws Exception {
+        bitbrains("vm-a", 120);
+        bitbrains("vm-short", 20);
+        recording("run-1", 60);
+
+        assertThat(runJson().has("traces")).as("only with --per-trace").isFalse();
+        JsonNode report = runJson("--per-trace");
+        JsonNode traces = report.path("traces");
+        // A recording's traces are its tasks; a skipped trace has no entry.
+        assertThat(traces.fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder("vm-a", "miner", "idle");
+        for (String f : EvalForecasterMain.ALL) {
+            long sum = 0;
+            for (JsonNode t : traces) {
+                sum += t.path(f).path("underProvisionedSteps").asLong();
+            }
+            assertThat(sum)
+                    .as("%s: the traces' under-provisioned steps add up to the total", f)
+                    .isEqualTo(
+                            report.path("forecasters")
+                                    .path(f)
+                                    .path("underProvisionedSteps")
+                                    .asLong());
+        }
+        assertThat(traces.path("miner").path("lstm").path("maeMean").asDouble())
+                .isNotEqualTo(traces.path("idle").path("lstm").path("maeMean").asDouble());
+
+        // vm-a's own entry is what a run on vm-a alone reports, forecaster by forecaster.
+        Path alone = Files.createDirectories(dir.resolve("alone"));
+        Files.move(dir.resolve("vm-a.csv.gz"), alone.resolve("vm-a.csv.gz"));
+        assertThat(traces.path("vm-a")).isEqualTo(runJsonOn(alone).path("forecasters"));
     }
 
     @Test
