@@ -302,6 +302,7 @@ class BehaviorProfilerJobIT {
             assertThat(hot.getUserReputation()).isBetween(0.0, 1.0);
             // What the quota held back reaches the allocator; unmeasured stays unknown.
             assertThat(hot.getCpuThrottledPerSecond()).isEqualTo(0.25);
+            assertThat(hot.getCpuQuotaCores()).isEqualTo(1.0); // Fixtures' 1-core limit
             assertThat(benign.getCpuThrottledPerSecond()).isNull();
         }
         // Mallory's hot task is an incident from its first scored window; the other user's

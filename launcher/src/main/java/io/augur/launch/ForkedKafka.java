@@ -214,7 +214,7 @@ public final class ForkedKafka implements AutoCloseable {
      * ListOffsets is the proof: it fails with a retriable error until the broker leads.
      */
     private static void awaitLeaders(Admin admin, List<String> topics, String bootstrap)
-            throws InterruptedException, ExecutionException {
+            throws InterruptedException {
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         while (true) {
             try {
@@ -235,9 +235,19 @@ public final class ForkedKafka implements AutoCloseable {
                 admin.listOffsets(latest).all().get();
                 return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
-                    throw new ExecutionException(
-                            "topics "
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new IllegalStateException(
+                            "cannot check the leaders of new topics "
+                                    + topics
+                                    + " on "
+                                    + bootstrap
+                                    + ": "
+                                    + e.getCause(),
+                            e.getCause());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "new topics "
                                     + topics
                                     + " on "
                                     + bootstrap

@@ -39,6 +39,8 @@ class ForkedKafkaIT {
         // An idempotent producer's very first write to every partition goes through at once:
         // written in between, a NOT_LEADER_OR_FOLLOWER can leave it looping on
         // OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (ForkedKafka.awaitLeaders).
+        // The race is rare (one CI run in many): this checks the guarantee, it cannot force the
+        // race, so without the wait it would usually pass too.
         try (var producer =
                 new KafkaProducer<byte[], byte[]>(
                         KafkaClients.idempotentProducer(kafka.bootstrapServers()))) {

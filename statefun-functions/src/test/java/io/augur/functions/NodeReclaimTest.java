@@ -138,7 +138,8 @@ class NodeReclaimTest {
                     Types.RISK_ASSESSMENT,
                     throttled(
                             assessment("hog", NODE, 0.1, T0.plusSeconds(10 + i), 0.12, 256 * MIB),
-                            0.3));
+                            0.3,
+                            0.2));
         }
         List<EnforcementDecision> hog = of("hog");
         EnforcementDecision last = hog.get(hog.size() - 1);
@@ -148,7 +149,7 @@ class NodeReclaimTest {
                         r ->
                                 r.startsWith(
                                         "held down by the node's pool at 0.200 cores (cpu quota"
-                                                + " throttled the task 0.300 s per second"));
+                                                + " 0.200 throttled the task 0.300 s per second"));
 
         // The same forecast with a quota that barely throttles (under 0.05 s per second): the
         // windows count and trust recovers.
@@ -158,7 +159,8 @@ class NodeReclaimTest {
                     Types.RISK_ASSESSMENT,
                     throttled(
                             assessment("hog", NODE, 0.1, T0.plusSeconds(100 + i), 0.12, 256 * MIB),
-                            0.01));
+                            0.01,
+                            0.2));
         }
         hog = of("hog");
         assertThat(hog.get(hog.size() - 1).getTrustLevel()).isEqualTo(TrustLevel.HIGH);
@@ -174,24 +176,42 @@ class NodeReclaimTest {
                 Types.RISK_ASSESSMENT,
                 assessment("busy", NODE, 0.1, T0.plusSeconds(1), 0.3, 256 * MIB));
         assertThat(of("busy").get(0).getCpuCores()).isEqualTo(0.36);
-        // ... but throttled 0.2 s per second at 0.36 cores, the quota binds: 1.5 x the limit.
+        // ... but throttled 0.2 s per second under its quota of 0.36 cores, the quota binds:
+        // 1.5 x the limit.
         functions.toTask(
                 "busy",
                 Types.RISK_ASSESSMENT,
-                throttled(assessment("busy", NODE, 0.1, T0.plusSeconds(2), 0.3, 256 * MIB), 0.2));
+                throttled(
+                        assessment("busy", NODE, 0.1, T0.plusSeconds(2), 0.3, 256 * MIB),
+                        0.2,
+                        0.36));
         EnforcementDecision grown = of("busy").get(1);
         assertThat(grown.getCpuCores()).isCloseTo(0.54, offset(1e-9));
         assertThat(grown.getReasons())
                 .anyMatch(
                         r ->
                                 r.contains(
-                                        "cpu quota throttled the task 0.200 s per second at the"
-                                                + " current limit 0.360: the limit hides demand,"
+                                        "cpu quota 0.360 throttled the task 0.200 s per second"
+                                                + " (limit now 0.360): the limit hides demand,"
                                                 + " grow to 0.540"));
+        // A window still measured under the old 0.36 (before the raise was applied) does not
+        // raise it again.
+        functions.toTask(
+                "busy",
+                Types.RISK_ASSESSMENT,
+                throttled(
+                        assessment("busy", NODE, 0.1, T0.plusSeconds(3), 0.3, 256 * MIB),
+                        0.2,
+                        0.36));
+        assertThat(of("busy").get(2).getCpuCores()).isLessThanOrEqualTo(0.54);
     }
 
-    private static RiskAssessment throttled(RiskAssessment a, double secondsPerSecond) {
-        return RiskAssessment.newBuilder(a).setCpuThrottledPerSecond(secondsPerSecond).build();
+    private static RiskAssessment throttled(
+            RiskAssessment a, double secondsPerSecond, double quotaCores) {
+        return RiskAssessment.newBuilder(a)
+                .setCpuThrottledPerSecond(secondsPerSecond)
+                .setCpuQuotaCores(quotaCores)
+                .build();
     }
 
     @Test

@@ -249,6 +249,12 @@ public final class EvalForecasterMain {
                 for (int f = 0; f < means.length; f++) {
                     means[f] = trace.mean(f);
                 }
+                // Two traces of one name (files in different folders, a task id in two
+                // recordings) keep an entry each: "name (2)".
+                String traceKey = trace.name();
+                for (int n = 2; perTrace.containsKey(traceKey); n++) {
+                    traceKey = trace.name() + " (" + n + ")";
+                }
                 StringBuilder timing = new StringBuilder();
                 for (EvalForecaster f : forecasters) {
                     long start = System.nanoTime();
@@ -256,8 +262,7 @@ public final class EvalForecasterMain {
                     ForecastMetrics m = metrics.get(f.name());
                     ForecastMetrics own =
                             o.perTrace()
-                                    ? perTrace.computeIfAbsent(
-                                                    trace.name(), n -> new LinkedHashMap<>())
+                                    ? perTrace.computeIfAbsent(traceKey, n -> new LinkedHashMap<>())
                                             .computeIfAbsent(
                                                     f.name(), n -> new ForecastMetrics(floors))
                                     : null;

@@ -75,6 +75,7 @@ public final class Assessor implements Serializable {
                 .setAnomalyScore(null)
                 .setCpuThrottledPerSecond(
                         Double.isNaN(r.cpuThrottledPerSecond) ? null : r.cpuThrottledPerSecond)
+                .setCpuQuotaCores(Double.isNaN(r.cpuQuotaCores) ? null : r.cpuQuotaCores)
                 .setModelVersion(modelVersion)
                 .setReasons(reasons)
                 .build();

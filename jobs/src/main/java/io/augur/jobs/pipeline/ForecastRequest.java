@@ -34,6 +34,9 @@ public class ForecastRequest {
      */
     public double cpuThrottledPerSecond = Double.NaN;
 
+    /** The CPU quota the throttling was measured under, at least (see {@link WindowSummary}). */
+    public double cpuQuotaCores = Double.NaN;
+
     /**
      * The task's last window means, oldest first, flattened: {@code history[i * SIZE + r]} is
      * resource r (see {@link ResourceVector}) of step i; NaN where unmeasured.

@@ -341,6 +341,7 @@ public final class ProfileTaskFn
         r.windowEndMs = w.windowEndMs;
         r.newestSampleMs = w.newestSampleMs;
         r.cpuThrottledPerSecond = w.cpuThrottledPerSecond;
+        r.cpuQuotaCores = w.cpuQuotaCores;
         r.history = p.history.clone();
         r.baselineState = p.forecasterState.clone();
         out.collect(r);

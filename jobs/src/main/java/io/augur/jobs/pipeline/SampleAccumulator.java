@@ -27,5 +27,11 @@ public class SampleAccumulator {
     /** Sum of the intervals (ms) of the samples that measured their CPU throttling. */
     public long throttleMeasuredMs;
 
+    /**
+     * Smallest CPU quota (cores) of the samples that measured their throttling; +Infinity while
+     * none did, NaN once one of them had no known quota.
+     */
+    public double throttleQuotaCores = Double.POSITIVE_INFINITY;
+
     public SampleAccumulator() {}
 }

@@ -43,6 +43,11 @@ public final class WindowMeansFn
         if (throttled != null && throttled >= 0 && throttled < Double.POSITIVE_INFINITY) {
             acc.throttledSeconds += throttled;
             acc.throttleMeasuredMs += s.getIntervalMs();
+            Double quota = s.getLimits() == null ? null : s.getLimits().getCpuCores();
+            acc.throttleQuotaCores =
+                    quota == null || !(quota > 0)
+                            ? Double.NaN
+                            : minKeepingNaN(acc.throttleQuotaCores, quota);
         }
         acc.samples++;
         return acc;
@@ -65,6 +70,9 @@ public final class WindowMeansFn
         w.samples = acc.samples;
         if (acc.throttleMeasuredMs > 0) {
             w.cpuThrottledPerSecond = acc.throttledSeconds * 1000.0 / acc.throttleMeasuredMs;
+            if (Double.isFinite(acc.throttleQuotaCores)) {
+                w.cpuQuotaCores = acc.throttleQuotaCores;
+            }
         }
         return w;
     }
@@ -80,7 +88,13 @@ public final class WindowMeansFn
         m.samples += other.samples;
         m.throttledSeconds += other.throttledSeconds;
         m.throttleMeasuredMs += other.throttleMeasuredMs;
+        m.throttleQuotaCores = minKeepingNaN(m.throttleQuotaCores, other.throttleQuotaCores);
         return m;
+    }
+
+    /** The smaller of two quotas; NaN (a sample with no known quota) wins. */
+    private static double minKeepingNaN(double a, double b) {
+        return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
     }
 
     /** One sample as a vector: CPU cores, memory bytes, I/O in bytes per second, pids. */

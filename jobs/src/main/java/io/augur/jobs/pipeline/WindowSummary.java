@@ -28,6 +28,12 @@ public class WindowSummary {
     public double cpuThrottledPerSecond = Double.NaN;
 
     /**
+     * Smallest CPU quota (cores) in force among the samples that measured the throttling; NaN where
+     * unknown (or unlimited).
+     */
+    public double cpuQuotaCores = Double.NaN;
+
+    /**
      * Processing time (epoch ms) at which the window began to wait for its task's registration in
      * {@link ProfileTaskFn}; 0 when it does not wait.
      */

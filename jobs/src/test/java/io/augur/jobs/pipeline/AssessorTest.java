@@ -115,10 +115,13 @@ class AssessorTest {
     void theWindowsThrottlingIsReportedAndUnmeasuredIsNull() {
         ForecastRequest capped = request("c", 0.5, 3, 3);
         capped.cpuThrottledPerSecond = 0.25;
+        capped.cpuQuotaCores = 0.5;
         ForecastRequest unmeasured = request("u", 0.5, 3, 3);
 
         assertThat(baseline(capped, List.of()).getCpuThrottledPerSecond()).isEqualTo(0.25);
+        assertThat(baseline(capped, List.of()).getCpuQuotaCores()).isEqualTo(0.5);
         assertThat(baseline(unmeasured, List.of()).getCpuThrottledPerSecond()).isNull();
+        assertThat(baseline(unmeasured, List.of()).getCpuQuotaCores()).isNull();
     }
 
     @Test

@@ -192,12 +192,15 @@ class ProfileTaskFnTest {
         start();
         event(started("capped", 0));
         event(started("unmeasured", 0));
-        // Window [2, 4): 0.4 s and 0.2 s throttled in two 1 s samples; window [4, 6): one sample
-        // without the measurement (an older collector), one with 0.1 s.
+        // Window [2, 4): 0.4 s and 0.2 s throttled in two 1 s samples, under quotas of 0.5 and
+        // 0.75 cores (raised between them); window [4, 6): one sample without the measurement (an
+        // older collector), one with 0.1 s under 0.75.
         Double[] throttled = {0.0, 0.0, 0.4, 0.2, null, 0.1};
+        double[] quota = {0.5, 0.5, 0.5, 0.75, 0.5, 0.75};
         for (int second = 0; second < 6; second++) {
             ResourceSample s = sample("capped", second, 0.5);
             s.setCpuThrottledSeconds(throttled[second]);
+            s.getLimits().setCpuCores(quota[second]);
             window.processElement(s, T0 + second * 1000L);
         }
         feedSeconds("unmeasured", 0, 6, 0.5);
@@ -205,9 +208,13 @@ class ProfileTaskFnTest {
 
         List<ForecastRequest> out = requests();
         assertThat(find(out, "capped", 4000).cpuThrottledPerSecond).isCloseTo(0.3, within(1e-12));
-        // Only the sample that measured it counts: 0.1 s over its own 1 s.
+        // Measured under 0.5 and 0.75: it says something of a limit up to 0.5 only.
+        assertThat(find(out, "capped", 4000).cpuQuotaCores).isEqualTo(0.5);
+        // Only the sample that measured it counts: 0.1 s over its own 1 s, under 0.75.
         assertThat(find(out, "capped", 6000).cpuThrottledPerSecond).isCloseTo(0.1, within(1e-12));
+        assertThat(find(out, "capped", 6000).cpuQuotaCores).isEqualTo(0.75);
         assertThat(find(out, "unmeasured", 6000).cpuThrottledPerSecond).isNaN();
+        assertThat(find(out, "unmeasured", 6000).cpuQuotaCores).isNaN();
     }
 
     @Test

@@ -257,23 +257,21 @@ public final class AllocationPolicy {
                     fmt(
                             "forecast cpu upper %.3f cores -> %.3f",
                             f.cpuUpperCores().getAsDouble(), cpu));
-            // Usage under a quota never exceeds it, so a forecast pressed against the current
-            // limit says nothing of the demand above it: grow so that demand can show.
-            double limit = current.cpuCores();
-            Optional<String> saturated = settings.cpuSaturation(f, limit);
-            if (saturated.isPresent()) {
-                double grown = limit * settings.saturationGrowth();
-                if (grown > cpu) {
-                    reasons.add(
-                            fmt(
-                                    "%s: the limit hides demand, grow to %.3f",
-                                    saturated.get(), grown));
-                    cpu = grown;
-                }
-            }
         } else {
             cpu = current.cpuCores();
             reasons.add(fmt("no cpu forecast: keep current %.3f cores", cpu));
+        }
+        // Usage under a quota never exceeds it, so a forecast pressed against the current limit,
+        // or a quota that throttles, says nothing of the demand above it: grow so it can show.
+        double limit = current.cpuCores();
+        Optional<String> saturated = settings.cpuSaturation(f, limit);
+        if (saturated.isPresent()) {
+            double grown = limit * settings.saturationGrowth();
+            if (grown > cpu) {
+                reasons.add(
+                        fmt("%s: the limit hides demand, grow to %.3f", saturated.get(), grown));
+                cpu = grown;
+            }
         }
         long memory;
         if (f.memoryUpperBytes().isPresent()) {

@@ -123,34 +123,46 @@ public record AllocationSettings(
     }
 
     /**
-     * Why a task's cpu limit hides its demand, if it does: its cpu forecast reaches {@code
-     * saturation} of the limit, or its window was throttled by the quota {@code
-     * throttledSaturation} seconds per second or more. Usage under a quota never exceeds it, so
-     * either way the forecast cannot see the demand above the limit.
+     * Why a task's cpu limit hides its demand, if it does. Usage under a quota never exceeds it, so
+     * a forecast of usage cannot see the demand above the limit. Either sign shows it: the cpu
+     * forecast reaches {@code saturation} of the limit (any forecast at a limit of 0), or the
+     * window was throttled by its quota {@code throttledSaturation} seconds per second or more
+     * under a quota at least as large as the limit now (throttling under a smaller, earlier quota
+     * says nothing of a raise decided since; under an unknown quota, nothing of the limit).
      *
      * @param f the assessment's summary
      * @param limit the cpu limit in force (cores)
      * @return what shows the saturation, for the decision's reasons; empty if nothing does
      */
     public Optional<String> cpuSaturation(ForecastSummary f, double limit) {
-        if (limit > 0
-                && f.cpuUpperCores().isPresent()
-                && f.cpuUpperCores().getAsDouble() >= saturation * limit) {
-            return Optional.of(
-                    String.format(
-                            Locale.ROOT,
-                            "cpu forecast at %.0f%% of the current limit %.3f",
-                            100 * f.cpuUpperCores().getAsDouble() / limit,
-                            limit));
+        if (f.cpuUpperCores().isPresent()) {
+            double upper = f.cpuUpperCores().getAsDouble();
+            if (limit <= 0) {
+                return Optional.of(
+                        String.format(
+                                Locale.ROOT,
+                                "cpu forecast %.3f cores at a cpu limit of %.3f",
+                                upper,
+                                limit));
+            }
+            if (upper >= saturation * limit) {
+                return Optional.of(
+                        String.format(
+                                Locale.ROOT,
+                                "cpu forecast at %.0f%% of the current limit %.3f",
+                                100 * upper / limit,
+                                limit));
+            }
         }
-        if (limit > 0
-                && f.cpuThrottledPerSecond().isPresent()
-                && f.cpuThrottledPerSecond().getAsDouble() >= throttledSaturation) {
+        if (f.cpuThrottledPerSecond().isPresent()
+                && f.cpuThrottledPerSecond().getAsDouble() >= throttledSaturation
+                && f.cpuQuotaCores().isPresent()
+                && f.cpuQuotaCores().getAsDouble() >= limit * (1 - 1e-3)) {
             return Optional.of(
                     String.format(
                             Locale.ROOT,
-                            "cpu quota throttled the task %.3f s per second at the current limit"
-                                    + " %.3f",
+                            "cpu quota %.3f throttled the task %.3f s per second (limit now %.3f)",
+                            f.cpuQuotaCores().getAsDouble(),
                             f.cpuThrottledPerSecond().getAsDouble(),
                             limit));
         }

@@ -17,13 +17,17 @@ import java.util.OptionalLong;
  * @param memoryUpperBytes highest upper bound of memory over the horizon
  * @param memoryMeanBytes highest mean of memory over the horizon
  * @param cpuThrottledPerSecond seconds the CPU quota held the task throttled per second of the
- *     window ({@code RiskAssessment.cpuThrottledPerSecond}): above 0, usage is pinned at the limit
+ *     window ({@code RiskAssessment.cpuThrottledPerSecond}): above 0, the task's demand exceeded
+ *     its limit at least in its bursts
+ * @param cpuQuotaCores the smallest CPU quota in force while that throttling was measured ({@code
+ *     RiskAssessment.cpuQuotaCores}): what the throttling says something about
  */
 public record ForecastSummary(
         OptionalDouble cpuUpperCores,
         OptionalLong memoryUpperBytes,
         OptionalLong memoryMeanBytes,
-        OptionalDouble cpuThrottledPerSecond) {
+        OptionalDouble cpuThrottledPerSecond,
+        OptionalDouble cpuQuotaCores) {
 
     public static final ForecastSummary NONE =
             new ForecastSummary(OptionalDouble.empty(), OptionalLong.empty(), OptionalLong.empty());
@@ -33,25 +37,40 @@ public record ForecastSummary(
             OptionalDouble cpuUpperCores,
             OptionalLong memoryUpperBytes,
             OptionalLong memoryMeanBytes) {
-        this(cpuUpperCores, memoryUpperBytes, memoryMeanBytes, OptionalDouble.empty());
+        this(
+                cpuUpperCores,
+                memoryUpperBytes,
+                memoryMeanBytes,
+                OptionalDouble.empty(),
+                OptionalDouble.empty());
     }
 
     /** Summarises one assessment: its forecast curves and its window's throttling. */
     public static ForecastSummary of(RiskAssessment assessment) {
         ForecastSummary f = of(assessment.getForecast());
         Double throttled = assessment.getCpuThrottledPerSecond();
-        return throttled != null && Double.isFinite(throttled) && throttled >= 0
-                ? f.withCpuThrottledPerSecond(throttled)
-                : f;
+        if (throttled == null || !Double.isFinite(throttled) || throttled < 0) {
+            return f;
+        }
+        Double quota = assessment.getCpuQuotaCores();
+        return f.withCpuThrottling(
+                throttled,
+                quota != null && Double.isFinite(quota) && quota > 0 ? quota : Double.NaN);
     }
 
-    /** The same summary with the window's throttling. */
-    public ForecastSummary withCpuThrottledPerSecond(double secondsPerSecond) {
+    /**
+     * The same summary with the window's throttling.
+     *
+     * @param secondsPerSecond seconds throttled per second of the window
+     * @param quotaCores the smallest quota in force while it was measured; NaN if unknown
+     */
+    public ForecastSummary withCpuThrottling(double secondsPerSecond, double quotaCores) {
         return new ForecastSummary(
                 cpuUpperCores,
                 memoryUpperBytes,
                 memoryMeanBytes,
-                OptionalDouble.of(secondsPerSecond));
+                OptionalDouble.of(secondsPerSecond),
+                Double.isNaN(quotaCores) ? OptionalDouble.empty() : OptionalDouble.of(quotaCores));
     }
 
     /** Summarises the forecast curves of one assessment. */

@@ -187,27 +187,52 @@ class AllocationPolicyTest {
         Allocation limited = new Allocation(0.5, 256 * MIB, true);
         ForecastSummary calm = forecast(0.3, 100 * MIB, 90 * MIB);
 
-        assertThat(policy.propose(new RiskInput(0.0, calm, limited)).allocation().cpuCores())
-                .isCloseTo(0.36, within(1e-9));
+        assertThat(cpu(calm, limited)).isCloseTo(0.36, within(1e-9));
         // Throttled under the policy's 0.05 s per second: noise of the quota's periods.
-        assertThat(
-                        policy.propose(
-                                        new RiskInput(
-                                                0.0, calm.withCpuThrottledPerSecond(0.04), limited))
-                                .allocation()
-                                .cpuCores())
-                .isCloseTo(0.36, within(1e-9));
+        assertThat(cpu(calm.withCpuThrottling(0.04, 0.5), limited)).isCloseTo(0.36, within(1e-9));
 
-        Proposal p =
-                policy.propose(new RiskInput(0.0, calm.withCpuThrottledPerSecond(0.05), limited));
+        Proposal p = policy.propose(new RiskInput(0.0, calm.withCpuThrottling(0.05, 0.5), limited));
         assertThat(p.allocation().cpuCores()).isCloseTo(0.75, within(1e-9));
         assertThat(p.reasons())
-                .anyMatch(
-                        r ->
-                                r.equals(
-                                        "cpu quota throttled the task 0.050 s per second at the"
-                                                + " current limit 0.500: the limit hides demand,"
-                                                + " grow to 0.750"));
+                .contains(
+                        "cpu quota 0.500 throttled the task 0.050 s per second (limit now 0.500):"
+                                + " the limit hides demand, grow to 0.750");
+
+        // Without a cpu forecast at all, throttling still shows the demand.
+        ForecastSummary noCpu =
+                new ForecastSummary(
+                                OptionalDouble.empty(),
+                                OptionalLong.of(100 * MIB),
+                                OptionalLong.of(90 * MIB))
+                        .withCpuThrottling(0.3, 0.5);
+        assertThat(cpu(noCpu, limited)).isCloseTo(0.75, within(1e-9));
+    }
+
+    @Test
+    void throttlingUnderAnEarlierSmallerQuotaOrAnUnknownOneSaysNothingOfTheLimitNow() {
+        // Raised from 0.4 to 0.5 since: the window was throttled under 0.4, which does not show
+        // demand above 0.5 (else every raise would be followed by another).
+        Allocation raised = new Allocation(0.5, 256 * MIB, true);
+        ForecastSummary calm = forecast(0.3, 100 * MIB, 90 * MIB);
+
+        assertThat(cpu(calm.withCpuThrottling(0.3, 0.4), raised)).isCloseTo(0.36, within(1e-9));
+        assertThat(cpu(calm.withCpuThrottling(0.3, Double.NaN), raised))
+                .isCloseTo(0.36, within(1e-9));
+        // Measured under the quota in force now (to the collector's rounding): it counts.
+        assertThat(cpu(calm.withCpuThrottling(0.3, 0.4999), raised)).isCloseTo(0.75, within(1e-9));
+    }
+
+    @Test
+    void aForecastAtACpuLimitOfZeroIsSaturated() {
+        assertThat(
+                        AllocationSettings.DEFAULTS.cpuSaturation(
+                                forecast(0.05, 100 * MIB, 90 * MIB), 0.0))
+                .contains("cpu forecast 0.050 cores at a cpu limit of 0.000");
+        assertThat(AllocationSettings.DEFAULTS.cpuSaturation(ForecastSummary.NONE, 0.0)).isEmpty();
+    }
+
+    private double cpu(ForecastSummary f, Allocation current) {
+        return policy.propose(new RiskInput(0.0, f, current)).allocation().cpuCores();
     }
 
     @Test
