@@ -97,12 +97,7 @@ class NodeReclaimTest {
         aTrustedTaskGainsWhatALowerTrustTaskLosesNeverBeyondCapacity();
         int needed = AllocationSettings.DEFAULTS.calmAssessmentsToRecover();
         // Calm risk, but the hog presses against its 0.2 cores.
-        for (int i = 1; i <= needed + 1; i++) {
-            functions.toTask(
-                    "hog",
-                    Types.RISK_ASSESSMENT,
-                    assessment("hog", NODE, 0.1, T0.plusSeconds(10 + i), 0.2, 256 * MIB));
-        }
+        calmHog(needed + 1, 10, 0.2, null);
         List<EnforcementDecision> hog = of("hog");
         EnforcementDecision last = hog.get(hog.size() - 1);
         assertThat(last.getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
@@ -111,12 +106,7 @@ class NodeReclaimTest {
                 .anyMatch(r -> r.startsWith("held down by the node's pool at 0.200 cores"));
 
         // Really calm (far under its cap): the windows count again and trust recovers.
-        for (int i = 1; i <= needed; i++) {
-            functions.toTask(
-                    "hog",
-                    Types.RISK_ASSESSMENT,
-                    assessment("hog", NODE, 0.1, T0.plusSeconds(100 + i), 0.05, 256 * MIB));
-        }
+        calmHog(needed, 100, 0.05, null);
         hog = of("hog");
         assertThat(hog.get(hog.size() - 1).getTrustLevel()).isEqualTo(TrustLevel.HIGH);
         assertThat(committedCpu()).isLessThanOrEqualTo(CAPACITY.cpuCores() + 1e-9);
@@ -132,15 +122,7 @@ class NodeReclaimTest {
         // The hog's forecast is 60 % of its 0.2 cores (under the 90 % saturation), but its quota
         // throttled it 0.3 s per second: it wants more than it is given, so its windows are no
         // evidence of calm.
-        for (int i = 1; i <= needed + 1; i++) {
-            functions.toTask(
-                    "hog",
-                    Types.RISK_ASSESSMENT,
-                    throttled(
-                            assessment("hog", NODE, 0.1, T0.plusSeconds(10 + i), 0.12, 256 * MIB),
-                            0.3,
-                            0.2));
-        }
+        calmHog(needed + 1, 10, 0.12, 0.3);
         List<EnforcementDecision> hog = of("hog");
         EnforcementDecision last = hog.get(hog.size() - 1);
         assertThat(last.getTrustLevel()).isEqualTo(TrustLevel.MEDIUM);
@@ -153,15 +135,7 @@ class NodeReclaimTest {
 
         // The same forecast with a quota that barely throttles (under 0.05 s per second): the
         // windows count and trust recovers.
-        for (int i = 1; i <= needed; i++) {
-            functions.toTask(
-                    "hog",
-                    Types.RISK_ASSESSMENT,
-                    throttled(
-                            assessment("hog", NODE, 0.1, T0.plusSeconds(100 + i), 0.12, 256 * MIB),
-                            0.01,
-                            0.2));
-        }
+        calmHog(needed, 100, 0.12, 0.01);
         hog = of("hog");
         assertThat(hog.get(hog.size() - 1).getTrustLevel()).isEqualTo(TrustLevel.HIGH);
     }
@@ -204,6 +178,22 @@ class NodeReclaimTest {
                         0.2,
                         0.36));
         assertThat(of("busy").get(2).getCpuCores()).isLessThanOrEqualTo(0.54);
+    }
+
+    /**
+     * {@code times} calm assessments of the hog, one a second after second {@code from}, its cpu
+     * forecast peaking at {@code cpuUpper}; throttled that many seconds per second under its
+     * 0.2-core quota, unless null.
+     */
+    private void calmHog(int times, long from, double cpuUpper, Double throttledPerSecond) {
+        for (int i = 1; i <= times; i++) {
+            RiskAssessment a =
+                    assessment("hog", NODE, 0.1, T0.plusSeconds(from + i), cpuUpper, 256 * MIB);
+            functions.toTask(
+                    "hog",
+                    Types.RISK_ASSESSMENT,
+                    throttledPerSecond == null ? a : throttled(a, throttledPerSecond, 0.2));
+        }
     }
 
     private static RiskAssessment throttled(
