@@ -19,7 +19,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -219,19 +221,13 @@ public final class ForkedKafka implements AutoCloseable {
         while (true) {
             try {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(topics)
-                        .allTopicNames()
-                        .get()
-                        .forEach(
-                                (name, d) ->
-                                        d.partitions()
-                                                .forEach(
-                                                        p ->
-                                                                latest.put(
-                                                                        new TopicPartition(
-                                                                                name,
-                                                                                p.partition()),
-                                                                        OffsetSpec.latest())));
+                for (TopicDescription d :
+                        admin.describeTopics(topics).allTopicNames().get().values()) {
+                    for (TopicPartitionInfo p : d.partitions()) {
+                        latest.put(
+                                new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                    }
+                }
                 admin.listOffsets(latest).all().get();
                 return;
             } catch (ExecutionException e) {
