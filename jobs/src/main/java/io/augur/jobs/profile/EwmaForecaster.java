@@ -19,11 +19,6 @@ import java.util.Map;
  * {@code max(0, level + u·trend)}; band {@code mean ± k·σ·sqrt(1 + max(0, u - 1)·α²·(1 + u·β)²)}
  * (the h-step error variance of Holt's method, continuous in u), lower bound clamped at 0.
  *
- * <p>A resource observed only once has no band yet: one window gives the level but neither the
- * spread nor the trend, and a zero-width band there would claim full confidence (and let the
- * allocator cut a limit to a task's first window, the kill of a task that is still growing). It is
- * forecast from its second observation on.
- *
  * <p>State layout: four doubles per resource (level, trend, variance, observation count).
  */
 public final class EwmaForecaster implements Forecaster {
@@ -35,9 +30,6 @@ public final class EwmaForecaster implements Forecaster {
 
     private static final long serialVersionUID = 2L;
     private static final int SLOTS = 4;
-
-    /** Observations of a resource before it is forecast: the first gives no spread. */
-    public static final int MIN_OBSERVATIONS = 2;
 
     private final double alpha;
     private final double beta;
@@ -126,7 +118,7 @@ public final class EwmaForecaster implements Forecaster {
         Map<Resource, Forecast.Band> bands = new EnumMap<>(Resource.class);
         for (Resource resource : Resource.values()) {
             int at = resource.ordinal() * SLOTS;
-            if (state[at + 3] < MIN_OBSERVATIONS) {
+            if (state[at + 3] == 0) {
                 continue;
             }
             double level = state[at];

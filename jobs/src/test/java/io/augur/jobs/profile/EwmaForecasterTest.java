@@ -17,14 +17,11 @@ class EwmaForecasterTest {
     }
 
     @Test
-    void aResourceSeenOnceHasNoBandTheSecondObservationGivesOne() {
-        double[] once = forecaster.observe(forecaster.initialState(), cpu(0.4));
+    void firstObservationIsTheMeanWithAZeroWidthBand() {
+        double[] state = forecaster.observe(forecaster.initialState(), cpu(0.4));
 
-        // One window says nothing of the spread: no band (so no claim of full confidence, and no
-        // limit cut to a first window), rather than a zero-width one.
-        assertThat(forecaster.forecast(once).bands()).isEmpty();
+        Forecast f = forecaster.forecast(state);
 
-        Forecast f = forecaster.forecast(forecaster.observe(once, cpu(0.4)));
         assertThat(f.bands()).containsOnlyKeys(Resource.CPU);
         Forecast.Band b = f.bands().get(Resource.CPU);
         assertThat(b.mean()).containsOnly(0.4);
@@ -65,9 +62,7 @@ class EwmaForecasterTest {
 
     @Test
     void unknownResourcesAreNeitherUpdatedNorForecast() {
-        double[] state =
-                forecaster.observe(
-                        forecaster.observe(forecaster.initialState(), cpu(0.2)), cpu(0.2));
+        double[] state = forecaster.observe(forecaster.initialState(), cpu(0.2));
         double[] again = forecaster.observe(state, ResourceVector.unknown());
 
         assertThat(again).containsExactly(state);
