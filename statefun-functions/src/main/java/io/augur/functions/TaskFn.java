@@ -346,6 +346,9 @@ public final class TaskFn implements StatefulFunction {
         TaskProfile profile =
                 profile(storage, taskId, assessment.getNodeId(), assessment.getUserId(), notes);
         ForecastSummary forecast = ForecastSummary.of(assessment);
+        // The task's first memory forecast comes from one window: its level, not its growth.
+        boolean firstMemoryForecast =
+                storage.get(WORKING_SET).isEmpty() && forecast.memoryUpperBytes().isPresent();
         forecast.memoryUpperBytes().ifPresent(bytes -> storage.set(WORKING_SET, bytes));
         Allocation current = toAllocation(decidedLimits(storage));
         TrustRecovery.Hold before =
@@ -393,6 +396,24 @@ public final class TaskFn implements StatefulFunction {
                         new RiskInput(assessment.getRiskScore(), forecast, current),
                         held.level(),
                         headroom);
+        if (firstMemoryForecast
+                && risky.action() == EnforcementAction.ALLOCATE
+                && risky.allocation().memoryBytes() < current.memoryBytes()) {
+            // A limit cut to a young task's first window kills it if it is still growing (a JVM
+            // warming up, a loader filling its cache) before the next window's decision lands:
+            // memory is lowered from its second forecast on, which has seen whether it grows.
+            risky =
+                    risky.withAllocation(
+                            risky.allocation().withMemory(current.memoryBytes()),
+                            List.of(
+                                    String.format(
+                                            java.util.Locale.ROOT,
+                                            "first memory forecast (one window: its level, not its"
+                                                    + " growth): memory kept at %d MiB, not cut to"
+                                                    + " %d MiB",
+                                            current.memoryBytes() / Allocation.MIB,
+                                            risky.allocation().memoryBytes() / Allocation.MIB)));
+        }
         SandboxPolicy.Constrained constrained =
                 rules.sandboxPolicy().constrain(risky, hold(storage), current);
         Proposal proposal = constrained.proposal();

@@ -554,6 +554,31 @@ class TaskFnTest {
     }
 
     @Test
+    void aTasksFirstMemoryForecastNeverCutsItsMemoryItsSecondDoes() {
+        // A balloon growing 16 MiB/s: its first window says 100 MiB, a limit cut to that kills it
+        // before the next decision lands. Its second window shows the growth.
+        functions.toTask(TASK, Types.TASK_EVENT, started(TASK, NODE, 2.0, 2048 * MIB));
+        functions.toTask(
+                TASK, Types.RISK_ASSESSMENT, assessment(TASK, NODE, 0.1, T0, 0.5, 100 * MIB));
+        functions.toTask(
+                TASK,
+                Types.RISK_ASSESSMENT,
+                assessment(TASK, NODE, 0.1, T0.plusSeconds(2), 0.5, 300 * MIB));
+
+        List<EnforcementDecision> d = functions.decisions();
+        assertThat(d)
+                .extracting(EnforcementDecision::getAction)
+                .containsExactly(EnforcementAction.ALLOCATE, EnforcementAction.ALLOCATE);
+        assertThat(d.get(0).getMemoryBytes()).isEqualTo(2048 * MIB);
+        assertThat(d.get(0).getCpuCores()).isEqualTo(0.6); // CPU follows its forecast at once
+        assertThat(d.get(0).getReasons())
+                .anyMatch(r -> r.startsWith("first memory forecast") && r.contains("2048 MiB"));
+        // 1.2 x the upper bound (and 1.5 x the mean, 240 MiB): 360 MiB.
+        assertThat(d.get(1).getMemoryBytes()).isEqualTo(360 * MIB);
+        assertThat(d.get(1).getReasons()).noneMatch(r -> r.startsWith("first memory forecast"));
+    }
+
+    @Test
     void anAssessmentWithoutStartedStillGetsADecisionOnItsNode() {
         functions.toTask(
                 "orphan",
