@@ -178,7 +178,10 @@ public final class TaskFn implements StatefulFunction {
     static final ValueSpec<Boolean> NETWORK_RESTRICTED =
             ValueSpec.named("networkRestricted").thatExpiresAfterCall(STATE_TTL).withBooleanType();
 
-    /** The last forecast's memory upper bound: MEDIUM never restricts memory below it. */
+    /**
+     * The last forecast's memory upper bound: MEDIUM never restricts memory below it. Absent until
+     * the task's first memory forecast (which a proactive allocation never lowers memory on).
+     */
     static final ValueSpec<Long> WORKING_SET =
             ValueSpec.named("workingSet").thatExpiresAfterCall(STATE_TTL).withLongType();
 
@@ -393,27 +396,10 @@ public final class TaskFn implements StatefulFunction {
                 feedback.clampHeadroom(storage.get(HEADROOM).orElse(policy.settings().headroom()));
         Proposal risky =
                 policy.propose(
-                        new RiskInput(assessment.getRiskScore(), forecast, current),
+                        new RiskInput(
+                                assessment.getRiskScore(), forecast, current, firstMemoryForecast),
                         held.level(),
                         headroom);
-        if (firstMemoryForecast
-                && risky.action() == EnforcementAction.ALLOCATE
-                && risky.allocation().memoryBytes() < current.memoryBytes()) {
-            // A limit cut to a young task's first window kills it if it is still growing (a JVM
-            // warming up, a loader filling its cache) before the next window's decision lands:
-            // memory is lowered from its second forecast on, which has seen whether it grows.
-            risky =
-                    risky.withAllocation(
-                            risky.allocation().withMemory(current.memoryBytes()),
-                            List.of(
-                                    String.format(
-                                            java.util.Locale.ROOT,
-                                            "first memory forecast (one window: its level, not its"
-                                                    + " growth): memory kept at %d MiB, not cut to"
-                                                    + " %d MiB",
-                                            current.memoryBytes() / Allocation.MIB,
-                                            risky.allocation().memoryBytes() / Allocation.MIB)));
-        }
         SandboxPolicy.Constrained constrained =
                 rules.sandboxPolicy().constrain(risky, hold(storage), current);
         Proposal proposal = constrained.proposal();

@@ -300,6 +300,18 @@ public final class AllocationPolicy {
         }
         cpu = floorCpu(cpu, reasons);
         memory = floorMemory(memory, reasons);
+        if (input.firstMemoryForecast() && memory < current.memoryBytes()) {
+            // A limit cut to a young task's first window kills it if it is still growing (a JVM
+            // warming up, a loader filling its cache) before the next decision lands: memory is
+            // lowered from the second forecast on, which has seen whether it grows. CPU follows
+            // the first forecast at once (a CPU limit throttles, it does not kill).
+            reasons.add(
+                    fmt(
+                            "first memory forecast (one window: its level, not its growth):"
+                                    + " memory not lowered below the current %d MiB (to %d MiB)",
+                            current.memoryBytes() / Allocation.MIB, memory / Allocation.MIB));
+            memory = current.memoryBytes();
+        }
         return new Allocation(roundCpu(cpu), memory, true);
     }
 

@@ -138,6 +138,27 @@ class AllocationPolicyTest {
     }
 
     @Test
+    void aTasksFirstMemoryForecastNeverLowersItsMemoryButMovesItsCpu() {
+        // One window of a task that may still be growing: 400 MiB upper, 2 GiB now.
+        Proposal first = policy.propose(new RiskInput(0.1, FORECAST, CURRENT, true));
+        Proposal later = policy.propose(new RiskInput(0.1, FORECAST, CURRENT, false));
+
+        assertThat(later.allocation().memoryBytes()).isEqualTo(480 * MIB);
+        assertThat(first.allocation().memoryBytes()).isEqualTo(CURRENT.memoryBytes());
+        assertThat(first.allocation().cpuCores()).isEqualTo(later.allocation().cpuCores());
+        assertThat(first.reasons())
+                .anyMatch(r -> r.startsWith("first memory forecast") && r.contains("(to 480 MiB)"));
+        // Above the current limit the forecast still raises it; risk still restricts at once.
+        Proposal grows =
+                policy.propose(
+                        new RiskInput(0.1, forecast(0.6, 2048 * MIB, 1024 * MIB), CURRENT, true));
+        assertThat(grows.allocation().memoryBytes()).isGreaterThan(CURRENT.memoryBytes());
+        assertThat(grows.reasons()).noneMatch(r -> r.startsWith("first memory forecast"));
+        Proposal high = policy.propose(new RiskInput(0.8, FORECAST, CURRENT, true));
+        assertThat(high.allocation().memoryBytes()).isEqualTo(512 * MIB);
+    }
+
+    @Test
     void aBenignTaskIsNeverStarved() {
         // A forecast of almost nothing still gets the floors.
         Proposal idle =
