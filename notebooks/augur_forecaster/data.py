@@ -214,15 +214,17 @@ def split_names(names: Sequence[str], seed: int = 0, validation: float = 0.1, te
     """Deterministic split of trace names into train / validation / test.
 
     Names are ordered by sha256("<seed>:<name>"); the first round(test·n) go to test, the next
-    round(validation·n) to validation, the rest to train (each non-empty when n >= 3). The
-    result lists are sorted by name. A name is in exactly one list.
+    round(validation·n) to validation, the rest to train (each with a fraction above 0 non-empty
+    when n >= 3; a fraction of 0 gives an empty list). The result lists are sorted by name. A
+    name is in exactly one list.
     """
     uniq = sorted(set(names))
     n = len(uniq)
     n_test = int(round(test * n))
     n_val = int(round(validation * n))
     if n >= 3:
-        n_test, n_val = max(1, n_test), max(1, n_val)
+        n_test = max(1, n_test) if test > 0 else 0
+        n_val = max(1, n_val) if validation > 0 else 0
     order = sorted(uniq, key=lambda s: _split_key(seed, s))
     return {"test": sorted(order[:n_test]),
             "validation": sorted(order[n_test:n_test + n_val]),

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -58,6 +59,7 @@ class TrainConfig:
     split_seed: int = 0
     validation_fraction: float = 0.1
     test_fraction: float = 0.2
+    hold_out: Optional[str] = None
     max_train_traces: Optional[int] = None
     max_validation_traces: Optional[int] = None
     threads: int = 1
@@ -285,6 +287,45 @@ def export(model: QuantileLSTM, out: Path, metadata: dict) -> Path:
 
 # ---------------------------------------------------------------------------------------------
 
+def split_traces(names: List[str], cfg: TrainConfig) -> Dict[str, List[str]]:
+    """The train / validation / test split of the trace names.
+
+    By default the name-hash split of split_names. With cfg.hold_out (a regular expression), the
+    traces whose name it finds (re.search) are the test split, and only the others are split,
+    by name hash, into train and validation: a whole run, machine or recording can be held out
+    (e.g. '-2-37d4d5$' for the second repeat of recording 37d4d5, whose task ids end so).
+    """
+    if not cfg.hold_out:
+        return split_names(names, seed=cfg.split_seed, validation=cfg.validation_fraction,
+                           test=cfg.test_fraction)
+    try:
+        pattern = re.compile(cfg.hold_out)
+    except re.error as e:
+        raise ValueError(f"--hold-out {cfg.hold_out!r} is not a regular expression: {e}")
+    held = sorted({n for n in names if pattern.search(n)})
+    rest = sorted({n for n in names if not pattern.search(n)})
+    if not held:
+        raise ValueError(f"--hold-out {cfg.hold_out!r} matches none of the {len(set(names))} "
+                         f"trace names (e.g. {sorted(set(names))[:3]})")
+    if len(rest) < 2:
+        raise ValueError(f"--hold-out {cfg.hold_out!r} leaves {len(rest)} trace(s) to train and "
+                         f"validate on: need at least 2")
+    split = split_names(rest, seed=cfg.split_seed, validation=cfg.validation_fraction, test=0)
+    split["test"] = held
+    return split
+
+
+def split_description(cfg: TrainConfig) -> dict:
+    if cfg.hold_out:
+        return {"method": "test: the names --hold-out finds (re.search); the rest by"
+                          " sha256('<seed>:<name>') order, first validation",
+                "holdOut": cfg.hold_out, "seed": cfg.split_seed,
+                "validation": cfg.validation_fraction}
+    return {"method": "sha256('<seed>:<name>') order; first test, then validation",
+            "seed": cfg.split_seed, "validation": cfg.validation_fraction,
+            "test": cfg.test_fraction}
+
+
 def run(cfg: TrainConfig, traces: Optional[List[Trace]] = None) -> TrainResult:
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
@@ -296,8 +337,7 @@ def run(cfg: TrainConfig, traces: Optional[List[Trace]] = None) -> TrainResult:
     usable = [t for t in traces if len(t) >= cfg.window + cfg.horizon]
     log(f"{len(traces)} traces under {data_dir} ({len(traces) - len(usable)} shorter than "
         f"W+H={cfg.window + cfg.horizon} steps, skipped)")
-    split = split_names([t.name for t in traces], seed=cfg.split_seed,
-                        validation=cfg.validation_fraction, test=cfg.test_fraction)
+    split = split_traces([t.name for t in traces], cfg)
     by_name = {t.name: t for t in usable}
     train_names = [n for n in split["train"] if n in by_name]
     val_names = [n for n in split["validation"] if n in by_name]
@@ -352,9 +392,7 @@ def run(cfg: TrainConfig, traces: Optional[List[Trace]] = None) -> TrainResult:
             "rawCoverage": raw_cov,
             "quick": cfg.quick,
             "config": {k: v for k, v in asdict(cfg).items() if k not in ("data", "out", "version")},
-            "split": {"method": "sha256('<seed>:<name>') order; first test, then validation",
-                      "seed": cfg.split_seed, "validation": cfg.validation_fraction,
-                      "test": cfg.test_fraction},
+            "split": split_description(cfg),
             "trainTraces": train_names,
             "validationTraces": val_names,
             "testTraces": [n for n in split["test"]],
@@ -385,7 +423,8 @@ def main(argv=None) -> int:
     for name, typ in (("window", int), ("lstm-steps", int), ("epochs", int), ("patience", int),
                       ("stride", int), ("val-stride", int), ("calib-stride", int), ("batch-size", int), ("lr", float), ("hidden", int),
                       ("layers", int), ("mlp", int), ("seed", int), ("split-seed", int), ("threads", int),
-                      ("max-train-traces", int), ("max-validation-traces", int)):
+                      ("max-train-traces", int), ("max-validation-traces", int),
+                      ("validation-fraction", float), ("test-fraction", float)):
         p.add_argument(f"--{name}", type=typ, default=None,
                        help=f"default {getattr(d, name.replace('-', '_'))}")
     p.add_argument("--weighting", choices=["trace", "none"], default=None)
@@ -396,6 +435,13 @@ def main(argv=None) -> int:
     p.add_argument("--feature-weights", type=lambda v: [float(x) for x in v.split(",")],
                    default=None, help="training-loss weight per feature, comma-separated "
                                       "(default: all 1)")
+    p.add_argument("--hold-out", metavar="REGEX",
+                   help="the traces whose name this regular expression finds are the test split"
+                        " (never trained, validated or calibrated on; listed as testTraces, so"
+                        " `./augur eval forecaster --held-out` scores them); the others are"
+                        " split into train and validation by name hash. E.g. --hold-out='-2-37d4d5$' (a pattern"
+                        " starting with - needs the = form) holds out the second repeat of"
+                        " recording 37d4d5")
     p.add_argument("--version", help="version directory name (default lstm-YYYYMMDD-HHMM, UTC)")
     a = p.parse_args(argv)
     cfg = TrainConfig.quick_config() if a.quick else TrainConfig()
@@ -407,7 +453,7 @@ def main(argv=None) -> int:
             setattr(cfg, k, v)
     try:
         run(cfg)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0

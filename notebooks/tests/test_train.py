@@ -26,6 +26,61 @@ def write_vm(path: Path, seed: int, rows: int = 160):
     path.write_text("".join(lines))
 
 
+class HoldOutTest(unittest.TestCase):
+    """--hold-out: a whole run (or machine, or recording) is the test split."""
+
+    def names(self):
+        return [f"{s}-{r}-abc123" for s in ("idle", "burner", "balloon", "steady", "batch")
+                for r in (1, 2, 3)]
+
+    def test_the_names_it_finds_are_the_test_split_and_nothing_else_is(self):
+        cfg = train.TrainConfig(hold_out=r"-3-abc123$")
+        split = train.split_traces(self.names(), cfg)
+        self.assertEqual(split["test"], sorted(n for n in self.names() if "-3-" in n))
+        rest = split["train"] + split["validation"]
+        self.assertEqual(sorted(rest), sorted(n for n in self.names() if "-3-" not in n))
+        self.assertTrue(split["validation"])
+        self.assertFalse(set(split["train"]) & set(split["validation"]))
+
+    def test_without_it_the_name_hash_split_stands(self):
+        cfg = train.TrainConfig()
+        split = train.split_traces(self.names(), cfg)
+        self.assertEqual(split, train.split_names(self.names(), seed=0, validation=0.1,
+                                                  test=0.2))
+
+    def test_a_pattern_that_finds_nothing_or_everything_is_a_clear_error(self):
+        with self.assertRaisesRegex(ValueError, "matches none of the 15 trace names"):
+            train.split_traces(self.names(), train.TrainConfig(hold_out="-9-"))
+        with self.assertRaisesRegex(ValueError, "leaves 0 trace"):
+            train.split_traces(self.names(), train.TrainConfig(hold_out="abc"))
+        with self.assertRaisesRegex(ValueError, "not a regular expression"):
+            train.split_traces(self.names(), train.TrainConfig(hold_out="("))
+
+    def test_the_cli_records_the_held_out_traces_and_exits_2_on_a_bad_pattern(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "models"
+            data.mkdir()
+            for i in range(6):
+                write_vm(data / f"vm{i}.csv", i)
+            args = ["--data", str(data), "--out", str(out), "--epochs", "1", "--stride", "8",
+                    "--val-stride", "8", "--calib-stride", "4", "--hidden", "8",
+                    "--batch-size", "64"]
+            with contextlib.redirect_stdout(io.StringIO()):
+                rc = train.main(args + ["--hold-out", "vm[45]"])
+            self.assertEqual(rc, 0)
+            (vdir,) = list(out.iterdir())
+            tr = json.loads((vdir / "metadata.json").read_text())["training"]
+            self.assertEqual(tr["testTraces"], ["vm4", "vm5"])
+            self.assertEqual(sorted(tr["trainTraces"] + tr["validationTraces"]),
+                             ["vm0", "vm1", "vm2", "vm3"])
+            self.assertEqual(tr["split"]["holdOut"], "vm[45]")
+            with contextlib.redirect_stdout(io.StringIO()), \
+                    contextlib.redirect_stderr(io.StringIO()) as err:
+                rc = train.main(args + ["--hold-out", "vm9"])
+            self.assertEqual(rc, 2)
+            self.assertIn("matches none", err.getvalue())
+
+
 class EndToEndTest(unittest.TestCase):
     def test_train_cli_then_evaluate_json(self):
         with tempfile.TemporaryDirectory() as d:
