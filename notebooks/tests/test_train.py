@@ -26,6 +26,17 @@ def write_vm(path: Path, seed: int, rows: int = 160):
     path.write_text("".join(lines))
 
 
+def tiny_run(d: str, vms: int):
+    """A folder of `vms` synthetic VMs and the CLI arguments of a one-epoch training on it."""
+    data, out = Path(d) / "data", Path(d) / "models"
+    data.mkdir()
+    for i in range(vms):
+        write_vm(data / f"vm{i}.csv", i)
+    return data, out, ["--data", str(data), "--out", str(out), "--epochs", "1", "--stride", "8",
+                       "--val-stride", "8", "--calib-stride", "4", "--hidden", "8",
+                       "--batch-size", "64"]
+
+
 class HoldOutTest(unittest.TestCase):
     """--hold-out: a whole run (or machine, or recording) is the test split."""
 
@@ -58,13 +69,7 @@ class HoldOutTest(unittest.TestCase):
 
     def test_the_cli_records_the_held_out_traces_and_exits_2_on_a_bad_pattern(self):
         with tempfile.TemporaryDirectory() as d:
-            data, out = Path(d) / "data", Path(d) / "models"
-            data.mkdir()
-            for i in range(6):
-                write_vm(data / f"vm{i}.csv", i)
-            args = ["--data", str(data), "--out", str(out), "--epochs", "1", "--stride", "8",
-                    "--val-stride", "8", "--calib-stride", "4", "--hidden", "8",
-                    "--batch-size", "64"]
+            data, out, args = tiny_run(d, 6)
             with contextlib.redirect_stdout(io.StringIO()):
                 rc = train.main(args + ["--hold-out", "vm[45]"])
             self.assertEqual(rc, 0)
@@ -84,14 +89,9 @@ class HoldOutTest(unittest.TestCase):
 class EndToEndTest(unittest.TestCase):
     def test_train_cli_then_evaluate_json(self):
         with tempfile.TemporaryDirectory() as d:
-            data, out = Path(d) / "data", Path(d) / "models"
-            data.mkdir()
-            for i in range(10):
-                write_vm(data / f"vm{i}.csv", i)
+            data, out, args = tiny_run(d, 10)
             with contextlib.redirect_stdout(io.StringIO()) as log:
-                rc = train.main(["--data", str(data), "--out", str(out), "--epochs", "1",
-                                 "--stride", "8", "--val-stride", "8", "--calib-stride", "4",
-                                 "--hidden", "8", "--batch-size", "64"])
+                rc = train.main(args)
             self.assertEqual(rc, 0)
             self.assertIn("epoch   1/1", log.getvalue())
             (vdir,) = list(out.iterdir())
