@@ -46,7 +46,11 @@ def scores(cfg: argparse.Namespace, train: List[data.Sequence],
                               sublinear_tf=True, norm="l2")
     x_train = vectors.fit_transform(_text(s) for s in train)
     x_test = vectors.transform(_text(s) for s in tests)
-    svm = OneClassSVM(kernel="rbf", gamma="scale", nu=cfg.nu).fit(x_train)
+    # sklearn's gamma="scale", 1 / (features x variance), except that training vectors all
+    # alike (every trace uses the same calls) have no variance: libsvm rejects that gamma.
+    variance = x_train.multiply(x_train).mean() - x_train.mean() ** 2
+    gamma = 1.0 / (x_train.shape[1] * variance) if variance > 1e-12 else 1.0
+    svm = OneClassSVM(kernel="rbf", gamma=gamma, nu=cfg.nu).fit(x_train)
     k = min(cfg.neighbours, x_train.shape[0])
     distance, _ = NearestNeighbors(n_neighbors=k, metric="cosine").fit(x_train).kneighbors(x_test)
     return {"one-class-svm": [float(v) for v in -svm.decision_function(x_test)],
