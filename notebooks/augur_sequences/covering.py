@@ -23,7 +23,6 @@ trained on normal sequences only, as the sequence model is.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from types import SimpleNamespace
 from typing import Dict, List, Sequence
@@ -123,28 +122,8 @@ def scores(train: List[data.Sequence], tests: List[data.Sequence]) -> Dict[str, 
 
 
 def run(cfg: argparse.Namespace) -> dict:
-    train = [s for s in data.read_all(cfg.format, cfg.train) if s.normal and s.calls]
-    if len(train) < 2:
-        raise data.DataError(f"{len(train)} normal training sequences: at least 2 are needed")
-    tests = data.read_all(cfg.format, cfg.test)
-    normal_idx = [i for i, s in enumerate(tests) if s.normal]
-    abnormal_idx = [i for i, s in enumerate(tests) if not s.normal]
-    if not normal_idx or not abnormal_idx:
-        raise data.DataError("--test needs normal and abnormal sequences")
-    scored = scores(train, tests)
-    groups = metrics.trace_groups([s.name for s in tests], abnormal_idx)
-    result = {"train": len(train), "counts": {"normal": len(normal_idx),
-                                              "abnormal": len(abnormal_idx)},
-              "detectors": {}}
-    for name, v in scored.items():
-        normal = [v[i] for i in normal_idx]
-        abnormal = [v[i] for i in abnormal_idx]
-        result["detectors"][name] = {
-            "auc": metrics.roc_auc(normal, abnormal),
-            "detectionAt1pctFalseAlarm": metrics.detection_at_false_alarm(normal, abnormal, 0.01),
-            "aucByGroup": {g: metrics.roc_auc(normal, [v[i] for i in ix])
-                           for g, ix in groups.items()}}
-    return result
+    train, tests = frequency.read_train_test(cfg)
+    return frequency.detector_report(train, tests, scores(train, tests))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -169,16 +148,7 @@ def main(argv=None) -> int:
     except data.DataError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if cfg.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print(f"{result['train']} training traces; test {result['counts']['normal']} normal, "
-              f"{result['counts']['abnormal']} abnormal")
-        for name, r in result["detectors"].items():
-            print(f"{name:16s} AUC {r['auc']:.4f}  detection at 1% false alarms "
-                  f"{r['detectionAt1pctFalseAlarm']:.3f}")
-            for g, auc in r["aucByGroup"].items():
-                print(f"  vs {g:20s} {auc:.4f}")
+    frequency.print_report(result, cfg.json)
     return 0
 
 

@@ -64,15 +64,26 @@ def run(cfg: argparse.Namespace) -> dict:
         raise data.DataError(f"--nu must be in (0, 1]: {cfg.nu}")
     if cfg.neighbours < 1:
         raise data.DataError(f"--neighbours must be at least 1: {cfg.neighbours}")
+    train, tests = read_train_test(cfg)
+    return detector_report(train, tests, scores(cfg, train, tests))
+
+
+def read_train_test(cfg: argparse.Namespace):
+    """The normal training sequences and the test sequences, or a DataError saying what lacks."""
     train = [s for s in data.read_all(cfg.format, cfg.train) if s.normal and s.calls]
     if len(train) < 2:
         raise data.DataError(f"{len(train)} normal training sequences: at least 2 are needed")
     tests = data.read_all(cfg.format, cfg.test)
+    if all(s.normal for s in tests) or not any(s.normal for s in tests):
+        raise data.DataError("--test needs normal and abnormal sequences")
+    return train, tests
+
+
+def detector_report(train: List[data.Sequence], tests: List[data.Sequence],
+                    scored: Dict[str, List[float]]) -> dict:
+    """Each detector's ROC AUC and detection at 1 % false alarms, overall and per group."""
     normal_idx = [i for i, s in enumerate(tests) if s.normal]
     abnormal_idx = [i for i, s in enumerate(tests) if not s.normal]
-    if not normal_idx or not abnormal_idx:
-        raise data.DataError("--test needs normal and abnormal sequences")
-    scored = scores(cfg, train, tests)
     groups = metrics.trace_groups([s.name for s in tests], abnormal_idx)
     result = {"train": len(train), "counts": {"normal": len(normal_idx),
                                               "abnormal": len(abnormal_idx)},
@@ -115,17 +126,21 @@ def main(argv=None) -> int:
     except data.DataError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if cfg.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print(f"{result['train']} training traces; test {result['counts']['normal']} normal, "
-              f"{result['counts']['abnormal']} abnormal")
-        for name, r in result["detectors"].items():
-            print(f"{name:16s} AUC {r['auc']:.4f}  detection at 1% false alarms "
-                  f"{r['detectionAt1pctFalseAlarm']:.3f}")
-            for g, auc in r["aucByGroup"].items():
-                print(f"  vs {g:20s} {auc:.4f}")
+    print_report(result, cfg.json)
     return 0
+
+
+def print_report(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"{result['train']} training traces; test {result['counts']['normal']} normal, "
+          f"{result['counts']['abnormal']} abnormal")
+    for name, r in result["detectors"].items():
+        print(f"{name:16s} AUC {r['auc']:.4f}  detection at 1% false alarms "
+              f"{r['detectionAt1pctFalseAlarm']:.3f}")
+        for g, auc in r["aucByGroup"].items():
+            print(f"  vs {g:20s} {auc:.4f}")
 
 
 if __name__ == "__main__":
