@@ -34,6 +34,23 @@ class FrequencyTest(unittest.TestCase):
             self.assertGreater(result["detectors"][name]["auc"], 0.9, name)
             self.assertIn("Foreign", result["detectors"][name]["aucByGroup"])
 
+    def test_training_traces_that_all_use_the_same_calls_are_scored(self):
+        # Presence vectors all alike have no variance: sklearn's gamma="scale" came out
+        # negative there and libsvm refused it ("gamma < 0").
+        rng = random.Random(7)
+        with tempfile.TemporaryDirectory() as d:
+            train = write_augur(Path(d, "train.tsv"), [
+                ("normal", f"n{i}", "w", normal_calls(rng, 60)) for i in range(30)])
+            test = write_augur(Path(d, "test.tsv"), [
+                ("normal", "t0", "w", normal_calls(rng, 60)),
+                # Never writes: its presence vector lacks what every normal trace has.
+                ("abnormal", "Foreign/a", "w", ["open", "read", "read"] * 20)])
+            rc, out, err = quiet(frequency.main, [
+                "--format", "augur", "--train", str(train), "--test", str(test),
+                "--binary", "--json"])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["detectors"]["one-class-svm"]["auc"], 1.0)
+
     def test_bad_options_and_tests_without_attacks_are_clear_errors(self):
         rng = random.Random(6)
         with tempfile.TemporaryDirectory() as d:
