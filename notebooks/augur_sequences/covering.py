@@ -30,7 +30,6 @@ from typing import Dict, List, Sequence
 import numpy as np
 from scipy.stats import rankdata
 
-from . import FORMATS
 from . import data, frequency, metrics
 
 
@@ -132,11 +131,7 @@ def parser() -> argparse.ArgumentParser:
         description="Experiment: score whole traces by how many pieces of normal training "
                     "traces it takes to cover them (sequence covering), alone and with the "
                     "n-gram one-class SVM, and print the ROC AUC on test data. Exports nothing.")
-    p.add_argument("--format", choices=FORMATS, default="adfa")
-    p.add_argument("--train", action="append", required=True,
-                   help="training file, its normal sequences are used (repeatable)")
-    p.add_argument("--test", action="append", required=True,
-                   help="test file with normal and abnormal sequences (repeatable)")
+    frequency.add_data_arguments(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 

@@ -105,11 +105,7 @@ def parser() -> argparse.ArgumentParser:
         description="Experiment: score whole traces by the n-grams they use (one-class SVM and "
                     "nearest-neighbour distance over tf-idf vectors, trained on normal "
                     "sequences only) and print the ROC AUC on test data. Exports nothing.")
-    p.add_argument("--format", choices=FORMATS, default="adfa")
-    p.add_argument("--train", action="append", required=True,
-                   help="training file, its normal sequences are used (repeatable)")
-    p.add_argument("--test", action="append", required=True,
-                   help="test file with normal and abnormal sequences (repeatable)")
+    add_data_arguments(p)
     p.add_argument("--ngram", type=int, default=2, help="longest n-gram (default 2)")
     p.add_argument("--binary", action="store_true",
                    help="presence of an n-gram only, not its count")
@@ -117,6 +113,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--neighbours", type=int, default=1, help="k of the k-NN distance")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p
+
+
+def add_data_arguments(p: argparse.ArgumentParser) -> None:
+    """--format, --train and --test, as read by read_train_test."""
+    p.add_argument("--format", choices=FORMATS, default="adfa")
+    p.add_argument("--train", action="append", required=True,
+                   help="training file, its normal sequences are used (repeatable)")
+    p.add_argument("--test", action="append", required=True,
+                   help="test file with normal and abnormal sequences (repeatable)")
 
 
 def main(argv=None) -> int:
