@@ -250,8 +250,8 @@ def main(argv=None) -> int:
                         "test / validation / train: the metadata's testTraces / "
                         "validationTraces / trainTraces; all")
     p.add_argument("--forecasters", default="lstm,last,ewma,vpa-p90,crane-p99",
-                   help="comma-separated subset; also oracle-horizon-median, an analysis that "
-                        "is told the future (the MAE floor of a flat forecast)")
+                   help="comma-separated subset; also the analyses oracle-horizon-median and "
+                        "oracle-horizon-peak, told the future (the floors of MAE for a flat forecast and of slack)")
     p.add_argument("--calibration-gamma", type=float, default=calibration.GAMMA,
                    help="step size of the LSTM's online recalibration, replayed along each trace "
                         "as the job does it per task (default %(default)s, the job's "

@@ -197,3 +197,31 @@ class OracleTest(unittest.TestCase):
         np.testing.assert_allclose(fc.point[0, :, 0], 27.0)   # median of 25..29
         np.testing.assert_allclose(fc.point[1, :, 1], 5.0)    # median of 0,0,5,5,5
         np.testing.assert_allclose(fc.limit, fc.point)
+
+    def test_horizon_peak_oracle_never_under_provisions_and_leaves_the_least_slack(self):
+        from augur_forecaster.baselines import ANALYSIS, HorizonPeakOracle
+        from augur_forecaster.evaluate import actuals
+        from augur_forecaster.metrics import MetricAccumulator
+        self.assertIn("oracle-horizon-peak", ANALYSIS)
+        rng = np.random.default_rng(3)
+        values = rng.gamma(2.0, 1.0, size=(80, 6))
+        values[50:60, 0] = 9.0                          # a burst the past does not announce
+        origins = np.arange(24, 80 - 5)
+        o = HorizonPeakOracle(window=24, horizon=5)
+        fc = o.forecast(values, origins)
+        self.assertEqual(fc.limit.shape, (len(origins), 5, 6))
+        y = actuals(values, origins, 5)
+        np.testing.assert_allclose(fc.limit[:, 0, :], y.max(axis=1))   # the peak of t+1..t+5
+        np.testing.assert_allclose(fc.limit[:, 4, :], fc.limit[:, 0, :])  # one limit per origin
+        floors = np.ones(6)
+        scale = np.ones(6)
+        peak = MetricAccumulator(floors)
+        peak.add(fc, y, scale)
+        lower = fc.limit.copy()
+        lower[np.arange(len(origins)), :, 0] *= 0.99    # any lower limit misses some step
+        tighter = MetricAccumulator(floors)
+        tighter.add(type(fc)(fc.point, fc.lo80, fc.hi80, fc.lo90, fc.hi90, lower, fc.quantiles),
+                    y, scale)
+        self.assertEqual(peak.result()["underProvisionedSteps"], 0)
+        self.assertGreater(tighter.result()["underProvisionedSteps"], 0)
+        self.assertGreater(peak.result()["slack"], 0)   # the path dips below its peak

@@ -1,0 +1,204 @@
+"""The slack / under-provisioning trade-off of each forecaster's replayed allocation.
+
+    cd notebooks && /usr/bin/python3 -m augur_forecaster.frontier --data DIR --model MODEL_DIR/<version> [--json]
+
+An analysis, not a forecaster: it asks whether any margin on a forecaster's limit would meet the
+slack goal of docs/forecaster-eval.md (slack at most half of vpa-p90's, with no more
+under-provisioned steps). Each forecaster's limit is moved by one rule, the same for all: with m
+the peak of its point forecast over the horizon and L its limit, the limit at scale k is
+m + k · (L - m), clamped at 0 (k = 1 is the forecaster as evaluated; k < 1 trusts the forecast
+more, k > 1 less). For every k of --scales it prints slack and under-provisioned steps, by the
+evaluation's definitions, on the same traces (held out by default); then, per forecaster, the
+least slack over a scale for CPU and one for memory (every pair of --scales) among the pairs
+that under-provision no more than vpa-p90 at k = 1. Those scales are picked on the very traces
+they are scored on, so that figure is an optimistic bound on what a margin could reach, never a
+figure to ship. The told-the-future oracle-horizon-peak (the least slack of any one limit per
+origin that never under-provisions) is printed as the floor. --per-trace adds each trace's CPU
+and memory slack and under-provisioned steps at k = 1.
+
+Exit status: 0, or 2 on an error (no traces, no model, a bad scale).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+import numpy as np
+
+from . import FEATURES, calibration
+from .baselines import BASELINES, Forecast, Forecaster, HorizonPeakOracle
+from .data import Trace, default_data_dir, origins_for, read_traces
+from .evaluate import LstmForecaster, actuals, held_out
+from .metrics import ALLOCATED, slack_terms
+
+DEFAULT_SCALES = "0.5,0.75,1,1.25,1.5,2,2.5,3"
+
+
+def scaled_limit(fc: Forecast, k: float) -> np.ndarray:
+    """The limit at scale k: m + k (L - m), m the horizon's peak point forecast, clamped at 0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)     # a feature never observed: NaN
+        m = np.nanmax(fc.point, axis=1, keepdims=True)
+    return np.maximum(0.0, m + k * (fc.limit - m))
+
+
+def frontier(traces: Sequence[Trace], forecasters: Dict[str, Forecaster], scales: Sequence[float],
+             window: int, horizon: int) -> Dict[str, List[dict]]:
+    """For each forecaster, one row per scale: {"scale", "slack", "slackPerResource",
+    "underProvisionedSteps", "underPerResource"}; the oracle has one row, k = 1."""
+    fidx = {r: FEATURES.index(r) for r in ALLOCATED}
+    acc = {n: {k: ({r: 0.0 for r in ALLOCATED}, {r: 0.0 for r in ALLOCATED},
+                   {r: 0 for r in ALLOCATED})
+               for k in (scales if n != HorizonPeakOracle.name else [1.0])}
+           for n in forecasters}
+    for t in traces:
+        o = origins_for(len(t), window, horizon, 1)
+        if len(o) == 0:
+            continue
+        y = actuals(t.values, o, horizon)
+        for n, f in forecasters.items():
+            fc = f.forecast(t.values, o)
+            for k, (num, den, under) in acc[n].items():
+                lim = scaled_limit(fc, k) if n != HorizonPeakOracle.name else fc.limit
+                for r, i in fidx.items():
+                    act = y[:, :, i]
+                    ok = np.isfinite(act) & np.isfinite(fc.point[:, :, i]) & np.isfinite(lim[:, :, i])
+                    a, b = slack_terms(np.where(ok, lim[:, :, i], np.nan), act)
+                    num[r] += a
+                    den[r] += b
+                    under[r] += int((act[ok] > lim[:, :, i][ok]).sum())
+    out: Dict[str, List[dict]] = {}
+    for n, rows in acc.items():
+        out[n] = []
+        for k, (num, den, under) in rows.items():
+            per = {r: (num[r] / den[r] if den[r] > 0 else None) for r in ALLOCATED}
+            vals = [v for v in per.values() if v is not None]
+            out[n].append({"scale": k, "slack": float(np.mean(vals)) if vals else None,
+                           "slackPerResource": per,
+                           "underProvisionedSteps": sum(under.values()),
+                           "underPerResource": dict(under)})
+    return out
+
+
+def goal_rows(res: Dict[str, List[dict]]) -> dict:
+    """The goal point (half vpa-p90's slack at k = 1, and its under-provisioned steps) and, for
+    every other forecaster, its least slack over a scale per resource (CPU's and memory's picked
+    apart, every pair of --scales) among the pairs that under-provision no more than vpa-p90."""
+    vpa = next((r for r in res.get("vpa-p90", []) if r["scale"] == 1.0), None)
+    if vpa is None:
+        return {}
+    limit = vpa["underProvisionedSteps"]
+    out = {"slackGoal": vpa["slack"] / 2, "underGoal": limit, "best": {}}
+    for n, rows in res.items():
+        if n == "vpa-p90":
+            continue
+        best = None
+        for rc in rows:
+            for rm in rows:
+                sc, sm = rc["slackPerResource"]["CPU"], rm["slackPerResource"]["MEMORY"]
+                under = rc["underPerResource"]["CPU"] + rm["underPerResource"]["MEMORY"]
+                if sc is None or sm is None or under > limit:
+                    continue
+                slack = (sc + sm) / 2
+                if best is None or slack < best["slack"]:
+                    best = {"cpuScale": rc["scale"], "memoryScale": rm["scale"], "slack": slack,
+                            "underProvisionedSteps": under}
+        if best is not None:
+            best["meetsGoal"] = best["slack"] <= out["slackGoal"]
+        out["best"][n] = best
+    return out
+
+
+def fmt(v) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
+def parse_scales(text: str) -> List[float]:
+    try:
+        ks = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ValueError(f"--scales must be comma-separated numbers: {text}")
+    if not ks or any(not (k >= 0 and np.isfinite(k)) for k in ks):
+        raise ValueError(f"--scales must be numbers >= 0: {text}")
+    return sorted(set(ks) | {1.0})
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python3 -m augur_forecaster.frontier", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", help=f"trace directory (default {default_data_dir()})")
+    p.add_argument("--model", help="model version directory (or the model directory); without "
+                                   "it only the baselines run")
+    p.add_argument("--traces", choices=["heldout", "test", "validation", "train", "all"],
+                   default="heldout", help="which traces, as in augur_forecaster.evaluate "
+                                           "(default heldout)")
+    p.add_argument("--scales", default=DEFAULT_SCALES,
+                   help="limit scales k to try (default %(default)s; 1 is always included)")
+    p.add_argument("--calibration-gamma", type=float, default=calibration.GAMMA,
+                   help="the LSTM's online recalibration step, as in evaluate (default %(default)s)")
+    p.add_argument("--per-trace", action="store_true",
+                   help="also each trace's CPU and memory slack and under-provisioned steps at k = 1")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    a = p.parse_args(argv)
+    try:
+        scales = parse_scales(a.scales)
+        lstm = LstmForecaster(a.model, 1, a.calibration_gamma) if a.model else None
+        traces = read_traces(Path(a.data) if a.data else default_data_dir(), verbose=not a.json)
+    except (FileNotFoundError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    window = lstm.window if lstm else 24
+    horizon = lstm.horizon if lstm else 5
+    chosen = held_out(traces, lstm.meta if lstm else None, a.traces)
+    if not chosen:
+        print("error: no trace left to evaluate", file=sys.stderr)
+        return 2
+    fcs: Dict[str, Forecaster] = {}
+    if lstm:
+        fcs["lstm"] = lstm
+    for n in BASELINES:
+        fcs[n] = BASELINES[n](window, horizon)
+    fcs[HorizonPeakOracle.name] = HorizonPeakOracle(window, horizon)
+    res = frontier(chosen, fcs, scales, window, horizon)
+    out = {"traces": len(chosen), "traceSelection": a.traces, "forecasters": res,
+           "goal": goal_rows(res)}
+    if a.per_trace:
+        out["perTrace"] = {t.name: {n: rows[0] for n, rows in
+                                    frontier([t], fcs, [1.0], window, horizon).items()}
+                           for t in chosen}
+    if a.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"{len(chosen)} traces ({a.traces}); limit at scale k = m + k (L - m); "
+          "scales picked on these same traces: an optimistic bound")
+    print(f"{'forecaster':<22}{'k':>6}{'slack':>9}{'cpu':>9}{'memory':>9}{'under':>8}")
+    for n, rows in res.items():
+        for r in rows:
+            per = r["slackPerResource"]
+            cells = [f"{v:9.3f}" if v is not None else f"{'-':>9}"
+                     for v in (r["slack"], per.get("CPU"), per.get("MEMORY"))]
+            print(f"{n:<22}{r['scale']:>6g}{''.join(cells)}{r['underProvisionedSteps']:>8}")
+    for name, per in out.get("perTrace", {}).items():
+        print(f"{name}: " + "  ".join(
+            f"{n} cpu {fmt(r['slackPerResource']['CPU'])}/{r['underPerResource']['CPU']}"
+            f" mem {fmt(r['slackPerResource']['MEMORY'])}/{r['underPerResource']['MEMORY']}"
+            for n, r in per.items()))
+    g = out["goal"]
+    if g:
+        print(f"goal: slack <= {g['slackGoal']:.3f} with <= {g['underGoal']} under-provisioned")
+        for n, b in g["best"].items():
+            print(f"  {n}: " + ("no scale under-provisions that little" if b is None else
+                               f"best k cpu={b['cpuScale']:g} memory={b['memoryScale']:g}: "
+                               f"slack {b['slack']:.3f} "
+                               f"({b['underProvisionedSteps']} under) "
+                               f"{'meets' if b['meetsGoal'] else 'misses'} the goal"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

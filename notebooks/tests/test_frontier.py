@@ -1,0 +1,107 @@
+"""augur_forecaster.frontier: the slack / under-provisioning trade-off of each forecaster."""
+
+import contextlib
+import io
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+
+from augur_forecaster import FEATURES, synthetic
+from augur_forecaster.baselines import BASELINES, HorizonPeakOracle
+from augur_forecaster.data import read_traces
+from augur_forecaster.evaluate import evaluate
+from augur_forecaster.frontier import frontier, goal_rows, main, parse_scales, scaled_limit
+
+
+class FrontierTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = Path(cls.tmp.name)
+        synthetic.write_traces(cls.dir, traces=3, steps=200, seed=5)
+        cls.traces = read_traces(cls.dir, verbose=False)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def run_frontier(self, scales):
+        fcs = {n: BASELINES[n](24, 5) for n in BASELINES}
+        fcs[HorizonPeakOracle.name] = HorizonPeakOracle(24, 5)
+        return frontier(self.traces, fcs, scales, 24, 5)
+
+    def test_scale_one_is_the_evaluation_itself(self):
+        res = self.run_frontier([1.0])
+        ev = evaluate(self.traces, {n: BASELINES[n](24, 5) for n in BASELINES})["forecasters"]
+        for n in BASELINES:
+            row = res[n][0]
+            self.assertAlmostEqual(row["slack"], ev[n]["slack"], places=12, msg=n)
+            self.assertEqual(row["underProvisionedSteps"], ev[n]["underProvisionedSteps"], n)
+
+    def test_a_wider_margin_leaves_more_slack_and_never_more_misses(self):
+        res = self.run_frontier([0.5, 1.0, 2.0])
+        for n in BASELINES:
+            rows = res[n]
+            self.assertEqual([r["scale"] for r in rows], [0.5, 1.0, 2.0])
+            for a, b in zip(rows, rows[1:]):
+                self.assertLessEqual(a["slack"], b["slack"], n)
+                self.assertGreaterEqual(a["underProvisionedSteps"], b["underProvisionedSteps"], n)
+        self.assertEqual(len(res[HorizonPeakOracle.name]), 1)
+        self.assertEqual(res[HorizonPeakOracle.name][0]["underProvisionedSteps"], 0)
+
+    def test_the_goal_picks_the_least_slack_within_vpa_misses(self):
+        res = self.run_frontier([0.5, 1.0, 2.0, 4.0])
+        g = goal_rows(res)
+        vpa = next(r for r in res["vpa-p90"] if r["scale"] == 1.0)
+        self.assertAlmostEqual(g["slackGoal"], vpa["slack"] / 2)
+        self.assertEqual(g["underGoal"], vpa["underProvisionedSteps"])
+        self.assertNotIn("vpa-p90", g["best"])
+        peak = g["best"][HorizonPeakOracle.name]
+        self.assertEqual(peak["underProvisionedSteps"], 0)
+        for n, b in g["best"].items():
+            if b is None:
+                continue
+            self.assertLessEqual(b["underProvisionedSteps"], g["underGoal"], n)
+            rows = {r["scale"]: r for r in res[n]}
+            # no admissible pair of scales leaves less slack
+            for kc, rc in rows.items():
+                for km, rm in rows.items():
+                    under = rc["underPerResource"]["CPU"] + rm["underPerResource"]["MEMORY"]
+                    if under <= g["underGoal"]:
+                        slack = (rc["slackPerResource"]["CPU"] + rm["slackPerResource"]["MEMORY"]) / 2
+                        self.assertGreaterEqual(slack, b["slack"] - 1e-12, (n, kc, km))
+
+    def test_scaled_limit_moves_the_limit_about_the_peak_point_forecast(self):
+        fc = BASELINES["vpa-p90"](24, 5).forecast(self.traces[0].values, np.array([30, 31]))
+        m = np.nanmax(fc.point, axis=1, keepdims=True)
+        np.testing.assert_allclose(scaled_limit(fc, 1.0), fc.limit)
+        np.testing.assert_allclose(scaled_limit(fc, 0.0), np.broadcast_to(np.maximum(m, 0), fc.limit.shape))
+        np.testing.assert_allclose(scaled_limit(fc, 2.0), np.maximum(0, 2 * fc.limit - m))
+
+    def test_bad_scales_and_missing_data_are_clear_errors(self):
+        with self.assertRaises(ValueError):
+            parse_scales("1,x")
+        with self.assertRaises(ValueError):
+            parse_scales("-1")
+        self.assertEqual(parse_scales("2,0.5"), [0.5, 1.0, 2.0])
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertEqual(main(["--data", str(self.dir), "--scales", "a"]), 2)
+            self.assertEqual(main(["--data", str(self.dir / "missing")]), 2)
+        self.assertIn("--scales", err.getvalue())
+
+    def test_the_cli_prints_one_json_object(self):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(main(["--data", str(self.dir), "--json", "--scales", "1,2"]), 0)
+        res = json.loads(out.getvalue())
+        self.assertEqual(res["traces"], 3)
+        self.assertEqual(set(res["forecasters"]), set(BASELINES) | {HorizonPeakOracle.name})
+        self.assertIn("slackGoal", res["goal"])
+
+
+if __name__ == "__main__":
+    unittest.main()
