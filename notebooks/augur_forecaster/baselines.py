@@ -260,33 +260,31 @@ class HorizonMedianOracle(Forecaster):
     horizon: how far the data lets MAE fall (docs/benchmarks.md)."""
     name = "oracle-horizon-median"
 
+    def future(self, values, origins):
+        """The actual values of steps t+1..t+H of every origin t: [N, H, F]."""
+        return values[origins[:, None] + np.arange(1, self.horizon + 1)[None, :]]
+
     def forecast(self, values, origins):
-        H = self.horizon
-        future = values[origins[:, None] + np.arange(1, H + 1)[None, :]]   # [N, H, F]
         with np.errstate(all="ignore"):
-            med = np.nanmedian(future, axis=1, keepdims=True)
-        point = np.repeat(med, H, axis=1)
+            med = np.nanmedian(self.future(values, origins), axis=1, keepdims=True)
+        point = np.repeat(med, self.horizon, axis=1)
         fc = from_intervals(point, point, point, point, point, None)
         fc.limit = point.copy()
         return fc
 
 
-class HorizonPeakOracle(Forecaster):
+class HorizonPeakOracle(HorizonMedianOracle):
     """Not a forecaster: it is told the future. Its limit is the peak of the H actual future
     values, so it never under-provisions, and its slack is the least any one limit per origin
     that covers the whole horizon can leave: the floor of the slack goal (docs/benchmarks.md).
-    Its point forecast and intervals are the horizon median's, as HorizonMedianOracle's."""
+    Its point forecast and intervals are HorizonMedianOracle's."""
     name = "oracle-horizon-peak"
 
     def forecast(self, values, origins):
-        H = self.horizon
-        future = values[origins[:, None] + np.arange(1, H + 1)[None, :]]   # [N, H, F]
+        fc = super().forecast(values, origins)
         with np.errstate(all="ignore"):
-            med = np.nanmedian(future, axis=1, keepdims=True)
-            peak = np.nanmax(future, axis=1, keepdims=True)                 # [N, 1, F]
-        point = np.repeat(med, H, axis=1)
-        fc = from_intervals(point, point, point, point, point, None)
-        fc.limit = np.repeat(peak, H, axis=1)
+            peak = np.nanmax(self.future(values, origins), axis=1, keepdims=True)   # [N, 1, F]
+        fc.limit = np.repeat(peak, self.horizon, axis=1)
         return fc
 
 
