@@ -2,18 +2,19 @@
 
     cd notebooks && /usr/bin/python3 -m augur_forecaster.frontier --data DIR --model MODEL_DIR/<version> [--json]
 
-An analysis, not a forecaster: it asks whether any margin on a forecaster's limit would meet the
-slack goal of docs/forecaster-eval.md (slack at most half of vpa-p90's, with no more
+An analysis, not a forecaster: it asks whether a margin of one form on a forecaster's limit
+would meet the slack goal of docs/forecaster-eval.md (slack at most half of vpa-p90's, with no more
 under-provisioned steps). Each forecaster's limit is moved by one rule, the same for all: with m
 the peak of its point forecast over the horizon and L its limit, the limit at scale k is
-m + k · (L - m), clamped at 0 (k = 1 is the forecaster as evaluated; k < 1 trusts the forecast
-more, k > 1 less). For every k of --scales it prints slack and under-provisioned steps, by the
+m + k · (L - m), clamped at 0 (k = 1 is the forecaster as evaluated; where L >= m, k < 1 trusts
+the forecast more and k > 1 less; where a forecaster's limit lies below its own peak point
+forecast, as ewma's can, a larger k lowers it). For every k of --scales it prints slack and under-provisioned steps, by the
 evaluation's definitions, on the same traces (held out by default); then, per forecaster, the
 least slack over a scale for CPU and one for memory (every pair of --scales) among the pairs
 that under-provision no more than vpa-p90 at k = 1. Those scales are picked on the very traces
-they are scored on, so that figure is an optimistic bound on what a margin could reach, never a
-figure to ship. The told-the-future oracle-horizon-peak (the least slack of any one limit per
-origin that never under-provisions) is printed as the floor. --per-trace adds each trace's CPU
+they are scored on: an optimistic figure for margins of this one form on this grid of scales,
+never a figure to ship. The told-the-future oracle-horizon-peak (the least slack of any one limit per
+origin that never under-provisions) is printed as the floor at zero misses. --per-trace adds each trace's CPU
 and memory slack and under-provisioned steps at k = 1.
 
 Exit status: 0, or 2 on an error (no traces, no model, a bad scale).
@@ -44,7 +45,7 @@ def scaled_limit(fc: Forecast, k: float) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)     # a feature never observed: NaN
         m = np.nanmax(fc.point, axis=1, keepdims=True)
-    return np.maximum(0.0, m + k * (fc.limit - m))
+    return np.maximum(0.0, fc.limit + (k - 1.0) * (fc.limit - m))   # exactly L at k = 1
 
 
 def frontier(traces: Sequence[Trace], forecasters: Dict[str, Forecaster], scales: Sequence[float],
@@ -146,10 +147,12 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     a = p.parse_args(argv)
     try:
+        if not a.calibration_gamma >= 0:
+            raise ValueError(f"--calibration-gamma must be a number >= 0: {a.calibration_gamma}")
         scales = parse_scales(a.scales)
         lstm = LstmForecaster(a.model, 1, a.calibration_gamma) if a.model else None
         traces = read_traces(Path(a.data) if a.data else default_data_dir(), verbose=not a.json)
-    except (FileNotFoundError, ValueError) as e:
+    except (FileNotFoundError, ValueError, RuntimeError) as e:   # RuntimeError: torch cannot load
         print(f"error: {e}", file=sys.stderr)
         return 2
     window = lstm.window if lstm else 24

@@ -31,14 +31,16 @@ from .baselines import VpaP90
 from .data import Trace, default_data_dir, origins_for, read_traces
 from .evaluate import actuals, held_out, resolve_version_dir
 from .metrics import ALLOCATED, slack_terms
+from .model import window_scale
 
 LAST = 6
 
 
 def features(values: np.ndarray, origins: np.ndarray, f: int, window: int, floor: float):
     """[N, window + LAST + 1] inputs and the [N] scale (window mean + floor) of feature f."""
-    past = np.nan_to_num(np.stack([values[o - window + 1: o + 1, f] for o in origins]))
-    scale = past.mean(axis=1, keepdims=True) + floor
+    raw = np.stack([values[o - window + 1: o + 1, f] for o in origins])
+    scale = window_scale(raw[:, :, None], np.array([floor]))     # NaN left out, as the model's
+    past = np.nan_to_num(raw)
     x = np.concatenate([np.sort(past / scale, axis=1), past[:, -LAST:] / scale, np.log(scale)],
                        axis=1)
     return x, scale[:, 0]
@@ -66,7 +68,10 @@ def dataset(traces: Sequence[Trace], f: int, window: int, horizon: int, floor: f
 def run(train: Sequence[Trace], test: Sequence[Trace], quantiles: Sequence[float], window: int,
         horizon: int, floors: Dict[str, float], seed: int = 0) -> dict:
     """Per resource and quantile: {"slack", "underProvisionedSteps"} on the test traces."""
-    from sklearn.ensemble import HistGradientBoostingRegressor
+    try:
+        from sklearn.ensemble import HistGradientBoostingRegressor
+    except ImportError:
+        raise ValueError("peak_head needs scikit-learn (apt-get install python3-sklearn)")
     out: Dict[str, Dict[str, dict]] = {}
     for r in ALLOCATED:
         f = FEATURES.index(r)

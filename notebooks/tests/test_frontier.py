@@ -43,7 +43,10 @@ class FrontierTest(unittest.TestCase):
 
     def test_a_wider_margin_leaves_more_slack_and_never_more_misses(self):
         res = self.run_frontier([0.5, 1.0, 2.0])
-        for n in BASELINES:
+        for n in ("vpa-p90", "crane-p99"):     # limits above their peak point forecast
+            for t in self.traces:
+                fc = BASELINES[n](24, 5).forecast(t.values, np.arange(24, len(t) - 5))
+                self.assertTrue(np.all(fc.limit >= np.nanmax(fc.point, axis=1, keepdims=True)))
             rows = res[n]
             self.assertEqual([r["scale"] for r in rows], [0.5, 1.0, 2.0])
             for a, b in zip(rows, rows[1:]):
@@ -66,6 +69,11 @@ class FrontierTest(unittest.TestCase):
                 continue
             self.assertLessEqual(b["underProvisionedSteps"], g["underGoal"], n)
             rows = {r["scale"]: r for r in res[n]}
+            own_c, own_m = rows[b["cpuScale"]], rows[b["memoryScale"]]     # its own pair's figures
+            self.assertAlmostEqual(b["slack"], (own_c["slackPerResource"]["CPU"]
+                                                + own_m["slackPerResource"]["MEMORY"]) / 2)
+            self.assertEqual(b["underProvisionedSteps"], own_c["underPerResource"]["CPU"]
+                             + own_m["underPerResource"]["MEMORY"])
             # no admissible pair of scales leaves less slack
             for kc, rc in rows.items():
                 for km, rm in rows.items():

@@ -198,7 +198,7 @@ class OracleTest(unittest.TestCase):
         np.testing.assert_allclose(fc.point[1, :, 1], 5.0)    # median of 0,0,5,5,5
         np.testing.assert_allclose(fc.limit, fc.point)
 
-    def test_horizon_peak_oracle_never_under_provisions_and_leaves_the_least_slack(self):
+    def test_horizon_peak_oracle_never_under_provisions_and_any_lower_limit_does(self):
         from augur_forecaster.baselines import ANALYSIS, HorizonPeakOracle
         from augur_forecaster.evaluate import actuals
         from augur_forecaster.metrics import MetricAccumulator
