@@ -22,7 +22,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, Sequence
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from . import FEATURES
 from .baselines import VpaP90
 from .data import Trace, default_data_dir, origins_for, read_traces
 from .evaluate import actuals, held_out, resolve_version_dir
+from .frontier import frontier
 from .metrics import ALLOCATED, slack_terms
 from .model import window_scale
 
@@ -96,23 +97,10 @@ def run(train: Sequence[Trace], test: Sequence[Trace], quantiles: Sequence[float
 
 
 def vpa_reference(test: Sequence[Trace], window: int, horizon: int) -> dict:
-    vpa = VpaP90(window, horizon)
-    per = {}
-    for r in ALLOCATED:
-        f = FEATURES.index(r)
-        num = den = 0.0
-        under = 0
-        for t in test:
-            o = origins_for(len(t), window, horizon, 1)
-            if len(o) == 0:
-                continue
-            lim, a = vpa.forecast(t.values, o).limit[:, :, f], actuals(t.values, o, horizon)[:, :, f]
-            n, d = slack_terms(lim, a)
-            num, den = num + n, den + d
-            fin = np.isfinite(a) & np.isfinite(lim)
-            under += int((a[fin] > lim[fin]).sum())
-        per[r] = {"slack": num / den if den > 0 else None, "underProvisionedSteps": under}
-    return per
+    """vpa-p90's slack and under-provisioned steps per resource on the same traces."""
+    row = frontier(test, {"vpa-p90": VpaP90(window, horizon)}, [1.0], window, horizon)["vpa-p90"][0]
+    return {r: {"slack": row["slackPerResource"][r],
+                "underProvisionedSteps": row["underPerResource"][r]} for r in ALLOCATED}
 
 
 def main(argv=None) -> int:
