@@ -17,6 +17,11 @@ never a figure to ship. The told-the-future oracle-horizon-peak (the least slack
 origin that never under-provisions) is printed as the floor at zero misses. --per-trace adds each trace's CPU
 and memory slack and under-provisioned steps at k = 1.
 
+--replay-lag D asks the same of a different replay: the allocator re-decides at every step (as the
+job does at every window), so the limit set at origin t is in force at step t + D alone and every
+step is scored once. The oracle then keeps its whole-horizon peak (told the future, it is no longer
+the floor: a limit for step t + D alone could be exact).
+
 Exit status: 0, or 2 on an error (no traces, no model, a bad scale).
 """
 
@@ -49,9 +54,16 @@ def scaled_limit(fc: Forecast, k: float) -> np.ndarray:
 
 
 def frontier(traces: Sequence[Trace], forecasters: Dict[str, Forecaster], scales: Sequence[float],
-             window: int, horizon: int) -> Dict[str, List[dict]]:
+             window: int, horizon: int, replay_lag: int = 0) -> Dict[str, List[dict]]:
     """For each forecaster, one row per scale: {"scale", "slack", "slackPerResource",
-    "underProvisionedSteps", "underPerResource"}; the oracle has one row, k = 1."""
+    "underProvisionedSteps", "underPerResource"}; the oracle has one row, k = 1.
+
+    replay_lag 0 scores every limit against all H steps of its horizon, as the evaluation does.
+    replay_lag d (1..H) replays an allocator that re-decides at every step: the limit set at
+    origin t is in force at step t + d only, so each step is scored once, against one limit."""
+    if not 0 <= replay_lag <= horizon:
+        raise ValueError(f"--replay-lag must be within 0..{horizon}: {replay_lag}")
+    steps = slice(0, horizon) if replay_lag == 0 else slice(replay_lag - 1, replay_lag)
     fidx = {r: FEATURES.index(r) for r in ALLOCATED}
     acc = {n: {k: ({r: 0.0 for r in ALLOCATED}, {r: 0.0 for r in ALLOCATED},
                    {r: 0 for r in ALLOCATED})
@@ -67,12 +79,12 @@ def frontier(traces: Sequence[Trace], forecasters: Dict[str, Forecaster], scales
             for k, (num, den, under) in acc[n].items():
                 lim = scaled_limit(fc, k) if n != HorizonPeakOracle.name else fc.limit
                 for r, i in fidx.items():
-                    act = y[:, :, i]
-                    ok = np.isfinite(act) & np.isfinite(fc.point[:, :, i]) & np.isfinite(lim[:, :, i])
-                    a, b = slack_terms(np.where(ok, lim[:, :, i], np.nan), act)
+                    act, li = y[:, steps, i], lim[:, steps, i]
+                    ok = np.isfinite(act) & np.isfinite(fc.point[:, steps, i]) & np.isfinite(li)
+                    a, b = slack_terms(np.where(ok, li, np.nan), act)
                     num[r] += a
                     den[r] += b
-                    under[r] += int((act[ok] > lim[:, :, i][ok]).sum())
+                    under[r] += int((act[ok] > li[ok]).sum())
     out: Dict[str, List[dict]] = {}
     for n, rows in acc.items():
         out[n] = []
@@ -144,6 +156,10 @@ def main(argv=None) -> int:
                    help="the LSTM's online recalibration step, as in evaluate (default %(default)s)")
     p.add_argument("--per-trace", action="store_true",
                    help="also each trace's CPU and memory slack and under-provisioned steps at k = 1")
+    p.add_argument("--replay-lag", type=int, default=0, metavar="D",
+                   help="0 (default): score each limit over its whole horizon, as the evaluation "
+                        "does; D in 1..H: replay an allocator that re-decides at every step, the "
+                        "limit set at origin t in force at step t + D only (each step scored once)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     a = p.parse_args(argv)
     try:
@@ -167,18 +183,25 @@ def main(argv=None) -> int:
     for n in BASELINES:
         fcs[n] = BASELINES[n](window, horizon)
     fcs[HorizonPeakOracle.name] = HorizonPeakOracle(window, horizon)
-    res = frontier(chosen, fcs, scales, window, horizon)
-    out = {"traces": len(chosen), "traceSelection": a.traces, "forecasters": res,
-           "goal": goal_rows(res)}
+    try:
+        res = frontier(chosen, fcs, scales, window, horizon, a.replay_lag)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    out = {"traces": len(chosen), "traceSelection": a.traces, "replayLag": a.replay_lag,
+           "forecasters": res, "goal": goal_rows(res)}
     if a.per_trace:
         out["perTrace"] = {t.name: {n: rows[0] for n, rows in
-                                    frontier([t], fcs, [1.0], window, horizon).items()}
+                                    frontier([t], fcs, [1.0], window, horizon,
+                                             a.replay_lag).items()}
                            for t in chosen}
     if a.json:
         print(json.dumps(out, indent=2))
         return 0
     print(f"{len(chosen)} traces ({a.traces}); limit at scale k = m + k (L - m); "
           "scales picked on these same traces: an optimistic bound")
+    print("each limit scored over its whole horizon" if a.replay_lag == 0 else
+          f"replay: each step scored once, against the limit set {a.replay_lag} step(s) before")
     print(f"{'forecaster':<22}{'k':>6}{'slack':>9}{'cpu':>9}{'memory':>9}{'under':>8}")
     for n, rows in res.items():
         for r in rows:

@@ -11,7 +11,7 @@ import numpy as np
 
 from augur_forecaster import FEATURES, synthetic
 from augur_forecaster.baselines import BASELINES, HorizonPeakOracle
-from augur_forecaster.data import read_traces
+from augur_forecaster.data import origins_for, read_traces
 from augur_forecaster.evaluate import evaluate
 from augur_forecaster.frontier import frontier, goal_rows, main, parse_scales, scaled_limit
 
@@ -89,6 +89,33 @@ class FrontierTest(unittest.TestCase):
         np.testing.assert_allclose(scaled_limit(fc, 0.0), np.broadcast_to(np.maximum(m, 0), fc.limit.shape))
         np.testing.assert_allclose(scaled_limit(fc, 2.0), np.maximum(0, 2 * fc.limit - m))
 
+    def test_the_replay_scores_each_step_once_against_the_limit_set_d_steps_before(self):
+        fcs = {n: BASELINES[n](24, 5) for n in BASELINES}
+        whole = frontier(self.traces, fcs, [1.0, 2.0], 24, 5)
+        leads = [frontier(self.traces, fcs, [1.0, 2.0], 24, 5, d) for d in range(1, 6)]
+        for n in BASELINES:
+            for i, k in enumerate((1.0, 2.0)):
+                # The whole-horizon protocol scores every lead: its misses are the leads' sum.
+                self.assertEqual(whole[n][i]["underProvisionedSteps"],
+                                 sum(r[n][i]["underProvisionedSteps"] for r in leads), n)
+        # Lead 2 by hand for vpa-p90 at k = 1: origins t, the limit set at t, usage at t + 2.
+        num = {"CPU": 0.0, "MEMORY": 0.0}
+        den = dict(num)
+        under = 0
+        for t in self.traces:
+            o = origins_for(len(t), 24, 5)
+            fc = BASELINES["vpa-p90"](24, 5).forecast(t.values, o)
+            for r in num:
+                f = FEATURES.index(r)
+                lim, act = fc.limit[:, 1, f], t.values[o + 2, f]
+                num[r] += np.maximum(0, lim - act).sum()
+                den[r] += act.sum()
+                under += int((act > lim).sum())
+        row = leads[1]["vpa-p90"][0]
+        self.assertEqual(row["underProvisionedSteps"], under)
+        for r in num:
+            self.assertAlmostEqual(row["slackPerResource"][r], num[r] / den[r], places=12)
+
     def test_bad_scales_and_missing_data_are_clear_errors(self):
         with self.assertRaises(ValueError):
             parse_scales("1,x")
@@ -99,7 +126,9 @@ class FrontierTest(unittest.TestCase):
         with contextlib.redirect_stderr(err):
             self.assertEqual(main(["--data", str(self.dir), "--scales", "a"]), 2)
             self.assertEqual(main(["--data", str(self.dir / "missing")]), 2)
+            self.assertEqual(main(["--data", str(self.dir), "--replay-lag", "6"]), 2)
         self.assertIn("--scales", err.getvalue())
+        self.assertIn("--replay-lag must be within 0..5: 6", err.getvalue())
 
     def test_the_cli_prints_one_json_object(self):
         out = io.StringIO()
