@@ -93,12 +93,12 @@ def main(argv=None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("members", nargs="+", help="member version directories")
     p.add_argument("--data", help=f"trace directory (default {default_data_dir()})")
-    p.add_argument("--out", help="model directory (default models/forecaster in the repository)")
+    p.add_argument("--out", help="model directory (default notebooks/target/forecaster)")
     p.add_argument("--version", help="version directory name (default lstm-ens-YYYYMMDD-HHMM)")
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
-    out = Path(a.out) if a.out else repo_root() / "models/forecaster"
+    out = Path(a.out) if a.out else repo_root() / "notebooks/target/forecaster"
     try:
         traces = read_traces(Path(a.data) if a.data else default_data_dir())
         build([Path(m) for m in a.members], traces, out, a.version)

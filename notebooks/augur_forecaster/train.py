@@ -415,8 +415,10 @@ def main(argv=None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", help=f"trace directory (default {default_data_dir()})")
     p.add_argument("--out", help="model directory; the version goes in a new subdirectory "
-                                 "(default: models/forecaster in the repository, with --quick "
-                                 "notebooks/target/forecaster-quick)")
+                                 "(default notebooks/target/forecaster, with --quick "
+                                 "notebooks/target/forecaster-quick; never the shipped "
+                                 "models/forecaster unless asked: a job serving that registry "
+                                 "picks up its newest version)")
     p.add_argument("--quick", action="store_true",
                    help="reduced run: 8 train / 3 validation traces, 2 epochs, stride 12")
     d = TrainConfig()
@@ -447,7 +449,7 @@ def main(argv=None) -> int:
     cfg = TrainConfig.quick_config() if a.quick else TrainConfig()
     if a.out is None:
         a.out = str(repo_root() / ("notebooks/target/forecaster-quick" if a.quick
-                                   else "models/forecaster"))
+                                   else "notebooks/target/forecaster"))
     for k, v in vars(a).items():
         if v is not None and k not in ("quick",):
             setattr(cfg, k, v)

@@ -14,7 +14,7 @@ from augur_forecaster import FEATURES, synthetic
 from augur_forecaster.data import read_traces
 from augur_forecaster.peak_head import features, main, run
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "forecaster" / "lstm-20261121-0901"
+MODEL = Path(__file__).resolve().parents[2] / "models" / "forecaster-bitbrains" / "lstm-20261121-0901"
 
 
 class PeakHeadTest(unittest.TestCase):

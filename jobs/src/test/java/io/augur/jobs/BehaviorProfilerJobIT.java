@@ -292,7 +292,12 @@ class BehaviorProfilerJobIT {
         for (long end : expectedWindowEnds()) {
             RiskAssessment hot = byId.get(HOT + "@" + end);
             RiskAssessment benign = byId.get(BENIGN_1 + "@" + end);
-            assertThat(hot.getRiskScore()).isGreaterThan(benign.getRiskScore()).isGreaterThan(0.9);
+            // HIGH (0.7) at every window: how far above it depends on the model's interval
+            // widths (the Bitbrains model gave > 0.9, the task model about 0.86).
+            assertThat(hot.getRiskScore())
+                    .as("hot task at " + end)
+                    .isGreaterThan(benign.getRiskScore())
+                    .isGreaterThanOrEqualTo(0.7);
             assertThat(benign.getRiskScore()).isLessThan(0.1);
             assertThat(hot.getUserRollingRisk()).isGreaterThan(benign.getUserRollingRisk());
             assertThat(hot.getModelVersion()).isEqualTo(shippedVersion());

@@ -40,7 +40,9 @@ public final class EvalForecasterMain {
                     "  --data DIR          directory of traces (required)",
                     "  --model DIR         a model version directory, or a directory of versions"
                             + " (the newest is used); default models/forecaster in the Augur"
-                            + " checkout",
+                            + " checkout, the job's model, trained on Augur's tasks at 2 s steps"
+                            + " (models/forecaster-bitbrains: trained on the Bitbrains VMs at 300"
+                            + " s steps)",
                     "  --held-out          only the traces the model's metadata lists as its"
                             + " test split (training.testTraces): data it never saw",
                     "  --stride N          forecast at every N-th origin (default 1)",
