@@ -94,27 +94,44 @@ class FrontierTest(unittest.TestCase):
         whole = frontier(self.traces, fcs, [1.0, 2.0], 24, 5)
         leads = [frontier(self.traces, fcs, [1.0, 2.0], 24, 5, d) for d in range(1, 6)]
         for n in BASELINES:
-            for i, k in enumerate((1.0, 2.0)):
+            for i in range(2):
                 # The whole-horizon protocol scores every lead: its misses are the leads' sum.
                 self.assertEqual(whole[n][i]["underProvisionedSteps"],
                                  sum(r[n][i]["underProvisionedSteps"] for r in leads), n)
-        # Lead 2 by hand for vpa-p90 at k = 1: origins t, the limit set at t, usage at t + 2.
-        num = {"CPU": 0.0, "MEMORY": 0.0}
-        den = dict(num)
-        under = 0
-        for t in self.traces:
-            o = origins_for(len(t), 24, 5)
-            fc = BASELINES["vpa-p90"](24, 5).forecast(t.values, o)
+        # Every lead by hand for vpa-p90 at k = 1: origins t, the limit set at t, usage at t + d.
+        for d in range(1, 6):
+            num = {"CPU": 0.0, "MEMORY": 0.0}
+            den = dict(num)
+            under = 0
+            for t in self.traces:
+                o = origins_for(len(t), 24, 5)
+                fc = BASELINES["vpa-p90"](24, 5).forecast(t.values, o)
+                for r in num:
+                    f = FEATURES.index(r)
+                    lim, act = fc.limit[:, d - 1, f], t.values[o + d, f]
+                    num[r] += np.maximum(0, lim - act).sum()
+                    den[r] += act.sum()
+                    under += int((act > lim).sum())
+            row = leads[d - 1]["vpa-p90"][0]
+            self.assertEqual(row["underProvisionedSteps"], under, d)
             for r in num:
-                f = FEATURES.index(r)
-                lim, act = fc.limit[:, 1, f], t.values[o + 2, f]
-                num[r] += np.maximum(0, lim - act).sum()
-                den[r] += act.sum()
-                under += int((act > lim).sum())
-        row = leads[1]["vpa-p90"][0]
-        self.assertEqual(row["underProvisionedSteps"], under)
-        for r in num:
-            self.assertAlmostEqual(row["slackPerResource"][r], num[r] / den[r], places=12)
+                self.assertAlmostEqual(row["slackPerResource"][r], num[r] / den[r], places=12)
+
+    def test_the_replay_reads_the_limit_of_its_own_lead(self):
+        class Exact(HorizonPeakOracle):
+            """Each step's limit is that step's actual value: exact at every lead."""
+            def forecast(self, values, origins):
+                fc = super().forecast(values, origins)
+                fc.limit = self.future(values, origins)
+                fc.point = fc.limit.copy()
+                return fc
+        for d in range(1, 6):
+            row = frontier(self.traces, {"exact": Exact(24, 5)}, [1.0], 24, 5, d)["exact"][0]
+            self.assertEqual(row["underProvisionedSteps"], 0, d)
+            self.assertEqual(row["slack"], 0.0, d)
+        # Those limits read against another lead's usage would leave slack and miss.
+        fc = Exact(24, 5).forecast(self.traces[0].values, origins_for(len(self.traces[0]), 24, 5))
+        self.assertTrue(np.any(fc.limit[:, 0, 0] != fc.limit[:, 2, 0]))
 
     def test_bad_scales_and_missing_data_are_clear_errors(self):
         with self.assertRaises(ValueError):
