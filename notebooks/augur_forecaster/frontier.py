@@ -17,12 +17,12 @@ never a figure to ship. The told-the-future oracle-horizon-peak (the least slack
 origin that never under-provisions) is printed as the floor at zero misses. --per-trace adds each trace's CPU
 and memory slack and under-provisioned steps at k = 1.
 
---replay-lag D asks the same of a different replay: the allocator re-decides at every step (as the
-job does at every window), so the limit set at origin t is in force at step t + D alone and every
+--replay-lag D asks the same of a different replay: the allocator re-decides at every step (the
+job assesses every task at every window; headroom and floors are left out, as in the evaluation), so the limit set at origin t is in force at step t + D alone and every
 step is scored once. The oracle then keeps its whole-horizon peak (told the future, it is no longer
 the floor: a limit for step t + D alone could be exact).
 
-Exit status: 0, or 2 on an error (no traces, no model, a bad scale).
+Exit status: 0, or 2 on an error (no traces, no model, a bad scale, a replay lag outside 0..H).
 """
 
 from __future__ import annotations

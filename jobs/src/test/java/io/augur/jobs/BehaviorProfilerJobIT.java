@@ -293,7 +293,7 @@ class BehaviorProfilerJobIT {
             RiskAssessment hot = byId.get(HOT + "@" + end);
             RiskAssessment benign = byId.get(BENIGN_1 + "@" + end);
             // HIGH (0.7) at every window: how far above it depends on the model's interval
-            // widths (the Bitbrains model gave > 0.9, the task model about 0.86).
+            // widths (the Bitbrains model gave > 0.9, the task model 0.86 in one window).
             assertThat(hot.getRiskScore())
                     .as("hot task at " + end)
                     .isGreaterThan(benign.getRiskScore())
