@@ -237,25 +237,31 @@ def goals(res: dict) -> dict:
     return out
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python3 -m augur_forecaster.evaluate", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_scoring_arguments(p: argparse.ArgumentParser) -> None:
+    """The options every scoring CLI here shares (evaluate, frontier): which traces, which model,
+    and the LSTM's online recalibration."""
     p.add_argument("--data", help=f"trace directory (default {default_data_dir()})")
     p.add_argument("--model", help="model version directory (or the model directory); without "
                                    "it only the baselines run")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--stride", type=int, default=1, help="origins every N steps (default 1)")
     p.add_argument("--traces", choices=["heldout", "test", "validation", "train", "all"], default="heldout",
                    help="heldout (default): traces the model did not train or calibrate on; "
                         "test / validation / train: the metadata's testTraces / "
                         "validationTraces / trainTraces; all")
-    p.add_argument("--forecasters", default="lstm,last,ewma,vpa-p90,crane-p99",
-                   help="comma-separated subset; also the analyses oracle-horizon-median and "
-                        "oracle-horizon-peak, told the future (the floors of MAE for a flat forecast and of slack)")
     p.add_argument("--calibration-gamma", type=float, default=calibration.GAMMA,
                    help="step size of the LSTM's online recalibration, replayed along each trace "
                         "as the job does it per task (default %(default)s, the job's "
                         "profiler.forecast.calibration-gamma); 0 scores the model's own intervals")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python3 -m augur_forecaster.evaluate", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_scoring_arguments(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--stride", type=int, default=1, help="origins every N steps (default 1)")
+    p.add_argument("--forecasters", default="lstm,last,ewma,vpa-p90,crane-p99",
+                   help="comma-separated subset; also the analyses oracle-horizon-median and "
+                        "oracle-horizon-peak, told the future (the floors of MAE for a flat forecast and of slack)")
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
     if not a.calibration_gamma >= 0:

@@ -36,10 +36,10 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-from . import FEATURES, calibration
+from . import FEATURES
 from .baselines import BASELINES, Forecast, Forecaster, HorizonPeakOracle
 from .data import Trace, default_data_dir, origins_for, read_traces
-from .evaluate import LstmForecaster, actuals, held_out
+from .evaluate import LstmForecaster, actuals, add_scoring_arguments, held_out
 from .metrics import ALLOCATED, slack_terms
 
 DEFAULT_SCALES = "0.5,0.75,1,1.25,1.5,2,2.5,3"
@@ -144,16 +144,9 @@ def parse_scales(text: str) -> List[float]:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m augur_forecaster.frontier", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", help=f"trace directory (default {default_data_dir()})")
-    p.add_argument("--model", help="model version directory (or the model directory); without "
-                                   "it only the baselines run")
-    p.add_argument("--traces", choices=["heldout", "test", "validation", "train", "all"],
-                   default="heldout", help="which traces, as in augur_forecaster.evaluate "
-                                           "(default heldout)")
+    add_scoring_arguments(p)
     p.add_argument("--scales", default=DEFAULT_SCALES,
                    help="limit scales k to try (default %(default)s; 1 is always included)")
-    p.add_argument("--calibration-gamma", type=float, default=calibration.GAMMA,
-                   help="the LSTM's online recalibration step, as in evaluate (default %(default)s)")
     p.add_argument("--per-trace", action="store_true",
                    help="also each trace's CPU and memory slack and under-provisioned steps at k = 1")
     p.add_argument("--replay-lag", type=int, default=0, metavar="D",
