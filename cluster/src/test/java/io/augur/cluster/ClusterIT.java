@@ -51,7 +51,7 @@ class ClusterIT {
     static void start() throws Exception {
         kafka = ForkedKafka.start(dir.resolve("kafka")).createAugurTopics();
         int rest = FreePorts.next();
-        int metrics = FreePorts.next();
+        int metrics = FreePorts.range(4); // two reporters, each the range's first free port
         ClusterSpec spec =
                 new ClusterSpec(
                         dir.resolve("cluster"),
@@ -60,7 +60,7 @@ class ClusterIT {
                         2,
                         "rocksdb",
                         "1600m",
-                        metrics + "-" + (metrics + 1));
+                        metrics + "-" + (metrics + 3));
         cluster = new StandaloneCluster(spec, ModuleClasspath.of("cluster"));
         cluster.start(Duration.ofMinutes(3), System.err::println);
         producer = new KafkaProducer<>(KafkaClients.idempotentProducer(kafka.bootstrapServers()));

@@ -51,6 +51,9 @@ class StatefunClusterIT {
     private static final String TASK = "dist-task";
     private static final Duration AWAIT = Duration.ofSeconds(90);
 
+    /** Prometheus reporter ports: two processes, and room for two taken by others. */
+    private static final int METRICS_PORTS = 4;
+
     @TempDir static Path dir;
     private static ForkedKafka kafka;
     private static JavaProcess functions;
@@ -106,7 +109,9 @@ class StatefunClusterIT {
     @Test
     void theOfficialDistributionOnAFlink116ClusterDecidesOnceAndStopsCleanly() throws Exception {
         String rest = Integer.toString(FreePorts.next());
-        int metrics = FreePorts.next();
+        // Two reporters (JobManager, TaskManager) in a range with room to spare: each takes the
+        // range's first free port.
+        int metrics = FreePorts.range(METRICS_PORTS);
         String[] up =
                 run(
                         "up",
@@ -120,7 +125,7 @@ class StatefunClusterIT {
                         "--slots",
                         "1",
                         "--metrics-ports",
-                        metrics + "-" + (metrics + 1),
+                        metrics + "-" + (metrics + METRICS_PORTS - 1),
                         "--timeout",
                         "120");
         assertThat(up[up.length - 1]).isEqualTo("CLUSTER UP http://127.0.0.1:" + rest);
@@ -242,11 +247,14 @@ class StatefunClusterIT {
         assertThat(lag).as("the ingress's records-lag-max in Flink's REST API").isNotEmpty();
         phase("REST lists " + lag);
         List<String> samples = List.of();
+        List<Integer> answered = List.of();
         HttpClient http = HttpClient.newHttpClient();
+        deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (samples.isEmpty() && Instant.now().isBefore(deadline)) {
             StringBuilder scraped = new StringBuilder();
-            // The JobManager takes the range's first free port, the TaskManager the next.
-            for (int p : List.of(port, port + 1)) {
+            List<Integer> up = new java.util.ArrayList<>();
+            // Each reporter takes the range's first free port: scrape the whole range.
+            for (int p = port; p < port + METRICS_PORTS; p++) {
                 try {
                     scraped.append(
                             http.send(
@@ -259,20 +267,50 @@ class StatefunClusterIT {
                                                     .build(),
                                             HttpResponse.BodyHandlers.ofString())
                                     .body());
+                    up.add(p);
                 } catch (java.io.IOException e) {
                     // not listening (yet)
                 }
             }
+            answered = up;
             samples = scraped.toString().lines().filter(l -> l.startsWith(alerted + "{")).toList();
             if (samples.isEmpty()) {
                 Thread.sleep(500);
             }
         }
         assertThat(samples)
-                .as("the Prometheus reporter's %s (the alert's metric)", alerted)
+                .as(
+                        "the Prometheus reporter's %s (the alert's metric); /metrics answered on %s"
+                                + " of %d..%d; the reporters logged:%n%s",
+                        alerted, answered, port, port + METRICS_PORTS - 1, reporterLogLines())
                 .isNotEmpty()
                 .allSatisfy(l -> assertThat(l).contains("job_name=\""));
         phase("Prometheus serves " + samples);
+    }
+
+    /**
+     * What the cluster's processes logged about their metric reporters, for a failure's message.
+     */
+    private static String reporterLogLines() {
+        try (var logs = Files.list(clusterDir.resolve("log"))) {
+            return logs.filter(f -> f.toString().endsWith(".log"))
+                    .flatMap(
+                            f -> {
+                                try {
+                                    return Files.readAllLines(f).stream()
+                                            .filter(
+                                                    l ->
+                                                            l.contains("Prometheus")
+                                                                    || l.contains("eporter"))
+                                            .map(l -> f.getFileName() + ": " + l);
+                                } catch (java.io.IOException e) {
+                                    return java.util.stream.Stream.of(f + ": " + e);
+                                }
+                            })
+                    .collect(Collectors.joining("\n"));
+        } catch (java.io.IOException e) {
+            return "(no logs: " + e + ")";
+        }
     }
 
     /** The Flink metric an alert of deploy/prometheus's rules file reads. */
