@@ -6,6 +6,8 @@
 createdAt, ties the greatest directory name). By default only held-out traces are scored: those
 the model's metadata does not list under training.trainTraces / training.validationTraces
 (on Bitbrains with the shipped split: its training.testTraces). --traces all scores every trace.
+A warning goes to stderr (and "stepWarning" into the JSON) when the traces' step is more than
+1.5 x off the model's training.stepSeconds.
 """
 
 from __future__ import annotations
@@ -237,6 +239,27 @@ def goals(res: dict) -> dict:
     return out
 
 
+STEP_TOLERANCE = 1.5
+
+
+def step_mismatch(traces: Sequence[Trace], model_step) -> Optional[str]:
+    """Why the traces' time scale is not the model's (more than 1.5 x off its
+    training.stepSeconds), or None when it is or either is unknown. A model forecasts H of its
+    training steps: on data at another step it forecasts another span."""
+    if model_step is None or not model_step > 0:
+        return None
+    off = [t for t in traces if t.step_seconds > 0
+           and not model_step / STEP_TOLERANCE <= t.step_seconds <= model_step * STEP_TOLERANCE]
+    if not off:
+        return None
+    step = float(np.median([t.step_seconds for t in off]))
+    return (f"{len(off)} of {len(traces)} traces are at a step of {step:g} s (median), but the "
+            f"model was trained at {model_step:g} s steps (training.stepSeconds): it forecasts "
+            "another time scale than theirs, so its scores here say little; pass --model with one "
+            "trained at their step (Augur ships models/forecaster at 2 s, "
+            f"models/forecaster-bitbrains at 300 s). First: {off[0].name}")
+
+
 def add_scoring_arguments(p: argparse.ArgumentParser) -> None:
     """The options every scoring CLI here shares (evaluate, frontier): which traces, which model,
     and the LSTM's online recalibration."""
@@ -302,7 +325,11 @@ def main(argv=None) -> int:
     if not chosen:
         print("error: no trace left to evaluate", file=sys.stderr)
         return 2
+    mismatch = step_mismatch(chosen, (meta or {}).get("training", {}).get("stepSeconds"))
+    if mismatch:
+        print(f"warning: {mismatch}", file=sys.stderr)
     res = evaluate(chosen, fcs, a.stride, window, horizon, floors)
+    res["stepWarning"] = mismatch
     res["data"] = str(Path(a.data) if a.data else default_data_dir())
     res["model"] = str(lstm.dir) if lstm else None
     res["calibrationGamma"] = lstm.gamma if lstm else None
@@ -318,6 +345,8 @@ def main(argv=None) -> int:
         print(format_table(res))
         for k, v in res["goals"].items():
             print(f"goal {k}: {json.dumps(v)}")
+        if mismatch:
+            print(f"warning: {mismatch}")
         print(f"elapsed {res['elapsedSeconds']}s (per forecaster: "
               f"{res['secondsPerForecaster']})")
     return 0

@@ -39,7 +39,7 @@ import numpy as np
 from . import FEATURES
 from .baselines import BASELINES, Forecast, Forecaster, HorizonPeakOracle
 from .data import Trace, default_data_dir, origins_for, read_traces
-from .evaluate import LstmForecaster, actuals, add_scoring_arguments, held_out
+from .evaluate import LstmForecaster, actuals, add_scoring_arguments, held_out, step_mismatch
 from .metrics import ALLOCATED, slack_terms
 
 DEFAULT_SCALES = "0.5,0.75,1,1.25,1.5,2,2.5,3"
@@ -170,6 +170,10 @@ def main(argv=None) -> int:
     if not chosen:
         print("error: no trace left to evaluate", file=sys.stderr)
         return 2
+    mismatch = step_mismatch(chosen, (lstm.meta if lstm else {}).get("training", {})
+                             .get("stepSeconds"))
+    if mismatch:
+        print(f"warning: {mismatch}", file=sys.stderr)
     fcs: Dict[str, Forecaster] = {}
     if lstm:
         fcs["lstm"] = lstm

@@ -120,6 +120,42 @@ class EndToEndTest(unittest.TestCase):
                     self.assertIn(k, m)
                 self.assertTrue(0.0 <= m["coverage90"] <= 1.0)
 
+    def test_evaluate_warns_when_the_data_is_at_another_step_than_the_model(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out, args = tiny_run(d, 6)  # VMs at 300 s steps
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(train.main(args + ["--hold-out", "vm[45]"]), 0)
+            (vdir,) = list(out.iterdir())
+            md = json.loads((vdir / "metadata.json").read_text())
+            self.assertEqual(md["training"]["stepSeconds"], 300.0)
+            for step, warned in ((300.0, False), (2.0, True)):
+                md["training"]["stepSeconds"] = step
+                (vdir / "metadata.json").write_text(json.dumps(md))
+                with contextlib.redirect_stdout(io.StringIO()) as outp, \
+                        contextlib.redirect_stderr(io.StringIO()) as err:
+                    rc = evaluate.main(["--data", str(data), "--model", str(vdir), "--json",
+                                        "--stride", "8"])
+                self.assertEqual(rc, 0)
+                res = json.loads(outp.getvalue())
+                if warned:
+                    self.assertTrue(res["stepWarning"].startswith(
+                        "2 of 2 traces are at a step of 300 s (median), but the model was "
+                        "trained at 2 s steps"), res["stepWarning"])
+                    self.assertIn("warning: " + res["stepWarning"], err.getvalue())
+                else:
+                    self.assertIsNone(res["stepWarning"])
+                    self.assertNotIn("warning", err.getvalue())
+
+    def test_step_mismatch_tolerates_one_and_a_half_times_and_unknown_steps(self):
+        def t(name, step):
+            return evaluate.Trace(name=name, values=np.zeros((1, 6)), fmt="augur", source=name,
+                                  step_seconds=step)
+        self.assertIsNone(evaluate.step_mismatch([t("a", 2.9), t("b", 1.4), t("c", float("nan"))],
+                                                 2.0))
+        self.assertTrue(evaluate.step_mismatch([t("d", 3.1)], 2.0).startswith(
+            "1 of 1 traces are at a step of 3.1 s"))
+        self.assertIsNone(evaluate.step_mismatch([t("e", 300.0)], None))
+
     def test_missing_data_dir_fails_clearly(self):
         err = io.StringIO()
         with tempfile.TemporaryDirectory() as d, contextlib.redirect_stderr(err), \

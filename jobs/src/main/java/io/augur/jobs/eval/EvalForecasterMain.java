@@ -57,8 +57,10 @@ public final class EvalForecasterMain {
                             + " traces are its tasks, named by task id): a line per trace under"
                             + " the table, key \"traces\" in the JSON",
                     "  --json              print one JSON object instead of the table",
-                    "Progress goes to stderr. Exit 2 on bad arguments, 1 on unreadable data or"
-                            + " model.");
+                    "Progress goes to stderr, and a warning when the traces' step (Bitbrains"
+                            + " timestamps, a recording's interval_ms) is more than 1.5 x off the"
+                            + " model's training.stepSeconds. Exit 2 on bad arguments, 1 on"
+                            + " unreadable data or model.");
 
     /** The level whose intervals the replayed recalibration checks (the job's default). */
     static final double CALIBRATION_LEVEL = ProfilerOptions.INTERVAL_LEVEL.defaultValue();
@@ -214,6 +216,11 @@ public final class EvalForecasterMain {
             if (traces.size() > o.maxTraces()) {
                 traces = traces.subList(0, o.maxTraces());
             }
+            double modelStep = versionDir == null ? Double.NaN : modelStepSeconds(versionDir);
+            String mismatch = stepMismatch(traces, modelStep);
+            if (mismatch != null) {
+                err.println("augur eval forecaster: warning: " + mismatch);
+            }
 
             for (String name : o.forecasters()) {
                 if (name.equals("lstm")) {
@@ -300,6 +307,9 @@ public final class EvalForecasterMain {
             data.put("calibrationGamma", o.calibrationGamma());
             data.put("heldOut", o.heldOut());
             data.put("model", meta == null ? null : meta.version());
+            data.put("stepSeconds", finiteOrNull(medianStep(traces)));
+            data.put("modelStepSeconds", finiteOrNull(modelStep));
+            data.put("stepWarning", mismatch);
             report.put("data", data);
             report.put("goals", Goals.check(metrics));
             if (o.perTrace()) {
@@ -361,6 +371,69 @@ public final class EvalForecasterMain {
                                 new IOException(
                                         "no model version (model.pt + metadata.json) in " + model))
                 .dir();
+    }
+
+    /** How far a trace's step may be from the model's before the run warns: 1.5 × either way. */
+    static final double STEP_TOLERANCE = 1.5;
+
+    /**
+     * Why the traces' time scale is not the model's, or null when it is (or either is unknown). A
+     * model forecasts H of its training steps: on data at another step it forecasts another span,
+     * and its scores say little about either.
+     */
+    static String stepMismatch(List<Trace> traces, double modelStep) {
+        if (!(modelStep > 0)) {
+            return null;
+        }
+        List<Trace> off =
+                traces.stream()
+                        .filter(t -> t.stepSeconds() > 0)
+                        .filter(
+                                t ->
+                                        t.stepSeconds() > modelStep * STEP_TOLERANCE
+                                                || t.stepSeconds() < modelStep / STEP_TOLERANCE)
+                        .toList();
+        if (off.isEmpty()) {
+            return null;
+        }
+        return String.format(
+                Locale.ROOT,
+                "%d of %d traces are at a step of %s s (median), but the model was trained at"
+                        + " %s s steps (training.stepSeconds): it forecasts another time scale"
+                        + " than theirs, so its scores here say little; pass --model with one trained at"
+                        + " their step (Augur ships models/forecaster at 2 s,"
+                        + " models/forecaster-bitbrains at 300 s). First: %s",
+                off.size(),
+                traces.size(),
+                g(medianStep(off)),
+                g(modelStep),
+                off.get(0).name());
+    }
+
+    static double medianStep(List<Trace> traces) {
+        return Trace.median(traces.stream().mapToDouble(Trace::stepSeconds).toArray());
+    }
+
+    /** Three significant digits without trailing zeros (3.1, 300, 0.5), as Python's {@code :g}. */
+    private static String g(double v) {
+        return java.math.BigDecimal.valueOf(v)
+                .round(new java.math.MathContext(3))
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** The model's training step (training.stepSeconds), NaN when its metadata has none. */
+    static double modelStepSeconds(Path versionDir) throws IOException {
+        JsonNode step =
+                new ObjectMapper()
+                        .readTree(versionDir.resolve(ModelMetadata.FILE_NAME).toFile())
+                        .path("training")
+                        .path("stepSeconds");
+        return step.isNumber() ? step.asDouble() : Double.NaN;
     }
 
     private static double[] floorsInTraceOrder(ModelMetadata meta) {
@@ -436,6 +509,10 @@ public final class EvalForecasterMain {
         }
         out.println();
         out.println("goals: " + goals);
+        if (data.get("stepWarning") != null) {
+            // Said on stderr before the progress too; here it is next to the figures it concerns.
+            out.println("warning: " + data.get("stepWarning"));
+        }
     }
 
     /** One line per trace: each forecaster's maeMean and slack / under-provisioned steps. */

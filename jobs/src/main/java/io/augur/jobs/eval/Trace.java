@@ -9,8 +9,10 @@ import java.util.List;
  *
  * @param name the trace's name (file name, or the task id of a recording)
  * @param values the series
+ * @param stepSeconds the step between rows: the median of a Bitbrains file's timestamp gaps, of a
+ *     recording's {@code interval_ms}; NaN when unknown
  */
-public record Trace(String name, double[][] values) {
+public record Trace(String name, double[][] values, double stepSeconds) {
     /** The features evaluated, in the model's order. */
     public static final List<Resource> FEATURES =
             List.of(
@@ -20,6 +22,11 @@ public record Trace(String name, double[][] values) {
                     Resource.DISK_WRITE,
                     Resource.NET_RX,
                     Resource.NET_TX);
+
+    /** A trace whose step is unknown. */
+    public Trace(String name, double[][] values) {
+        this(name, values, Double.NaN);
+    }
 
     public int length() {
         return values.length;
@@ -36,5 +43,15 @@ public record Trace(String name, double[][] values) {
             }
         }
         return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** The median of the finite values, NaN when there is none. */
+    static double median(double[] xs) {
+        double[] finite = java.util.Arrays.stream(xs).filter(Double::isFinite).sorted().toArray();
+        int n = finite.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? finite[n / 2] : (finite[n / 2 - 1] + finite[n / 2]) / 2;
     }
 }

@@ -115,6 +115,7 @@ public final class TraceReader {
 
     private static Trace bitbrains(Path file, BufferedReader r) throws IOException {
         List<double[]> rows = new ArrayList<>();
+        List<Double> stamps = new ArrayList<>();
         String line;
         int lineNo = 1;
         while ((line = r.readLine()) != null) {
@@ -128,6 +129,7 @@ public final class TraceReader {
                         file + ":" + lineNo + ": expected 11 columns, got " + c.length);
             }
             try {
+                stamps.add(num(c[0])); // seconds, whatever the header says
                 double cores = num(c[1]);
                 double cpuPct = num(c[4]);
                 rows.add(
@@ -143,11 +145,16 @@ public final class TraceReader {
                 throw new IOException(file + ":" + lineNo + ": not a number: " + e.getMessage());
             }
         }
-        return new Trace(baseName(file), rows.toArray(new double[0][]));
+        double[] gaps = new double[Math.max(0, stamps.size() - 1)];
+        for (int k = 0; k < gaps.length; k++) {
+            gaps[k] = stamps.get(k + 1) - stamps.get(k);
+        }
+        return new Trace(baseName(file), rows.toArray(new double[0][]), Trace.median(gaps));
     }
 
     private static List<Trace> recording(Path file, BufferedReader r) throws IOException {
         Map<String, List<double[]>> byTask = new LinkedHashMap<>();
+        Map<String, List<Double>> intervals = new LinkedHashMap<>();
         String line;
         int lineNo = 1;
         while ((line = r.readLine()) != null) {
@@ -161,6 +168,7 @@ public final class TraceReader {
                         file + ":" + lineNo + ": expected 14 columns, got " + c.length);
             }
             try {
+                intervals.computeIfAbsent(c[1], k -> new ArrayList<>()).add(opt(c[6]) / 1000.0);
                 byTask.computeIfAbsent(c[1], k -> new ArrayList<>())
                         .add(
                                 new double[] {
@@ -176,7 +184,16 @@ public final class TraceReader {
             }
         }
         List<Trace> traces = new ArrayList<>();
-        byTask.forEach((task, rows) -> traces.add(new Trace(task, rows.toArray(new double[0][]))));
+        byTask.forEach(
+                (task, rows) ->
+                        traces.add(
+                                new Trace(
+                                        task,
+                                        rows.toArray(new double[0][]),
+                                        Trace.median(
+                                                intervals.get(task).stream()
+                                                        .mapToDouble(Double::doubleValue)
+                                                        .toArray()))));
         return traces;
     }
 

@@ -24,6 +24,10 @@ class EvalForecasterMainTest {
     @TempDir Path dir;
 
     private void bitbrains(String name, int rows) throws IOException {
+        bitbrains(dir, name, rows);
+    }
+
+    private static void bitbrains(Path in, String name, int rows) throws IOException {
         StringBuilder sb =
                 new StringBuilder(
                         "Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage"
@@ -44,12 +48,16 @@ class EvalForecasterMainTest {
                             (double) (t % 7)));
         }
         try (OutputStream out =
-                new GZIPOutputStream(Files.newOutputStream(dir.resolve(name + ".csv.gz")))) {
+                new GZIPOutputStream(Files.newOutputStream(in.resolve(name + ".csv.gz")))) {
             out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
     private void recording(String name, int rows) throws IOException {
+        recording(dir, name, rows);
+    }
+
+    private static void recording(Path in, String name, int rows) throws IOException {
         StringBuilder sb = new StringBuilder(TraceReader.RECORDING_HEADER).append('\n');
         for (int t = 0; t < rows; t++) {
             for (String task : new String[] {"miner", "idle"}) {
@@ -68,8 +76,8 @@ class EvalForecasterMainTest {
                                 3));
             }
         }
-        Files.createDirectories(dir.resolve("rec"));
-        Files.writeString(dir.resolve("rec").resolve(name + ".csv"), sb);
+        Files.createDirectories(in.resolve("rec"));
+        Files.writeString(in.resolve("rec").resolve(name + ".csv"), sb);
     }
 
     private JsonNode runJson(String... extra) throws Exception {
@@ -239,6 +247,89 @@ class EvalForecasterMainTest {
                     ? models
                     : dirs.filter(Files::isDirectory).findFirst().orElseThrow();
         }
+    }
+
+    /** The tiny model, its metadata saying it was trained at {@code step} seconds. */
+    private Path tinyTrainedAt(double step) throws IOException {
+        Path model = Files.createDirectories(dir.resolve("model-" + step));
+        Path tiny = TestModels.tiny().resolve("tiny-1");
+        Files.copy(
+                tiny.resolve("model.pt"),
+                model.resolve("model.pt"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode meta =
+                (com.fasterxml.jackson.databind.node.ObjectNode)
+                        json.readTree(tiny.resolve("metadata.json").toFile());
+        meta.putObject("training").put("stepSeconds", step);
+        json.writeValue(model.resolve("metadata.json").toFile(), meta);
+        return model;
+    }
+
+    @Test
+    void dataAtAnotherStepThanTheModelsIsWarnedOfAndScoredAnyway() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        bitbrains(data, "vm-a", 80); // 300 s between rows
+        recording(data, "run-1", 60); // interval_ms 1000: two 1 s traces
+        for (double step : new double[] {300, 1}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code =
+                    EvalForecasterMain.run(
+                            EvalForecasterMain.parse(
+                                    new String[] {
+                                        "--data",
+                                        data.toString(),
+                                        "--model",
+                                        tinyTrainedAt(step).toString(),
+                                        "--json"
+                                    }),
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).isZero();
+            JsonNode d = new ObjectMapper().readTree(out.toByteArray()).path("data");
+            assertThat(d.path("traces").asInt()).isEqualTo(3);
+            assertThat(d.path("modelStepSeconds").asDouble()).isEqualTo(step);
+            assertThat(d.path("stepSeconds").asDouble()).isEqualTo(1.0); // median of 300, 1, 1
+            String warning = d.path("stepWarning").asText();
+            // At 300 s the recording's two tasks are off; at 1 s the Bitbrains VM is.
+            assertThat(warning)
+                    .startsWith(step == 300 ? "2 of 3 traces" : "1 of 3 traces")
+                    .contains(step == 300 ? "step of 1 s" : "step of 300 s")
+                    .contains("trained at " + (int) step + " s steps");
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains("augur eval forecaster: warning: " + warning);
+        }
+        // The table says it again under the figures, where its reader looks.
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        int code =
+                EvalForecasterMain.run(
+                        EvalForecasterMain.parse(
+                                new String[] {
+                                    "--data",
+                                    data.toString(),
+                                    "--model",
+                                    tinyTrainedAt(300).toString()
+                                }),
+                        new PrintStream(table, true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        assertThat(table.toString(StandardCharsets.UTF_8))
+                .contains("goals: ")
+                .containsPattern("(?m)^warning: 2 of 3 traces are at a step of 1 s");
+    }
+
+    @Test
+    void stepsWithinOneAndAHalfTimesTheModelsOrUnknownAreNotWarnedOf() {
+        double[][] rows = new double[1][6];
+        List<Trace> close =
+                List.of(new Trace("a", rows, 2.9), new Trace("b", rows, 1.4), new Trace("c", rows));
+        assertThat(EvalForecasterMain.stepMismatch(close, 2.0)).isNull();
+        assertThat(EvalForecasterMain.stepMismatch(List.of(new Trace("d", rows, 3.1)), 2.0))
+                .startsWith("1 of 1 traces are at a step of 3.1 s");
+        assertThat(EvalForecasterMain.stepMismatch(List.of(new Trace("e", rows, 300)), Double.NaN))
+                .as("a model that does not say its step")
+                .isNull();
     }
 
     @Test
