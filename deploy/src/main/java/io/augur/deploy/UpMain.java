@@ -1,8 +1,11 @@
 package io.augur.deploy;
 
 import io.augur.collector.syscall.SyscallSelection;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /** {@code ./augur up}: starts the local stack and keeps it running until Ctrl-C. */
 public final class UpMain {
@@ -11,7 +14,7 @@ public final class UpMain {
     static final String USAGE =
             """
             usage: augur up [--dir DIR] [--cgroup-root NAME] [--metrics-ports F,E,C,P]
-                            [--trace-syscalls SPEC] [--policy FILE]
+                            [--trace-syscalls SPEC] [--policy FILE] [--model-dir DIR]
 
             Starts the local stack on this machine — Kafka (KRaft), the StateFun function server,
             the StateFun runtime, the behaviour profiler job, the enforcer and the collector — each
@@ -36,38 +39,28 @@ public final class UpMain {
                                   format: deploy/policies/README.md); edit it while the stack
                                   runs and the functions take the change within a second (an
                                   invalid change is logged and refused)
+              --model-dir DIR     the forecaster's model versions, each a folder with model.pt
+                                  and metadata.json (default models/forecaster: the LSTM
+                                  trained on Augur's tasks at the job's 2 s window); the job
+                                  serves the newest and picks up versions added while it runs
             """;
 
     public static void main(String[] args) throws InterruptedException {
-        Path dir = Path.of("target", "augur-stack");
-        String root = "augur";
-        StackConfig.MetricsPorts metrics = StackConfig.MetricsPorts.SCRAPED;
-        SyscallSelection traced = SyscallSelection.NONE;
-        Path policy = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--help", "-h" -> {
-                    System.out.print(USAGE);
-                    return;
-                }
-                case "--dir" -> dir = Path.of(next(args, ++i, "--dir"));
-                case "--cgroup-root" -> root = next(args, ++i, "--cgroup-root");
-                case "--metrics-ports" -> metrics = ports(next(args, ++i, "--metrics-ports"));
-                case "--trace-syscalls" -> traced = selection(next(args, ++i, "--trace-syscalls"));
-                case "--policy" -> policy = Path.of(next(args, ++i, "--policy"));
-                default -> usage("unknown argument: " + args[i]);
-            }
+        StackConfig config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("augur up: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
         }
-        StackConfig config =
-                StackConfig.defaults(dir.toAbsolutePath(), root)
-                        .withMetrics(metrics)
-                        .withTraceSyscalls(traced);
-        if (policy != null) {
-            if (!java.nio.file.Files.isRegularFile(policy)) {
-                usage("--policy: no such file: " + policy);
-            }
-            config = config.withPolicy(policy.toAbsolutePath());
+        if (config == null) {
+            System.out.print(USAGE);
+            return;
         }
+        StackConfig.MetricsPorts metrics = config.metrics();
+        String root = config.cgroupRoot();
         LocalStack stack = LocalStack.start(config, step -> System.out.println("  - " + step));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -96,9 +89,83 @@ public final class UpMain {
                         + " tasks; JVM agents on "
                         + config.agentSocket());
         System.out.println("  policy          : " + config.policy() + " (reread on change)");
+        System.out.println(
+                "  forecaster      : newest version under "
+                        + config.modelDir()
+                        + " (new versions picked up)");
         System.out.println("  logs            : " + config.logs());
         System.out.println("Ctrl-C stops everything.");
         stopped.await();
+    }
+
+    /** The stack the arguments ask for; null for --help. Bad arguments throw, saying why. */
+    static StackConfig parse(String[] args) {
+        Path dir = Path.of("target", "augur-stack");
+        String root = "augur";
+        StackConfig.MetricsPorts metrics = StackConfig.MetricsPorts.SCRAPED;
+        SyscallSelection traced = SyscallSelection.NONE;
+        Path policy = null;
+        Path models = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--dir" -> dir = Path.of(next(args, ++i, "--dir"));
+                case "--cgroup-root" -> root = next(args, ++i, "--cgroup-root");
+                case "--metrics-ports" -> metrics = ports(next(args, ++i, "--metrics-ports"));
+                case "--trace-syscalls" -> traced = selection(next(args, ++i, "--trace-syscalls"));
+                case "--policy" -> policy = Path.of(next(args, ++i, "--policy"));
+                case "--model-dir" -> models = Path.of(next(args, ++i, "--model-dir"));
+                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        StackConfig config =
+                StackConfig.defaults(dir.toAbsolutePath(), root)
+                        .withMetrics(metrics)
+                        .withTraceSyscalls(traced);
+        if (policy != null) {
+            if (!Files.isRegularFile(policy)) {
+                throw new IllegalArgumentException("--policy: no such file: " + policy);
+            }
+            config = config.withPolicy(policy.toAbsolutePath());
+        }
+        if (models != null) {
+            checkModelVersions(models);
+            config = config.withModelDir(models.toAbsolutePath());
+        }
+        return config;
+    }
+
+    /** A directory of model versions holds at least one folder with model.pt and metadata.json. */
+    static void checkModelVersions(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--model-dir: no such directory: " + dir);
+        }
+        if (isVersion(dir)) {
+            throw new IllegalArgumentException(
+                    "--model-dir: "
+                            + dir
+                            + " is one model version; give the directory of versions (its parent,"
+                            + " "
+                            + dir.toAbsolutePath().getParent()
+                            + ")");
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            if (children.noneMatch(UpMain::isVersion)) {
+                throw new IllegalArgumentException(
+                        "--model-dir: no model version (a folder with model.pt and metadata.json)"
+                                + " in "
+                                + dir);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--model-dir: cannot list " + dir + ": " + e);
+        }
+    }
+
+    private static boolean isVersion(Path dir) {
+        return Files.isRegularFile(dir.resolve("model.pt"))
+                && Files.isRegularFile(dir.resolve("metadata.json"));
     }
 
     private static StackConfig.MetricsPorts ports(String spec) {
@@ -114,32 +181,26 @@ public final class UpMain {
                 }
                 return new StackConfig.MetricsPorts(p[0], p[1], p[2], p[3]);
             } catch (NumberFormatException e) {
-                usage("--metrics-ports: not a port: " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "--metrics-ports: not a port: " + e.getMessage());
             }
         }
-        usage("--metrics-ports takes four ports F,E,C,P, got '" + spec + "'");
-        return null;
+        throw new IllegalArgumentException(
+                "--metrics-ports takes four ports F,E,C,P, got '" + spec + "'");
     }
 
     private static SyscallSelection selection(String spec) {
         try {
             return SyscallSelection.parse(spec);
         } catch (IllegalArgumentException e) {
-            usage("--trace-syscalls: " + e.getMessage());
-            return null;
+            throw new IllegalArgumentException("--trace-syscalls: " + e.getMessage());
         }
     }
 
     private static String next(String[] args, int i, String flag) {
         if (i >= args.length) {
-            usage(flag + " needs a value");
+            throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[i];
-    }
-
-    private static void usage(String message) {
-        System.err.println("augur up: " + message);
-        System.err.print(USAGE);
-        System.exit(2);
     }
 }
