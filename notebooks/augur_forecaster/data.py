@@ -110,8 +110,14 @@ def read_bitbrains(path: Path) -> tuple:
     out[:, 0] = usage_pct / 100.0 * cores
     out[:, 1] = mem_kb * 1024.0
     out[:, 2:6] = a[:, 7:11] * 1024.0
-    step = float(np.median(np.diff(ts))) if len(ts) > 1 else float("nan")
-    return out, step
+    return out, median_gap(ts)
+
+
+def median_gap(timestamps: np.ndarray) -> float:
+    """The median gap between the distinct finite timestamps, sorted (rows out of order or written
+    twice do not change a file's step); NaN with fewer than two. As the Java Trace.medianGap."""
+    t = np.unique(timestamps[np.isfinite(timestamps)])
+    return float(np.median(np.diff(t))) if len(t) > 1 else float("nan")
 
 
 def read_augur(path: Path) -> List[tuple]:

@@ -242,6 +242,18 @@ def goals(res: dict) -> dict:
 STEP_TOLERANCE = 1.5
 
 
+def model_step_seconds(meta: Optional[dict]) -> Optional[float]:
+    """The metadata's training.stepSeconds, None when it has no number there."""
+    step = ((meta or {}).get("training") or {}).get("stepSeconds")
+    return float(step) if isinstance(step, (int, float)) and not isinstance(step, bool) else None
+
+
+def step_text(x: float) -> str:
+    """At most three decimals, no trailing zeros (3.1, 300, 1.9995 -> 2), as the Java
+    EvalForecasterMain.g."""
+    return f"{x:.3f}".rstrip("0").rstrip(".")
+
+
 def step_mismatch(traces: Sequence[Trace], model_step) -> Optional[str]:
     """Why the traces' time scale is not the model's (more than 1.5 x off its
     training.stepSeconds), or None when it is or either is unknown. A model forecasts H of its
@@ -253,8 +265,9 @@ def step_mismatch(traces: Sequence[Trace], model_step) -> Optional[str]:
     if not off:
         return None
     step = float(np.median([t.step_seconds for t in off]))
-    return (f"{len(off)} of {len(traces)} traces are at a step of {step:g} s (median), but the "
-            f"model was trained at {model_step:g} s steps (training.stepSeconds): it forecasts "
+    return (f"{len(off)} of {len(traces)} traces are at a step of {step_text(step)} s (median), "
+            f"but the model was trained at {step_text(model_step)} s steps (training.stepSeconds): "
+            "it forecasts "
             "another time scale than theirs, so its scores here say little; pass --model with one "
             "trained at their step (Augur ships models/forecaster at 2 s, "
             f"models/forecaster-bitbrains at 300 s). First: {off[0].name}")
@@ -325,7 +338,7 @@ def main(argv=None) -> int:
     if not chosen:
         print("error: no trace left to evaluate", file=sys.stderr)
         return 2
-    mismatch = step_mismatch(chosen, (meta or {}).get("training", {}).get("stepSeconds"))
+    mismatch = step_mismatch(chosen, model_step_seconds(meta)) if "lstm" in fcs else None
     if mismatch:
         print(f"warning: {mismatch}", file=sys.stderr)
     res = evaluate(chosen, fcs, a.stride, window, horizon, floors)

@@ -39,7 +39,8 @@ import numpy as np
 from . import FEATURES
 from .baselines import BASELINES, Forecast, Forecaster, HorizonPeakOracle
 from .data import Trace, default_data_dir, origins_for, read_traces
-from .evaluate import LstmForecaster, actuals, add_scoring_arguments, held_out, step_mismatch
+from .evaluate import (LstmForecaster, actuals, add_scoring_arguments, held_out,
+                       model_step_seconds, step_mismatch)
 from .metrics import ALLOCATED, slack_terms
 
 DEFAULT_SCALES = "0.5,0.75,1,1.25,1.5,2,2.5,3"
@@ -170,8 +171,7 @@ def main(argv=None) -> int:
     if not chosen:
         print("error: no trace left to evaluate", file=sys.stderr)
         return 2
-    mismatch = step_mismatch(chosen, (lstm.meta if lstm else {}).get("training", {})
-                             .get("stepSeconds"))
+    mismatch = step_mismatch(chosen, model_step_seconds(lstm.meta)) if lstm else None
     if mismatch:
         print(f"warning: {mismatch}", file=sys.stderr)
     fcs: Dict[str, Forecaster] = {}
@@ -186,7 +186,7 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     out = {"traces": len(chosen), "traceSelection": a.traces, "replayLag": a.replay_lag,
-           "forecasters": res, "goal": goal_rows(res)}
+           "forecasters": res, "goal": goal_rows(res), "stepWarning": mismatch}
     if a.per_trace:
         out["perTrace"] = {t.name: {n: rows[0] for n, rows in
                                     frontier([t], fcs, [1.0], window, horizon,
@@ -220,6 +220,8 @@ def main(argv=None) -> int:
                                f"slack {b['slack']:.3f} "
                                f"({b['underProvisionedSteps']} under) "
                                f"{'meets' if b['meetsGoal'] else 'misses'} the goal"))
+    if mismatch:
+        print(f"warning: {mismatch}")
     return 0
 
 

@@ -155,6 +155,17 @@ class EndToEndTest(unittest.TestCase):
         self.assertTrue(evaluate.step_mismatch([t("d", 3.1)], 2.0).startswith(
             "1 of 1 traces are at a step of 3.1 s"))
         self.assertIsNone(evaluate.step_mismatch([t("e", 300.0)], None))
+        self.assertEqual([evaluate.step_text(x) for x in (3.1, 300.0, 1.9995, 0.5, 2.0)],
+                         ["3.1", "300", "2", "0.5", "2"])
+        self.assertIsNone(evaluate.model_step_seconds({"training": None}))
+        self.assertIsNone(evaluate.model_step_seconds({"training": {"stepSeconds": "2"}}))
+        self.assertEqual(evaluate.model_step_seconds({"training": {"stepSeconds": 2}}), 2.0)
+
+    def test_a_files_step_ignores_row_order_repeats_and_missing_timestamps(self):
+        from augur_forecaster.data import median_gap
+        ts = np.array([600.0, 0.0, 300.0, 300.0, float("nan"), 900.0, 900.0, 1200.0])
+        self.assertEqual(median_gap(ts), 300.0)
+        self.assertTrue(np.isnan(median_gap(np.array([5.0, 5.0]))))
 
     def test_missing_data_dir_fails_clearly(self):
         err = io.StringIO()

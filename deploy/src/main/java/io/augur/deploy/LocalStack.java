@@ -176,12 +176,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The sequence models beside the forecaster's (the repository's models/sequences when the
-     * forecaster's are models/forecaster): the profiler's sequence branch is on when that registry
-     * holds a role.
+     * The repository's sequence models (models/sequences), whatever forecaster directory is served:
+     * the profiler's sequence branch is on when that registry holds a role.
      */
     private List<String> sequenceModelArgs() {
-        Path dir = config.modelDir().toAbsolutePath().resolveSibling("sequences");
+        Path dir = io.augur.launch.AugurHome.resolve().resolve("models").resolve("sequences");
         boolean hasRole;
         try (var roles = java.nio.file.Files.list(dir)) {
             hasRole = roles.anyMatch(java.nio.file.Files::isDirectory);

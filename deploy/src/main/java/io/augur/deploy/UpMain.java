@@ -1,9 +1,13 @@
 package io.augur.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.augur.collector.syscall.SyscallSelection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -42,7 +46,9 @@ public final class UpMain {
               --model-dir DIR     the forecaster's model versions, each a folder with model.pt
                                   and metadata.json (default models/forecaster: the LSTM
                                   trained on Augur's tasks at the job's 2 s window); the job
-                                  serves the newest and picks up versions added while it runs
+                                  serves the newest and picks up versions added while it runs.
+                                  The sequence models stay models/sequences. A relative path
+                                  is taken from the Augur checkout (./augur runs there).
             """;
 
     public static void main(String[] args) throws InterruptedException {
@@ -148,18 +154,43 @@ public final class UpMain {
                             + dir
                             + " is one model version; give the directory of versions (its parent,"
                             + " "
-                            + dir.toAbsolutePath().getParent()
+                            + dir.toAbsolutePath().normalize().getParent()
                             + ")");
         }
+        List<Path> versions;
         try (Stream<Path> children = Files.list(dir)) {
-            if (children.noneMatch(UpMain::isVersion)) {
-                throw new IllegalArgumentException(
-                        "--model-dir: no model version (a folder with model.pt and metadata.json)"
-                                + " in "
-                                + dir);
-            }
-        } catch (IOException e) {
+            versions = children.filter(UpMain::isVersion).toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new IllegalArgumentException("--model-dir: cannot list " + dir + ": " + e);
+        }
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--model-dir: no model version (a folder with model.pt and metadata.json) in "
+                            + dir);
+        }
+        // The job serves only versions whose metadata parses: say so now, not after the broker
+        // and the runtime have started.
+        List<String> unreadable = new ArrayList<>();
+        for (Path v : versions) {
+            try {
+                JsonNode meta = new ObjectMapper().readTree(v.resolve("metadata.json").toFile());
+                if (!meta.isObject() || !meta.path("version").isTextual()) {
+                    unreadable.add(v.getFileName() + " (no \"version\")");
+                }
+            } catch (IOException e) {
+                unreadable.add(
+                        v.getFileName()
+                                + " ("
+                                + e.getMessage().lines().findFirst().orElse("")
+                                + ")");
+            }
+        }
+        if (unreadable.size() == versions.size()) {
+            throw new IllegalArgumentException(
+                    "--model-dir: no version in "
+                            + dir
+                            + " has a metadata.json that parses (docs/forecaster-model.md): "
+                            + unreadable);
         }
     }
 

@@ -15,7 +15,8 @@ class UpMainTest {
     private Path version(Path registry, String name) throws Exception {
         Path v = Files.createDirectories(registry.resolve(name));
         Files.writeString(v.resolve("model.pt"), "");
-        Files.writeString(v.resolve("metadata.json"), "{}");
+        Files.writeString(
+                v.resolve("metadata.json"), "{\"format\": 1, \"version\": \"" + name + "\"}");
         return v;
     }
 
@@ -52,6 +53,17 @@ class UpMainTest {
         assertThatThrownBy(() -> UpMain.parse(new String[] {"--model-dir", one.toString()}))
                 .hasMessageContaining("is one model version; give the directory of versions")
                 .hasMessageContaining(dir.resolve("registry").toAbsolutePath().toString());
+        Path broken = Files.createDirectories(dir.resolve("broken").resolve("v1"));
+        Files.writeString(broken.resolve("model.pt"), "");
+        Files.writeString(broken.resolve("metadata.json"), "{\"format\": 1,");
+        assertThatThrownBy(
+                        () ->
+                                UpMain.parse(
+                                        new String[] {
+                                            "--model-dir", broken.getParent().toString()
+                                        }))
+                .hasMessageContaining("has a metadata.json that parses")
+                .hasMessageContaining("v1 (");
         assertThatThrownBy(() -> UpMain.parse(new String[] {"--model-dir"}))
                 .hasMessage("--model-dir needs a value");
     }

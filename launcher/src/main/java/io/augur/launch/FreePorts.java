@@ -40,37 +40,54 @@ public final class FreePorts {
         if (count < 1) {
             throw new IllegalArgumentException("a range of " + count + " ports");
         }
-        int ceiling = ephemeralLow() - count;
-        if (ceiling <= RANGE_FLOOR) {
+        int[] ephemeral = ephemeralRange();
+        // Below the ephemeral ports if there is room, else above them (a widened ephemeral range).
+        int from = RANGE_FLOOR;
+        int to = ephemeral[0] - count + 1; // exclusive bound of the first port: ends below them
+        if (to <= from) {
+            from = ephemeral[1] + 1;
+            to = 65536 - count + 1;
+        }
+        if (to <= from) {
             throw new IllegalStateException(
                     "no room for "
                             + count
-                            + " ports below the ephemeral range ("
+                            + " consecutive ports outside the ephemeral range "
+                            + ephemeral[0]
+                            + "-"
+                            + ephemeral[1]
+                            + " ("
                             + EPHEMERAL
                             + ")");
         }
         for (int attempt = 0; attempt < 200; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(RANGE_FLOOR, ceiling);
+            int first = ThreadLocalRandom.current().nextInt(from, to);
             if (allFree(first, count)) {
                 return first;
             }
         }
         throw new IllegalStateException(
-                "no " + count + " consecutive free ports in " + RANGE_FLOOR + ".." + ceiling);
+                "no " + count + " consecutive free ports starting in " + from + ".." + (to - 1));
     }
 
     /** The low end of the kernel's ephemeral port range (Linux's default when unreadable). */
     static int ephemeralLow() {
+        return ephemeralRange()[0];
+    }
+
+    /** The kernel's ephemeral port range, both ends inclusive (Linux's default when unreadable). */
+    static int[] ephemeralRange() {
         try {
             // Line by line: readString trusts /proc's size, and reads a fraction of the file.
             String[] bounds = Files.readAllLines(EPHEMERAL).get(0).trim().split("\\s+");
-            return Integer.parseInt(bounds[0]);
+            return new int[] {Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1])};
         } catch (IOException | RuntimeException e) {
-            return 32768;
+            return new int[] {32768, 60999};
         }
     }
 
-    private static boolean allFree(int first, int count) {
+    /** Whether ports first .. first + count - 1 can all be bound on the wildcard address now. */
+    static boolean allFree(int first, int count) {
         List<ServerSocket> held = new ArrayList<>();
         try {
             for (int p = first; p < first + count; p++) {

@@ -31,6 +31,17 @@ class FreePortsTest {
     }
 
     @Test
+    void aRangeWithOneTakenPortIsNotFree() throws Exception {
+        int first = FreePorts.range(3);
+        assertThat(FreePorts.allFree(first, 3)).isTrue();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(first + 2));
+            assertThat(FreePorts.allFree(first, 3)).isFalse();
+            assertThat(FreePorts.allFree(first, 2)).isTrue();
+        }
+    }
+
+    @Test
     void anEmptyRangeIsRefused() {
         assertThatThrownBy(() -> FreePorts.range(0))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -216,7 +216,11 @@ public final class EvalForecasterMain {
             if (traces.size() > o.maxTraces()) {
                 traces = traces.subList(0, o.maxTraces());
             }
-            double modelStep = versionDir == null ? Double.NaN : modelStepSeconds(versionDir);
+            // The step matters to the LSTM's scores only (the baselines have no training step).
+            double modelStep =
+                    versionDir == null || !o.forecasters().contains("lstm")
+                            ? Double.NaN
+                            : modelStepSeconds(versionDir);
             String mismatch = stepMismatch(traces, modelStep);
             if (mismatch != null) {
                 err.println("augur eval forecaster: warning: " + mismatch);
@@ -414,10 +418,13 @@ public final class EvalForecasterMain {
         return Trace.median(traces.stream().mapToDouble(Trace::stepSeconds).toArray());
     }
 
-    /** Three significant digits without trailing zeros (3.1, 300, 0.5), as Python's {@code :g}. */
-    private static String g(double v) {
-        return java.math.BigDecimal.valueOf(v)
-                .round(new java.math.MathContext(3))
+    /**
+     * At most three decimals, no trailing zeros (3.1, 300, 1.9995 → 2), rounded half-even from the
+     * double's exact value: the same text as Python's {@code step_text}.
+     */
+    static String g(double v) {
+        return new java.math.BigDecimal(v)
+                .setScale(3, java.math.RoundingMode.HALF_EVEN)
                 .stripTrailingZeros()
                 .toPlainString();
     }

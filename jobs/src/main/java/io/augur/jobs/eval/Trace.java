@@ -9,8 +9,8 @@ import java.util.List;
  *
  * @param name the trace's name (file name, or the task id of a recording)
  * @param values the series
- * @param stepSeconds the step between rows: the median of a Bitbrains file's timestamp gaps, of a
- *     recording's {@code interval_ms}; NaN when unknown
+ * @param stepSeconds the step between rows: the median gap of a Bitbrains file's distinct
+ *     timestamps, the median of a recorded task's {@code interval_ms}; NaN when unknown
  */
 public record Trace(String name, double[][] values, double stepSeconds) {
     /** The features evaluated, in the model's order. */
@@ -43,6 +43,25 @@ public record Trace(String name, double[][] values, double stepSeconds) {
             }
         }
         return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /**
+     * The median gap between the distinct finite timestamps, sorted: rows out of order or written
+     * twice do not change a file's step. NaN with fewer than two.
+     */
+    static double medianGap(List<Double> timestamps) {
+        double[] t =
+                timestamps.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .filter(Double::isFinite)
+                        .sorted()
+                        .distinct()
+                        .toArray();
+        double[] gaps = new double[Math.max(0, t.length - 1)];
+        for (int k = 0; k < gaps.length; k++) {
+            gaps[k] = t[k + 1] - t[k];
+        }
+        return median(gaps);
     }
 
     /** The median of the finite values, NaN when there is none. */

@@ -129,7 +129,7 @@ public final class TraceReader {
                         file + ":" + lineNo + ": expected 11 columns, got " + c.length);
             }
             try {
-                stamps.add(num(c[0])); // seconds, whatever the header says
+                stamps.add(opt(c[0])); // seconds, whatever the header says; only for the step
                 double cores = num(c[1]);
                 double cpuPct = num(c[4]);
                 rows.add(
@@ -145,11 +145,7 @@ public final class TraceReader {
                 throw new IOException(file + ":" + lineNo + ": not a number: " + e.getMessage());
             }
         }
-        double[] gaps = new double[Math.max(0, stamps.size() - 1)];
-        for (int k = 0; k < gaps.length; k++) {
-            gaps[k] = stamps.get(k + 1) - stamps.get(k);
-        }
-        return new Trace(baseName(file), rows.toArray(new double[0][]), Trace.median(gaps));
+        return new Trace(baseName(file), rows.toArray(new double[0][]), Trace.medianGap(stamps));
     }
 
     private static List<Trace> recording(Path file, BufferedReader r) throws IOException {

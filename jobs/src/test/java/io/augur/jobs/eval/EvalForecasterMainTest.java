@@ -330,6 +330,24 @@ class EvalForecasterMainTest {
         assertThat(EvalForecasterMain.stepMismatch(List.of(new Trace("e", rows, 300)), Double.NaN))
                 .as("a model that does not say its step")
                 .isNull();
+        // The same text as Python's step_text: at most three decimals, half-even, no zeros.
+        assertThat(List.of(3.1, 300.0, 1.9995, 0.5, 2.0))
+                .extracting(EvalForecasterMain::g)
+                .containsExactly("3.1", "300", "2", "0.5", "2");
+        // A file's step: rows out of order, written twice or without a timestamp do not move it.
+        assertThat(
+                        Trace.medianGap(
+                                List.of(
+                                        600.0,
+                                        0.0,
+                                        300.0,
+                                        300.0,
+                                        Double.NaN,
+                                        900.0,
+                                        900.0,
+                                        1200.0)))
+                .isEqualTo(300.0);
+        assertThat(Trace.medianGap(List.of(5.0, 5.0))).isNaN();
     }
 
     @Test
