@@ -249,6 +249,14 @@ class EvalForecasterMainTest {
         }
     }
 
+    /** Runs the command with these arguments, its output and progress into the two buffers. */
+    private static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+        return EvalForecasterMain.run(
+                EvalForecasterMain.parse(args),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
     /** The tiny model, its metadata saying it was trained at {@code step} seconds. */
     private Path tinyTrainedAt(double step) throws IOException {
         Path model = Files.createDirectories(dir.resolve("model-" + step));
@@ -275,17 +283,14 @@ class EvalForecasterMainTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code =
-                    EvalForecasterMain.run(
-                            EvalForecasterMain.parse(
-                                    new String[] {
-                                        "--data",
-                                        data.toString(),
-                                        "--model",
-                                        tinyTrainedAt(step).toString(),
-                                        "--json"
-                                    }),
-                            new PrintStream(out, true, StandardCharsets.UTF_8),
-                            new PrintStream(err, true, StandardCharsets.UTF_8));
+                    run(
+                            out,
+                            err,
+                            "--data",
+                            data.toString(),
+                            "--model",
+                            tinyTrainedAt(step).toString(),
+                            "--json");
             assertThat(code).isZero();
             JsonNode d = new ObjectMapper().readTree(out.toByteArray()).path("data");
             assertThat(d.path("traces").asInt()).isEqualTo(3);
@@ -303,16 +308,13 @@ class EvalForecasterMainTest {
         // The table says it again under the figures, where its reader looks.
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         int code =
-                EvalForecasterMain.run(
-                        EvalForecasterMain.parse(
-                                new String[] {
-                                    "--data",
-                                    data.toString(),
-                                    "--model",
-                                    tinyTrainedAt(300).toString()
-                                }),
-                        new PrintStream(table, true, StandardCharsets.UTF_8),
-                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                run(
+                        table,
+                        new ByteArrayOutputStream(),
+                        "--data",
+                        data.toString(),
+                        "--model",
+                        tinyTrainedAt(300).toString());
         assertThat(code).isZero();
         assertThat(table.toString(StandardCharsets.UTF_8))
                 .contains("goals: ")
