@@ -433,13 +433,16 @@ public final class EvalForecasterMain {
         return Double.isFinite(v) ? v : null;
     }
 
+    /** The "training" object of a version's metadata.json (missing node when it has none). */
+    private static JsonNode training(Path versionDir) throws IOException {
+        return new ObjectMapper()
+                .readTree(versionDir.resolve(ModelMetadata.FILE_NAME).toFile())
+                .path("training");
+    }
+
     /** The model's training step (training.stepSeconds), NaN when its metadata has none. */
     static double modelStepSeconds(Path versionDir) throws IOException {
-        JsonNode step =
-                new ObjectMapper()
-                        .readTree(versionDir.resolve(ModelMetadata.FILE_NAME).toFile())
-                        .path("training")
-                        .path("stepSeconds");
+        JsonNode step = training(versionDir).path("stepSeconds");
         return step.isNumber() ? step.asDouble() : Double.NaN;
     }
 
@@ -455,9 +458,7 @@ public final class EvalForecasterMain {
     }
 
     private static Set<String> testTraces(Path versionDir) throws IOException {
-        JsonNode root =
-                new ObjectMapper().readTree(versionDir.resolve(ModelMetadata.FILE_NAME).toFile());
-        JsonNode list = root.path("training").path("testTraces");
+        JsonNode list = training(versionDir).path("testTraces");
         if (!list.isArray() || list.isEmpty()) {
             throw new IOException(
                     versionDir + "/metadata.json lists no training.testTraces; drop --held-out");
